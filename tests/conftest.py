@@ -1,0 +1,31 @@
+import pytest
+
+from tsunagu.orgs.middleware import SESSION_KEY
+from tsunagu.orgs.models import OrgKind
+
+from .factories import make_org
+
+
+@pytest.fixture
+def network(db):
+    """A small network: a nation, two prefectures, each with a municipality and a centre.
+
+    "own" is the prefecture the tests act in; "other" is the one they must never see into.
+    """
+    nation = make_org(OrgKind.NATIONAL, code="000000", name="国")
+    tree = {"nation": nation}
+    for side, prefix in (("own", "91"), ("other", "92")):
+        pref = make_org(OrgKind.PREFECTURE, nation)
+        tree[side] = pref
+        tree[f"{side}_city"] = make_org(OrgKind.MUNICIPALITY, pref)
+        tree[f"{side}_center"] = make_org(OrgKind.CENTER, pref)
+    return tree
+
+
+def act_as(client, membership):
+    """Log the client in as the membership's user, acting for its organisation."""
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_KEY] = membership.pk
+    session.save()
+    return client

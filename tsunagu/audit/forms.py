@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditSearchForm(forms.Form):
+    user = forms.CharField(label=_("利用者名"), required=False)
+    record = forms.CharField(label=_("対象（ID・名称）"), required=False)
+    action = forms.CharField(label=_("操作"), required=False)
+    date_from = forms.DateField(label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    denied_only = forms.BooleanField(label=_("拒否されたものだけ"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("終了日は開始日より後にしてください。"))
+        return data

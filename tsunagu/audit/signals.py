@@ -1,0 +1,44 @@
+"""Log-in, log-out, failed log-in and lock-out entries.
+
+Authentication happens inside Django and django-axes, so their signals are the one place to hear of it;
+this module only records, it decides nothing.
+"""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from tsunagu.core.http import client_ip
+
+from .models import AuditEntry
+
+
+def _record(request, action, *, user=None, username="", allowed=True):
+    AuditEntry.objects.create(
+        user=user,
+        username=(user.get_username() if user is not None else username)[:150],
+        action=action,
+        ip=client_ip(request) if request is not None else None,
+        allowed=allowed,
+    )
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    _record(request, "auth.login", user=user)
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        _record(request, "auth.logout", user=user)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    _record(request, "auth.login_failed", username=credentials.get("username", ""), allowed=False)
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    _record(request, "auth.locked_out", username=username or "", allowed=False)

@@ -1,0 +1,218 @@
+"""Japanese era calendar (和暦) and fiscal year (年度) helpers.
+
+Pure stdlib so that forms, reports and management commands can all share it
+without pulling in Django.  Fiscal years run April 1 – March 31 and are named
+after the calendar year in which they start (FY2021 = 2021-04-01..2022-03-31).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str  # kanji, e.g. "令和"
+    abbr: str  # one-letter abbreviation, e.g. "R"
+    start: date  # first day (inclusive)
+    end: date | None  # last day (inclusive); None for the current era
+
+
+# (name, abbreviation, first day).  Only the modern eras: case records never
+# need anything earlier, and Meiji-era dates before 1873 used the lunar calendar.
+_ERA_DATA = (
+    ("明治", "M", date(1868, 10, 23)),
+    ("大正", "T", date(1912, 7, 30)),
+    ("昭和", "S", date(1926, 12, 25)),
+    ("平成", "H", date(1989, 1, 8)),
+    ("令和", "R", date(2019, 5, 1)),
+)
+
+# Each era ends the day before the next begins, so ends are derived, not typed.
+ERAS: tuple[Era, ...] = tuple(
+    Era(name, abbr, start, _ERA_DATA[i + 1][2] - timedelta(days=1) if i + 1 < len(_ERA_DATA) else None)
+    for i, (name, abbr, start) in enumerate(_ERA_DATA)
+)
+_ERA_BY_KEY = {e.abbr: e for e in ERAS} | {e.name: e for e in ERAS}
+
+
+class DateParseError(ValueError):
+    """Raised by parse_date; the message is meant to be shown to users as is."""
+
+    def __init__(self, message: str, text: str):
+        super().__init__(message)
+        self.text = text
+
+
+def _as_date(d: date) -> date:
+    # datetime is a date subclass but refuses to compare with plain dates.
+    return d.date() if isinstance(d, datetime) else d
+
+
+def _year_text(year: int) -> str:
+    # The first year of an era is conventionally written 元年, not 1年.
+    return "元" if year == 1 else str(year)
+
+
+# --- fiscal years -----------------------------------------------------------
+
+
+def fiscal_year(d: date) -> int:
+    """Fiscal year (年度) containing d: January–March belong to the previous year."""
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def fiscal_year_range(fy: int) -> tuple[date, date]:
+    """Inclusive (first day, last day) of fiscal year fy."""
+    return date(fy, 4, 1), date(fy + 1, 3, 31)
+
+
+def half_year_range(fy: int, half: int) -> tuple[date, date]:
+    """Inclusive range of a half of fiscal year fy: 1 = 上期 Apr–Sep, 2 = 下期 Oct–Mar."""
+    if half == 1:
+        return date(fy, 4, 1), date(fy, 9, 30)
+    if half == 2:
+        return date(fy, 10, 1), date(fy + 1, 3, 31)
+    raise ValueError(f"half must be 1 or 2, not {half!r}")
+
+
+# --- era conversion and formatting ------------------------------------------
+
+
+def era_of(d: date) -> tuple[Era, int]:
+    """(era, era year) in effect on d; year 1 is the era's first (partial) year."""
+    d = _as_date(d)
+    for era in reversed(ERAS):
+        if d >= era.start:
+            return era, d.year - era.start.year + 1
+    raise ValueError(f"{d.isoformat()} is before the Meiji era ({ERAS[0].start.isoformat()})")
+
+
+def format_date(d: date, style: str = "long") -> str:
+    """"令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only)."""
+    era, year = era_of(d)
+    if style == "long":
+        return f"{era.name}{_year_text(year)}年{d.month}月{d.day}日"
+    if style == "short":
+        # Short form stays all digits so it round-trips through spreadsheets.
+        return f"{era.abbr}{year}.{d.month}.{d.day}"
+    raise ValueError(f"unknown style {style!r}")
+
+
+def fiscal_year_label(fy: int, style: str = "long") -> str:
+    """"令和3年度" / "R3" for fiscal year fy.
+
+    Convention: a fiscal year takes the era in effect on December 31 of its
+    starting year, so all of FY2019 is 令和元年度 although April 2019 was 平成31年.
+    """
+    era, year = era_of(date(fy, 12, 31))
+    if style == "long":
+        return f"{era.name}{_year_text(year)}年度"
+    if style == "short":
+        return f"{era.abbr}{_year_text(year)}"
+    raise ValueError(f"unknown style {style!r}")
+
+
+def fiscal_year_label_both(fy: int) -> str:
+    """"2021年度（令和3年度）": western first, because that is what sorts."""
+    return f"{fy}年度（{fiscal_year_label(fy)}）"
+
+
+# --- parsing ----------------------------------------------------------------
+
+_FORMAT_HELP = "日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）"
+
+# Dash look-alikes that NFKC leaves alone but IMEs happily produce.
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−ー"})
+
+# Excel/CSV exports append a time ("2021-04-05 00:00:00"); it is dropped.
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ERA_NAMES = "|".join(e.name for e in ERAS)
+_ERA_ABBRS = "".join(e.abbr for e in ERAS)
+_PATTERNS = (
+    # 2021/4/5, 2021-04-05, 2021.4.5 (the separator must be consistent)
+    (None, re.compile(rf"(\d{{4}})([/.-])(\d{{1,2}})\2(\d{{1,2}}){_TIME}", re.A)),
+    (None, re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", re.A)),
+    # R3.4.5, R3/4/5, r3-4-5, R元.5.1
+    ("era", re.compile(rf"([{_ERA_ABBRS}])\s*(\d{{1,3}}|元)([/.-])(\d{{1,2}})\3(\d{{1,2}}){_TIME}", re.I | re.A)),
+    ("era", re.compile(rf"({_ERA_NAMES})\s*(\d{{1,3}}|元)\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日", re.A)),
+)
+
+
+def _check_calendar(year: int, month: int, day: int, text: str) -> date:
+    def bad(reason: str) -> DateParseError:
+        return DateParseError(f"「{text}」は日付として正しくありません（{reason}）", text)
+
+    if not 1 <= month <= 12:
+        raise bad(f"{month}月は存在しません")
+    if not 1 <= year <= 9999:
+        raise bad(f"{year}年は扱えません")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise bad(f"{month}月{day}日は存在しません")
+    return date(year, month, day)
+
+
+def _era_date(era: Era, year: int, month: int, day: int, text: str) -> date:
+    if year == 0:
+        raise DateParseError(f"{era.name}0年は存在しません（和暦は元年（1年）から数えます）", text)
+    d = _check_calendar(era.start.year + year - 1, month, day, text)
+    if d < era.start:
+        start = era.start
+        raise DateParseError(
+            f"{era.name}{year}年{month}月{day}日は{era.name}の始まり"
+            f"（{start.year}年{start.month}月{start.day}日）より前です",
+            text,
+        )
+    if era.end is not None and d > era.end:
+        last_year = era.end.year - era.start.year + 1
+        until = f"（{era.name}は{last_year}年{era.end.month}月{era.end.day}日まで）"
+        if year > last_year:
+            raise DateParseError(f"{era.name}{year}年は存在しません{until}", text)
+        raise DateParseError(f"{era.name}{year}年{month}月{day}日は存在しません{until}", text)
+    return d
+
+
+def parse_date(text: str) -> date:
+    """Parse a date the way people type it: western or 和暦, half- or full-width.
+
+    Raises DateParseError with a Japanese message suitable for form errors.
+    """
+    original = text.strip() if isinstance(text, str) else str(text)
+    # NFKC folds full-width digits/letters/punctuation and ㍻-style ligatures.
+    s = unicodedata.normalize("NFKC", original).translate(_DASHES).strip()
+    for kind, pattern in _PATTERNS:
+        m = pattern.fullmatch(s)
+        if not m:
+            continue
+        if kind == "era":
+            key, year_s, *rest = m.groups()
+            month_s, day_s = rest[-2:]  # abbreviated form also captures its separator
+            era = _ERA_BY_KEY[key.upper() if len(key) == 1 else key]
+            year = 1 if year_s == "元" else int(year_s)
+            return _era_date(era, year, int(month_s), int(day_s), original)
+        groups = [g for g in m.groups() if g.isdigit()]
+        return _check_calendar(*map(int, groups), original)
+    raise DateParseError(_FORMAT_HELP, original)
+
+
+# --- ages ---------------------------------------------------------------------
+
+
+def age_on(birth: date, on: date) -> int:
+    """Completed years of age on `on`.
+
+    Everyday rule: one year older once the birthday has arrived; a Feb 29
+    birthday counts as Mar 1 in non-leap years.
+    """
+    birth, on = _as_date(birth), _as_date(on)
+    if on < birth:
+        raise ValueError("on must not be before birth")
+    birthday = (birth.month, birth.day)
+    if birthday == (2, 29) and not calendar.isleap(on.year):
+        birthday = (3, 1)
+    age = on.year - birth.year
+    return age if (on.month, on.day) >= birthday else age - 1

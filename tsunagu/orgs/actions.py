@@ -1,0 +1,174 @@
+"""State changes of the network: organisations and staff. Each writes its audit entry in the same
+transaction; each takes the acting Actor explicitly."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tsunagu.audit.log import diff, log_action, snapshot
+
+from .codes import code_problem, normalise_code
+from .models import ALLOWED_PARENT_KINDS, PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory, Role
+from .rules import Actor, Perm
+
+ORG_FIELDS = ["code", "name", "kind", "parent", "category", "is_active"]
+
+
+def _require(actor: Actor, perm: str):
+    if not actor.can(perm):
+        raise PermissionDenied(_("この操作を行う権限がありません。"))
+
+
+def validate_organisation(
+    *, code: str, name: str, kind: str, parent: Organisation | None, category: PartnerCategory | None,
+    instance: Organisation | None = None,
+) -> None:
+    """Raise ValidationError (field -> Japanese message) when these values cannot make an organisation."""
+    errors = {}
+    if kind not in OrgKind.values:
+        errors["kind"] = _("種別「%(kind)s」は使えません。使える種別: %(kinds)s") % {
+            "kind": kind,
+            "kinds": "、".join(str(label) for label in OrgKind.labels),
+        }
+    else:
+        problem = code_problem(code, public_body=kind in PUBLIC_BODY_KINDS)
+        if problem:
+            errors["code"] = problem
+        allowed = ALLOWED_PARENT_KINDS[OrgKind(kind)]
+        if parent is None and allowed:
+            errors["parent"] = _("%(kind)sには上位組織が必要です。") % {"kind": OrgKind(kind).label}
+        elif parent is not None and parent.kind not in allowed:
+            errors["parent"] = _("%(kind)sは%(parent_kind)s（%(parent)s）の下には置けません。") % {
+                "kind": OrgKind(kind).label,
+                "parent_kind": OrgKind(parent.kind).label,
+                "parent": parent.name,
+            }
+        if kind == OrgKind.PARTNER and category is None:
+            errors["category"] = _("関係機関には区分が必要です。")
+        if kind != OrgKind.PARTNER and category is not None:
+            errors["category"] = _("区分は関係機関にだけ付けられます。")
+    if not name.strip():
+        errors["name"] = _("名称を入力してください。")
+    if code and Organisation.objects.filter(code=code).exclude(pk=getattr(instance, "pk", None)).exists():
+        errors["code"] = _("コード「%(code)s」はすでに使われています。") % {"code": code}
+    if instance is not None and parent is not None and parent.is_within(instance):
+        errors["parent"] = _("組織を自分自身の下に移すことはできません。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_organisation(
+    *, actor: Actor, code: str, name: str, kind: str, parent: Organisation | None = None,
+    category: PartnerCategory | None = None,
+) -> Organisation:
+    if parent is None:
+        # Only a command-line job may create a root; staff add organisations below their own.
+        if not isinstance(actor, Actor) or actor.user is not None:
+            raise PermissionDenied(_("最上位の組織はコマンドラインからのみ作成できます。"))
+    else:
+        _require(actor, Perm.MANAGE_ORG)
+        if actor.organisation is not None and not parent.is_within(actor.organisation):
+            raise PermissionDenied(_("この組織の下には追加できません。"))
+    code = normalise_code(code)
+    name = name.strip()
+    validate_organisation(code=code, name=name, kind=kind, parent=parent, category=category)
+    org = Organisation.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        category=category,
+        path=f"{parent.path if parent else '/'}{code}/",
+    )
+    log_action(actor, "org.create", obj=org, changes=diff({}, snapshot(org, ORG_FIELDS)))
+    return org
+
+
+@transaction.atomic
+def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organisation:
+    _require(actor, Perm.MANAGE_ORG)
+    before = snapshot(org, ORG_FIELDS)
+    new = {name: values.get(name, getattr(org, name)) for name in ORG_FIELDS}
+    new["code"] = normalise_code(new["code"])
+    new["name"] = new["name"].strip()
+    if new["parent"] != org.parent and actor.organisation is not None:
+        if new["parent"] is None or not new["parent"].is_within(actor.organisation) or org == actor.organisation:
+            raise PermissionDenied(_("この組織をそこへ移す権限がありません。"))
+    validate_organisation(
+        code=new["code"], name=new["name"], kind=new["kind"], parent=new["parent"], category=new["category"],
+        instance=org,
+    )
+    old_path = org.path
+    for name, value in new.items():
+        setattr(org, name, value)
+    org.path = f"{org.parent.path if org.parent else '/'}{org.code}/"
+    org.save()
+    if org.path != old_path:
+        _repath_descendants(old_path, org.path)
+    log_action(actor, "org.update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS)))
+    return org
+
+
+def _repath_descendants(old_prefix: str, new_prefix: str) -> None:
+    for child in Organisation.objects.filter(path__startswith=old_prefix).exclude(path=new_prefix):
+        child.path = new_prefix + child.path[len(old_prefix):]
+        child.save(update_fields=["path"])
+
+
+MEMBERSHIP_FIELDS = ["role", "is_active"]
+
+
+@transaction.atomic
+def add_staff(
+    *, actor: Actor, organisation: Organisation, username: str, role: str, full_name: str = "", email: str = "",
+    password: str | None = None,
+) -> Membership:
+    """Give a person a role in an organisation, creating the account when it does not exist yet."""
+    _require(actor, Perm.MANAGE_STAFF)
+    if actor.organisation is not None and organisation != actor.organisation:
+        raise PermissionDenied(_("他の組織の職員は管理できません。"))
+    if role not in Role.values:
+        raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not password:
+            raise ValidationError({"password": _("新しい利用者にはパスワードが必要です。")})
+        user = User(username=username, first_name=full_name[:150], email=email)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
+        user.set_password(password)
+        user.save()
+        log_action(actor, "user.create", obj=user, label=username, organisation=organisation)
+    elif Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError({"username": _("%(user)sはすでにこの組織の職員です。") % {"user": username}})
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    log_action(
+        actor, "staff.add", obj=membership, label=f"{username} @ {organisation.code}", organisation=organisation,
+        changes=diff({}, snapshot(membership, MEMBERSHIP_FIELDS)),
+    )
+    return membership
+
+
+@transaction.atomic
+def change_staff(*, actor: Actor, membership: Membership, role: str, is_active: bool) -> Membership:
+    _require(actor, Perm.MANAGE_STAFF)
+    if role not in Role.values:
+        raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
+    if membership == actor.membership and (role != Role.ADMIN or not is_active):
+        # Otherwise an organisation can lose its last administrator by a slip of the mouse.
+        raise ValidationError({"role": _("自分自身の管理者権限は外せません。他の管理者に依頼してください。")})
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.role = role
+    membership.is_active = is_active
+    membership.save(update_fields=["role", "is_active"])
+    log_action(
+        actor, "staff.change", obj=membership, label=f"{membership.user.username} @ {membership.organisation.code}",
+        organisation=membership.organisation, changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)),
+    )
+    return membership

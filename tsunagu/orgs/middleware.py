@@ -1,0 +1,32 @@
+"""Resolves who is acting for which organisation on every request (request.actor)."""
+
+from tsunagu.core.http import client_ip
+
+from .models import Membership
+from .rules import Actor
+
+SESSION_KEY = "acting_membership"
+
+
+def active_memberships(user):
+    return Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
+        "organisation"
+    )
+
+
+class ActingOrganisationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        membership = None
+        user = request.user if request.user.is_authenticated else None
+        if user is not None:
+            memberships = list(active_memberships(user))
+            chosen = request.session.get(SESSION_KEY)
+            membership = next((m for m in memberships if m.pk == chosen), None)
+            if membership is None and len(memberships) == 1:
+                membership = memberships[0]
+            request.membership_count = len(memberships)
+        request.actor = Actor(user=user, membership=membership, ip=client_ip(request))
+        return self.get_response(request)

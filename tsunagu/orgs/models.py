@@ -1,0 +1,124 @@
+"""The network: organisations in a tree, partner categories, and staff memberships with a role."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    NATIONAL = "national", _("国")
+    PREFECTURE = "prefecture", _("都道府県")
+    DESIGNATED_CITY = "designated_city", _("指定都市")
+    MUNICIPALITY = "municipality", _("市区町村")
+    CENTER = "center", _("ひきこもり地域支援センター")
+    SATELLITE = "satellite", _("サテライト")
+    STATION = "station", _("ひきこもり支援ステーション")
+    CONTRACTOR = "contractor", _("委託先")
+    PARTNER = "partner", _("関係機関")
+
+
+# Public bodies are identified by their 6-digit local government code (全国地方公共団体コード).
+PUBLIC_BODY_KINDS = {OrgKind.PREFECTURE, OrgKind.DESIGNATED_CITY, OrgKind.MUNICIPALITY}
+
+# Which kinds may sit directly under which: keeps the tree the shape DOMAIN.md describes.
+ALLOWED_PARENT_KINDS = {
+    OrgKind.NATIONAL: set(),
+    OrgKind.PREFECTURE: {OrgKind.NATIONAL},
+    OrgKind.DESIGNATED_CITY: {OrgKind.NATIONAL},
+    OrgKind.MUNICIPALITY: {OrgKind.PREFECTURE},
+    OrgKind.CENTER: {OrgKind.PREFECTURE, OrgKind.DESIGNATED_CITY, OrgKind.MUNICIPALITY},
+    OrgKind.SATELLITE: {OrgKind.CENTER},
+    OrgKind.STATION: {OrgKind.PREFECTURE, OrgKind.DESIGNATED_CITY, OrgKind.MUNICIPALITY},
+    OrgKind.CONTRACTOR: {
+        OrgKind.PREFECTURE,
+        OrgKind.DESIGNATED_CITY,
+        OrgKind.MUNICIPALITY,
+        OrgKind.CENTER,
+    },
+    OrgKind.PARTNER: {
+        OrgKind.PREFECTURE,
+        OrgKind.DESIGNATED_CITY,
+        OrgKind.MUNICIPALITY,
+        OrgKind.CENTER,
+    },
+}
+
+
+class PartnerCategory(models.Model):
+    """A 関係機関 category of the national report, kept as data in the report's order."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), unique=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("関係機関の区分")
+        verbose_name_plural = _("関係機関の区分")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("コード"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("種別"), max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上位組織"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    category = models.ForeignKey(
+        PartnerCategory, verbose_name=_("関係機関の区分"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Materialised path of codes ("/000000/990001/992011/"): a subtree is one indexed prefix query,
+    # which the statistics over thousands of organisations rely on.
+    path = models.CharField(max_length=400, unique=True, editable=False)
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("組織")
+        verbose_name_plural = _("組織")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    def is_within(self, other: "Organisation") -> bool:
+        """True when self is other or sits below it."""
+        return self.path.startswith(other.path)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("管理者")
+    COORDINATOR = "coordinator", _("相談員")
+    PEER = "peer", _("ピアサポーター")
+    VIEWER = "viewer", _("閲覧")
+    STATISTICIAN = "statistician", _("統計担当")
+
+
+class Membership(models.Model):
+    """A staff member's place in one organisation. A person may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("利用者"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org")]
+        ordering = ["organisation__path", "user__username"]
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,109 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import actions, queries
+from .access import get_membership, get_organisation
+from .decorators import staff_view
+from .forms import OrganisationForm, StaffAddForm, StaffEditForm
+from .models import OrgKind
+from .rules import Perm
+
+
+def _apply_errors(form, error: ValidationError):
+    """Show a domain function's ValidationError on the form fields it names, keeping what was typed."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@staff_view(Perm.VIEW_ORG)
+def org_list(request):
+    query, kind = request.GET.get("q", ""), request.GET.get("kind", "")
+    page = Paginator(queries.subtree(request.actor.organisation, query=query, kind=kind), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "orgs/list.html", {"page": page, "q": query, "kind": kind, "kinds": OrgKind.choices})
+
+
+@staff_view(Perm.VIEW_ORG)
+def org_detail(request, code):
+    org = get_organisation(request.actor, code)
+    return render(
+        request,
+        "orgs/detail.html",
+        {"org": org, "children": queries.children(org), "kind_counts": queries.kind_counts(org)},
+    )
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def org_edit(request, code):
+    org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
+    initial = {"code": org.code, "name": org.name, "kind": org.kind, "category": org.category}
+    parent_kind = org.parent.kind if org.parent else None
+    form = OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = actions.update_organisation(actor=request.actor, org=org, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)sを保存しました。") % {"name": org.name})
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/form.html", {"form": form, "org": org, "parent": org.parent})
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def org_add_child(request, code):
+    parent = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
+    form = OrganisationForm(request.POST or None, parent_kind=parent.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = actions.create_organisation(actor=request.actor, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)sを追加しました。") % {"name": org.name})
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/form.html", {"form": form, "org": None, "parent": parent})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+def staff_list(request):
+    org = request.actor.organisation
+    return render(request, "orgs/staff_list.html", {"org": org, "memberships": queries.staff(org)})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_add(request):
+    form = StaffAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = actions.add_staff(actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(user)sを職員に加えました。") % {"user": membership.user.username})
+            return redirect("staff_list")
+    return render(request, "orgs/staff_form.html", {"form": form, "membership": None})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_edit(request, pk):
+    membership = get_membership(request.actor, pk)
+    form = StaffEditForm(request.POST or None, initial={"role": membership.role, "is_active": membership.is_active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_staff(actor=request.actor, membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(user)sの役割を保存しました。") % {"user": membership.user.username})
+            return redirect("staff_list")
+    return render(request, "orgs/staff_form.html", {"form": form, "membership": membership})
