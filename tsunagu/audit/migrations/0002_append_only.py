@@ -1,6 +1,6 @@
-"""On PostgreSQL the database itself refuses UPDATE and DELETE of audit entries, so not even a
-bug or a hand-written query in the app can rewrite the trail. (SQLite, the single-machine engine,
-relies on the model and queryset guards.)"""
+"""The database itself refuses to rewrite audit entries, so not even a bug or a hand-written query in
+the app can. PostgreSQL refuses UPDATE and DELETE. SQLite refuses UPDATE; DELETE stays possible there
+because the test runner empties tables with DELETE, and the model and queryset guards refuse it."""
 
 from django.db import migrations
 
@@ -21,14 +21,27 @@ DROP FUNCTION IF EXISTS audit_auditentry_append_only();
 """
 
 
+SQLITE_CREATE = """
+CREATE TRIGGER audit_auditentry_no_update BEFORE UPDATE ON audit_auditentry
+BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+"""
+SQLITE_DROP = "DROP TRIGGER IF EXISTS audit_auditentry_no_update;"
+
+
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(CREATE)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_CREATE)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(DROP)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_DROP)
 
 
 class Migration(migrations.Migration):

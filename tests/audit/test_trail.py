@@ -1,0 +1,112 @@
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tsunagu.audit.log import log_action
+from tsunagu.audit.models import AuditEntry, AuditImmutableError
+from tsunagu.orgs.models import Role
+from tsunagu.orgs.rules import Actor
+
+from ..conftest import act_as
+from ..factories import make_staff
+
+
+@pytest.fixture
+def entry(db):
+    return AuditEntry.objects.create(action="test.entry", username="someone")
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_app(entry):
+    entry.action = "rewritten"
+    with pytest.raises(AuditImmutableError):
+        entry.save()
+    with pytest.raises(AuditImmutableError):
+        entry.delete()
+    with pytest.raises(AuditImmutableError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="rewritten")
+    with pytest.raises(AuditImmutableError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test.entry"
+
+
+def test_the_database_refuses_raw_rewrites(entry):
+    """Below the app: an UPDATE by hand fails on both engines, a DELETE on PostgreSQL (see migration)."""
+    statements = ["UPDATE audit_auditentry SET action = 'x'"]
+    if connection.vendor == "postgresql":
+        statements.append("DELETE FROM audit_auditentry")
+    for sql in statements:
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test.entry"
+
+
+def test_log_action_records_who_where_and_what(network):
+    member = make_staff(network["own"], Role.ADMIN)
+    actor = Actor(user=member.user, membership=member, ip="2001:db8::1")
+    entry = log_action(actor, "org.update", obj=network["own_city"], changes={"name": ["a", "b"]})
+    assert (entry.user, entry.username, entry.organisation, entry.ip) == (
+        member.user, member.user.username, network["own"], "2001:db8::1"
+    )
+    assert (entry.object_type, entry.object_id, entry.object_label) == (
+        "orgs.organisation", str(network["own_city"].pk), network["own_city"].name
+    )
+    assert entry.allowed is True
+
+
+def test_login_and_failed_login_are_recorded(client, network):
+    member = make_staff(network["own"], Role.COORDINATOR, username="kato")
+    client.post(reverse("login"), {"username": "kato", "password": "wrong-password-1"})
+    client.post(reverse("login"), {"username": "kato", "password": "correct-horse-battery-9"})
+    client.post(reverse("logout"))
+    rows = list(AuditEntry.objects.filter(username="kato").order_by("id").values_list("action", "allowed", "ip"))
+    assert rows == [
+        ("auth.login_failed", False, "127.0.0.1"),
+        ("auth.login", True, "127.0.0.1"),
+        ("auth.logout", True, "127.0.0.1"),
+    ]
+
+
+@pytest.fixture
+def admin_client(client, network):
+    admin = make_staff(network["own"], Role.ADMIN, username="admin-own")
+    act_as(client, admin)
+    return client
+
+
+def _rows(response):
+    return [(e.username, e.action) for e in response.context["page"]]
+
+
+def test_search_by_user_record_and_date(admin_client, network):
+    own = network["own"]
+    forty_days_ago = timezone.now() - timedelta(days=40)
+    AuditEntry.objects.create(organisation=own, username="suzuki", action="staff.add", object_id="41",
+                              object_label="suzuki @ own", at=forty_days_ago)
+    AuditEntry.objects.create(organisation=own, username="tanaka", action="org.update", object_id="7",
+                              object_label="みどり市")
+    AuditEntry.objects.create(organisation=network["other"], username="suzuki", action="org.update")
+    url = reverse("audit_search")
+    assert _rows(admin_client.get(url, {"user": "suzu"})) == [("suzuki", "staff.add")]
+    assert _rows(admin_client.get(url, {"record": "41"})) == [("suzuki", "staff.add")]
+    assert _rows(admin_client.get(url, {"record": "みどり"})) == [("tanaka", "org.update")]
+    assert _rows(admin_client.get(url, {"action": "org."})) == [("tanaka", "org.update")]
+    today = timezone.localdate()
+    assert _rows(admin_client.get(url, {"date_from": today.isoformat(), "user": "suzuki"})) == []
+    old_day = timezone.localdate(forty_days_ago).isoformat()
+    assert _rows(admin_client.get(url, {"date_from": old_day, "date_to": old_day})) == [("suzuki", "staff.add")]
+
+
+def test_search_shows_denied_accesses_of_own_staff(admin_client, network):
+    admin_client.get(reverse("org_detail", kwargs={"code": network["other"].code}))
+    response = admin_client.get(reverse("audit_search"), {"denied_only": "on"})
+    assert _rows(response) == [("admin-own", "access.denied")]
+
+
+def test_bad_date_range_keeps_input_and_says_why(admin_client):
+    response = admin_client.get(reverse("audit_search"), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert response.context["form"].errors == {"date_to": ["終了日は開始日より後にしてください。"]}
+    assert 'value="2026-05-02"' in response.content.decode()

@@ -1,0 +1,125 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tsunagu.audit.models import AuditEntry
+from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
+
+from ..conftest import act_as
+from ..factories import PASSWORD, make_org, make_staff, make_user
+
+
+@pytest.fixture
+def admin(client, network):
+    membership = make_staff(network["own"], Role.ADMIN, username="pref-admin")
+    act_as(client, membership)
+    return membership
+
+
+def test_home_shows_acting_organisation_and_what_is_below(client, network, admin):
+    body = client.get(reverse("home")).content.decode()
+    assert f'data-testid="acting-org"' in body
+    assert network["own"].name in body and "管理者" in body
+    assert network["own_city"].name in body and network["own_center"].name in body
+    assert network["other_city"].name not in body
+    assert 'lang="ja"' in body
+
+
+def test_adding_a_municipality_below_the_prefecture(client, network, admin):
+    url = reverse("org_add_child", kwargs={"code": network["own"].code})
+    response = client.post(url, {"code": "９１２０１２", "name": "あおば市", "kind": OrgKind.MUNICIPALITY})
+    # 91201 + check digit: 9*6+1*5+2*4+0*3+1*2 = 69, 69 % 11 = 3, 11 - 3 = 8 -> 912018
+    assert response.status_code == 200
+    assert "地方公共団体コード「912012」の検査数字が合いません（6桁目は8のはずです）。" in response.content.decode()
+    assert 'value="あおば市"' in response.content.decode()  # what was typed is kept
+    response = client.post(url, {"code": "912018", "name": "あおば市", "kind": OrgKind.MUNICIPALITY})
+    assert response.status_code == 302
+    org = Organisation.objects.get(code="912018")
+    assert org.parent == network["own"]
+    assert AuditEntry.objects.filter(action="org.create", object_id=str(org.pk), user=admin.user).count() == 1
+
+
+def test_kind_choices_follow_the_parent(client, network, admin):
+    response = client.get(reverse("org_add_child", kwargs={"code": network["own_center"].code}))
+    kinds = [value for value, _ in response.context["form"].fields["kind"].choices]
+    assert kinds == [OrgKind.SATELLITE, OrgKind.CONTRACTOR, OrgKind.PARTNER]
+
+
+def test_editing_an_organisation(client, network, admin):
+    city = network["own_city"]
+    url = reverse("org_edit", kwargs={"code": city.code})
+    response = client.post(url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY})
+    assert response.status_code == 302
+    city.refresh_from_db()
+    assert city.name == "新しい名前市"
+    entry = AuditEntry.objects.get(action="org.update", object_id=str(city.pk))
+    assert entry.changes["name"][1] == "新しい名前市"
+
+
+def test_adding_staff_keeps_input_on_a_weak_password(client, network, admin):
+    response = client.post(reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER,
+                                                  "password": "short"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "このパスワードは短すぎます。最低 12 文字以上必要です。" in body
+    assert 'value="佐藤一郎"' in body and 'value="sato"' in body
+    assert not Membership.objects.filter(user__username="sato").exists()
+    response = client.post(reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER,
+                                                  "password": PASSWORD})
+    assert response.status_code == 302
+    assert Membership.objects.get(user__username="sato").role == Role.PEER
+
+
+def test_changing_a_role(client, network, admin):
+    peer = make_staff(network["own"], Role.PEER)
+    response = client.post(reverse("staff_edit", kwargs={"pk": peer.pk}), {"role": Role.VIEWER})
+    assert response.status_code == 302
+    peer.refresh_from_db()
+    assert (peer.role, peer.is_active) == (Role.VIEWER, False)
+
+
+def test_person_in_two_organisations_chooses_and_can_switch(client, network):
+    user = make_user("two-orgs")
+    first = make_staff(network["own"], Role.COORDINATOR, user=user)
+    second = make_staff(network["own_center"], Role.PEER, user=user)
+    client.force_login(user)
+    assert client.get(reverse("home"))["Location"] == reverse("choose_organisation")
+    chooser = client.get(reverse("choose_organisation")).content.decode()
+    assert network["own"].name in chooser and network["own_center"].name in chooser
+    client.post(reverse("choose_organisation"), {"membership": second.pk})
+    body = client.get(reverse("home")).content.decode()
+    assert f'<h1 data-testid="home-title">{network["own_center"].name}</h1>' in body
+    assert "組織を切り替える" in body
+    # A membership of someone else cannot be chosen.
+    stranger = make_staff(network["other"], Role.ADMIN)
+    response = client.post(reverse("choose_organisation"), {"membership": stranger.pk}, follow=True)
+    assert "選んだ組織に所属していません。" in response.content.decode()
+    assert client.session["acting_membership"] == second.pk
+    assert first.pk != second.pk
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_pages_do_a_fixed_number_of_queries(client, network, admin):
+    urls = [reverse("org_list"), reverse("staff_list"), reverse("audit_search")]
+    [_queries(client, url) for url in urls]  # warm up once-per-process look-ups
+    one = [_queries(client, url) for url in urls]
+    for n in range(3):
+        make_org(OrgKind.PARTNER, network["own"], category="医療機関")
+        make_staff(network["own"], Role.VIEWER)
+        AuditEntry.objects.create(organisation=network["own"], action="test.row")
+    three = [_queries(client, url) for url in urls]
+    assert one == three
+
+
+def test_org_list_search_is_width_insensitive(client, network, admin):
+    make_org(OrgKind.PARTNER, network["own"], code="HOSP01", name="みなと病院", category="医療機関")
+    response = client.get(reverse("org_list"), {"q": "ｈｏｓｐ"})
+    assert [org.code for org in response.context["page"]] == ["HOSP01"]
+    response = client.get(reverse("org_list"), {"kind": OrgKind.PARTNER})
+    assert [org.name for org in response.context["page"]] == ["みなと病院"]

@@ -1,0 +1,186 @@
+"""The access harness: every URL, for every role, on the acting organisation's own records and on
+another organisation's. A URL pattern added without a row in URL_CASES fails test_every_url_has_a_case.
+
+Expectations follow from tsunagu.orgs.rules.ROLE_PERMS, so a change of the role table changes what
+is asserted here, and nothing else has to be kept in step.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tsunagu.audit.models import AuditEntry
+from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
+from tsunagu.orgs.rules import ROLE_PERMS, Perm
+
+from .conftest import act_as
+from .factories import make_org, make_staff
+
+# Reachable without logging in; each has its own tests (login, language switch, health check).
+PUBLIC = {"root", "healthz", "set_language", "login"}
+# Need a logged-in user but no organisation: they act on the user's own account only.
+ACCOUNT_ONLY = {"logout", "password_change", "password_change_done", "choose_organisation"}
+
+
+@dataclass
+class UrlCase:
+    name: str
+    perm: str
+    # Builds the URL kwargs from the world for "own" or "other"; None for URLs without an object.
+    kwargs: Callable[[dict, str], dict] | None = None
+    # For URLs without an object: text of the other organisation that must never appear.
+    leak: Callable[[dict], str] | None = None
+    post: dict | None = None  # a POST that would change something, checked to change nothing
+    changed: Callable[[dict], object] = field(default=lambda world: None)
+
+
+def _city(world, side):
+    return {"code": world[f"{side}_city"].code}
+
+
+URL_CASES = [
+    UrlCase("home", Perm.VIEW_ORG, leak=lambda w: w["other"].name),
+    UrlCase("org_list", Perm.VIEW_ORG, leak=lambda w: w["other_city"].name),
+    UrlCase("org_detail", Perm.VIEW_ORG, kwargs=_city),
+    UrlCase(
+        "org_edit", Perm.MANAGE_ORG, kwargs=_city,
+        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY},
+        changed=lambda w: Organisation.objects.filter(name="書き換え").exists(),
+    ),
+    UrlCase(
+        "org_add_child", Perm.MANAGE_ORG, kwargs=_city,
+        post={"code": "NEW01", "name": "新しい組織", "kind": OrgKind.CENTER},
+        changed=lambda w: Organisation.objects.filter(code="NEW01").exists(),
+    ),
+    UrlCase("staff_list", Perm.MANAGE_STAFF, leak=lambda w: w["other_staff"].user.username),
+    UrlCase("staff_add", Perm.MANAGE_STAFF, leak=lambda w: w["other_staff"].user.username),
+    UrlCase(
+        "staff_edit", Perm.MANAGE_STAFF, kwargs=lambda w, s: {"pk": w[f"{s}_staff"].pk},
+        post={"role": Role.ADMIN, "is_active": "on"},
+        changed=lambda w: Membership.objects.get(pk=w["other_staff"].pk).role == Role.ADMIN,
+    ),
+    UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),
+]
+
+
+def _url_names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _url_names(pattern.url_patterns, prefix + (pattern.namespace + ":" if pattern.namespace else ""))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + pattern.name if pattern.name else f"<unnamed {pattern.pattern}>"
+
+
+def test_every_url_has_a_case():
+    names = set(_url_names(get_resolver().url_patterns))
+    covered = {case.name for case in URL_CASES} | PUBLIC | ACCOUNT_ONLY
+    assert names - covered == set(), "URL patterns without an access case in tests/test_access.py"
+    assert covered - names == set(), "access cases for URLs that no longer exist"
+
+
+@pytest.fixture
+def world(network):
+    world = dict(network)
+    world["members"] = {role: make_staff(network["own"], role) for role in Role}
+    world["own_staff"] = make_staff(network["own"], Role.VIEWER)
+    world["other_staff"] = make_staff(network["other"], Role.COORDINATOR, username="other-prefecture-worker")
+    # An audit entry of the other organisation that the audit search must not show.
+    world["other_marker_action"] = "org.other-secret"
+    AuditEntry.objects.create(organisation=network["other"], action=world["other_marker_action"], username="x")
+    return world
+
+
+CASE_ROLE = [(case, role) for case in URL_CASES for role in Role]
+OBJECT_CASE_ROLE = [(case, role) for case, role in CASE_ROLE if case.kwargs is not None]
+
+
+def _id(value):
+    return value.name if isinstance(value, UrlCase) else str(value)
+
+
+@pytest.mark.parametrize("case,role", CASE_ROLE, ids=[f"{c.name}-{r.value}" for c, r in CASE_ROLE])
+def test_own_organisation(client, world, case, role):
+    act_as(client, world["members"][role])
+    url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
+    response = client.get(url)
+    expected = 200 if case.perm in ROLE_PERMS[role] else 403
+    assert response.status_code == expected
+    if case.leak and expected == 200:
+        assert case.leak(world) not in response.content.decode()
+
+
+@pytest.mark.parametrize("case,role", OBJECT_CASE_ROLE, ids=[f"{c.name}-{r.value}" for c, r in OBJECT_CASE_ROLE])
+def test_other_organisation(client, world, case, role):
+    """URLs naming an object of another organisation; list URLs are covered by the leak check above."""
+    act_as(client, world["members"][role])
+    url = reverse(case.name, kwargs=case.kwargs(world, "other"))
+    allowed_role = case.perm in ROLE_PERMS[role]
+    assert client.get(url).status_code == (404 if allowed_role else 403)
+    if case.post is not None:
+        assert client.post(url, case.post).status_code == (404 if allowed_role else 403)
+        assert not case.changed(world)
+    if allowed_role:
+        denied = AuditEntry.objects.filter(allowed=False, action="access.denied", user=world["members"][role].user)
+        assert denied.exists()
+
+
+@pytest.mark.parametrize("case", URL_CASES, ids=_id)
+def test_anonymous_is_sent_to_login(client, world, case):
+    url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("case", URL_CASES, ids=_id)
+def test_user_without_membership_gets_no_organisation(client, world, case):
+    """Logged in but belonging nowhere (e.g. every membership deactivated): sent to the chooser."""
+    membership = world["members"][Role.ADMIN]
+    act_as(client, membership)
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("choose_organisation")
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT_ONLY - {"logout"}))
+def test_account_pages_need_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_parent_organisation_sees_below_but_not_staff_below(client, world):
+    """A prefecture sees the organisations below it, but staff of a centre below are not its to manage."""
+    center_staff = make_staff(world["own_center"], Role.COORDINATOR)
+    act_as(client, world["members"][Role.ADMIN])
+    assert client.get(reverse("org_detail", kwargs={"code": world["own_center"].code})).status_code == 200
+    assert client.get(reverse("staff_edit", kwargs={"pk": center_staff.pk})).status_code == 404
+
+
+def test_child_organisation_cannot_see_its_parent(client, world):
+    member = make_staff(world["own_city"], Role.ADMIN)
+    act_as(client, member)
+    assert client.get(reverse("org_detail", kwargs={"code": world["own"].code})).status_code == 404
+    assert client.get(reverse("org_detail", kwargs={"code": world["own_city"].code})).status_code == 200
+
+
+def test_acting_organisation_must_be_one_of_the_users(client, world):
+    """A forged acting-organisation id in the session is ignored, not trusted."""
+    member = world["members"][Role.ADMIN]
+    client.force_login(member.user)
+    session = client.session
+    session["acting_membership"] = world["other_staff"].pk
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert world["own"].name in response.content.decode()
+    assert world["other"].name not in response.content.decode()
+
+
+def test_unknown_org_code_is_404_like_another_organisations(client, world):
+    act_as(client, world["members"][Role.ADMIN])
+    assert client.get(reverse("org_detail", kwargs={"code": "NOPE"})).status_code == 404
