@@ -12,9 +12,16 @@ def main(argv: list[str] | None = None) -> None:
         # Our commands are spelt with hyphens on the command line (import-orgs), as Python modules with
         # underscores (import_orgs).
         argv[1] = argv[1].replace("-", "_")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["tsunagu", *argv[1:]])
+    try:
+        execute_from_command_line(["tsunagu", *argv[1:]])
+    except ImproperlyConfigured as error:
+        # A missing or malformed environment variable: say which, without a traceback.
+        sys.stderr.write(f"tsunagu: configuration error: {error}\n"
+                         "(For a local try-out, set DEBUG=1; see README.md, Configuration.)\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tsunagu.core",
     "tsunagu.orgs",
     "tsunagu.audit",
+    "tsunagu.cases",
 ]
 
 MIDDLEWARE = [

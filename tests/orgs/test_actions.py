@@ -174,3 +174,12 @@ def test_diff_masks_personal_fields():
     from tsunagu.audit.log import diff
 
     assert diff({"name": "山田", "age": 30}, {"name": "山本", "age": 30}, personal={"name"}) == {"name": [MASK, MASK]}
+
+
+def test_kind_cannot_change_when_children_would_no_longer_fit(network):
+    center = network["own_center"]
+    satellite = make_org(OrgKind.SATELLITE, center, name="西サテライト")
+    with pytest.raises(ValidationError) as error:
+        actions.update_organisation(actor=SYSTEM, org=center, kind=OrgKind.STATION)
+    assert error.value.message_dict["kind"] == ["下にある西サテライト（サテライト）が置けなくなるため、種別を変えられません。"]
+    assert satellite.parent.kind == OrgKind.CENTER

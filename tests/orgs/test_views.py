@@ -49,7 +49,8 @@ def test_kind_choices_follow_the_parent(client, network, admin):
 def test_editing_an_organisation(client, network, admin):
     city = network["own_city"]
     url = reverse("org_edit", kwargs={"code": city.code})
-    response = client.post(url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY})
+    response = client.post(url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY,
+                                 "is_active": "on"})
     assert response.status_code == 302
     city.refresh_from_db()
     assert city.name == "新しい名前市"

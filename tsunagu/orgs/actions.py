@@ -55,6 +55,13 @@ def validate_organisation(
         errors["code"] = _("コード「%(code)s」はすでに使われています。") % {"code": code}
     if instance is not None and parent is not None and parent.is_within(instance):
         errors["parent"] = _("組織を自分自身の下に移すことはできません。")
+    if instance is not None and kind in OrgKind.values and kind != instance.kind:
+        misfit = next((c for c in instance.children.all() if kind not in ALLOWED_PARENT_KINDS[OrgKind(c.kind)]), None)
+        if misfit is not None:
+            errors["kind"] = _("下にある%(child)s（%(kind)s）が置けなくなるため、種別を変えられません。") % {
+                "child": misfit.name,
+                "kind": OrgKind(misfit.kind).label,
+            }
     if errors:
         raise ValidationError(errors)
 

@@ -16,8 +16,13 @@ class OrganisationForm(forms.Form):
         help_text=_("種別が関係機関のときだけ選びます"),
     )
 
-    def __init__(self, *args, parent_kind=None, **kwargs):
+    is_active = forms.BooleanField(label=_("有効"), required=False, initial=True,
+                                   help_text=_("無効にした組織の職員はその組織として作業できなくなります"))
+
+    def __init__(self, *args, parent_kind=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["is_active"]  # a new organisation starts active
         if parent_kind is not None:
             # Offer only the kinds that may sit under this parent.
             self.fields["kind"].choices = [

@@ -79,14 +79,13 @@ class _Row:
     category: str
     category_obj: PartnerCategory | None = None
     unchanged: bool = False
-    failed: bool = False
 
 
 def read_text(source) -> str:
     """The file's text: UTF-8 with or without BOM, else CP932 (what Japanese Excel writes)."""
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
     if isinstance(data, str):
-        return data
+        return data.removeprefix("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -117,7 +116,9 @@ class _Importer:
         self.actor, self.result, self.progress = actor, result, progress
         self.errors: list[tuple[int, int, str]] = []  # (row, column order, message) for sorting
         self.headers = self._read_header(records[0])
-        self.rows = [self._read_row(n, cells) for n, cells in enumerate(records[1:], start=2) if any(map(str.strip, cells))]
+        # Blank lines are skipped but still counted, so row numbers match what the spreadsheet shows.
+        numbered = enumerate(records[1:], start=2)
+        self.rows = [self._read_row(n, cells) for n, cells in numbered if any(map(str.strip, cells))]
         result.rows = len(self.rows)
 
     def _read_header(self, cells) -> dict[str, tuple[int, str]]:
@@ -144,7 +145,6 @@ class _Importer:
         return _Row(number=number, **{name: values.get(name, "") for name in HEADERS})
 
     def error(self, row: _Row, name: str, message: str) -> None:
-        row.failed = True
         header = self.headers.get(name, (0, FIELD_LABELS[name]))[1]
         order = list(HEADERS).index(name)
         self.errors.append((row.number, order, _("%(row)d行目「%(column)s」: %(message)s") % {
@@ -243,13 +243,18 @@ class _Importer:
 
     def _compare(self, row: _Row, org: Organisation) -> None:
         """A code already registered: the same values are skipped, different ones are refused."""
+        parent_code = org.parent.code if org.parent else ""
+        category_name = org.category.name if org.category else ""
+        # (value compared with the normalised cell, value shown in the message)
         stored = {
-            "name": (org.name, org.name),
+            "name": (normalise(org.name), org.name),
             "kind": (org.kind, org.get_kind_display()),
-            "parent": (org.parent.code if org.parent else "", org.parent.code if org.parent else _("なし")),
-            "category": (normalise(org.category.name) if org.category else "", org.category.name if org.category else _("なし")),
+            "parent": (parent_code, parent_code or _("なし")),
+            "category": (normalise(category_name), category_name or _("なし")),
         }
         wanted = {"name": row.name, "kind": row.kind, "parent": row.parent, "category": row.category}
+        if row.category and row.category_obj is None:
+            del stored["category"]  # already reported as unknown
         differs = False
         for name, (value, shown) in stored.items():
             if wanted[name] != value:

@@ -73,6 +73,11 @@ class Organisation(models.Model):
     # which the statistics over thousands of organisations rely on.
     path = models.CharField(max_length=400, unique=True, editable=False)
     is_active = models.BooleanField(_("有効"), default=True)
+    # Contact details for the partner directory (つなぎ先) and the staff pages.
+    phone = models.CharField(_("電話番号"), max_length=40, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    accepting_cases = models.BooleanField(_("新規受け入れ可"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -42,9 +42,10 @@ def org_detail(request, code):
 @require_http_methods(["GET", "POST"])
 def org_edit(request, code):
     org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
-    initial = {"code": org.code, "name": org.name, "kind": org.kind, "category": org.category}
+    initial = {"code": org.code, "name": org.name, "kind": org.kind, "category": org.category,
+               "is_active": org.is_active}
     parent_kind = org.parent.kind if org.parent else None
-    form = OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind)
+    form = OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             org = actions.update_organisation(actor=request.actor, org=org, **form.cleaned_data)

@@ -1,0 +1,132 @@
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from tsunagu.audit.models import AuditEntry
+from tsunagu.orgs.codes import code_problem
+from tsunagu.orgs.models import Membership, Organisation, OrgKind, PartnerCategory
+
+PASSWORD = "tsunagu-demo-2026"
+
+
+def demo_data(*args) -> str:
+    out = StringIO()
+    call_command("demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def state() -> dict:
+    return {
+        "orgs": list(Organisation.objects.values_list("code", "name", "kind", "parent__code", "category__name")),
+        "users": list(get_user_model().objects.order_by("username").values_list("username", "first_name")),
+        "memberships": list(Membership.objects.values_list("user__username", "organisation__code", "role")),
+        "audit": Counter(AuditEntry.objects.values_list("action", flat=True)),
+    }
+
+
+def test_builds_the_network_of_a_prefecture(db):
+    demo_data()
+    assert Counter(Organisation.objects.values_list("kind", flat=True)) == {
+        OrgKind.NATIONAL: 1,
+        OrgKind.PREFECTURE: 1,
+        OrgKind.MUNICIPALITY: 30,
+        OrgKind.CENTER: 1,
+        OrgKind.SATELLITE: 1,
+        OrgKind.CONTRACTOR: 2,
+        OrgKind.PARTNER: 21,
+    }
+    assert Organisation.objects.get(code="000000").name == "厚生労働省"
+    prefecture = Organisation.objects.get(kind=OrgKind.PREFECTURE)
+    assert (prefecture.code, prefecture.parent.code) == ("990001", "000000")
+    center = Organisation.objects.get(kind=OrgKind.CENTER)
+    assert center.parent == prefecture
+    assert Organisation.objects.get(kind=OrgKind.SATELLITE).parent == center
+    assert Organisation.objects.get(code="99PEER").parent == center
+
+
+def test_municipality_codes_are_valid_and_in_prefecture_99(db):
+    demo_data()
+    municipalities = Organisation.objects.filter(kind=OrgKind.MUNICIPALITY)
+    codes = [org.code for org in municipalities]
+    assert [code for code in codes if code_problem(code, public_body=True) or not code.startswith("99")] == []
+    assert {org.parent.code for org in municipalities} == {"990001"}
+    assert Counter(org.name[-1] for org in municipalities) == {"市": 11, "町": 14, "村": 5}
+    assert len(set(org.name for org in municipalities)) == 30
+
+
+def test_every_partner_category_has_a_partner(db):
+    demo_data()
+    partners = Organisation.objects.filter(kind=OrgKind.PARTNER).select_related("category", "parent")
+    assert sorted(p.category.order for p in partners) == list(range(1, 22))
+    assert PartnerCategory.objects.count() == 21
+    assert {p.parent.kind for p in partners} == {OrgKind.PREFECTURE, OrgKind.MUNICIPALITY}
+
+
+def test_each_organisation_has_its_create_entry(db):
+    demo_data()
+    logged = set(AuditEntry.objects.filter(action="org.create").values_list("object_id", "username"))
+    assert logged == {(str(pk), "demo-data") for pk in Organisation.objects.values_list("pk", flat=True)}
+
+
+def test_staff_log_ins(db):
+    demo_data()
+    assert list(Membership.objects.order_by("user__username", "organisation__code").values_list(
+        "user__username", "organisation__code", "role"
+    )) == [
+        ("center-admin", "99CENTER", "admin"),
+        ("center-coordinator", "99CENTER", "coordinator"),
+        ("center-peer", "99CENTER", "peer"),
+        ("center-stats", "99CENTER", "statistician"),
+        ("center-viewer", "99CENTER", "viewer"),
+        ("city-admin", "992011", "admin"),
+        ("city-coordinator", "992011", "coordinator"),
+        ("pref-stats", "990001", "statistician"),
+        ("two-orgs", "99CENTER", "coordinator"),
+        ("two-orgs", "99PEER", "peer"),
+    ]
+    users = get_user_model().objects.all()
+    assert all(user.check_password(PASSWORD) for user in users)
+    assert all(user.first_name and not user.first_name.isascii() for user in users)
+
+
+def test_prints_the_log_in_table(db):
+    lines = demo_data().splitlines()
+    assert lines[0] == "組織: 追加 57件（デモの組織は全部で57件）"
+    assert lines[1].split() == ["ログイン名", "パスワード", "組織", "役割"]
+    assert lines[3].split() == ["center-admin", PASSWORD, "青海県ひきこもり地域支援センター（99CENTER）", "管理者"]
+    assert lines[8].split() == ["city-admin", PASSWORD, "青海市（992011）", "管理者"]
+    assert lines[10].split() == ["pref-stats", PASSWORD, "青海県（990001）", "統計担当"]
+    assert [line.split()[0] for line in lines[11:]] == ["two-orgs", "two-orgs"]
+    assert len(lines) == 13
+
+
+def test_running_twice_changes_nothing(db):
+    demo_data()
+    first = state()
+    out = demo_data()
+    assert state() == first
+    assert first["audit"]["org.create"] == 57
+    assert out.splitlines()[0] == "組織: 追加 0件（デモの組織は全部で57件）"
+    assert f"center-admin        {PASSWORD}" in out
+
+
+def test_password_option(db):
+    demo_data("--password", "another-long-passphrase")
+    assert get_user_model().objects.get(username="two-orgs").check_password("another-long-passphrase")
+
+
+def test_rerun_with_another_password_says_the_old_one_stays(db):
+    demo_data()
+    out = demo_data("--password", "another-long-passphrase")
+    assert "another-long-passphrase" not in out
+    assert out.count("（既存の利用者: 以前のパスワードのまま）") == 10
+
+
+def test_a_short_password_is_refused_and_nothing_is_left_behind(db):
+    with pytest.raises(CommandError) as raised:
+        demo_data("--password", "short")
+    assert str(raised.value) == "このパスワードは短すぎます。最低 12 文字以上必要です。"
+    assert not Organisation.objects.exists()
