@@ -1,0 +1,387 @@
+"""State changes of case work. Keyword-only, with an explicit actor, one transaction each, writing the
+audit entry inside it. Edits carry the version the person started from: a stale version is refused."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.orgs.models import Organisation, Role
+from tsunagu.orgs.rules import Actor, Perm
+
+from .access import require_case_work
+from .models import Case, Consent, Contact, Referral, ReferralStatus, Status, StatusChange
+from .rules import age_band_on
+from .text import fold
+
+CASE_FIELDS = [
+    "number", "opened_on", "name", "furigana", "birth_date", "age_band", "sex", "municipality", "first_consulter",
+    "reached_on", "outing_level", "duration_months", "household_8050", "needs_medical_care", "suspected_disorder",
+    "school_refusal_history", "notes",
+]
+CONTACT_FIELDS = [
+    "date", "channel", "consulter", "staff", "staff_name", "minutes", "notes", "with_peer", "with_specialist_team",
+    "visit_members",
+]
+
+
+class StaleEdit(ValidationError):
+    """Somebody else saved the record after this person opened it."""
+
+
+def _stale():
+    return StaleEdit(
+        _("この記録は、あなたが開いた後に他の人が保存しました。上書きしないよう保存を止めました。"
+          "画面を開き直して最新の内容を確かめてから、もう一度入力してください。")
+    )
+
+
+def _bump(model, obj, expected_version: int | None, **values):
+    """Save with an optimistic lock: the UPDATE only matches the version the editor started from."""
+    if expected_version is None:
+        expected_version = obj.version
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise _stale()
+    obj.version = expected_version + 1
+
+
+def _validate_case(values: dict, *, organisation: Organisation, instance: Case | None = None) -> None:
+    errors = {}
+    number = (values.get("number") or "").strip()
+    if not number:
+        errors["number"] = _("ケース番号を入力してください。")
+    elif Case.objects.filter(organisation=organisation, number=number).exclude(pk=getattr(instance, "pk", None)).exists():
+        errors["number"] = _("ケース番号「%(number)s」はすでにあります。") % {"number": number}
+    today = timezone.localdate()
+    for field in ("opened_on", "reached_on", "birth_date", "closed_on"):
+        if values.get(field) and values[field] > today:
+            errors[field] = _("未来の日付は入力できません。")
+    if values.get("birth_date") and values.get("opened_on") and values["birth_date"] > values["opened_on"]:
+        errors["birth_date"] = _("生年月日が受付日より後になっています。")
+    if values.get("reached_on") and values.get("opened_on") and values["reached_on"] < values["opened_on"]:
+        errors["reached_on"] = _("本人につながった日が受付日より前になっています。")
+    municipality = values.get("municipality")
+    if municipality is not None and municipality.kind not in ("municipality", "designated_city"):
+        errors["municipality"] = _("市区町村を選んでください。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def open_case(*, actor: Actor, organisation: Organisation | None = None, assigned=(), household=(), **values) -> Case:
+    """Open a case (受付). `household` is a list of dicts (relationship, age, notes)."""
+    require_case_work(actor, write=True)
+    organisation = organisation or actor.organisation
+    if actor.organisation is not None and organisation != actor.organisation:
+        raise PermissionDenied(_("他の組織のケースは作成できません。"))
+    values["number"] = (values.get("number") or "").strip() or next_case_number(organisation, values["opened_on"])
+    _validate_case(values, organisation=organisation)
+    case = Case.objects.create(
+        organisation=organisation,
+        search_key=_search_key(values.get("name", ""), values.get("furigana", "")),
+        **values,
+    )
+    for member in household:
+        case.household.create(**member)
+    if assigned:
+        case.assigned.set(assigned)
+    elif actor.user is not None:
+        case.assigned.set([actor.user])
+    StatusChange.objects.create(case=case, status=case.status, changed_on=case.opened_on, changed_by=actor.user)
+    log_action(actor, "case.open", obj=case, organisation=organisation,
+               changes=diff({}, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS))
+    return case
+
+
+def _search_key(name: str, furigana: str) -> str:
+    return f"{fold(name)}|{fold(furigana)}"
+
+
+def next_case_number(organisation: Organisation, on: date) -> str:
+    """The next number of the year: 2026-0001, 2026-0002, … (a ledger may bring its own numbers)."""
+    prefix = f"{on.year}-"
+    last = (
+        Case.objects.filter(organisation=organisation, number__startswith=prefix)
+        .aggregate(m=Max("number"))["m"]
+    )
+    serial = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{serial:04d}"
+
+
+@transaction.atomic
+def update_case(*, actor: Actor, case: Case, version: int | None = None, **values) -> Case:
+    require_case_work(actor, write=True)
+    before = snapshot(case, CASE_FIELDS)
+    new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
+    _validate_case(new, organisation=case.organisation, instance=case)
+    new["search_key"] = _search_key(new["name"], new["furigana"])
+    _bump(Case, case, version, **new)
+    for name, value in new.items():
+        setattr(case, name, value)
+    if before["birth_date"] != new["birth_date"] or before["age_band"] != new["age_band"]:
+        _refresh_contact_bands(case)
+    log_action(actor, "case.update", obj=case, changes=diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS))
+    return case
+
+
+def set_assigned(*, actor: Actor, case: Case, users) -> None:
+    with transaction.atomic():
+        require_case_work(actor, write=True)
+        before = sorted(case.assigned.values_list("username", flat=True))
+        case.assigned.set(users)
+        after = sorted(u.username for u in users)
+        log_action(actor, "case.assign", obj=case, changes={"assigned": [before, after]} if before != after else {})
+
+
+ALLOWED_STATUS_CHANGES = {
+    Status.INTAKE: {Status.ASSESSMENT, Status.SUPPORT, Status.CLOSED},
+    Status.ASSESSMENT: {Status.SUPPORT, Status.CLOSED},
+    Status.SUPPORT: {Status.ASSESSMENT, Status.CLOSED},
+    Status.CLOSED: {Status.SUPPORT},  # reopening
+}
+
+
+@transaction.atomic
+def change_status(*, actor: Actor, case: Case, status: str, on: date, note: str = "",
+                  version: int | None = None) -> Case:
+    require_case_work(actor, write=True)
+    if status not in ALLOWED_STATUS_CHANGES[Status(case.status)]:
+        raise ValidationError({"status": _("「%(from)s」から「%(to)s」には変えられません。") % {
+            "from": Status(case.status).label, "to": Status(status).label}})
+    if on < case.opened_on:
+        raise ValidationError({"on": _("受付日より前の日付にはできません。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("未来の日付は入力できません。")})
+    before = {"status": case.status, "closed_on": case.closed_on}
+    closed_on = on if status == Status.CLOSED else None
+    _bump(Case, case, version, status=status, closed_on=closed_on)
+    case.status, case.closed_on = status, closed_on
+    StatusChange.objects.create(case=case, status=status, changed_on=on, changed_by=actor.user, note=note)
+    action = "case.reopen" if before["status"] == Status.CLOSED else "case.status"
+    log_action(actor, action, obj=case, changes=diff(snapshot_dates(before), snapshot_dates({"status": status, "closed_on": closed_on})))
+    return case
+
+
+def snapshot_dates(values: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def _validate_contact(values: dict, case: Case) -> None:
+    errors = {}
+    if values.get("date") is None:
+        errors["date"] = _("日付を入力してください。")
+    elif values["date"] > timezone.localdate():
+        errors["date"] = _("未来の日付は入力できません。")
+    if values.get("minutes") is not None and values["minutes"] > 24 * 60:
+        errors["minutes"] = _("所要時間は1440分（24時間）以内で入力してください。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
+    """Record a consultation, home visit or accompaniment on a case."""
+    require_case_work(actor, write=True)
+    _validate_contact(values, case)
+    if values.get("staff") is None and actor.user is not None and "staff_name" not in values:
+        values["staff"] = actor.user
+    contact = Contact.objects.create(
+        case=case,
+        organisation=case.organisation,
+        age_band=age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=values["date"]),
+        **values,
+    )
+    _refresh_contact_dates(case)
+    log_action(actor, "contact.create", obj=contact, label=f"{case.number} {contact.get_channel_display()}",
+               changes=diff({}, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS))
+    return contact
+
+
+@transaction.atomic
+def update_contact(*, actor: Actor, contact: Contact, version: int | None = None, **values) -> Contact:
+    require_case_work(actor, write=True)
+    before = snapshot(contact, CONTACT_FIELDS)
+    new = {name: values.get(name, getattr(contact, name)) for name in CONTACT_FIELDS}
+    _validate_contact(new, contact.case)
+    case = contact.case
+    new["age_band"] = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=new["date"])
+    _bump(Contact, contact, version, **new)
+    for name, value in new.items():
+        setattr(contact, name, value)
+    _refresh_contact_dates(case)
+    log_action(actor, "contact.update", obj=contact, label=case.number,
+               changes=diff(before, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS))
+    return contact
+
+
+@transaction.atomic
+def delete_contact(*, actor: Actor, contact: Contact) -> None:
+    require_case_work(actor, write=True)
+    case = contact.case
+    log_action(actor, "contact.delete", obj=contact, label=case.number,
+               changes=diff(snapshot(contact, CONTACT_FIELDS), {}, Contact.PERSONAL_FIELDS))
+    contact.delete()
+    _refresh_contact_dates(case)
+
+
+def _refresh_contact_dates(case: Case) -> None:
+    dates = case.contacts.aggregate(first=Min("date"), last=Max("date"))
+    Case.objects.filter(pk=case.pk).update(first_contact_on=dates["first"], last_contact_on=dates["last"])
+    case.first_contact_on, case.last_contact_on = dates["first"], dates["last"]
+
+
+def _refresh_contact_bands(case: Case) -> None:
+    for contact in case.contacts.only("id", "date"):
+        band = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=contact.date)
+        Contact.objects.filter(pk=contact.pk).update(age_band=band)
+
+
+@transaction.atomic
+def record_consent(*, actor: Actor, case: Case, given_by: str, purpose: str, given_on: date, share_with=(),
+                   share_with_categories=()) -> Consent:
+    require_case_work(actor, write=True)
+    if not share_with and not share_with_categories:
+        raise ValidationError({"share_with": _("共有先の組織か区分を一つ以上選んでください。")})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("未来の日付は入力できません。")})
+    consent = Consent.objects.create(case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on,
+                                     recorded_by=actor.user)
+    consent.share_with.set(share_with)
+    consent.share_with_categories.set(share_with_categories)
+    log_action(actor, "consent.record", obj=consent, label=case.number, changes={
+        "given_by": [None, given_by], "purpose": [None, consent.purpose], "given_on": [None, given_on.isoformat()],
+        "share_with": [None, sorted(o.code for o in share_with)],
+        "share_with_categories": [None, sorted(c.name for c in share_with_categories)],
+    })
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
+    require_case_work(actor, write=True)
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"on": _("この同意はすでに撤回されています。")})
+    consent.withdrawn_on, consent.withdrawn_by = on, actor.user
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+    log_action(actor, "consent.withdraw", obj=consent, label=consent.case.number,
+               changes={"withdrawn_on": [None, on.isoformat()]})
+    return consent
+
+
+REFERRAL_FIELDS = ["date", "target", "category", "to_ibasho", "partner", "partner_name", "status", "result_on",
+                   "shares_personal_data", "consent", "override_reason", "notes"]
+
+
+@transaction.atomic
+def refer(*, actor: Actor, case: Case, date: date, target: str, category=None, to_ibasho: bool = False,
+          partner: Organisation | None = None, partner_name: str = "", shares_personal_data: bool = False,
+          override_reason: str = "", notes: str = "", status: str = ReferralStatus.REQUESTED,
+          result_on: date | None = None) -> Referral:
+    """Refer the person or the family (つなぎ). Sharing personal data needs a consent covering the
+    partner, or a 管理者's override with its reason, which is recorded."""
+    require_case_work(actor, write=True)
+    errors = {}
+    if date > timezone.localdate():
+        errors["date"] = _("未来の日付は入力できません。")
+    if partner is not None:
+        category = category or partner.category
+        partner_name = partner_name or partner.name
+        if partner == case.organisation:
+            errors["partner"] = _("自分の組織にはつなげません。")
+    if not to_ibasho and category is None:
+        errors["category"] = _("つなぎ先区分を選んでください（居場所の場合は「居場所」）。")
+    consent = None
+    if shares_personal_data:
+        if partner is None:
+            errors["shares_personal_data"] = _("個人情報を共有できるのは、tsunaguを使っているつなぎ先だけです。")
+        else:
+            consent = next((c for c in case.consents.prefetch_related("share_with", "share_with_categories")
+                            if c.covers(partner)), None)
+            if consent is None:
+                if not override_reason.strip():
+                    errors["override_reason"] = _("%(partner)sへの共有に本人・家族の同意が記録されていません。"
+                                                  "同意を記録するか、管理者が理由を書いて共有してください。") % {
+                        "partner": partner.name}
+                elif actor.role != Role.ADMIN:
+                    errors["override_reason"] = _("同意なしの共有は管理者だけが行えます。")
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral.objects.create(
+        case=case, organisation=case.organisation, date=date, target=target, category=category, to_ibasho=to_ibasho,
+        partner=partner, partner_name=partner_name.strip(), shares_personal_data=shares_personal_data, consent=consent,
+        override_reason=override_reason.strip() if consent is None and shares_personal_data else "",
+        override_by=actor.user if consent is None and shares_personal_data else None,
+        notes=notes, status=status, result_on=result_on,
+    )
+    log_action(actor, "referral.override" if referral.override_by_id else "referral.create", obj=referral,
+               label=f"{case.number}→{referral.partner_name}", changes=diff({}, snapshot(referral, REFERRAL_FIELDS),
+                                                                            {"notes"}))
+    return referral
+
+
+@transaction.atomic
+def set_referral_status(*, actor: Actor, referral: Referral, status: str, on: date,
+                        version: int | None = None) -> Referral:
+    """The referring organisation records the outcome (for partners outside tsunagu, or a withdrawal)."""
+    require_case_work(actor, write=True)
+    before = snapshot(referral, ["status", "result_on"])
+    if on < referral.date:
+        raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
+    result_on = on if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN) else None
+    _bump(Referral, referral, version, status=status, result_on=result_on)
+    referral.status, referral.result_on = status, result_on
+    log_action(actor, "referral.status", obj=referral, label=referral.case.number,
+               changes=diff(before, snapshot(referral, ["status", "result_on"])))
+    return referral
+
+
+def shared_case_fields(referral: Referral) -> dict:
+    """What the receiving organisation may see of the origin's case: personal fields only with
+    consent (or a recorded override) still in force; otherwise what any aggregate would show."""
+    case = referral.case
+    fields = {"age_band": age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=referral.date),
+              "sex": case.sex, "municipality": case.municipality, "target": referral.target}
+    consent_ok = referral.consent is not None and referral.consent.is_active
+    if referral.shares_personal_data and (consent_ok or referral.override_by_id):
+        fields.update(name=case.name, furigana=case.furigana, birth_date=case.birth_date,
+                      first_consulter=case.first_consulter, outing_level=case.outing_level,
+                      duration_months=case.duration_months, household_8050=case.household_8050)
+    return fields
+
+
+@transaction.atomic
+def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
+    """The partner accepts: the referral becomes 支援決定 and the partner opens its own case, linked to
+    the origin, holding only what the referral shared."""
+    if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
+        raise PermissionDenied(_("このつなぎを受け付ける権限がありません。"))
+    if referral.status not in (ReferralStatus.REQUESTED, ReferralStatus.ARRANGING):
+        raise ValidationError({"status": _("このつなぎはすでに「%(status)s」です。") % {
+            "status": referral.get_status_display()}})
+    shared = shared_case_fields(referral)
+    shared.pop("target")
+    case = open_case(actor=actor, organisation=actor.organisation, opened_on=on, number="", **shared)
+    Case.objects.filter(pk=case.pk).update(origin_referral=referral)
+    case.origin_referral = referral
+    _bump(Referral, referral, None, status=ReferralStatus.DECIDED, result_on=on)
+    referral.status, referral.result_on = ReferralStatus.DECIDED, on
+    log_action(actor, "referral.accept", obj=referral, label=f"{referral.organisation.code}→{actor.organisation.code}",
+               changes={"status": ["requested", "decided"], "receiving_case": [None, case.pk]})
+    return case
+
+
+@transaction.atomic
+def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str = "") -> Referral:
+    if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
+        raise PermissionDenied(_("このつなぎを断る権限がありません。"))
+    _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
+    referral.status, referral.result_on = ReferralStatus.FAILED, on
+    log_action(actor, "referral.decline", obj=referral, changes={"status": ["requested", "failed"], "reason": [None, reason]})
+    return referral
