@@ -1,68 +1,37 @@
 """The access harness: every URL, for every role, on the acting organisation's own records and on
-another organisation's. A URL pattern added without a row in URL_CASES fails test_every_url_has_a_case.
+another organisation's. Each app's tests declare their URLs in tests/<app>/access_cases.py (URL_CASES,
+PUBLIC, ACCOUNT_ONLY and extend_world); a URL pattern without a declaration fails
+test_every_url_has_a_case.
 
-Expectations follow from tsunagu.orgs.rules.ROLE_PERMS, so a change of the role table changes what
-is asserted here, and nothing else has to be kept in step.
+Expectations follow from tsunagu.orgs.rules.ROLE_PERMS unless a case says otherwise, so a change of the
+role table changes what is asserted here, and nothing else has to be kept in step.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tsunagu.audit.models import AuditEntry
-from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
-from tsunagu.orgs.rules import ROLE_PERMS, Perm
+from tsunagu.orgs.models import Membership, Role
+from tsunagu.orgs.rules import ROLE_PERMS
 
+from .access import UrlCase
 from .conftest import act_as
-from .factories import make_org, make_staff
-
-# Reachable without logging in; each has its own tests (login, language switch, health check).
-PUBLIC = {"root", "healthz", "set_language", "login"}
-# Need a logged-in user but no organisation: they act on the user's own account only.
-ACCOUNT_ONLY = {"logout", "password_change", "password_change_done", "choose_organisation"}
+from .factories import make_staff
 
 
-@dataclass
-class UrlCase:
-    name: str
-    perm: str
-    # Builds the URL kwargs from the world for "own" or "other"; None for URLs without an object.
-    kwargs: Callable[[dict, str], dict] | None = None
-    # For URLs without an object: text of the other organisation that must never appear.
-    leak: Callable[[dict], str] | None = None
-    post: dict | None = None  # a POST that would change something, checked to change nothing
-    changed: Callable[[dict], object] = field(default=lambda world: None)
+def _declarations():
+    root = Path(__file__).parent
+    for path in sorted(root.glob("*/access_cases.py")):
+        yield importlib.import_module(f"tests.{path.parent.name}.access_cases")
 
 
-def _city(world, side):
-    return {"code": world[f"{side}_city"].code}
-
-
-URL_CASES = [
-    UrlCase("home", Perm.VIEW_ORG, leak=lambda w: w["other"].name),
-    UrlCase("org_list", Perm.VIEW_ORG, leak=lambda w: w["other_city"].name),
-    UrlCase("org_detail", Perm.VIEW_ORG, kwargs=_city),
-    UrlCase(
-        "org_edit", Perm.MANAGE_ORG, kwargs=_city,
-        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY},
-        changed=lambda w: Organisation.objects.filter(name="書き換え").exists(),
-    ),
-    UrlCase(
-        "org_add_child", Perm.MANAGE_ORG, kwargs=_city,
-        post={"code": "NEW01", "name": "新しい組織", "kind": OrgKind.CENTER},
-        changed=lambda w: Organisation.objects.filter(code="NEW01").exists(),
-    ),
-    UrlCase("staff_list", Perm.MANAGE_STAFF, leak=lambda w: w["other_staff"].user.username),
-    UrlCase("staff_add", Perm.MANAGE_STAFF, leak=lambda w: w["other_staff"].user.username),
-    UrlCase(
-        "staff_edit", Perm.MANAGE_STAFF, kwargs=lambda w, s: {"pk": w[f"{s}_staff"].pk},
-        post={"role": Role.ADMIN, "is_active": "on"},
-        changed=lambda w: Membership.objects.get(pk=w["other_staff"].pk).role == Role.ADMIN,
-    ),
-    UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),
-]
+DECLARATIONS = list(_declarations())
+URL_CASES: list[UrlCase] = [case for module in DECLARATIONS for case in module.URL_CASES]
+PUBLIC = set().union(*(getattr(module, "PUBLIC", set()) for module in DECLARATIONS))
+ACCOUNT_ONLY = set().union(*(getattr(module, "ACCOUNT_ONLY", set()) for module in DECLARATIONS))
 
 
 def _url_names(patterns, prefix=""):
@@ -82,14 +51,19 @@ def test_every_url_has_a_case():
 
 @pytest.fixture
 def world(network):
+    """The network, a member of every role in the "own" prefecture, and what each app adds."""
     world = dict(network)
     world["members"] = {role: make_staff(network["own"], role) for role in Role}
-    world["own_staff"] = make_staff(network["own"], Role.VIEWER)
-    world["other_staff"] = make_staff(network["other"], Role.COORDINATOR, username="other-prefecture-worker")
-    # An audit entry of the other organisation that the audit search must not show.
-    world["other_marker_action"] = "org.other-secret"
-    AuditEntry.objects.create(organisation=network["other"], action=world["other_marker_action"], username="x")
+    for module in DECLARATIONS:
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
     return world
+
+
+def _expected(case: UrlCase, role) -> int:
+    if case.expected is not None:
+        return case.expected(role)
+    return 200 if case.perm in ROLE_PERMS[role] else 403
 
 
 CASE_ROLE = [(case, role) for case in URL_CASES for role in Role]
@@ -105,7 +79,7 @@ def test_own_organisation(client, world, case, role):
     act_as(client, world["members"][role])
     url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
     response = client.get(url)
-    expected = 200 if case.perm in ROLE_PERMS[role] else 403
+    expected = _expected(case, role)
     assert response.status_code == expected
     if case.leak and expected == 200:
         assert case.leak(world) not in response.content.decode()
@@ -116,7 +90,7 @@ def test_other_organisation(client, world, case, role):
     """URLs naming an object of another organisation; list URLs are covered by the leak check above."""
     act_as(client, world["members"][role])
     url = reverse(case.name, kwargs=case.kwargs(world, "other"))
-    allowed_role = case.perm in ROLE_PERMS[role]
+    allowed_role = _expected(case, role) != 403
     assert client.get(url).status_code == (404 if allowed_role else 403)
     if case.post is not None:
         assert client.post(url, case.post).status_code == (404 if allowed_role else 403)

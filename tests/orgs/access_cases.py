@@ -1,0 +1,50 @@
+"""Access declarations for the foundation's URLs (organisations, staff, audit, account pages)."""
+
+from tsunagu.audit.models import AuditEntry
+from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
+from tsunagu.orgs.rules import Perm
+
+from ..access import UrlCase
+from ..factories import make_staff
+
+# Reachable without logging in; each has its own tests (login, language switch, health check).
+PUBLIC = {"root", "healthz", "set_language", "login"}
+# Need a logged-in user but no organisation: they act on the user's own account only.
+ACCOUNT_ONLY = {"logout", "password_change", "password_change_done", "choose_organisation"}
+
+
+def _city(world, side):
+    return {"code": world[f"{side}_city"].code}
+
+
+URL_CASES = [
+    UrlCase("home", Perm.VIEW_ORG, leak=lambda w: w["other"].name),
+    UrlCase("org_list", Perm.VIEW_ORG, leak=lambda w: w["other_city"].name),
+    UrlCase("org_detail", Perm.VIEW_ORG, kwargs=_city),
+    UrlCase(
+        "org_edit", Perm.MANAGE_ORG, kwargs=_city,
+        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY},
+        changed=lambda w: Organisation.objects.filter(name="書き換え").exists(),
+    ),
+    UrlCase(
+        "org_add_child", Perm.MANAGE_ORG, kwargs=_city,
+        post={"code": "NEW01", "name": "新しい組織", "kind": OrgKind.CENTER},
+        changed=lambda w: Organisation.objects.filter(code="NEW01").exists(),
+    ),
+    UrlCase("staff_list", Perm.MANAGE_STAFF, leak=lambda w: w["other_staff"].user.username),
+    UrlCase("staff_add", Perm.MANAGE_STAFF, leak=lambda w: w["other_staff"].user.username),
+    UrlCase(
+        "staff_edit", Perm.MANAGE_STAFF, kwargs=lambda w, s: {"pk": w[f"{s}_staff"].pk},
+        post={"role": Role.ADMIN, "is_active": "on"},
+        changed=lambda w: Membership.objects.get(pk=w["other_staff"].pk).role == Role.ADMIN,
+    ),
+    UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),
+]
+
+
+def extend_world(world):
+    world["own_staff"] = make_staff(world["own"], Role.VIEWER)
+    world["other_staff"] = make_staff(world["other"], Role.COORDINATOR, username="other-prefecture-worker")
+    # An audit entry of the other organisation that the audit search must not show.
+    world["other_marker_action"] = "org.other-secret"
+    AuditEntry.objects.create(organisation=world["other"], action=world["other_marker_action"], username="x")
