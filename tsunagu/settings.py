@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tsunagu.orgs",
     "tsunagu.audit",
     "tsunagu.cases",
+    "tsunagu.stats",
 ]
 
 MIDDLEWARE = [
