@@ -1,0 +1,105 @@
+# The entry point for working on tsunagu: `make demo` to try it, `make test` to test it.
+# Debian 12 is the reference machine; as root the targets install the Debian packages they need.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# pip writes these after a successful install; they are redone when pyproject.toml changes.
+INSTALLED := $(VENV)/.installed
+INSTALLED_TEST := $(VENV)/.installed-test
+
+# What the test suite needs from Debian: a PostgreSQL server for the second run, the browser the
+# Playwright tests drive, Japanese fonts and poppler for PDF output, gettext for the message catalogs.
+TEST_PACKAGES := postgresql chromium fonts-ipaexfont poppler-utils gettext
+# Each of the two test runs must finish within this many seconds (the whole suite stays under 20 minutes).
+TEST_RUN_SECONDS ?= 540
+
+# Installs the Debian packages given as arguments that are not installed yet: as root with apt-get
+# (one `apt-get update` per call), otherwise prints the apt-get line to run and fails.
+define apt_ensure
+missing=(); \
+for pkg in $(1); do \
+	dpkg -s "$$pkg" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$$pkg"); \
+done; \
+if [ $${#missing[@]} -gt 0 ]; then \
+	if [ "$$(id -u)" -eq 0 ]; then \
+		echo "Installing Debian packages: $${missing[*]}"; \
+		apt-get update; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$${missing[@]}"; \
+	else \
+		echo "Missing Debian packages. Install them with:" >&2; \
+		echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends $${missing[*]}" >&2; \
+		exit 1; \
+	fi; \
+fi
+endef
+
+.PHONY: help demo test check clean system-packages-test
+
+help:
+	@echo "make demo   install into .venv, load the demo prefecture into var/, serve http://127.0.0.1:8000"
+	@echo "make test   install what the tests need, run the suite on SQLite and then on PostgreSQL"
+	@echo "make check  Django's deployment checks and the check for missing migrations"
+	@echo "make clean  remove .venv, var/ (the demo database) and build leftovers"
+
+# Debian's python3 cannot create a virtualenv without python3-venv (ensurepip).
+$(BIN)/python:
+	@if ! $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null; then $(call apt_ensure,python3 python3-venv); fi
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(INSTALLED_TEST): pyproject.toml $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The demo always uses its own SQLite database under var/, even in a shell where DATABASE_URL points
+# at a real database.
+DEMO_ENV := env -u DATABASE_URL DEBUG=1
+
+demo: $(INSTALLED)
+	$(DEMO_ENV) $(BIN)/tsunagu migrate --noinput
+	$(DEMO_ENV) $(BIN)/tsunagu demo-data
+	@echo
+	@echo "tsunagu is starting on http://127.0.0.1:8000/ - log in there with one of the demo accounts above."
+	@echo "Stop it with Ctrl+C; run 'make demo' again to start it again with the same data."
+	@echo
+	exec $(DEMO_ENV) $(BIN)/tsunagu runserver 127.0.0.1:8000
+
+system-packages-test:
+	@$(call apt_ensure,$(TEST_PACKAGES))
+
+# Each run must collect tests: pytest's exit code 5 (no tests collected) is a failure here, not a pass.
+define pytest_run
+status=0; \
+timeout --signal=INT --kill-after=30 $(TEST_RUN_SECONDS) $(1) $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+if [ $$status -eq 5 ]; then echo "pytest ran no tests (exit code 5): that is a failure here" >&2; fi; \
+if [ $$status -eq 124 ]; then echo "the test run took longer than $(TEST_RUN_SECONDS)s" >&2; fi; \
+exit $$status
+endef
+
+test: system-packages-test $(INSTALLED_TEST)
+	@echo "== tests on SQLite"
+	@$(call pytest_run,env -u DATABASE_URL TSUNAGU_TEST_DATABASE=sqlite)
+	@echo "== tests on PostgreSQL (throw-away cluster)"
+	@$(call pytest_run,env TSUNAGU_TEST_DATABASE=postgresql scripts/with-postgres)
+
+# The deployment checks with the environment a production server would have (no secrets involved:
+# the key is generated for this one run).
+check: $(INSTALLED)
+	env -u DATABASE_URL DEBUG=0 ALLOWED_HOSTS=tsunagu.example.jp \
+		CSRF_TRUSTED_ORIGINS=https://tsunagu.example.jp \
+		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		$(BIN)/tsunagu check --deploy --fail-level WARNING
+	env -u DATABASE_URL DEBUG=1 $(BIN)/tsunagu makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var build dist staticfiles .pytest_cache *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
