@@ -6,6 +6,17 @@ from tsunagu.orgs.models import OrgKind
 from .factories import make_org
 
 
+@pytest.fixture(autouse=True)
+def japanese_by_default():
+    """Each test starts in the default language: a request made in English by an earlier test must not
+    leave English active for the next one (Django's LocaleMiddleware does not undo its activate)."""
+    from django.utils import translation
+
+    translation.activate("ja")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def network(db):
     """A small network: a nation, two prefectures, each with a municipality and a centre.

@@ -23,7 +23,8 @@ def make_org(kind: str, parent: Organisation | None = None, *, code: str | None 
              category: str | None = None) -> Organisation:
     n = next(_serial)
     if code is None:
-        code = public_code(f"8{n:04d}") if kind in PUBLIC_BODY_KINDS else f"T{n:04d}"
+        # The serial runs on across the whole session; codes only need to be unique within one test.
+        code = public_code(f"8{n % 10000:04d}") if kind in PUBLIC_BODY_KINDS else f"T{n:04d}"
     return actions.create_organisation(
         actor=SYSTEM,
         code=code,

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "tsunagu.audit",
     "tsunagu.cases",
     "tsunagu.stats",
+    "tsunagu.kpi",
+    "tsunagu.ledger",
+    "tsunagu.ibasho",
+    "tsunagu.public",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from tsunagu.audit import views as audit_views
 from tsunagu.core import views as core_views
 from tsunagu.orgs import views as org_views
+from tsunagu.stats import published as stats_published
 
 urlpatterns = [
     path("", core_views.root, name="root"),
@@ -24,4 +25,11 @@ urlpatterns = [
     path("staff/add/", org_views.staff_add, name="staff_add"),
     path("staff/<int:pk>/", org_views.staff_edit, name="staff_edit"),
     path("audit/", audit_views.audit_search, name="audit_search"),
+    path("cases/", include("tsunagu.cases.urls")),
+    path("ledger/", include("tsunagu.ledger.urls")),
+    path("public/", include("tsunagu.public.urls")),
+    path("stats/published/", stats_published.published_figures, name="stats_published"),
+    path("stats/", include("tsunagu.stats.urls")),
+    path("kpi/", include("tsunagu.kpi.urls")),
+    path("ibasho/", include("tsunagu.ibasho.urls")),
 ]

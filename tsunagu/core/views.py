@@ -20,7 +20,8 @@ from .middleware import LOGIN_AT, SEEN_AT
 
 
 def root(request):
-    return redirect("home" if request.user.is_authenticated else "login")
+    # Residents arrive here too: they get the public pages; staff find the log-in in their footer.
+    return redirect("home" if request.user.is_authenticated else "public_top")
 
 
 class LoginView(auth_views.LoginView):

@@ -1,0 +1,47 @@
+"""Access declarations for the 居場所 staff pages."""
+
+from datetime import date, time
+
+from tsunagu.ibasho.models import Ibasho, IbashoEvent
+from tsunagu.orgs.rules import Perm
+
+from ..access import UrlCase
+
+
+def _ibasho(world, side):
+    return {"pk": world[f"{side}_ibasho"].pk}
+
+
+def _event(world, side):
+    return {"pk": world[f"{side}_event"].pk}
+
+
+URL_CASES = [
+    UrlCase("ibasho_list", Perm.VIEW_ORG, leak=lambda w: w["other_ibasho"].name),
+    UrlCase("ibasho_add", Perm.EDIT_CASES, leak=lambda w: w["other_ibasho"].name),
+    UrlCase("ibasho_detail", Perm.VIEW_ORG, kwargs=_ibasho),
+    UrlCase(
+        "ibasho_edit", Perm.EDIT_CASES, kwargs=_ibasho, post={"name": "書き換え", "kind": "online"},
+        changed=lambda w: Ibasho.objects.filter(name="書き換え").exists(),
+    ),
+    UrlCase(
+        "ibasho_event_add", Perm.EDIT_CASES, kwargs=_ibasho,
+        post={"date": "2030-01-05", "start_time": "10:00", "online": "on"},
+        changed=lambda w: IbashoEvent.objects.filter(date=date(2030, 1, 5)).exists(),
+    ),
+    UrlCase(
+        "ibasho_event_edit", Perm.EDIT_CASES, kwargs=_event,
+        post={"date": "2031-01-05", "start_time": "10:00", "online": "on"},
+        changed=lambda w: IbashoEvent.objects.filter(date=date(2031, 1, 5)).exists(),
+    ),
+]
+
+
+def extend_world(world):
+    for side in ("own", "other"):
+        ibasho = Ibasho.objects.create(organisation=world[side], name=f"{side}-secret-ibasho", kind="physical",
+                                       place="会館")
+        world[f"{side}_ibasho"] = ibasho
+        world[f"{side}_event"] = IbashoEvent.objects.create(
+            ibasho=ibasho, organisation=world[side], date=date(2029, 6, 1), start_time=time(14)
+        )

@@ -1,0 +1,165 @@
+"""Published figures: the report's tables from records, small cells suppressed, as CSV and XLSX."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tsunagu.audit.models import AuditEntry
+from tsunagu.cases import actions
+from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget
+from tsunagu.orgs.models import OrgKind, Role
+from tsunagu.stats.published import fiscal_year_publication, write_csv, write_xlsx
+
+from ..cases.factories import actor_for, make_case
+from ..conftest import act_as
+from ..factories import make_org, make_staff
+
+X = "＊"
+
+
+@pytest.fixture
+def records(network):
+    """FY2021 at the own centre. Contacts (channel × who consulted):
+        電話 本人12 家族25 | メール 本人3 | 来所 家族15   (55 in all, ages unknown)
+    Referrals: ハローワーク 12 (3 decided, 本人), 医療機関 4 (4 decided, 本人), 居場所 20 (11 decided, 家族)."""
+    worker = actor_for(make_staff(network["own_center"], Role.COORDINATOR))
+    person, family = make_case(worker, opened_on=date(2021, 4, 1)), make_case(worker, opened_on=date(2021, 4, 1))
+    for case, channel, consulter, n in [(person, Channel.PHONE, Consulter.PERSON, 12),
+                                        (person, Channel.EMAIL, Consulter.PERSON, 3),
+                                        (family, Channel.PHONE, Consulter.FAMILY, 25),
+                                        (family, Channel.VISIT_OFFICE, Consulter.FAMILY, 15)]:
+        for i in range(n):
+            actions.log_contact(actor=worker, case=case, date=date(2021, 5, 1 + i), channel=channel,
+                                consulter=consulter)
+    hello = make_org(OrgKind.PARTNER, network["own"], category="ハローワーク")
+    clinic = make_org(OrgKind.PARTNER, network["own"], category="医療機関")
+    for partner, n, decided in [(hello, 12, 3), (clinic, 4, 4)]:
+        for i in range(n):
+            actions.refer(actor=worker, case=person, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
+                          partner=partner, status=ReferralStatus.DECIDED if i < decided else ReferralStatus.ARRANGING)
+    for i in range(20):
+        actions.refer(actor=worker, case=family, date=date(2021, 7, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
+                      partner_name="家族会", status=ReferralStatus.DECIDED if i < 11 else ReferralStatus.FAILED)
+    return network
+
+
+def tables(pub):
+    return {table.title: table for table in pub.tables}
+
+
+def test_published_tables_hide_small_cells_and_what_would_reveal_them(records):
+    pub = fiscal_year_publication(records["own"], 2021)
+    by_title = tables(pub)
+    cross = by_title["延べ相談件数（相談方法 × 相談者）"]
+    assert cross.header == ["相談方法", "本人", "家族", "関係機関", "その他", "合計"]
+    # メール 3 is small and alone in its row, so its row total goes too; then 来所's total partners it in
+    # the column of totals, and each row and column gets its second hidden cell.
+    assert cross.rows == [
+        ["電話", X, X, 0, 0, 37],
+        ["メール", X, 0, 0, 0, X],
+        ["来所", 0, X, 0, 0, X],
+        ["訪問", 0, 0, 0, 0, 0],
+        ["同行", 0, 0, 0, 0, 0],
+        ["Web", 0, 0, 0, 0, 0],
+        ["SNS", 0, 0, 0, 0, 0],
+        ["オンライン", 0, 0, 0, 0, 0],
+        ["合計", 15, 40, 0, 0, 55],
+    ]
+    assert by_title["延べ相談件数（当事者の年代別）"].rows[-2:] == [["不明", 55], ["合計", 55]]
+    assert by_title["相談の実人数と新規ケース数"].rows == [["実人数", X], ["新規相談件数（新規ケース数）", X]]
+    referrals = by_title["つなぎ先区分別のつなぎ件数"]
+    rows = {row[0]: row[1:] for row in referrals.rows}
+    # 医療機関 4 is small, so ハローワーク 12 (the next smallest) is hidden too, with both their shares.
+    assert rows["ハローワーク"] == [X, X, X]
+    assert rows["医療機関"] == [X, X, X]
+    assert rows["居場所"] == [20, 55.6, 11]
+    assert rows["福祉事務所"] == [0, 0.0, 0]
+    assert rows["合計"] == [36, 100.0, 18]
+    assert by_title["つなぎの対象"].rows == [["本人", 16], ["家族", 20], ["合計", 36]]
+    assert by_title["居場所等の支援につながった件数"].rows == [["本人", X], ["家族", X], ["合計", 2]]
+    assert pub.hidden == 14  # 6 in the contact table, 2 + 2 + 2 + 2 elsewhere
+
+
+def test_k_and_mark_are_options(records):
+    pub = fiscal_year_publication(records["own"], 2021, k=3, mark="-")
+    cross = tables(pub)["延べ相談件数（相談方法 × 相談者）"]
+    assert cross.rows[:3] == [["電話", 12, 25, 0, 0, 37], ["メール", 3, 0, 0, 0, 3], ["来所", 0, 15, 0, 0, 15]]
+    assert tables(pub)["居場所等の支援につながった件数"].rows == [["本人", "-"], ["家族", "-"], ["合計", 2]]
+
+
+def test_csv_is_utf8_with_bom_and_neutralises_formulas(records):
+    records["own"].name = "=HYPERLINK(\"http://example.com\")"
+    pub = fiscal_year_publication(records["own"], 2021)
+    data = write_csv(pub)
+    assert data.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0] == ["公表用集計", "'=HYPERLINK(\"http://example.com\")"]
+    assert lines[2] == ["期間", "2021年度（令和3年度） 2021-04-01〜2022-03-31"]
+    assert lines[3] == ["秘匿の基準", "k=10"]
+    start = lines.index(["延べ相談件数（相談方法 × 相談者）"])
+    assert lines[start + 1:start + 4] == [["相談方法", "本人", "家族", "関係機関", "その他", "合計"],
+                                          ["電話", X, X, "0", "0", "37"], ["メール", X, "0", "0", "0", X]]
+    dash = write_csv(fiscal_year_publication(records["own"], 2021, mark="-")).decode("utf-8-sig")
+    assert "\r\nメール,-,0,0,0,-\r\n" in dash  # the lone mark is not a formula and stays as published
+
+
+def test_xlsx_holds_the_same_rows(records):
+    pub = fiscal_year_publication(records["own"], 2021)
+    sheet = load_workbook(io.BytesIO(write_xlsx(pub))).active
+    values = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+    start = values.index(["延べ相談件数（相談方法 × 相談者）"])
+    assert values[start + 2] == ["電話", X, X, 0, 0, 37]
+    assert values[start + 10] == ["合計", 15, 40, 0, 0, 55]
+    assert sheet.title == "公表用集計"
+
+
+def test_publish_command_writes_csv_and_xlsx(records, tmp_path):
+    out = io.StringIO()
+    path = tmp_path / "r3.csv"
+    call_command("publish", "--org", records["own"].code, "--fy", "2021", "--format", "csv", "--output", str(path),
+                 stdout=out)
+    assert out.getvalue().strip() == f"{path} に書き出しました（秘匿したセル 14）。"
+    assert "メール,＊,0,0,0,＊" in path.read_bytes().decode("utf-8-sig")
+    xlsx = tmp_path / "r3.xlsx"
+    call_command("publish", "--org", records["own"].code, "--fy", "2021", "--k", "3", "--format", "xlsx",
+                 "--output", str(xlsx), stdout=io.StringIO())
+    sheet = load_workbook(xlsx).active
+    assert ["メール", 3, 0, 0, 0, 3] in [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert AuditEntry.objects.filter(action="stats.published.export", username="publish").count() == 2
+
+
+def test_publish_command_refuses_unknown_org(db, tmp_path):
+    with pytest.raises(CommandError, match="組織「NOPE」が見つかりません。"):
+        call_command("publish", "--org", "NOPE", "--fy", "2021", "--output", str(tmp_path / "x.csv"))
+
+
+def test_statistician_previews_and_downloads(client, records):
+    member = make_staff(records["own"], Role.STATISTICIAN)
+    act_as(client, member)
+    url = reverse("stats_published")
+    page = client.get(url, {"fy": 2021}).content.decode()
+    assert "延べ相談件数（相談方法 × 相談者）" in page and f'<td class="number hidden-cell">{X}</td>' in page
+    assert "「＊」は秘匿した値です（1〜9の値と、合計から逆算できないように併せて秘匿した値）。" in page
+    response = client.get(url, {"fy": 2021, "k": 10, "mark": X, "format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="published-{records["own"].code}-2021-04-01-2022-03-31-k10.csv"')
+    assert "メール,＊,0,0,0,＊" in response.content.decode("utf-8-sig")
+    response = client.get(url, {"fy": 2021, "format": "xlsx"})
+    assert load_workbook(io.BytesIO(response.content)).active.title == "公表用集計"
+    assert AuditEntry.objects.filter(action="stats.published.download", user=member.user).count() == 2
+
+
+def test_form_errors_are_japanese_and_other_organisations_are_404(client, records):
+    act_as(client, make_staff(records["own"], Role.STATISTICIAN))
+    url = reverse("stats_published")
+    page = client.get(url, {"fy": 2021, "k": "1"}).content.decode()
+    assert "秘匿の基準 k は2以上の整数で入力してください。" in page and 'value="1"' in page
+    assert client.get(url, {"fy": 2021, "org": records["other"].code}).status_code == 404
+    page = client.get(url, {"fy": 2021, "org": records["own_center"].code}).content.decode()
+    assert records["own_center"].name in page and "電話" in page

@@ -1,0 +1,324 @@
+"""Forms of the case-work pages. They only read and check input; the domain functions in actions.py
+decide and save. Dates are typed the way people type them: 西暦 or 和暦, half- or full-width."""
+
+from datetime import date
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.core.wareki import DateParseError, parse_date
+from tsunagu.orgs.models import PartnerCategory
+
+from .models import (
+    OUTREACH_CHANNELS, AgeBand, Channel, Consulter, OutingLevel, ReferralStatus, ReferralTarget, Sex, Status,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IBASHO = "ibasho"
+
+
+class JapaneseDateField(forms.DateField):
+    """2021-04-05, 2021/4/5, R3.4.5, 令和3年4月5日 (core.wareki.parse_date), with its Japanese messages."""
+
+    widget = DATE_INPUT
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DateParseError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.first_name or user.username
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.first_name or user.username
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    """A partner of the directory, saying what kind it is and whether it takes new cases now."""
+
+    def label_from_instance(self, org):
+        kind = org.category.name if org.category_id else org.get_kind_display()
+        label = f"{org.name}（{kind}）"
+        if not org.accepting_cases:
+            label += _(" ・新規受け入れ停止中")
+        return label
+
+
+def _today():
+    return timezone.localdate()
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's search and filters (GET)."""
+
+    STATUS_CHOICES = [("", _("すべて")), ("open", _("終結以外"))] + Status.choices
+    LAST_CONTACT_CHOICES = [
+        ("", _("指定なし")), ("30", _("30日以内に相談あり")), ("90", _("最後の相談から90日以上")),
+        ("180", _("最後の相談から180日以上")), ("none", _("相談記録なし")),
+    ]
+    SORT_CHOICES = [
+        ("recent", _("最終相談日が新しい順")), ("stale", _("最終相談日が古い順")),
+        ("number_desc", _("ケース番号の大きい順")), ("number", _("ケース番号順")),
+    ]
+
+    q = forms.CharField(label=_("ケース番号・氏名・ふりがな"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(label=_("状態"), choices=STATUS_CHOICES, required=False)
+    staff = StaffChoiceField(label=_("担当者"), queryset=get_user_model().objects.none(), required=False,
+                             empty_label=_("すべて"))
+    municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
+    age_band = forms.ChoiceField(label=_("年代（現在）"), choices=[("", _("すべて"))] + AgeBand.choices, required=False)
+    last_contact = forms.ChoiceField(label=_("最終相談"), choices=LAST_CONTACT_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("並び順"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, staff_queryset, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_queryset
+        self.fields["municipality"].queryset = municipalities
+
+
+class CaseForm(forms.Form):
+    """A case's facts. Family-first cases are the norm: only the date and who consulted are required."""
+
+    number = forms.CharField(label=_("ケース番号"), max_length=30, required=False,
+                             help_text=_("空欄なら自動で付けます（例: 2026-0001）"))
+    opened_on = JapaneseDateField(label=_("受付日"))
+    first_consulter = forms.ChoiceField(label=_("初回相談者"), choices=Consulter.choices, initial=Consulter.FAMILY)
+    name = forms.CharField(label=_("氏名"), max_length=100, required=False,
+                           help_text=_("家族が伝えていないときは空欄で構いません"))
+    furigana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
+    birth_date = JapaneseDateField(
+        label=_("生年月日"), required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("例: 1982/5/3、S57.5.3"), "autocomplete": "off"}),
+        help_text=_("わからないときは空欄にして年代を選びます"),
+    )
+    age_band = forms.ChoiceField(label=_("年代"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN,
+                                 help_text=_("生年月日がわからないときに使います"))
+    sex = forms.ChoiceField(label=_("性別"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("不明"))
+    reached_on = JapaneseDateField(label=_("本人につながった日"), required=False,
+                                   help_text=_("本人と初めて会えた・話せた日。家族だけの相談なら空欄"))
+    outing_level = forms.TypedChoiceField(label=_("外出状況"), choices=[("", _("不明"))] + OutingLevel.choices,
+                                          coerce=int, empty_value=None, required=False)
+    duration_months = forms.IntegerField(label=_("ひきこもり期間（月）"), min_value=0, max_value=1200, required=False)
+    household_8050 = forms.NullBooleanField(label=_("8050世帯"), required=False)
+    needs_medical_care = forms.BooleanField(label=_("医療的ケアが必要"), required=False)
+    suspected_disorder = forms.BooleanField(label=_("発達障害・精神疾患の疑い"), required=False)
+    school_refusal_history = forms.BooleanField(label=_("不登校の経験"), required=False)
+    notes = forms.CharField(label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_similar = forms.BooleanField(label=_("似たケースを確かめました。別の人として新しいケースを保存します"),
+                                         required=False)
+
+    SECTIONS = [
+        (_("受付"), ["number", "opened_on", "first_consulter"]),
+        (_("本人"), ["name", "furigana", "birth_date", "age_band", "sex", "municipality", "reached_on"]),
+        (_("状況"), ["outing_level", "duration_months", "household_8050", "needs_medical_care", "suspected_disorder",
+                   "school_refusal_history", "notes"]),
+    ]
+
+    def __init__(self, *args, municipalities, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        if editing:
+            self.fields["number"].required = True
+            self.fields["number"].help_text = ""
+            del self.fields["confirm_similar"]
+        else:
+            del self.fields["version"]
+            self.fields["opened_on"].initial = _today
+
+    def sections(self):
+        """(heading, bound fields) in the order a counsellor fills them in."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def case_values(self) -> dict:
+        """The cleaned values under the names of the Case fields (for open_case / update_case)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "confirm_similar")}
+
+
+class HouseholdMemberForm(forms.Form):
+    relationship = forms.CharField(label=_("続柄"), max_length=30,
+                                   widget=forms.TextInput(attrs={"list": "relationship-words"}))
+    age = forms.IntegerField(label=_("年齢"), min_value=0, max_value=120, required=False)
+    notes = forms.CharField(label=_("備考"), max_length=200, required=False)
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, can_delete=True, can_delete_extra=False,
+                                         max_num=20, validate_max=True)
+# Offered as suggestions; the parent words are the ones rules.looks_like_8050 recognises.
+RELATIONSHIP_WORDS = ["母", "父", "兄", "姉", "弟", "妹", "配偶者", "子", "祖母", "祖父", "義母", "義父"]
+
+
+def household_values(formset) -> list[dict]:
+    """The rows that were filled in and not marked for deletion."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        rows.append({"relationship": data["relationship"], "age": data.get("age"), "notes": data.get("notes", "")})
+    return rows
+
+
+class ContactForm(forms.Form):
+    """A consultation, home visit or accompaniment. quick=True is the phone call's short form."""
+
+    date = JapaneseDateField(label=_("日付"))
+    channel = forms.ChoiceField(label=_("方法"), choices=Channel.choices, initial=Channel.PHONE)
+    consulter = forms.ChoiceField(label=_("相談者"), choices=Consulter.choices)
+    staff = StaffChoiceField(label=_("担当者"), queryset=get_user_model().objects.none(), required=False,
+                             empty_label=_("（記入者）"))
+    minutes = forms.IntegerField(label=_("所要時間（分）"), min_value=0, max_value=24 * 60, required=False)
+    notes = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    with_peer = forms.BooleanField(label=_("ピアサポーターが同行した"), required=False)
+    with_specialist_team = forms.BooleanField(label=_("多職種チームを派遣した"), required=False)
+    visit_members = forms.CharField(label=_("訪問した人の名前"), max_length=200, required=False,
+                                    help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    VISIT_FIELDS = ("with_peer", "with_specialist_team", "visit_members")
+
+    def __init__(self, *args, staff_queryset=None, quick=False, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = _today
+        if staff_queryset is not None:
+            self.fields["staff"].queryset = staff_queryset
+        if quick:
+            for name in ("staff", *self.VISIT_FIELDS):
+                del self.fields[name]
+        if not editing:
+            del self.fields["version"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") and data["channel"] not in OUTREACH_CHANNELS:
+            for name in self.VISIT_FIELDS:
+                if data.get(name):
+                    self.add_error(name, _("訪問・同行のときだけ入力できます。方法を「訪問」か「同行」にしてください。"))
+        return data
+
+    def contact_values(self) -> dict:
+        values = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        if "staff" in values and values["staff"] is None:
+            del values["staff"]  # log_contact then records the person entering it
+        return values
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("新しい状態"))
+    on = JapaneseDateField(label=_("変更日"))
+    note = forms.CharField(label=_("メモ"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in allowed]
+        self.fields["on"].initial = _today
+
+
+class AssignForm(forms.Form):
+    users = StaffMultipleChoiceField(label=_("担当者"), queryset=None, required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, staff_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = staff_queryset
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.ChoiceField(label=_("同意した人"), choices=ReferralTarget.choices)
+    purpose = forms.CharField(label=_("目的"), max_length=200, help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ"))
+    given_on = JapaneseDateField(label=_("同意日"))
+    share_with = forms.ModelMultipleChoiceField(label=_("共有してよい組織"), queryset=None, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    share_with_categories = forms.ModelMultipleChoiceField(
+        label=_("共有してよい関係機関の区分"), queryset=PartnerCategory.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["share_with"].queryset = organisations
+        self.fields["given_on"].initial = _today
+
+
+class WithdrawConsentForm(forms.Form):
+    on = JapaneseDateField(label=_("撤回日"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = _today
+
+
+class ReferralForm(forms.Form):
+    date = JapaneseDateField(label=_("日付"))
+    target = forms.ChoiceField(label=_("対象"), choices=ReferralTarget.choices)
+    partner = PartnerChoiceField(label=_("つなぎ先（tsunaguを使っている機関）"), queryset=None, required=False,
+                                 empty_label=_("（一覧にない）"))
+    partner_name = forms.CharField(label=_("つなぎ先の名称"), max_length=120, required=False,
+                                   help_text=_("一覧にないつなぎ先や居場所の名前"))
+    destination = forms.ChoiceField(label=_("つなぎ先区分"), required=False,
+                                    help_text=_("一覧から選んだつなぎ先は、その区分が使われます"))
+    shares_personal_data = forms.BooleanField(label=_("個人情報（氏名・生年月日など）を共有する"), required=False)
+    override_reason = forms.CharField(label=_("同意なしで共有する理由（管理者のみ）"), max_length=300, required=False)
+    notes = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, partners, may_override, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        self.fields["date"].initial = _today
+        self.fields["destination"].choices = (
+            [("", _("（つなぎ先の区分を使う）")), (IBASHO, _("居場所"))]
+            + [(str(c.pk), c.name) for c in PartnerCategory.objects.all()]
+        )
+        if not may_override:
+            del self.fields["override_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("partner") and not (data.get("partner_name") or "").strip():
+            self.add_error("partner", _("つなぎ先を一覧から選ぶか、名称を入力してください。"))
+        return data
+
+    def referral_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        destination = data.pop("destination", "")
+        data["to_ibasho"] = destination == IBASHO
+        data["category"] = (PartnerCategory.objects.get(pk=destination)
+                            if destination and destination != IBASHO else None)
+        return data
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("結果"))
+    on = JapaneseDateField(label=_("日付"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        if referral.partner_id:
+            # A partner using tsunagu answers in its own queue; the referring side can only withdraw.
+            allowed = {ReferralStatus.WITHDRAWN}
+        else:
+            allowed = set(ReferralStatus.values) - {referral.status}
+        self.fields["status"].choices = [(v, label) for v, label in ReferralStatus.choices if v in allowed]
+        self.fields["on"].initial = _today
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("お断りする理由"), max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))

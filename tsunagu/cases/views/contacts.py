@@ -1,0 +1,104 @@
+"""Contacts: the phone call's short form on the case page (htmx, or a plain POST without JS), the full
+form for visits and accompaniment, editing with an optimistic lock, and deleting a mistaken entry."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tsunagu.core.wareki import format_date
+
+from .. import actions, queries
+from ..access import can_write_cases, get_case, get_contact
+from ..forms import ContactForm
+from ..models import Channel
+from . import apply_errors, case_work_view, is_htmx, reading
+
+CONTACT_FORM_FIELDS = ["date", "channel", "consulter", "staff", "minutes", "notes", "with_peer",
+                       "with_specialist_team", "visit_members"]
+
+
+def _saved_message(contact) -> str:
+    return _("%(date)s（%(wareki)s）の%(channel)sを記録しました。") % {
+        "date": contact.date.isoformat(), "wareki": format_date(contact.date), "channel": contact.get_channel_display()}
+
+
+def _quick_response(request, case, form, saved=None):
+    """The htmx answer: the short form again (fresh after a save, with errors otherwise) and, after a
+    save, the timeline swapped in out of band."""
+    context = {"case": case, "quick_form": form, "saved_message": _saved_message(saved) if saved else "",
+               "can_write": can_write_cases(request.actor)}
+    if saved is not None:
+        context.update(queries.case_page(case), oob=True)
+    return render(request, "cases/_quick_contact.html", context)
+
+
+@case_work_view(write=True)
+@require_http_methods(["GET", "POST"])
+def contact_add(request, pk):
+    actor = request.actor
+    case = get_case(actor, pk, write=True, log_read=reading(request))
+    quick = request.POST.get("quick") == "1"
+    channel = request.GET.get("channel")
+    initial = {"consulter": case.first_consulter, "staff": actor.user,
+               "channel": channel if channel in Channel.values else Channel.PHONE}
+    form = ContactForm(request.POST or None, quick=quick, staff_queryset=queries.case_staff(actor.organisation),
+                       initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = actions.log_contact(actor=actor, case=case, **form.contact_values())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if quick and is_htmx(request):
+                fresh = ContactForm(quick=True, initial={"consulter": contact.consulter})
+                return _quick_response(request, case, fresh, saved=contact)
+            messages.success(request, _saved_message(contact))
+            return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline")
+    if quick and is_htmx(request):
+        return _quick_response(request, case, form)
+    return render(request, "cases/contact_form.html", {"case": case, "form": form, "contact": None})
+
+
+@case_work_view(write=True)
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk, contact_pk):
+    actor = request.actor
+    case = get_case(actor, pk, write=True, log_read=reading(request))
+    contact = get_contact(actor, case, contact_pk, write=True)
+    staff = queries.case_staff(actor.organisation)
+    current = None
+    if request.method == "POST":
+        form = ContactForm(request.POST, editing=True, staff_queryset=staff)
+        if form.is_valid():
+            values = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+            try:
+                actions.update_contact(actor=actor, contact=contact, version=form.cleaned_data["version"], **values)
+            except actions.StaleEdit as error:
+                form.add_error(None, error.messages)
+                current = get_contact(actor, case, contact_pk)  # what the other person saved, to compare
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("相談記録を保存しました。"))
+                return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline")
+    else:
+        initial = {name: getattr(contact, name) for name in CONTACT_FORM_FIELDS}
+        form = ContactForm(initial={**initial, "version": contact.version}, editing=True, staff_queryset=staff)
+    return render(request, "cases/contact_form.html", {"case": case, "form": form, "contact": contact,
+                                                       "current": current})
+
+
+@case_work_view(write=True)
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, pk, contact_pk):
+    actor = request.actor
+    case = get_case(actor, pk, write=True, log_read=reading(request))
+    contact = get_contact(actor, case, contact_pk, write=True)
+    if request.method == "POST":
+        actions.delete_contact(actor=actor, contact=contact)
+        messages.success(request, _("相談記録を削除しました。"))
+        return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline")
+    return render(request, "cases/contact_delete.html", {"case": case, "contact": contact})

@@ -1,0 +1,100 @@
+"""Staff pages for 居場所: the organisation's places and their dates, and whether residents see them."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tsunagu.orgs.decorators import staff_view
+from tsunagu.orgs.rules import Perm
+
+from . import actions
+from .access import WRITE_PERM, get_event, get_ibasho, own_ibasho
+from .forms import EventForm, IbashoForm
+
+
+def _apply_errors(form, error: ValidationError):
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@staff_view(Perm.VIEW_ORG)
+def ibasho_list(request):
+    places = own_ibasho(request.actor).select_related("municipality").order_by("name", "id")
+    return render(request, "ibasho/list.html", {"places": places, "can_write": request.actor.can(WRITE_PERM)})
+
+
+@staff_view(Perm.VIEW_ORG)
+def ibasho_detail(request, pk):
+    ibasho = get_ibasho(request.actor, pk)
+    return render(request, "ibasho/detail.html", {
+        "ibasho": ibasho, "events": ibasho.events.order_by("-date", "-start_time", "-id")[:100],
+        "can_write": request.actor.can(WRITE_PERM),
+    })
+
+
+@staff_view(WRITE_PERM)
+@require_http_methods(["GET", "POST"])
+def ibasho_add(request):
+    org = request.actor.organisation
+    form = IbashoForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ibasho = actions.create_ibasho(actor=request.actor, organisation=org, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("居場所「%(name)s」を登録しました。") % {"name": ibasho.name})
+            return redirect("ibasho_detail", pk=ibasho.pk)
+    return render(request, "ibasho/form.html", {"form": form, "ibasho": None})
+
+
+@staff_view(WRITE_PERM)
+@require_http_methods(["GET", "POST"])
+def ibasho_edit(request, pk):
+    ibasho = get_ibasho(request.actor, pk, write=True)
+    initial = {name: getattr(ibasho, name) for name in actions.IBASHO_FIELDS}
+    form = IbashoForm(request.POST or None, initial=initial, organisation=ibasho.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_ibasho(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("居場所「%(name)s」を保存しました。") % {"name": ibasho.name})
+            return redirect("ibasho_detail", pk=ibasho.pk)
+    return render(request, "ibasho/form.html", {"form": form, "ibasho": ibasho})
+
+
+@staff_view(WRITE_PERM)
+@require_http_methods(["GET", "POST"])
+def event_add(request, pk):
+    ibasho = get_ibasho(request.actor, pk, write=True)
+    form = EventForm(request.POST or None, initial={"is_public": ibasho.is_public})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_event(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("開催日を追加しました。"))
+            return redirect("ibasho_detail", pk=ibasho.pk)
+    return render(request, "ibasho/event_form.html", {"form": form, "ibasho": ibasho, "event": None})
+
+
+@staff_view(WRITE_PERM)
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk):
+    event = get_event(request.actor, pk, write=True)
+    initial = {name: getattr(event, name) for name in actions.EVENT_FIELDS}
+    form = EventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_event(actor=request.actor, event=event, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("開催日を保存しました。"))
+            return redirect("ibasho_detail", pk=event.ibasho_id)
+    return render(request, "ibasho/event_form.html", {"form": form, "ibasho": event.ibasho, "event": event})

@@ -1,0 +1,19 @@
+"""Access to KPI indicators: read within the acting organisation's subtree with VIEW_STATS; change only
+the acting organisation's own indicators with MANAGE_ORG. Anything else is a 404, as for any record."""
+
+from tsunagu.orgs.access import deny, require
+from tsunagu.orgs.rules import Actor, Perm
+
+from .models import Indicator
+
+
+def get_indicator(actor: Actor, pk, *, write: bool = False) -> Indicator:
+    acting = actor.organisation
+    indicator = Indicator.objects.select_related("organisation").filter(pk=pk).first() if acting else None
+    if indicator is None or not indicator.organisation.is_within(acting):
+        raise deny(actor, "kpi_indicator", pk)
+    if write and indicator.organisation != acting:
+        # An organisation above may read a centre's KPIs; the centre's own administrators keep them.
+        raise deny(actor, "kpi_indicator", pk)
+    require(actor, Perm.MANAGE_ORG if write else Perm.VIEW_STATS)
+    return indicator

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KpiConfig(AppConfig):
+    name = "tsunagu.kpi"
+    label = "kpi"
+    verbose_name = _("KPI（重要業績評価指標）")

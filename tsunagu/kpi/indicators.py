@@ -1,0 +1,219 @@
+"""What an indicator's actual value is, and how a ratio becomes a judgement.
+
+Computed indicators are read from the statistics report's sections (tsunagu.stats.report), so a KPI
+shows exactly the figure the report shows for the same organisation subtree and fiscal year.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Callable
+
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy as _
+
+from tsunagu.cases.models import Contact
+from tsunagu.core.wareki import fiscal_year, fiscal_year_range
+from tsunagu.orgs.models import Organisation, OrgKind
+from tsunagu.stats.report import Period, connected_section, contact_section, rate, referral_section
+
+from .models import MANUAL, JudgementLevel
+
+SECTIONS = {"contacts": contact_section, "referrals": referral_section, "connected": connected_section}
+
+
+@dataclass(frozen=True)
+class Computed:
+    key: str
+    label: str
+    unit: str
+    section: str
+    pick: Callable[[dict], int]
+
+
+COMPUTED_LIST = [
+    Computed("new_cases", _("新規相談件数"), "件", "contacts", lambda s: s["new_cases"]),
+    Computed("contacts", _("延べ相談件数"), "件", "contacts", lambda s: s["total"]),
+    Computed("persons", _("実人数"), "人", "contacts", lambda s: s["persons"]),
+    Computed("visits", _("訪問件数"), "件", "contacts", lambda s: s["outreach"]["visits"]),
+    Computed("accompaniment", _("同行件数"), "件", "contacts", lambda s: s["outreach"]["accompaniment"]),
+    Computed("referrals", _("つなぎ件数"), "件", "referrals", lambda s: s["total"]),
+    Computed("decided", _("支援決定件数（専門機関での支援が決定した件数）"), "件", "referrals", lambda s: s["decided"]),
+    Computed("connected", _("居場所等の支援につながった件数"), "件", "connected", lambda s: s["total"]),
+    Computed("connected_person", _("居場所等の支援につながった件数（本人）"), "件", "connected", lambda s: s["本人"]),
+    Computed("connected_family", _("居場所等の支援につながった件数（家族）"), "件", "connected", lambda s: s["家族"]),
+]
+COMPUTED = {c.key: c for c in COMPUTED_LIST}
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(MANUAL, gettext("手入力（調査結果・他で集計した数）"))] + [
+        (c.key, gettext("記録から計算: %(label)s") % {"label": c.label}) for c in COMPUTED_LIST
+    ]
+
+
+def source_label(source: str) -> str:
+    if source == MANUAL:
+        return gettext("手入力")
+    computed = COMPUTED.get(source)
+    return str(computed.label) if computed else source
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year(timezone.localdate())
+
+
+class YearFigures:
+    """The report sections of one organisation subtree, each computed once per fiscal year, so a page
+    with many indicators runs a fixed number of queries per year shown."""
+
+    def __init__(self, org: Organisation):
+        self.org = org
+        self._sections: dict[tuple[str, int], dict] = {}
+
+    def section(self, name: str, fy: int) -> dict:
+        if (name, fy) not in self._sections:
+            # The sections key some breakdowns by their Japanese labels; read them in Japanese.
+            with translation.override("ja"):
+                self._sections[name, fy] = SECTIONS[name](self.org, Period(*fiscal_year_range(fy)))
+        return self._sections[name, fy]
+
+    def value(self, key: str, fy: int) -> int:
+        computed = COMPUTED[key]
+        return computed.pick(self.section(computed.section, fy))
+
+
+def computed_value(key: str, org: Organisation, fy: int) -> int:
+    """The value of computed indicator `key` for an organisation subtree in fiscal year fy."""
+    return YearFigures(org).value(key, fy)
+
+
+# --- achievement and judgement ---------------------------------------------------------------------
+
+
+def achievement(actual: Decimal | int | None, target: Decimal | int | None) -> float | None:
+    """達成割合 = A / B as a one-decimal percent, rounded half up; None when there is no target."""
+    if actual is None or target is None or target == 0:
+        return None
+    return rate(actual, target)
+
+
+def levels_for(org: Organisation) -> list[JudgementLevel]:
+    """The judgement levels in force for an organisation: its own, else its nearest ancestor's, else
+    the defaults. Highest lower bound first. One query."""
+    codes = [code for code in org.path.split("/") if code]
+    rows = list(
+        JudgementLevel.objects.filter(Q(organisation__code__in=codes) | Q(organisation__isnull=True))
+        .select_related("organisation")
+    )
+    depth = {code: i for i, code in enumerate(codes)}
+    owners = {row.organisation.code for row in rows if row.organisation is not None}
+    owner = max(owners, key=depth.__getitem__, default=None)
+    chosen = [row for row in rows if (row.organisation.code if row.organisation else None) == owner]
+    return sorted(chosen, key=lambda row: row.min_ratio, reverse=True)
+
+
+def judge(ratio: float | None, levels: list[JudgementLevel]) -> tuple[int, str] | None:
+    """(rank, label) of the first level whose lower bound the ratio reaches; rank 0 is the best."""
+    if ratio is None:
+        return None
+    value = Decimal(str(ratio))
+    for rank, level in enumerate(levels):
+        if value >= level.min_ratio:
+            return rank, level.label
+    return None
+
+
+# --- the national outcome target -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeCheck:
+    """専門機関での支援が決定した件数 this year must exceed
+    (previous year's decided count ÷ previous year's centres) × this year's centres."""
+
+    fiscal_year: int
+    previous_decided: int
+    previous_centres: int
+    centres: int
+    decided: int
+
+    @property
+    def threshold(self) -> Fraction | None:
+        if not self.previous_centres:
+            return None
+        return Fraction(self.previous_decided * self.centres, self.previous_centres)
+
+    @property
+    def per_centre(self) -> Fraction | None:
+        return Fraction(self.previous_decided, self.previous_centres) if self.previous_centres else None
+
+    @property
+    def threshold_text(self) -> str:
+        return one_decimal(self.threshold) if self.threshold is not None else ""
+
+    @property
+    def per_centre_text(self) -> str:
+        return one_decimal(self.per_centre) if self.per_centre is not None else ""
+
+    @property
+    def passed(self) -> bool | None:
+        # "Exceed" is strict, and compared exactly: 33 does not exceed 100/3 although both show as 33.
+        return None if self.threshold is None else self.decided > self.threshold
+
+
+def centres_in(org: Organisation, fy: int) -> int:
+    """ひきこもり地域支援センター in the subtree during fiscal year fy. Organisations carry no opening
+    date, so an active centre counts from the fiscal year it was registered in tsunagu on, and in an
+    earlier year when it (or a satellite of it) recorded contacts in that year: history imported after
+    the centre was registered counts too."""
+    first_day, last_day = fiscal_year_range(fy)
+    centres = Organisation.objects.filter(path__startswith=org.path, kind=OrgKind.CENTER, is_active=True)
+    registered, later = 0, []
+    for path, created_at in centres.values_list("path", "created_at"):
+        if timezone.localdate(created_at) <= last_day:
+            registered += 1
+        else:
+            later.append(path)
+    if not later:
+        return registered
+    worked = Q()
+    for path in later:
+        worked |= Q(organisation__path__startswith=path)
+    paths = set(Contact.objects.filter(worked, date__range=(first_day, last_day))
+                .values_list("organisation__path", flat=True).distinct())
+    return registered + sum(any(p.startswith(path) for p in paths) for path in later)
+
+
+def outcome_check(org: Organisation, fy: int, figures: YearFigures | None = None) -> OutcomeCheck:
+    figures = figures or YearFigures(org)
+    return OutcomeCheck(
+        fiscal_year=fy,
+        previous_decided=figures.value("decided", fy - 1),
+        previous_centres=centres_in(org, fy - 1),
+        centres=centres_in(org, fy),
+        decided=figures.value("decided", fy),
+    )
+
+
+def one_decimal(value: Fraction | Decimal | int | float) -> str:
+    """A number for display with one decimal, rounded half up (100/3 → 33.3)."""
+    fraction = Fraction(value) if not isinstance(value, float) else Fraction(str(value))
+    tenths = (fraction * 10 * 2 + 1) // 2  # floor(x*10 + 0.5): half up for the non-negative figures here
+    return f"{Decimal(tenths) / 10:,.1f}"
+
+
+def plain_number(value: Decimal | int | None) -> str:
+    """20 rather than 20.0; 65.3 stays; thousands separated (1,575)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def is_future(fy: int, today: date | None = None) -> bool:
+    return fy > fiscal_year(today or timezone.localdate())

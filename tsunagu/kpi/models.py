@@ -1,0 +1,120 @@
+"""KPIs: indicators of an organisation, their yearly targets (計画値), hand-entered actuals, multi-year
+plans, and the thresholds that turn an achievement ratio into a progress judgement.
+
+Values are decimals with one place: counts are whole numbers, survey results are percentages such as
+65.3. Computed indicators keep no actuals here; they are read from the records (see indicators.py).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.orgs.models import Organisation
+
+MANUAL = "manual"
+VALUE_DIGITS = {"max_digits": 12, "decimal_places": 1}
+
+
+class Indicator(models.Model):
+    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), on_delete=models.PROTECT,
+                                     related_name="kpi_indicators")
+    name = models.CharField(_("指標名"), max_length=120)
+    unit = models.CharField(_("単位"), max_length=10)
+    # A key of indicators.COMPUTED, or MANUAL for values entered by hand (surveys, counts kept elsewhere).
+    source = models.CharField(_("実績値の取り方"), max_length=30)
+    monitoring = models.BooleanField(_("モニタリング指標（目標値を置かない）"), default=False)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    description = models.CharField(_("説明"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("有効"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="kpi_indicator_name_per_org")]
+        ordering = ["order", "id"]
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_manual(self) -> bool:
+        return self.source == MANUAL
+
+
+class Target(models.Model):
+    """計画値 B of one indicator for one fiscal year (in a multi-year plan: that year's 増加分)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.DecimalField(_("計画値"), **VALUE_DIGITS)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "fiscal_year"], name="kpi_target_per_year")]
+        ordering = ["fiscal_year"]
+        verbose_name = _("計画値")
+        verbose_name_plural = _("計画値")
+
+
+class EnteredValue(models.Model):
+    """実績値 A entered by hand for an indicator that is not computed from the records."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entered_values")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.DecimalField(_("実績値"), **VALUE_DIGITS)
+    note = models.CharField(_("出典・メモ"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "fiscal_year"], name="kpi_entered_per_year")]
+        ordering = ["fiscal_year"]
+        verbose_name = _("手入力の実績値")
+        verbose_name_plural = _("手入力の実績値")
+
+
+class Plan(models.Model):
+    """A multi-year KPI plan: a baseline before the project, and for each plan year an increment
+    (増加分) kept as that year's Target. Its cumulative total is the sum of the increments over the
+    plan period (the seeds' 計画期間中の増加分の累計: baseline 13; +5, +10, +5 → 20)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plans")
+    first_year = models.PositiveSmallIntegerField(_("初年度"))
+    last_year = models.PositiveSmallIntegerField(_("最終年度"))
+    baseline = models.DecimalField(_("基準値"), **VALUE_DIGITS)
+    baseline_label = models.CharField(_("基準値の時点"), max_length=40, default="事業開始前（現時点）")
+    # Stocks (窓口設置数) grow from the baseline: 13 + 20 = 33 at the end. Flows (相談件数) do not.
+    adds_to_baseline = models.BooleanField(_("増加分を基準値に積み上げる"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = _("複数年計画")
+        verbose_name_plural = _("複数年計画")
+
+    def __str__(self):
+        return f"{self.indicator} {self.first_year}–{self.last_year}"
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
+class JudgementLevel(models.Model):
+    """One step of the progress judgement: ratios at or above min_ratio get this label. Rows without
+    an organisation are the defaults; an organisation's own rows replace them for it and below it."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="kpi_levels")
+    label = models.CharField(_("進捗状況"), max_length=20)
+    min_ratio = models.DecimalField(_("達成割合の下限（%）"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "label"], name="kpi_level_label_per_org"),
+        ]
+        ordering = ["-min_ratio"]
+        verbose_name = _("進捗状況の区分")
+        verbose_name_plural = _("進捗状況の区分")
+
+    def __str__(self):
+        return f"{self.label} ≥ {self.min_ratio}%"

@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tsunagu.core.wareki import fiscal_year_label
+from tsunagu.orgs.access import get_organisation
+from tsunagu.orgs.decorators import staff_view
+from tsunagu.orgs.rules import Perm
+
+from . import actions, queries
+from .access import get_indicator
+from .forms import (
+    EnteredValueForm, IndicatorForm, LevelFormSet, PeriodChoiceForm, PlanForm, TargetForm, fiscal_year_choices,
+)
+from .indicators import current_fiscal_year, levels_for, source_label
+from .models import JudgementLevel, Plan
+
+
+def _apply_errors(form, error: ValidationError):
+    """Show a domain function's ValidationError on the fields it names, keeping what was typed."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _chosen_year(request) -> int:
+    form = PeriodChoiceForm(request.GET)
+    return form.cleaned_data["fy"] if form.is_valid() else current_fiscal_year()
+
+
+def _page(request, org):
+    fy = _chosen_year(request)
+    page = queries.kpi_page(org, fy)
+    return render(request, "kpi/overview.html", {
+        "org": org, "page": page, "fy": fy, "fy_label": fiscal_year_label(fy),
+        "years": fiscal_year_choices(fy), "own": org == request.actor.organisation,
+    })
+
+
+@staff_view(Perm.VIEW_STATS)
+def kpi_overview(request):
+    return _page(request, request.actor.organisation)
+
+
+@staff_view(Perm.VIEW_STATS)
+def kpi_org(request, code):
+    return _page(request, get_organisation(request.actor, code, perm=Perm.VIEW_STATS))
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def indicator_add(request):
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = actions.create_indicator(
+                actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("指標「%(name)s」を追加しました。") % {"name": indicator.name})
+            return redirect("kpi_indicator", pk=indicator.pk)
+    return render(request, "kpi/indicator_form.html", {"form": form, "indicator": None})
+
+
+@staff_view(Perm.VIEW_STATS)
+def indicator_detail(request, pk):
+    indicator = get_indicator(request.actor, pk)
+    fy = _chosen_year(request)
+    page = queries.kpi_page(indicator.organisation, fy, only=indicator)
+    return render(request, "kpi/indicator_detail.html", {
+        "indicator": indicator, "row": page.rows[0] if page.rows else None, "fy": fy,
+        "fy_label": fiscal_year_label(fy), "source": source_label(indicator.source),
+        "plans": queries.indicator_plans(indicator), "value_rows": queries.value_rows(indicator),
+        "levels": page.levels,
+        "own": indicator.organisation == request.actor.organisation,
+    })
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk):
+    indicator = get_indicator(request.actor, pk, write=True)
+    initial = {name: getattr(indicator, name) for name in actions.INDICATOR_FIELDS}
+    form = IndicatorForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_indicator(actor=request.actor, indicator=indicator, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("指標「%(name)s」を保存しました。") % {"name": indicator.name})
+            return redirect("kpi_indicator", pk=indicator.pk)
+    return render(request, "kpi/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+def _yearly(request, pk, *, form_class, model_name, save, title):
+    indicator = get_indicator(request.actor, pk, write=True)
+    fy = _chosen_year(request)
+    existing = getattr(indicator, model_name).filter(fiscal_year=fy).first()
+    initial = {"fiscal_year": fy, "value": existing.value if existing else None,
+               "note": getattr(existing, "note", "")}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(indicator, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(label)sの%(what)sを保存しました。") % {
+                "label": fiscal_year_label(form.cleaned_data["fiscal_year"]), "what": title})
+            return redirect("kpi_indicator", pk=indicator.pk)
+    locked = model_name == "entered_values" and not indicator.is_manual
+    return render(request, "kpi/yearly_form.html", {"form": form, "indicator": indicator, "title": title,
+                                                    "locked": locked})
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk):
+    return _yearly(request, pk, form_class=TargetForm, model_name="targets", title=_("計画値"), save=lambda i, d: (
+        actions.set_target(actor=request.actor, indicator=i, fiscal_year=d["fiscal_year"], value=d["value"])))
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def entered_value_edit(request, pk):
+    return _yearly(request, pk, form_class=EnteredValueForm, model_name="entered_values", title=_("実績値"),
+                   save=lambda i, d: actions.set_entered_value(
+                       actor=request.actor, indicator=i, fiscal_year=d["fiscal_year"], value=d["value"],
+                       note=d["note"]))
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    """Add a multi-year plan, or change or delete the one named by ?plan=."""
+    indicator = get_indicator(request.actor, pk, write=True)
+    plan_id = request.GET.get("plan", "")
+    plan = Plan.objects.filter(indicator=indicator, pk=plan_id).first() if plan_id.isdigit() else None
+    initial = {"first_year": current_fiscal_year()}
+    if plan is not None:
+        increments = dict(indicator.targets.filter(fiscal_year__in=plan.years).values_list("fiscal_year", "value"))
+        initial = {"first_year": plan.first_year, "baseline": plan.baseline, "baseline_label": plan.baseline_label,
+                   "adds_to_baseline": plan.adds_to_baseline}
+        initial |= {f"increment_{n}": increments.get(fy) for n, fy in enumerate(plan.years, start=1)}
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and plan is not None and "delete" in request.POST:
+        actions.delete_plan(actor=request.actor, plan=plan)
+        messages.success(request, _("計画を削除しました。"))
+        return redirect("kpi_indicator", pk=indicator.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.save_plan(
+                actor=request.actor, indicator=indicator, plan=plan, first_year=data["first_year"],
+                baseline=data["baseline"], increments=data["increments"], baseline_label=data["baseline_label"],
+                adds_to_baseline=data["adds_to_baseline"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("計画を保存しました。"))
+            return redirect("kpi_indicator", pk=indicator.pk)
+    return render(request, "kpi/plan_form.html", {"form": form, "indicator": indicator, "plan": plan})
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def levels_edit(request):
+    org = request.actor.organisation
+    current = levels_for(org)
+    own = bool(current) and current[0].organisation_id == org.pk
+    initial = [{"label": level.label, "min_ratio": level.min_ratio} for level in current]
+    formset = LevelFormSet(request.POST or None, initial=initial, prefix="levels")
+    error = None
+    if request.method == "POST" and "reset" in request.POST:
+        actions.reset_levels(actor=request.actor, organisation=org)
+        messages.success(request, _("進捗状況の区分を上位の組織（または既定）に戻しました。"))
+        return redirect("kpi_levels")
+    if request.method == "POST" and formset.is_valid():
+        levels = [(f.cleaned_data["label"], f.cleaned_data["min_ratio"]) for f in formset.forms
+                  if f.cleaned_data.get("label")]
+        try:
+            actions.set_levels(actor=request.actor, organisation=org, levels=levels)
+        except ValidationError as problem:
+            error = problem.message_dict.get("levels", problem.messages)
+        else:
+            messages.success(request, _("進捗状況の区分を保存しました。"))
+            return redirect("kpi_levels")
+    return render(request, "kpi/levels_form.html", {
+        "formset": formset, "own": own, "error": error, "org": org,
+        "defaults": JudgementLevel.objects.filter(organisation__isnull=True).order_by("-min_ratio"),
+    })

@@ -1,0 +1,305 @@
+"""The ledger's columns (DOMAIN.md, 台帳) and the way each cell becomes a model value and back.
+
+Labels are compared after NFKC (full-width and half-width are the same letter) and without case, so
+「ＳＮＳ」, 「sns」 and 「SNS」 are one channel. A parser raises CellError with a Japanese message that
+importing.py prefixes with the sheet, row and column.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget, Sex, Status
+from tsunagu.core.wareki import DateParseError, parse_date
+from tsunagu.orgs.models import Organisation, OrgKind, PartnerCategory
+
+IBASHO = "居場所"
+YES, NO = "はい", "いいえ"
+
+
+class CellError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # as DOMAIN.md spells it; the export writes exactly this
+    field: str
+    required: bool = False
+
+
+CASE_COLUMNS = (
+    Column("ケース番号", "number", True),
+    Column("受付日", "opened_on", True),
+    Column("氏名", "name"),
+    Column("ふりがな", "furigana"),
+    Column("生年月日", "birth_date"),
+    Column("年代", "age_band"),
+    Column("性別", "sex"),
+    Column("市区町村", "municipality"),
+    Column("初回相談者", "first_consulter"),
+    Column("本人につながった日", "reached_on"),
+    Column("外出状況", "outing_level"),
+    Column("ひきこもり期間（月）", "duration_months"),
+    Column("8050世帯", "household_8050"),
+    Column("状態", "status"),
+    Column("終結日", "closed_on"),
+)
+CONTACT_COLUMNS = (
+    Column("ケース番号", "number", True),
+    Column("日付", "date", True),
+    Column("方法", "channel", True),
+    Column("相談者", "consulter", True),
+    Column("担当者", "staff_name"),
+    Column("所要時間（分）", "minutes"),
+    Column("内容", "notes"),
+)
+REFERRAL_COLUMNS = (
+    Column("ケース番号", "number", True),
+    Column("日付", "date", True),
+    Column("対象", "target", True),
+    Column("つなぎ先区分", "category", True),
+    Column("つなぎ先名称", "partner_name"),
+    Column("結果", "status"),
+    Column("結果日", "result_on"),
+)
+COLUMNS = {"ケース": CASE_COLUMNS, "相談記録": CONTACT_COLUMNS, "つなぎ": REFERRAL_COLUMNS}
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def header_key(text: str) -> str:
+    """A header as typed, compared with ours: NFKC, no spaces, without the required mark (ケース番号*)."""
+    return re.sub(r"\s+", "", nfkc(text)).rstrip("*")
+
+
+# --- spreadsheet safety --------------------------------------------------------------------------
+
+# A cell starting with one of these is a formula to Excel; see neutralise().
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def neutralise(text: str) -> str:
+    """Prefix ' to text that a spreadsheet would run as a formula. Plain numbers (-5) are left alone.
+    Text already starting with ' and a formula character gets one more, so unneutralise() gives
+    back exactly what was stored."""
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """For CSV cells only: in an XLSX file a leading ' is what the person typed (Excel keeps its own
+    quote prefix out of the value)."""
+    if text.startswith("'") and _FORMULA.match(text[1:]):
+        return text[1:]
+    return text
+
+
+# --- cells -----------------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """Text as stored and compared: one kind of line break, no surrounding space, nothing an XLSX
+    file cannot hold (control characters)."""
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def staff_label(staff_name: str, first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """担当者 as the ledger shows it: the typed name, else the staff member's account name."""
+    if staff_name:
+        return clean_text(staff_name)
+    return " ".join(part for part in (first_name, last_name) if part) or username or ""
+
+
+def cell_text(value) -> str:
+    """The text of a cell, whatever type openpyxl or csv gave it; blank is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def parse_text(value, max_length: int) -> str:
+    text = cell_text(value)
+    if len(text) > max_length:
+        raise CellError(_("%(max)d文字以内で入力してください（%(length)d文字あります）") % {
+            "max": max_length, "length": len(text)})
+    return text
+
+
+def parse_case_number(value) -> str:
+    return nfkc(parse_text(value, 30))
+
+
+def parse_date_cell(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except DateParseError as error:
+        raise CellError(str(error)) from None
+
+
+def parse_int(value, low: int, high: int) -> int | None:
+    text = nfkc(cell_text(value))
+    if not text:
+        return None
+    if not re.fullmatch(r"-?\d+(\.0+)?", text):
+        raise CellError(_("「%(text)s」は整数ではありません") % {"text": text})
+    number = int(float(text))
+    if not low <= number <= high:
+        raise CellError(_("%(low)dから%(high)dまでの整数で入力してください（「%(text)s」）") % {
+            "low": low, "high": high, "text": text})
+    return number
+
+
+def _label_key(text: str) -> str:
+    return nfkc(text).lower()
+
+
+class Labels:
+    """Model values by their Japanese label, for one column."""
+
+    def __init__(self, choices, *, extra: dict[str, str] | None = None, default=None):
+        self.shown = [str(label) for _value, label in choices]
+        self.by_key = {_label_key(str(label)): value for value, label in choices}
+        self.by_key.update({_label_key(k): v for k, v in (extra or {}).items()})
+        self.by_value = {value: str(label) for value, label in choices}
+        for label, value in (extra or {}).items():
+            self.by_value.setdefault(value, label)
+        self.default = default
+
+    def parse(self, value):
+        text = cell_text(value)
+        if not text:
+            return self.default
+        try:
+            return self.by_key[_label_key(text)]
+        except KeyError:
+            raise CellError(_("「%(text)s」は使えません（使えるもの: %(labels)s）") % {
+                "text": text, "labels": "、".join(self.shown)}) from None
+
+    def label(self, value) -> str:
+        return self.by_value.get(value, "") if value is not None else ""
+
+
+AGE_BANDS = Labels(AgeBand.choices, default=AgeBand.UNKNOWN)
+SEXES = Labels(Sex.choices, default=Sex.UNKNOWN)
+# A blank 初回相談者 takes the model's default: most first contacts come from the family (DOMAIN.md).
+CONSULTERS = Labels(Consulter.choices)
+FIRST_CONSULTERS = Labels(Consulter.choices, default=Consulter.FAMILY)
+CHANNELS = Labels(Channel.choices)
+# The ledger names three states; アセスメント is accepted too so tsunagu's own cases export faithfully.
+STATUSES = Labels(
+    [(Status.INTAKE, Status.INTAKE.label), (Status.SUPPORT, Status.SUPPORT.label),
+     (Status.CLOSED, Status.CLOSED.label)],
+    extra={str(Status.ASSESSMENT.label): Status.ASSESSMENT}, default=Status.INTAKE,
+)
+TARGETS = Labels(ReferralTarget.choices)
+# A blank 結果 is a referral still waiting for an answer (依頼).
+RESULTS = Labels(
+    [(s, s.label) for s in (ReferralStatus.DECIDED, ReferralStatus.ARRANGING, ReferralStatus.FAILED,
+                            ReferralStatus.WITHDRAWN)],
+    extra={str(ReferralStatus.REQUESTED.label): ReferralStatus.REQUESTED}, default=ReferralStatus.REQUESTED,
+)
+
+
+def parse_yes_no(value) -> bool | None:
+    text = _label_key(cell_text(value))
+    if not text:
+        return None
+    if text == YES:
+        return True
+    if text == NO:
+        return False
+    raise CellError(_("「%(text)s」は使えません（使えるもの: はい、いいえ）") % {"text": cell_text(value)})
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else (YES if value else NO)
+
+
+class Lookups:
+    """Municipalities and partner categories, loaded once per import."""
+
+    def __init__(self, organisation: Organisation):
+        municipalities = list(Organisation.objects.filter(
+            kind__in=(OrgKind.MUNICIPALITY, OrgKind.DESIGNATED_CITY)).only("id", "code", "name", "path"))
+        self.municipality_by_id = {m.pk: m for m in municipalities}
+        self.by_code = {m.code: m for m in municipalities}
+        self.by_code.update({m.code[:5]: m for m in municipalities if len(m.code) == 6})
+        self.by_name: dict[str, list[Organisation]] = {}
+        for m in municipalities:
+            self.by_name.setdefault(nfkc(m.name), []).append(m)
+        # Same-named municipalities exist (府中市 is in two prefectures): the importer's own
+        # prefecture decides, else the code must be given.
+        self.home_prefix = "/".join(organisation.path.split("/")[:3]) + "/"
+        self.categories = {nfkc(c.name): c for c in PartnerCategory.objects.all()}
+        self.category_by_id = {c.pk: c for c in self.categories.values()}
+
+    def municipality(self, value) -> Organisation | None:
+        text = nfkc(cell_text(value))
+        if not text:
+            return None
+        if re.fullmatch(r"\d{5,6}", text):
+            found = self.by_code.get(text)
+            if found is None:
+                raise CellError(_("コード「%(code)s」の市区町村は登録されていません") % {"code": text})
+            return found
+        candidates = self.by_name.get(text, [])
+        if len(candidates) > 1:
+            candidates = [m for m in candidates if m.path.startswith(self.home_prefix)] or candidates
+        if not candidates:
+            raise CellError(_("「%(name)s」という市区町村は登録されていません（名称か6桁の地方公共団体コードで入力してください）")
+                            % {"name": text})
+        if len(candidates) > 1:
+            raise CellError(_("「%(name)s」は複数あります。6桁の地方公共団体コード（%(codes)s）で入力してください") % {
+                "name": text, "codes": "、".join(m.code for m in candidates)})
+        return candidates[0]
+
+    def municipality_cell(self, municipality_id: int | None) -> str:
+        """The name, unless another municipality of that name would be chosen on import: then the code."""
+        if municipality_id is None:
+            return ""
+        municipality = self.municipality_by_id[municipality_id]
+        try:
+            return municipality.name if self.municipality(municipality.name) == municipality else municipality.code
+        except CellError:
+            return municipality.code
+
+    def category(self, value) -> PartnerCategory | str:
+        """A PartnerCategory, or IBASHO for a 居場所."""
+        text = nfkc(cell_text(value))
+        if text == IBASHO:
+            return IBASHO
+        try:
+            return self.categories[text]
+        except KeyError:
+            raise CellError(_("「%(text)s」は使えません（使えるもの: %(labels)s、%(ibasho)s）") % {
+                "text": cell_text(value), "labels": "、".join(c.name for c in self.categories.values()),
+                "ibasho": IBASHO}) from None
+
+    def category_cell(self, category_id: int | None, to_ibasho: bool) -> str:
+        if category_id is None:
+            return IBASHO if to_ibasho else ""
+        return self.category_by_id[category_id].name

@@ -1,0 +1,239 @@
+"""The report as tables: one row generator (report_tables) that the page, the XLSX workbook and the PDF
+all render, so the three always show the same figures under the same headings.
+
+Downloads are always in Japanese: they are the figures an office files, whatever language the
+person reading the page prefers.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tsunagu.core import wareki
+
+from . import charts
+from .report import Period, rate
+
+LABEL, COUNT, RATE = "label", "count", "rate"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = COUNT
+    full: str = ""  # a longer form of the label (e.g. 令和3年度 for R3), shown as its title
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    kind: str
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return ""
+        if self.kind == COUNT:
+            return f"{self.value:,}"
+        if self.kind == RATE:
+            return f"{self.value:.1f}"
+        return str(self.value)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    total: list | None = None  # the 計 row, kept apart so pages and sheets can set it off
+    note: str = ""
+    chart: str = ""  # inline SVG markup from charts.py
+
+    def cells(self, row: list) -> list[Cell]:
+        return [Cell(value, column.kind) for value, column in zip(row, self.columns)]
+
+    @property
+    def body(self) -> list[list[Cell]]:
+        return [self.cells(row) for row in self.rows]
+
+    @property
+    def total_cells(self) -> list[Cell] | None:
+        return self.cells(self.total) if self.total is not None else None
+
+
+def _label(text: str) -> str:
+    # Breakdown keys are DOMAIN.md's Japanese labels, which are also the msgids of the choices.
+    return _(text)
+
+
+def _breakdown(key: str, title: str, heading: str, counts: dict, total: int, *, note: str = "",
+               chart: bool = False) -> Table:
+    rows = [[_label(label), n, rate(n, total)] for label, n in counts.items()]
+    table = Table(key, title, [Column(heading, LABEL), Column(_("件数")), Column(_("割合（%）"), RATE)], rows,
+                  total=[_("計"), total, 100.0 if total else 0.0], note=note)
+    if chart:
+        table.chart = charts.bar_chart(chart_id=f"chart-{key}", title=title,
+                                       items=[(row[0], row[1]) for row in rows], unit=_("件"))
+    return table
+
+
+def report_tables(report: dict) -> list[Table]:
+    """The tables of a build_report result, in the order the page and the files show them."""
+    contacts, referrals, connected = report["contacts"], report["referrals"], report["connected"]
+    total = contacts["total"]
+    consulters = list(contacts["by_consulter"])
+    cross_rows = [[_label(channel)] + [row[c] for c in consulters] + [sum(row.values())]
+                  for channel, row in contacts["channel_by_consulter"].items()]
+    category_rows = [[name, figures["count"], figures["rate"], figures["decided"]]
+                     for name, figures in referrals["by_category"].items()]
+    outreach = contacts["outreach"]
+    return [
+        Table("contacts", _("相談件数"), [Column(_("項目"), LABEL), Column(_("件数"))], [
+            [_("延べ相談件数"), total],
+            [_("実人数"), contacts["persons"]],
+            [_("新規相談件数"), contacts["new_cases"]],
+        ], note=_("実人数は期間中に相談のあったケースの数、新規相談件数は初めての相談が期間中にあったケースの数です。")),
+        _breakdown("by_channel", _("相談方法別の件数"), _("方法"), contacts["by_channel"], total, chart=True),
+        _breakdown("by_consulter", _("相談者別の件数"), _("相談者"), contacts["by_consulter"], total),
+        _breakdown("by_age_band", _("本人の年代別の件数"), _("年代"), contacts["by_age_band"], total,
+                   note=_("年代は、相談の対象となっている本人の相談日時点の年齢で数えています。家族など本人以外からの"
+                          "相談も本人の年代に数えます。生年月日が分からない場合は記録された年代、それもない場合は"
+                          "「不明」です。"), chart=True),
+        Table("channel_by_consulter", _("相談方法×相談者"),
+              [Column(_("方法"), LABEL)] + [Column(_label(c)) for c in consulters] + [Column(_("計"))],
+              cross_rows,
+              total=[_("計")] + [contacts["by_consulter"][c] for c in consulters] + [total]),
+        Table("outreach", _("訪問支援・同行支援"), [Column(_("項目"), LABEL), Column(_("件数"))], [
+            [_("訪問件数"), outreach["visits"]],
+            [_("同行件数"), outreach["accompaniment"]],
+            [_("うちピアサポーターが加わった件数"), outreach["with_peer"]],
+        ]),
+        Table("referrals", _("つなぎ先区分別の件数"),
+              [Column(_("つなぎ先区分"), LABEL), Column(_("件数")), Column(_("割合（%）"), RATE),
+               Column(_("うち支援決定"))],
+              category_rows,
+              total=[_("計"), referrals["total"], 100.0 if referrals["total"] else 0.0, referrals["decided"]],
+              note=_("割合はこの期間のつなぎ件数全体に対する割合（小数第1位で四捨五入）です。支援決定は、つなぎ先で"
+                     "支援が決定した件数（専門機関での支援が決定した件数）です。"),
+              chart=charts.bar_chart(chart_id="chart-referrals", title=_("つなぎ先区分別の件数"),
+                                     items=[(row[0], row[1]) for row in category_rows], unit=_("件"))),
+        Table("referral_targets", _("つなぎの対象"), [Column(_("対象"), LABEL), Column(_("件数"))],
+              [[_label(target), n] for target, n in referrals["by_target"].items()],
+              total=[_("計"), referrals["total"]]),
+        Table("connected", _("居場所等の支援につながった件数"), [Column(_("対象"), LABEL), Column(_("件数"))],
+              [[_("本人"), connected["本人"]], [_("家族"), connected["家族"]]],
+              total=[_("計"), connected["total"]],
+              note=_("期間中に支援が決定したつなぎのあったケースを、本人・家族ごとに1件と数えます。")),
+    ]
+
+
+def _span(start: date, end: date, long: bool) -> str:
+    if long:
+        return f"{wareki.format_date(start)}〜{wareki.format_date(end)}"
+    return f"{start.year}年{start.month}月{start.day}日〜{end.year}年{end.month}月{end.day}日"
+
+
+def period_heading(period: Period) -> str:
+    """期間: 2021年4月1日〜2022年3月31日（令和3年4月1日〜令和4年3月31日）"""
+    return _("期間: %(western)s（%(wareki)s）") % {
+        "western": _span(period.start, period.end, False), "wareki": _span(period.start, period.end, True),
+    }
+
+
+@dataclass
+class Document:
+    """What a download holds: whose figures, for which period, as tables."""
+
+    org_name: str
+    org_code: str
+    period: Period
+    period_label: str
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return _("%(org)s（%(code)s）統計 %(period)s") % {
+            "org": self.org_name, "code": self.org_code, "period": self.period_label}
+
+    @property
+    def filename_stem(self) -> str:
+        return f"tsunagu-stats-{self.org_code}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}"
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+    base, n = name, 2
+    while name in taken:
+        name = f"{base[:28]}({n})"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def to_xlsx(document: Document) -> bytes:
+    """One sheet per table: the title row (organisation and period in 西暦 and 和暦), the table's name,
+    Japanese headers, then the rows with numbers stored as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    for table in document.tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title, taken))
+        sheet.append([document.title])
+        sheet.append([period_heading(document.period)])
+        sheet.append([table.title])
+        sheet.append([column.label for column in table.columns])
+        for cell in sheet[1] + sheet[3] + sheet[4]:
+            cell.font = bold
+        for row in table.rows + ([table.total] if table.total is not None else []):
+            sheet.append(row)
+            for cell, column in zip(sheet[sheet.max_row], table.columns):
+                if column.kind == RATE:
+                    cell.number_format = "0.0"
+                elif column.kind == COUNT:
+                    cell.number_format = "#,##0"
+        if table.total is not None:
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+        if table.note:
+            sheet.append([])
+            sheet.append([table.note])
+        sheet.freeze_panes = "B5"
+        sheet.column_dimensions["A"].width = 36
+        for index in range(2, len(table.columns) + 1):
+            sheet.column_dimensions[sheet.cell(row=4, column=index).column_letter].width = 12
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    # openpyxl takes any text starting with "=" for a formula; a name typed as one stays text.
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_pdf(document: Document) -> bytes:
+    """The same tables and charts on A4, set in IPAexGothic (Debian's fonts-ipaexfont)."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only the PDF download needs
+
+    html = render_to_string("stats/report_pdf.html", {
+        "document": document, "period_heading": period_heading(document.period),
+        "generated": timezone.localtime(),
+    })
+    # No base_url: the template is self-contained, so WeasyPrint never fetches anything.
+    return HTML(string=html).write_pdf()
+
+
+def japanese(build, *args, **kwargs):
+    """Run a builder of tables or files in Japanese (see the module docstring)."""
+    with translation.override("ja"):
+        return build(*args, **kwargs)

@@ -1,0 +1,119 @@
+"""The choices on the statistics pages: which organisation, and which period or which fiscal years.
+
+Both forms are GET forms: a report is a link that can be bookmarked or sent to a colleague.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tsunagu.core import wareki
+from tsunagu.core.templatetags.wareki import both_dates
+from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_text
+from tsunagu.orgs.models import Organisation
+
+from .report import Period
+
+FY, HALF, RANGE = "fy", "half", "range"
+MAX_TREND_YEARS = 15
+
+
+def organisation_choices(org: Organisation) -> list[tuple[str, str]]:
+    """The organisation and everything below it, indented by depth (one query)."""
+    below = Organisation.objects.filter(path__startswith=org.path).only("code", "name", "path").order_by("path")
+    return [(o.code, "\u3000" * (o.depth - org.depth) + o.name) for o in below]
+
+
+def fiscal_year_choices(years) -> list[tuple[int, str]]:
+    return [(year, fiscal_year_text(year)) for year in sorted(years, reverse=True)]
+
+
+class ReportForm(forms.Form):
+    org = forms.ChoiceField(label=gettext_lazy("組織"))
+    period = forms.ChoiceField(
+        label=gettext_lazy("期間の決め方"), widget=forms.RadioSelect,
+        choices=[(FY, gettext_lazy("年度")), (HALF, gettext_lazy("半期（上半期・下半期）")), (RANGE, gettext_lazy("日付で指定"))],
+    )
+    fy = forms.TypedChoiceField(label=gettext_lazy("対象年度"), coerce=int)
+    half = forms.TypedChoiceField(
+        label=gettext_lazy("半期"), coerce=int, required=False,
+        choices=[(1, gettext_lazy("上半期（4月〜9月）")), (2, gettext_lazy("下半期（10月〜3月）"))],
+    )
+    start = forms.CharField(label=gettext_lazy("開始日"), required=False, max_length=40,
+                            help_text=gettext_lazy("例: 2021/4/1、R3.4.1、令和3年4月1日"))
+    end = forms.CharField(label=gettext_lazy("終了日"), required=False, max_length=40,
+                          help_text=gettext_lazy("この日を含みます"))
+
+    def __init__(self, data, *, organisations, fiscal_years):
+        super().__init__(data)
+        self.fields["org"].choices = organisations
+        self.fields["fy"].choices = fiscal_year_choices(fiscal_years)
+
+    def _date(self, name: str):
+        text = (self.cleaned_data.get(name) or "").strip()
+        label = self.fields[name].label
+        if not text:
+            self.add_error(name, _("日付で指定するときは%(field)sを入力してください。") % {"field": label})
+            return None
+        try:
+            return wareki.parse_date(text)
+        except wareki.DateParseError as error:
+            self.add_error(name, _("%(field)s: %(reason)s") % {"field": label, "reason": error})
+            return None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == RANGE:
+            start, end = self._date("start"), self._date("end")
+            if start and end and end < start:
+                self.add_error("end", _("終了日は開始日と同じか、それより後の日付にしてください。"))
+            data["start_date"], data["end_date"] = start, end
+        elif data.get("period") == HALF and not data.get("half"):
+            self.add_error("half", _("上半期か下半期を選んでください。"))
+        return data
+
+    def chosen_period(self) -> Period:
+        data = self.cleaned_data
+        if data["period"] == RANGE:
+            return Period(data["start_date"], data["end_date"])
+        if data["period"] == HALF:
+            return Period(*wareki.half_year_range(data["fy"], data["half"]))
+        return Period(*wareki.fiscal_year_range(data["fy"]))
+
+    def period_label(self) -> str:
+        """2021年度（令和3年度）, 2021年度（令和3年度）上半期, or the two dates in 西暦 and 和暦."""
+        data = self.cleaned_data
+        if data["period"] == RANGE:
+            return f"{both_dates(data['start_date'])}〜{both_dates(data['end_date'])}"
+        label = fiscal_year_text(data["fy"])
+        if data["period"] == HALF:
+            return f"{label} {dict(self.fields['half'].choices)[data['half']]}"
+        return label
+
+    def query_string(self) -> str:
+        """The chosen organisation and period as a query string, for the download links."""
+        data = self.cleaned_data
+        params = {"org": data["org"], "period": data["period"], "fy": data["fy"]}
+        if data["period"] == HALF:
+            params["half"] = data["half"]
+        if data["period"] == RANGE:
+            params.update(start=data["start_date"].isoformat(), end=data["end_date"].isoformat())
+        return urlencode(params)
+
+
+class TrendsForm(forms.Form):
+    org = forms.ChoiceField(label=gettext_lazy("組織"))
+    to = forms.TypedChoiceField(label=gettext_lazy("最後の年度"), coerce=int)
+    years = forms.TypedChoiceField(label=gettext_lazy("年数"), coerce=int)
+
+    def __init__(self, data, *, organisations, fiscal_years):
+        super().__init__(data)
+        self.fields["org"].choices = organisations
+        self.fields["to"].choices = fiscal_year_choices(fiscal_years)
+        self.fields["years"].choices = [(n, _("%(n)d年間") % {"n": n}) for n in range(1, MAX_TREND_YEARS + 1)]
+
+    def fiscal_years(self) -> list[int]:
+        last, count = self.cleaned_data["to"], self.cleaned_data["years"]
+        return list(range(last - count + 1, last + 1))

@@ -1,0 +1,41 @@
+"""`tsunagu publish`: the report tables of an organisation subtree for a fiscal year, with small cells
+suppressed, written as CSV or XLSX for publication."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tsunagu.audit.log import log_action
+from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.rules import Actor
+from tsunagu.stats.published import MARKS, WRITERS, fiscal_year_publication
+from tsunagu.stats.suppression import DEFAULT_K
+
+
+class Command(BaseCommand):
+    help = "公表用の集計（1〜k−1 の値と、合計から逆算できる値を秘匿）を CSV または XLSX で書き出します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help=_("組織コード"))
+        parser.add_argument("--fy", type=int, required=True, help=_("年度（西暦、例: 2021 は令和3年度）"))
+        parser.add_argument("--k", type=int, default=DEFAULT_K, help=_("秘匿の基準 k（既定 10）"))
+        parser.add_argument("--format", choices=list(WRITERS), default="csv")
+        parser.add_argument("--mark", choices=MARKS, default=MARKS[0], help=_("秘匿した値に表示する記号"))
+        parser.add_argument("--output", required=True, help=_("書き出すファイル"))
+
+    def handle(self, *args, org, fy, k, format, mark, output, **options):
+        organisation = Organisation.objects.filter(code=org).first()
+        if organisation is None:
+            raise CommandError(_("組織「%(code)s」が見つかりません。") % {"code": org})
+        if k < 2:
+            raise CommandError(_("--k は2以上の整数で指定してください。"))
+        pub = fiscal_year_publication(organisation, fy, k=k, mark=mark)
+        write, _content_type = WRITERS[format]
+        Path(output).write_bytes(write(pub))
+        with transaction.atomic():
+            log_action(Actor.system("publish"), "stats.published.export", obj=organisation, organisation=organisation,
+                       label=f"{organisation.code} {fy} k={k} {format}")
+        self.stdout.write(_("%(path)s に書き出しました（秘匿したセル %(hidden)d）。") % {
+            "path": output, "hidden": pub.hidden})

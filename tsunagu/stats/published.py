@@ -1,0 +1,270 @@
+"""Published figures: the report's tables with small cells suppressed, as CSV or XLSX, from one set of
+rows (used by `tsunagu publish` and the download on the statistics side)."""
+
+import csv
+import io
+from urllib.parse import urlencode
+from dataclasses import dataclass, field
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralTarget
+from tsunagu.audit.log import log_action
+from tsunagu.core.wareki import fiscal_year_label_both, fiscal_year_range
+from tsunagu.kpi.forms import FiscalYearField
+from tsunagu.kpi.indicators import current_fiscal_year
+from tsunagu.orgs.access import get_organisation
+from tsunagu.orgs.decorators import staff_view
+from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.rules import Perm
+
+from .report import Period, build_report, rate
+from .suppression import DEFAULT_K, Equation, suppress
+
+MARKS = ("＊", "-")
+
+
+@dataclass
+class PublishedTable:
+    title: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)  # label first, then ints or the mark
+
+
+@dataclass
+class Publication:
+    org: Organisation
+    period: Period
+    period_label: str
+    k: int
+    mark: str
+    tables: list[PublishedTable]
+    hidden: int  # how many distinct cells were suppressed
+
+    @property
+    def note(self) -> str:
+        return _("「%(mark)s」は秘匿した値です（1〜%(top)dの値と、合計から逆算できないように併せて秘匿した値）。"
+                 "0は0のまま公表します。") % {"mark": self.mark, "top": self.k - 1}
+
+    def meta_rows(self) -> list[list[str]]:
+        return [
+            [_("公表用集計"), self.org.name],
+            [_("組織コード"), self.org.code],
+            [_("期間"), f"{self.period_label} {self.period.start.isoformat()}〜{self.period.end.isoformat()}"],
+            [_("秘匿の基準"), _("k=%(k)d") % {"k": self.k}],
+            [_("注"), self.note],
+        ]
+
+
+class _Cells:
+    """Values by key and the equations between them, shared by every table of one publication."""
+
+    def __init__(self):
+        self.values: dict = {}
+        self.equations: list[Equation] = []
+
+    def put(self, key, value: int):
+        self.values[key] = value
+        return key
+
+    def add(self, parts: list, total) -> None:
+        self.equations.append(Equation(tuple(parts), total))
+
+
+def _labels(choices) -> list[str]:
+    return [str(label) for _value, label in choices]
+
+
+def publication(org: Organisation, period: Period, *, k: int = DEFAULT_K, mark: str = MARKS[0],
+                period_label: str = "") -> Publication:
+    report = build_report(org, period)
+    with translation.override("ja"):
+        # Table and row labels are the report's Japanese labels, like the report contract.
+        return _publication(org, period, report, k=k, mark=mark, period_label=period_label)
+
+
+def _publication(org, period, report, *, k, mark, period_label) -> Publication:
+    cells = _Cells()
+    contacts, referrals, connected = report["contacts"], report["referrals"], report["connected"]
+    channels, consulters, bands = _labels(Channel.choices), _labels(Consulter.choices), _labels(AgeBand.choices)
+    targets = _labels(ReferralTarget.choices)
+    total = cells.put("contacts", contacts["total"])
+
+    # Contacts by channel × who consulted, with both margins.
+    for channel in channels:
+        row = [cells.put(("cell", channel, c), contacts["channel_by_consulter"][channel][c]) for c in consulters]
+        cells.add(row, cells.put(("channel", channel), contacts["by_channel"][channel]))
+    for consulter in consulters:
+        cells.add([("cell", ch, consulter) for ch in channels], cells.put(("consulter", consulter),
+                                                                         contacts["by_consulter"][consulter]))
+    cells.add([("channel", ch) for ch in channels], total)
+    cells.add([("consulter", c) for c in consulters], total)
+    cells.add([cells.put(("band", band), contacts["by_age_band"][band]) for band in bands], total)
+    cells.put("persons", contacts["persons"])
+    cells.put("new_cases", contacts["new_cases"])
+    cells.put("with_peer", contacts["outreach"]["with_peer"])
+
+    categories = list(referrals["by_category"])
+    referral_total = cells.put("referrals", referrals["total"])
+    decided_total = cells.put("decided", referrals["decided"])
+    cells.add([cells.put(("ref", c), referrals["by_category"][c]["count"]) for c in categories], referral_total)
+    cells.add([cells.put(("dec", c), referrals["by_category"][c]["decided"]) for c in categories], decided_total)
+    cells.add([cells.put(("target", t), referrals["by_target"][t]) for t in targets], referral_total)
+    cells.add([cells.put(("connected", t), connected[t]) for t in targets], cells.put("connected", connected["total"]))
+
+    hidden = suppress(cells.values, cells.equations, k=k)
+
+    def show(key):
+        return mark if key in hidden else cells.values[key]
+
+    def share(category):
+        """A category's share of all referrals (None: the total row's own share)."""
+        key = ("ref", category) if category is not None else referral_total
+        if key in hidden or referral_total in hidden:
+            return mark  # a share of a hidden count, or of a hidden total, would give the count away
+        return rate(cells.values[key], cells.values[referral_total])
+
+    total_label = _("合計")
+    tables = [
+        PublishedTable(_("延べ相談件数（相談方法 × 相談者）"), [_("相談方法"), *consulters, total_label], [
+            *([ch, *(show(("cell", ch, c)) for c in consulters), show(("channel", ch))] for ch in channels),
+            [total_label, *(show(("consulter", c)) for c in consulters), show(total)],
+        ]),
+        PublishedTable(_("延べ相談件数（当事者の年代別）"), [_("年代"), _("件数")],
+                       [*([band, show(("band", band))] for band in bands), [total_label, show(total)]]),
+        PublishedTable(_("相談の実人数と新規ケース数"), [_("項目"), _("数")],
+                       [[_("実人数"), show("persons")], [_("新規相談件数（新規ケース数）"), show("new_cases")]]),
+        PublishedTable(_("訪問支援・同行支援"), [_("項目"), _("件数")], [
+            [_("訪問"), show(("channel", str(Channel.HOME_VISIT.label)))],
+            [_("同行"), show(("channel", str(Channel.ACCOMPANY.label)))],
+            [_("うちピアサポーターが同行した件数"), show("with_peer")],
+        ]),
+        PublishedTable(_("つなぎ先区分別のつなぎ件数"), [_("つなぎ先区分"), _("件数"), _("割合（%）"), _("うち支援決定")], [
+            *([c, show(("ref", c)), share(c), show(("dec", c))] for c in categories),
+            [total_label, show(referral_total), share(None), show(decided_total)],
+        ]),
+        PublishedTable(_("つなぎの対象"), [_("対象"), _("件数")],
+                       [*([t, show(("target", t))] for t in targets), [total_label, show(referral_total)]]),
+        PublishedTable(_("居場所等の支援につながった件数"), [_("対象"), _("件数")],
+                       [*([t, show(("connected", t))] for t in targets), [total_label, show("connected")]]),
+    ]
+    return Publication(org=org, period=period, period_label=period_label, k=k, mark=mark, tables=tables,
+                       hidden=len(hidden))
+
+
+def fiscal_year_publication(org: Organisation, fy: int, **options) -> Publication:
+    return publication(org, Period(*fiscal_year_range(fy)), period_label=fiscal_year_label_both(fy), **options)
+
+
+# --- writers ----------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value, mark: str):
+    """Text a spreadsheet could run as a formula is neutralised; the lone suppression mark "-" is not
+    a formula and stays as published."""
+    if isinstance(value, str) and value != mark and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rows(pub: Publication):
+    """Every line of the publication, for both writers: the facts, then each table after a blank line.
+    A published file is a Japanese document whatever the language of the page it was downloaded from."""
+    with translation.override("ja"):
+        meta = pub.meta_rows()
+    yield from meta
+    for table in pub.tables:
+        yield []
+        yield [table.title]
+        yield table.header
+        yield from table.rows
+
+
+def write_csv(pub: Publication) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows(pub):
+        writer.writerow([_safe(value, pub.mark) for value in row])
+    # A BOM so Japanese Excel opens the UTF-8 file with the right encoding.
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(pub: Publication) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "公表用集計"
+    titles = {table.title for table in pub.tables}
+    for row in rows(pub):
+        sheet.append([_safe(value, pub.mark) for value in row])
+        line = sheet.max_row
+        if row and row[0] in titles and len(row) == 1:
+            sheet.cell(line, 1).font = Font(bold=True)
+        for cell in sheet[line][1:]:
+            if cell.value == pub.mark:
+                cell.alignment = Alignment(horizontal="right")
+    sheet.column_dimensions["A"].width = 40
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+WRITERS = {"csv": (write_csv, "text/csv; charset=utf-8"),
+           "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+
+
+def file_name(pub: Publication, fmt: str) -> str:
+    return f"published-{pub.org.code}-{pub.period.start.isoformat()}-{pub.period.end.isoformat()}-k{pub.k}.{fmt}"
+
+
+# --- the download on the statistics side ------------------------------------------------------------
+
+
+class PublishForm(forms.Form):
+    fy = FiscalYearField()
+    k = forms.IntegerField(
+        label=gettext_lazy("秘匿の基準 k（1〜k−1 の値を秘匿）"), min_value=2, max_value=1000, initial=DEFAULT_K,
+        error_messages={"invalid": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
+                        "min_value": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
+                        "max_value": gettext_lazy("秘匿の基準 k は1000以下で入力してください。"),
+                        "required": gettext_lazy("秘匿の基準 k を入力してください。")},
+    )
+    mark = forms.ChoiceField(label=gettext_lazy("秘匿の記号"), choices=[(m, m) for m in MARKS], initial=MARKS[0])
+    org = forms.CharField(label=gettext_lazy("組織コード（空欄は作業中の組織）"), max_length=20, required=False)
+
+
+@staff_view(Perm.VIEW_STATS)
+@require_GET
+def published_figures(request):
+    """Preview of the published tables for a fiscal year, and their CSV / XLSX downloads (?format=)."""
+    data = request.GET.copy()
+    for name, default in (("fy", current_fiscal_year()), ("k", DEFAULT_K), ("mark", MARKS[0])):
+        data.setdefault(name, str(default))
+    form = PublishForm(data)
+    pub, query = None, ""
+    if form.is_valid():
+        code = form.cleaned_data["org"].strip()
+        org = get_organisation(request.actor, code, perm=Perm.VIEW_STATS) if code else request.actor.organisation
+        pub = fiscal_year_publication(org, form.cleaned_data["fy"], k=form.cleaned_data["k"],
+                                      mark=form.cleaned_data["mark"])
+        query = urlencode({name: form.cleaned_data[name] for name in ("fy", "k", "mark", "org")})
+        fmt = request.GET.get("format")
+        if fmt in WRITERS:
+            write, content_type = WRITERS[fmt]
+            response = HttpResponse(write(pub), content_type=content_type)
+            response["Content-Disposition"] = f'attachment; filename="{file_name(pub, fmt)}"'
+            log_action(request.actor, "stats.published.download", obj=org,
+                       label=f"{org.code} {pub.period.start.isoformat()} k={pub.k} {fmt}")
+            return response
+    return render(request, "stats/published.html", {"form": form, "pub": pub, "formats": list(WRITERS),
+                                                    "query": query})
