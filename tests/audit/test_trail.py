@@ -58,7 +58,7 @@ def test_log_action_records_who_where_and_what(network):
 
 
 def test_login_and_failed_login_are_recorded(client, network):
-    member = make_staff(network["own"], Role.COORDINATOR, username="kato")
+    make_staff(network["own"], Role.COORDINATOR, username="kato")
     client.post(reverse("login"), {"username": "kato", "password": "wrong-password-1"})
     client.post(reverse("login"), {"username": "kato", "password": "correct-horse-battery-9"})
     client.post(reverse("logout"))

@@ -19,7 +19,7 @@ def admin(client, network):
 
 def test_home_shows_acting_organisation_and_what_is_below(client, network, admin):
     body = client.get(reverse("home")).content.decode()
-    assert f'data-testid="acting-org"' in body
+    assert 'data-testid="acting-org"' in body
     assert network["own"].name in body and "管理者" in body
     assert network["own_city"].name in body and network["own_center"].name in body
     assert network["other_city"].name not in body
