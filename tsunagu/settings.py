@@ -217,6 +217,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tsunagu@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Ledger uploads run in a background thread of the app server that received them; with several app
+# servers set LEDGER_JOBS_IN_WEB=0 and run `tsunagu run-ledger-jobs` instead. INLINE runs them inside
+# the request (tests).
+LEDGER_JOBS_IN_WEB = env_bool("LEDGER_JOBS_IN_WEB", True)
+LEDGER_JOBS_INLINE = env_bool("LEDGER_JOBS_INLINE", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -43,9 +43,9 @@ def submit_import(*, actor: Actor, files: list[tuple[str, bytes]]) -> ImportJob:
 
 
 def start(job_id: int) -> None:
-    if not getattr(settings, "LEDGER_JOBS_IN_WEB", True):
+    if not settings.LEDGER_JOBS_IN_WEB:
         return  # left in the queue for `tsunagu run-ledger-jobs`
-    if getattr(settings, "LEDGER_JOBS_INLINE", False):
+    if settings.LEDGER_JOBS_INLINE:
         run_job(job_id)
         return
     threading.Thread(target=_run_in_thread, args=(job_id,), name=f"ledger-job-{job_id}", daemon=True).start()
