@@ -83,7 +83,11 @@ def test_staff_log_ins(db):
         ("center-viewer", "99CENTER", "viewer"),
         ("city-admin", "992011", "admin"),
         ("city-coordinator", "992011", "coordinator"),
+        ("peer-coordinator", "99PEER", "coordinator"),
+        ("peer-supporter", "99PEER", "peer"),
         ("pref-stats", "990001", "statistician"),
+        ("shiomi-coordinator", "992020", "coordinator"),
+        ("tsukihama-coordinator", "992071", "coordinator"),
         ("two-orgs", "99CENTER", "coordinator"),
         ("two-orgs", "99PEER", "peer"),
     ]

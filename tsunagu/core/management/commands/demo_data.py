@@ -5,7 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tsunagu.demo.cases import build_cases
+from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
+from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
 from tsunagu.orgs.management.commands.orgs import text_table
 from tsunagu.orgs.rules import Actor
@@ -25,6 +28,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 network = build_network(actor)
                 logins = build_staff(network, actor, password=password)
+                build_cases(network, actor, password=password)
+                build_public(network, actor)
+                build_kpis(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(_("組織: 追加 %(created)d件（デモの組織は全部で%(total)d件）") % {
