@@ -66,7 +66,14 @@ $(INSTALLED_TEST): pyproject.toml $(INSTALLED)
 # at a real database.
 DEMO_ENV := env -u DATABASE_URL DEBUG=1
 
+# The PDF reports need Pango and the IPAex fonts. As root they are installed; otherwise the demo runs
+# without them and says which PDF download will fail and how to fix it.
+DEMO_PACKAGES := fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0
+
 demo: $(INSTALLED)
+	@if [ "$$(id -u)" -eq 0 ]; then $(call apt_ensure,$(DEMO_PACKAGES)); \
+	else for pkg in $(DEMO_PACKAGES); do dpkg -s "$$pkg" >/dev/null 2>&1 || \
+		echo "note: $$pkg is not installed; PDF downloads need it (sudo apt-get install $(DEMO_PACKAGES))"; done; fi
 	$(DEMO_ENV) $(BIN)/tsunagu migrate --noinput
 	$(DEMO_ENV) $(BIN)/tsunagu demo-data
 	@echo

@@ -6,6 +6,8 @@ need a join to find whose a row is. Labels are DOMAIN.md's; code names are Engli
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.orgs.models import Organisation, PartnerCategory
@@ -125,6 +127,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status", "last_contact_on"], name="case_org_status_last"),
             models.Index(fields=["organisation", "first_contact_on"], name="case_org_first_contact"),
+            # The case list's default order (queries.SORTS["recent"]) and its name search.
+            models.Index(F("organisation"), Coalesce("last_contact_on", "opened_on").desc(), F("id").desc(),
+                         name="case_org_recent"),
+            models.Index(fields=["organisation", "search_key", "status"], name="case_org_search"),
         ]
         ordering = ["-opened_on", "-id"]
         verbose_name = _("ケース")
