@@ -127,11 +127,16 @@ messages: $(INSTALLED)
 # Both engines run even when the first misses the 100 ms target; the exit status says whether any did.
 bench: $(INSTALLED)
 	@$(call apt_ensure,postgresql)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@echo "== case pages on SQLite"
 	@status=0; \
 	env -u DATABASE_URL $(BIN)/python bench/case_pages.py || status=$$?; \
 	echo "== case pages on PostgreSQL (throw-away cluster)"; \
 	scripts/with-postgres $(BIN)/python bench/case_pages.py || status=$$?; \
+	echo "== national report against DuckDB on SQLite"; \
+	env -u DATABASE_URL $(BIN)/python bench/report_national.py || status=$$?; \
+	echo "== national report against DuckDB on PostgreSQL (throw-away cluster)"; \
+	scripts/with-postgres $(BIN)/python bench/report_national.py || status=$$?; \
 	exit $$status
 
 clean:

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.demo.synth_cases import Progress, generate
+from tsunagu.demo import synth_national as national
 from tsunagu.demo.synth_network import DEFAULT_ORG, prepare_target
 from tsunagu.orgs.rules import Actor
 
@@ -17,18 +18,24 @@ class Command(BaseCommand):
             "センターとして作ります。同じ --seed なら同じデータになります。")
 
     def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, required=True, help=_("作るケースの数"))
-        parser.add_argument("--contacts", type=int, required=True, help=_("作る相談記録の合計数"))
+        parser.add_argument("--cases", type=int, help=_("作るケースの数"))
+        parser.add_argument("--contacts", type=int, help=_("作る相談記録の合計数"))
+        parser.add_argument("--scale", choices=sorted(national.SCALES),
+                            help=_("合成の全国（47都道府県・20指定都市・約1,741市区町村）を作ります。small は試験用の小さな国"))
         parser.add_argument("--org", default=DEFAULT_ORG, help=_("ケースを持たせる組織のコード（既定: %(default)s）"))
         parser.add_argument("--seed", type=int, default=1, help=_("乱数の種（既定: %(default)s）"))
 
-    def handle(self, *args, cases, contacts, org, seed, **options):
+    def handle(self, *args, cases, contacts, org, seed, scale, **options):
         actor = Actor.system("synth")
         started = time.monotonic()
         if connection.vendor == "sqlite":
             # A bulk job: a big page cache keeps the growing indexes in memory instead of re-reading them.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")
+        if scale:
+            return self.nation(actor, scale, contacts, seed, started)
+        if cases is None or contacts is None:
+            raise CommandError(_("--cases と --contacts を指定してください（全国規模なら --scale national）。"))
         try:
             with transaction.atomic():
                 target = prepare_target(actor, org)
@@ -40,5 +47,21 @@ class Command(BaseCommand):
                             "%(seconds).1f秒で作りました。") % {
             "org": target.organisation.name, "code": target.organisation.code, "cases": f"{done.cases:,}",
             "contacts": f"{done.contacts:,}", "referrals": f"{done.referrals:,}",
+            "seconds": time.monotonic() - started,
+        })
+
+    def nation(self, actor, scale, contacts, seed, started):
+        state = national.status()
+        if state == "done":
+            self.stdout.write(_("合成の全国データはすでにあります（作り直すにはデータベースを消してください）。"))
+            return
+        if state == "partial":
+            raise CommandError(national.refusal())
+        spec = national.spec_for(scale, contacts)
+        done = national.generate(actor=actor, spec=spec, seed=seed,
+                                 progress=Progress(self.stderr, spec.cases, spec.contacts))
+        self.stdout.write(_("合成の全国: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件を"
+                            "%(seconds).1f秒で作りました。") % {
+            "cases": f"{done.cases:,}", "contacts": f"{done.contacts:,}", "referrals": f"{done.referrals:,}",
             "seconds": time.monotonic() - started,
         })

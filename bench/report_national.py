@@ -1,0 +1,268 @@
+"""The national statistics report against DuckDB computing the same tables from Parquet.
+
+    .venv/bin/python bench/report_national.py                         # SQLite: var/bench-national.sqlite3
+    scripts/with-postgres .venv/bin/python bench/report_national.py   # PostgreSQL: a throw-away cluster
+
+The rows come from `tsunagu synth --scale national` the first time; later runs on the same SQLite file
+reuse them. The script times build_report for the nation (000000) and for one prefecture over one fiscal
+year, exports the contacts, cases and referrals with each row's organisation path to Parquet (read in
+batches by Python, written by DuckDB), runs the reference SQL in bench/reference/ on those files, and
+compares every number of the two reports. It exits 1 when any number differs; a time above the target
+is printed, not a failure.
+"""
+
+import argparse
+import csv
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "bench" / "reference"
+FISCAL_YEAR = 2024  # 令和6年度: a whole year inside the synthetic ten
+PREFECTURE_LIMIT_MS = 50.0
+BATCH = 50_000
+
+
+def configure() -> None:
+    var = ROOT / "var"
+    var.mkdir(exist_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tsunagu.settings"
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{var / 'bench-national.sqlite3'}")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    sys.path.insert(0, str(ROOT))
+
+
+def ensure_data(out, seed: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tsunagu.demo import synth_national
+
+    call_command("migrate", verbosity=0)
+    if synth_national.status() != "done":
+        out.write("合成の全国データがないため作ります: tsunagu synth --scale national\n")
+        call_command("synth", scale="national", seed=seed)
+        if connection.vendor == "postgresql":
+            # What autovacuum would do a minute after the bulk load.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+
+def timed(fn, runs: int = 5) -> tuple[float, object]:
+    """Median milliseconds of `runs` calls after one warm-up, and the last result."""
+    result = fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), result
+
+
+# --- The Parquet export ----------------------------------------------------------------------------
+
+EXPORTS = {
+    # name: (SQL over Django's tables, DuckDB column types)
+    "contacts": (
+        "SELECT c.id, c.case_id, c.date, c.channel, c.consulter, c.age_band, c.with_peer, o.path "
+        "FROM {contact} c JOIN {org} o ON o.id = c.organisation_id",
+        {"id": "BIGINT", "case_id": "BIGINT", "date": "DATE", "channel": "VARCHAR", "consulter": "VARCHAR",
+         "age_band": "VARCHAR", "with_peer": "BOOLEAN", "path": "VARCHAR"},
+    ),
+    "cases": (
+        "SELECT c.id, c.first_contact_on, o.path FROM {case} c JOIN {org} o ON o.id = c.organisation_id",
+        {"id": "BIGINT", "first_contact_on": "DATE", "path": "VARCHAR"},
+    ),
+    "referrals": (
+        "SELECT r.id, r.case_id, r.date, r.status, r.target, p.name, r.to_ibasho, o.path "
+        "FROM {referral} r JOIN {org} o ON o.id = r.organisation_id LEFT JOIN {category} p ON p.id = r.category_id",
+        {"id": "BIGINT", "case_id": "BIGINT", "date": "DATE", "status": "VARCHAR", "target": "VARCHAR",
+         "category": "VARCHAR", "to_ibasho": "BOOLEAN", "path": "VARCHAR"},
+    ),
+}
+
+
+def export(directory: Path, out) -> dict[str, Path]:
+    """Each table read from the database in batches, written to CSV, then to Parquet by DuckDB."""
+    import duckdb
+    from django.db import connection
+
+    from tsunagu.cases.models import Case, Contact, Referral
+    from tsunagu.orgs.models import Organisation, PartnerCategory
+
+    tables = {"contact": Contact._meta.db_table, "case": Case._meta.db_table, "referral": Referral._meta.db_table,
+              "org": Organisation._meta.db_table, "category": PartnerCategory._meta.db_table}
+    files = {}
+    con = duckdb.connect()
+    for name, (sql, types) in EXPORTS.items():
+        started = time.perf_counter()
+        staging = directory / f"{name}.csv"
+        rows = 0
+        with connection.cursor() as cursor, staging.open("w", newline="") as f:
+            writer = csv.writer(f)
+            cursor.execute(sql.format(**tables))
+            while batch := cursor.fetchmany(BATCH):
+                writer.writerows(tuple(_cell(v) for v in row) for row in batch)
+                rows += len(batch)
+        files[name] = directory / f"{name}.parquet"
+        columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+        con.execute(f"COPY (SELECT * FROM read_csv('{staging}', header = false, columns = {columns})) "
+                    f"TO '{files[name]}' (FORMAT parquet)")
+        staging.unlink()
+        out.write(f"  {name}: {rows:,}行を Parquet に書き出し（{time.perf_counter() - started:.1f}秒）\n")
+    con.close()
+    return files
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+# --- The reference tables ---------------------------------------------------------------------------
+
+def reference_report(con, root_path: str, start: date, end: date) -> dict:
+    """Every table of the report from the reference SQL, labelled as build_report labels them."""
+    params = {"root": root_path, "start": start, "end": end}
+
+    def run(name):
+        return con.execute((REFERENCE / f"{name}.sql").read_text(), params).fetchall()
+
+    return {
+        "totals": run("contacts_totals"), "new_cases": run("new_cases"), "by_channel": run("contacts_by_channel"),
+        "by_consulter": run("contacts_by_consulter"), "by_age_band": run("contacts_by_age_band"),
+        "cross": run("contacts_channel_by_consulter"), "by_category": run("referrals_by_category"),
+        "by_target": run("referrals_by_target"), "connected": run("connected"),
+    }
+
+
+def as_contract(raw: dict) -> dict:
+    """The reference rows in the shape of the report contract (labels, zeros, shares)."""
+    from django.utils import translation
+
+    from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralTarget
+    from tsunagu.orgs.models import PartnerCategory
+    from tsunagu.stats.report import IBASHO_LABEL, rate
+
+    with translation.override("ja"):
+        def labelled(choices, rows):
+            counts = dict(rows)
+            return {str(label): counts.get(value, 0) for value, label in choices}
+
+        total, persons, with_peer = raw["totals"][0]
+        by_channel = dict(raw["by_channel"])
+        cross = {(a, b): n for a, b, n in raw["cross"]}
+        categories = {name: (n, decided) for name, n, decided in raw["by_category"]}
+        referrals = sum(n for n, _ in categories.values())
+        by_category = {}
+        for name in [*PartnerCategory.objects.order_by("order").values_list("name", flat=True), IBASHO_LABEL]:
+            n, decided = categories.get(name, (0, 0))
+            by_category[name] = {"count": n, "rate": rate(n, referrals), "decided": decided}
+        connected = dict(raw["connected"])
+        person, family = connected.get(ReferralTarget.PERSON, 0), connected.get(ReferralTarget.FAMILY, 0)
+        return {
+            "contacts": {
+                "total": total, "persons": persons, "new_cases": raw["new_cases"][0][0],
+                "by_channel": labelled(Channel.choices, raw["by_channel"]),
+                "by_consulter": labelled(Consulter.choices, raw["by_consulter"]),
+                "by_age_band": labelled(AgeBand.choices, raw["by_age_band"]),
+                "channel_by_consulter": {
+                    str(cl): {str(pl): cross.get((c, p), 0) for p, pl in Consulter.choices} for c, cl in Channel.choices
+                },
+                "outreach": {"visits": by_channel.get(Channel.HOME_VISIT, 0),
+                             "accompaniment": by_channel.get(Channel.ACCOMPANY, 0), "with_peer": with_peer},
+            },
+            "referrals": {
+                "total": referrals, "decided": sum(d for _, d in categories.values()), "by_category": by_category,
+                "by_target": labelled(ReferralTarget.choices, raw["by_target"]),
+            },
+            "connected": {"total": person + family, str(ReferralTarget.PERSON.label): person,
+                          str(ReferralTarget.FAMILY.label): family},
+        }
+
+
+def differences(ours: dict, theirs: dict, prefix: str = "") -> list[str]:
+    """Every key whose value differs, as 'a.b.c: ours != reference'."""
+    found = []
+    for key in sorted(set(ours) | set(theirs), key=str):
+        a, b = ours.get(key), theirs.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            found += differences(a, b, f"{prefix}{key}.")
+        elif a != b:
+            found.append(f"{prefix}{key}: {a!r} != {b!r}")
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fiscal-year", type=int, default=FISCAL_YEAR, help="fiscal year (default %(default)s)")
+    parser.add_argument("--prefecture", type=int, default=13, help="prefecture number timed alone (default 13)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic nation (default 1)")
+    args = parser.parse_args(argv)
+    configure()
+    import django
+
+    django.setup()
+    import duckdb
+    from django.db import connection
+
+    from tsunagu.demo.synth_national import NATION_CODE, prefecture_code
+    from tsunagu.orgs.models import Organisation
+    from tsunagu.stats.report import Period, build_report
+
+    out = sys.stdout
+    ensure_data(out, args.seed)
+    start, end = date(args.fiscal_year, 4, 1), date(args.fiscal_year + 1, 3, 31)
+    period = Period(start, end)
+    nation = Organisation.objects.get(code=NATION_CODE)
+    prefecture = Organisation.objects.get(code=prefecture_code(args.prefecture))
+    if connection.vendor == "sqlite":
+        engine = f"SQLite {connection.Database.sqlite_version}"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            engine = f"PostgreSQL {cursor.fetchone()[0]}"
+    out.write(f"\n{engine} | DuckDB {duckdb.__version__} | {args.fiscal_year}年度（{start}〜{end}） | "
+              f"load average {os.getloadavg()[0]:.2f}\n")
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="tsunagu-bench-") as tmp:
+        files = export(Path(tmp), out)
+        con = duckdb.connect()
+        for name, path in files.items():
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        out.write(f"\n{'対象':<24}{'ours ms':>10}{'DuckDB ms':>11}{'比':>7}  一致\n" + "-" * 60 + "\n")
+        for label, org in [(f"全国 {nation.code}", nation), (f"{prefecture.name} {prefecture.code}", prefecture)]:
+            ours_ms, ours = timed(lambda org=org: build_report(org, period))
+            ref_ms, raw = timed(lambda org=org: reference_report(con, org.path, start, end))
+            wrong = differences({k: ours[k] for k in ("contacts", "referrals", "connected")}, as_contract(raw))
+            failures += bool(wrong)
+            ratio = ours_ms / ref_ms
+            pad = 24 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label) + len(label)
+            out.write(f"{label:<{pad}}{ours_ms:>10.1f}{ref_ms:>11.1f}{ratio:>7.2f}  "
+                      f"{'すべて一致' if not wrong else f'{len(wrong)}件不一致'}"
+                      f"{'' if ratio <= 1.0 else '  (above target: ratio > 1.0)'}\n")
+            for line in wrong:
+                out.write(f"    {line}\n")
+            if org is nation:
+                out.write(f"    延べ {ours['contacts']['total']:,}・実人数 {ours['contacts']['persons']:,}・"
+                          f"新規 {ours['contacts']['new_cases']:,}・つなぎ {ours['referrals']['total']:,}"
+                          f"（決定 {ours['referrals']['decided']:,}）\n")
+            else:
+                verdict = "50ms未満" if ours_ms < PREFECTURE_LIMIT_MS else "above target: 50ms以上"
+                out.write(f"    都道府県の報告 {ours_ms:.1f} ms: {verdict}\n")
+        con.close()
+    out.write(f"\n{'すべての数値が参照SQLと一致' if not failures else 'CORRECTNESS FAILURE: 参照SQLと違う数値があります'}\n")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
