@@ -39,8 +39,11 @@ def _labelled(choices, counts: dict) -> dict:
     return {str(label): counts.get(value, 0) for value, label in choices}
 
 
-def _subtree_ids(org: Organisation):
-    return Organisation.objects.filter(path__startswith=org.path).values("id")
+def _subtree_ids(org: Organisation) -> list[int]:
+    """The ids of the organisation and everything below it, as a list: given literal ids, PostgreSQL
+    reads the rows of a prefecture through the (organisation, date) indexes instead of scanning the
+    whole nation's rows and joining (measured: a prefecture's report 155 ms → see bench/README.md)."""
+    return list(Organisation.objects.filter(path__startswith=org.path).values_list("id", flat=True))
 
 
 def contact_section(org: Organisation, period: Period) -> dict:

@@ -22,7 +22,7 @@ from .report import IBASHO_LABEL, _labelled, _subtree_ids, rate
 
 
 def data_years(org: Organisation) -> tuple[int, int] | None:
-    """The first and last fiscal year with a contact in the subtree, or None (one query)."""
+    """The first and last fiscal year with a contact in the subtree, or None (two queries)."""
     span = SupportCase.objects.filter(organisation_id__in=_subtree_ids(org)).aggregate(
         first=Min("first_contact_on"), last=Max("last_contact_on"))
     if span["first"] is None:
@@ -51,7 +51,7 @@ def _fiscal_year_of(field: str, years: list[int]) -> Case:
 
 
 def build_trends(org: Organisation, years: list[int]) -> dict[int, dict]:
-    """{fiscal year: the build_report dict for that fiscal year}, from six queries whatever the range."""
+    """{fiscal year: the build_report dict for that fiscal year}, from seven queries whatever the range (the subtree ids, then one per section)."""
     with translation.override("ja"):
         return _build(org, sorted(years))
 
