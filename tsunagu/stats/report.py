@@ -42,7 +42,7 @@ def _labelled(choices, counts: dict) -> dict:
 def _subtree_ids(org: Organisation) -> list[int]:
     """The ids of the organisation and everything below it, as a list: given literal ids, PostgreSQL
     reads the rows of a prefecture through the (organisation, date) indexes instead of scanning the
-    whole nation's rows and joining (measured: a prefecture's report 155 ms → see bench/README.md)."""
+    whole nation's rows and joining (bench/report_national.py: a prefecture's report 477 ms → 15 ms)."""
     return list(Organisation.objects.filter(path__startswith=org.path).values_list("id", flat=True))
 
 
