@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
@@ -14,9 +15,6 @@ from .access import WRITE_PERM, get_event, get_ibasho, own_ibasho
 from .forms import EventForm, IbashoForm
 
 
-def _apply_errors(form, error: ValidationError):
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @staff_view(Perm.VIEW_ORG)
@@ -43,7 +41,7 @@ def ibasho_add(request):
         try:
             ibasho = actions.create_ibasho(actor=request.actor, organisation=org, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("居場所「%(name)s」を登録しました。") % {"name": ibasho.name})
             return redirect("ibasho_detail", pk=ibasho.pk)
@@ -60,7 +58,7 @@ def ibasho_edit(request, pk):
         try:
             actions.update_ibasho(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("居場所「%(name)s」を保存しました。") % {"name": ibasho.name})
             return redirect("ibasho_detail", pk=ibasho.pk)
@@ -76,7 +74,7 @@ def event_add(request, pk):
         try:
             actions.create_event(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("開催日を追加しました。"))
             return redirect("ibasho_detail", pk=ibasho.pk)
@@ -93,7 +91,7 @@ def event_edit(request, pk):
         try:
             actions.update_event(actor=request.actor, event=event, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("開催日を保存しました。"))
             return redirect("ibasho_detail", pk=event.ibasho_id)

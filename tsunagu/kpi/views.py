@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
 from tsunagu.core.wareki import fiscal_year_label
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
@@ -18,10 +19,6 @@ from .indicators import current_fiscal_year, levels_for, source_label
 from .models import JudgementLevel, Plan
 
 
-def _apply_errors(form, error: ValidationError):
-    """Show a domain function's ValidationError on the fields it names, keeping what was typed."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _chosen_year(request) -> int:
@@ -58,7 +55,7 @@ def indicator_add(request):
                 actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("指標「%(name)s」を追加しました。") % {"name": indicator.name})
             return redirect("kpi_indicator", pk=indicator.pk)
@@ -89,7 +86,7 @@ def indicator_edit(request, pk):
         try:
             actions.update_indicator(actor=request.actor, indicator=indicator, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("指標「%(name)s」を保存しました。") % {"name": indicator.name})
             return redirect("kpi_indicator", pk=indicator.pk)
@@ -107,7 +104,7 @@ def _yearly(request, pk, *, form_class, model_name, save, title):
         try:
             save(indicator, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(label)sの%(what)sを保存しました。") % {
                 "label": fiscal_year_label(form.cleaned_data["fiscal_year"]), "what": title})
@@ -160,7 +157,7 @@ def plan_edit(request, pk):
                 adds_to_baseline=data["adds_to_baseline"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("計画を保存しました。"))
             return redirect("kpi_indicator", pk=indicator.pk)

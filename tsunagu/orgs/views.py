@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
+
 from . import actions, queries
 from .access import get_membership, get_organisation
 from .decorators import staff_view
@@ -13,10 +15,6 @@ from .models import OrgKind
 from .rules import Perm
 
 
-def _apply_errors(form, error: ValidationError):
-    """Show a domain function's ValidationError on the form fields it names, keeping what was typed."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @staff_view(Perm.VIEW_ORG)
@@ -50,7 +48,7 @@ def org_edit(request, code):
         try:
             org = actions.update_organisation(actor=request.actor, org=org, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)sを保存しました。") % {"name": org.name})
             return redirect("org_detail", code=org.code)
@@ -66,7 +64,7 @@ def org_add_child(request, code):
         try:
             org = actions.create_organisation(actor=request.actor, parent=parent, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)sを追加しました。") % {"name": org.name})
             return redirect("org_detail", code=org.code)
@@ -87,7 +85,7 @@ def staff_add(request):
         try:
             membership = actions.add_staff(actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(user)sを職員に加えました。") % {"user": membership.user.username})
             return redirect("staff_list")
@@ -103,7 +101,7 @@ def staff_edit(request, pk):
         try:
             actions.change_staff(actor=request.actor, membership=membership, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(user)sの役割を保存しました。") % {"user": membership.user.username})
             return redirect("staff_list")

@@ -15,7 +15,7 @@ from . import actions, queries
 from .access import get_consultation, intake_queue
 from .forms import CloseForm, WindowForm
 from .models import ConsultationStatus, Window
-from .views import apply_errors
+from tsunagu.core.forms import apply_errors
 
 
 @staff_view(Perm.MANAGE_ORG)

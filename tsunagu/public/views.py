@@ -9,6 +9,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tsunagu.core.forms import apply_errors
+
 from . import actions, queries
 from .forms import ConsultationForm, FinderForm
 from .pagecache import cached_page
@@ -22,11 +24,6 @@ THANKS_SALT = "tsunagu.public.thanks"
 THANKS_SECONDS = 3600
 
 
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a domain function's ValidationError on the fields it names, keeping what was typed."""
-    named = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for field, messages in named:
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def _shareable(request, response):

@@ -28,13 +28,6 @@ def case_work_view(*, write: bool = False):
     return decorate
 
 
-def apply_errors(form, error):
-    """Show a domain function's ValidationError on the fields it names, keeping what was typed."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def is_htmx(request) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
 from tsunagu.audit.log import log_action
 from tsunagu.core.wareki import age_on, fiscal_year
 from tsunagu.orgs.decorators import staff_view
@@ -21,7 +22,7 @@ from ..forms import (
 )
 from ..models import AgeBand, Status
 from ..rules import is_ice_age_generation
-from . import apply_errors, case_work_view, is_htmx, reading
+from . import case_work_view, is_htmx, reading
 
 OUTING_CLASS = {1: gettext_lazy("準ひきこもり"), 2: gettext_lazy("狭義"), 3: gettext_lazy("狭義"), 4: gettext_lazy("狭義")}
 

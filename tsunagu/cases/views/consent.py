@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
+
 from .. import actions, queries
 from ..access import get_case, get_consent
 from ..forms import ConsentForm, WithdrawConsentForm
-from . import apply_errors, case_work_view, reading
+from . import case_work_view, reading
 
 
 @case_work_view(write=True)

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
 from tsunagu.core.wareki import format_date
 
 from .. import actions, queries
 from ..access import can_write_cases, get_case, get_contact
 from ..forms import ContactForm
 from ..models import Channel
-from . import apply_errors, case_work_view, is_htmx, reading
+from . import case_work_view, is_htmx, reading
 
 CONTACT_FORM_FIELDS = ["date", "channel", "consulter", "staff", "minutes", "notes", "with_peer",
                        "with_specialist_team", "visit_members"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
 from tsunagu.audit.log import log_action
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import PartnerCategory, Role
@@ -18,7 +19,7 @@ from tsunagu.orgs.rules import Perm
 from .. import actions, queries
 from ..access import get_case, get_incoming_referral, get_referral
 from ..forms import DeclineForm, ReferralForm, ReferralStatusForm
-from . import apply_errors, case_work_view, reading
+from . import case_work_view, reading
 
 
 @case_work_view(write=True)
