@@ -70,8 +70,8 @@ def test_trends_take_the_same_number_of_queries_for_three_years_or_ten(network, 
         with CaptureQueriesContext(connection) as queries:
             build_trends(network["own"], span)
         counts.append(len(queries))
-    # One for the subtree's organisation ids, then one grouped query per section.
-    assert counts == [7, 7]
+    # One grouped rollup query per section, and one for the partner categories.
+    assert counts == [6, 6]
 
 
 def test_default_years_are_the_last_five_with_data(network, years):

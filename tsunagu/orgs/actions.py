@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.stats import rollups
 
 from .codes import code_problem, normalise_code
 from .models import ALLOWED_PARENT_KINDS, PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory, Role
@@ -109,12 +110,15 @@ def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organis
         instance=org,
     )
     old_path = org.path
+    old_ancestors = rollups.ancestors_of(org.pk)
     for name, value in new.items():
         setattr(org, name, value)
     org.path = f"{org.parent.path if org.parent else '/'}{org.code}/"
     org.save()
     if org.path != old_path:
         _repath_descendants(old_path, org.path)
+        # The statistics of everything below it now count for its new ancestors instead.
+        rollups.move_subtree(org.pk, old_ancestors, rollups.ancestors_of(org.pk))
     log_action(actor, "org.update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS)))
     return org
 

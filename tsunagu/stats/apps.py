@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class StatsConfig(AppConfig):
     name = "tsunagu.stats"
     verbose_name = _("統計")
+
+    def ready(self):
+        from . import rollups
+
+        # After every migrate (and on the test databases): the rollup triggers are in place and current.
+        post_migrate.connect(rollups.ensure, sender=self, dispatch_uid="tsunagu.stats.rollups.ensure")

@@ -1,21 +1,33 @@
 """The statistics report of DOMAIN.md ("The report contract"), for an organisation and everything
-below it, over a period. Each figure is one aggregate query over indexed columns; breakdowns list
-every label with 0 where nothing was counted.
+below it, over a period. Breakdowns list every label with 0 where nothing was counted.
+
+The figures come from the rollup tables (models.py), which count the records of each organisation
+subtree per month or per fiscal year and are kept exact by database triggers: the whole months of a
+period are a sum over a few hundred rollup rows, and only the days of a partial month at either end
+are counted from the records. 実人数 and the connected cases are distinct counts: for a fiscal year
+they are read from the per-year presence tables, for any other period counted from the records.
+
+`counted_report` computes the same report from the records alone. It is the definition the rollups are
+tested against (tests/stats/test_rollups.py) and what `tsunagu rollups --check` compares.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import translation
 
 from tsunagu.cases.models import (
-    AgeBand, Case, Channel, Consulter, Contact, Referral, ReferralStatus, ReferralTarget,
+    OUTREACH_CHANNELS, AgeBand, Case, Channel, Consulter, Contact, Referral, ReferralStatus, ReferralTarget,
 )
+from tsunagu.core import wareki
 from tsunagu.orgs.models import Organisation, PartnerCategory
 
+from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth
+
 IBASHO_LABEL = "居場所"
+IBASHO_CATEGORY = 0  # the rollups' category_id for referrals to a 居場所 (no partner category)
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,31 @@ class Period:
     def __post_init__(self):
         if self.end < self.start:
             raise ValueError("期間の終了日が開始日より前です。")
+
+    @property
+    def fiscal_year(self) -> int | None:
+        """The fiscal year when the period is exactly one, else None."""
+        year = wareki.fiscal_year(self.start)
+        return year if wareki.fiscal_year_range(year) == (self.start, self.end) else None
+
+    def split(self) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+        """(first and last month wholly inside the period, as first days; or None) and the date ranges of
+        the partial months at either end."""
+        first = self.start if self.start.day == 1 else _next_month(self.start)
+        after = self.end + timedelta(days=1)
+        last_end = self.end if after.day == 1 else after.replace(day=1) - timedelta(days=1)
+        if first > last_end:
+            return None, [(self.start, self.end)]
+        edges = []
+        if self.start < first:
+            edges.append((self.start, first - timedelta(days=1)))
+        if last_end < self.end:
+            edges.append((last_end + timedelta(days=1), self.end))
+        return (first, last_end.replace(day=1)), edges
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def rate(part: int, whole: int) -> float:
@@ -46,99 +83,203 @@ def _subtree_ids(org: Organisation) -> list[int]:
     return list(Organisation.objects.filter(path__startswith=org.path).values_list("id", flat=True))
 
 
-def contact_section(org: Organisation, period: Period) -> dict:
-    contacts = Contact.objects.filter(organisation_id__in=_subtree_ids(org), date__range=(period.start, period.end))
-    totals = contacts.aggregate(total=Count("id"), persons=Count("case_id", distinct=True))
-    by_channel = dict(contacts.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
-    by_consulter = dict(contacts.values_list("consulter").annotate(n=Count("id")).values_list("consulter", "n"))
-    by_band = dict(contacts.values_list("age_band").annotate(n=Count("id")).values_list("age_band", "n"))
-    cross = {
-        (channel, consulter): n
-        for channel, consulter, n in contacts.values_list("channel", "consulter").annotate(n=Count("id"))
-        .values_list("channel", "consulter", "n")
-    }
-    new_cases = Case.objects.filter(
-        organisation_id__in=_subtree_ids(org), first_contact_on__range=(period.start, period.end)
-    ).count()
+def _add(counts: dict, key, n: int) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
+# --- rows: from the records, and from the rollups ---------------------------------------------------------
+# Contact rows are (channel, consulter, age band, with peer, n); referral rows (category id or 0 for a
+# 居場所, target, decided, n); connected is {target: cases}.
+
+
+class Records:
+    """Counts straight from the records of a subtree over a date range."""
+
+    def __init__(self, org: Organisation):
+        self.ids = _subtree_ids(org)
+
+    def contact_rows(self, start, end) -> list[tuple]:
+        return list(Contact.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
+                    .values_list("channel", "consulter", "age_band", "with_peer").annotate(n=Count("id"))
+                    .values_list("channel", "consulter", "age_band", "with_peer", "n"))
+
+    def persons(self, start, end) -> int:
+        return Contact.objects.filter(organisation_id__in=self.ids, date__range=(start, end)).aggregate(
+            n=Count("case_id", distinct=True))["n"]
+
+    def new_cases(self, start, end) -> int:
+        return Case.objects.filter(organisation_id__in=self.ids, first_contact_on__range=(start, end)).count()
+
+    def referral_rows(self, start, end) -> list[tuple]:
+        rows = (Referral.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
+                .values_list("category_id", "target", "status").annotate(n=Count("id"))
+                .values_list("category_id", "target", "status", "n"))
+        return [(category or IBASHO_CATEGORY, target, status == ReferralStatus.DECIDED, n)
+                for category, target, status, n in rows]
+
+    def connected(self, start, end) -> dict:
+        """Cases per target with a decided referral in the range (each case once per target)."""
+        pairs = set(Referral.objects.filter(organisation_id__in=self.ids, date__range=(start, end),
+                                            status=ReferralStatus.DECIDED).values_list("target", "case_id"))
+        counts: dict = {}
+        for target, _case in pairs:
+            _add(counts, target, 1)
+        return counts
+
+
+class Rollups:
+    """Counts read from the rollup tables of one organisation subtree."""
+
+    def __init__(self, org: Organisation):
+        self.ancestor = org.pk
+
+    def contact_rows(self, first_month, last_month) -> list[tuple]:
+        return list(ContactMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
+                    .values_list("channel", "consulter", "age_band", "with_peer").annotate(total=Sum("n"))
+                    .values_list("channel", "consulter", "age_band", "with_peer", "total"))
+
+    def new_cases(self, first_month, last_month) -> int:
+        return NewCaseMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month)
+                                           ).aggregate(total=Sum("n"))["total"] or 0
+
+    def referral_rows(self, first_month, last_month) -> list[tuple]:
+        return list(ReferralMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
+                    .values_list("category_id", "target", "decided").annotate(total=Sum("n"))
+                    .values_list("category_id", "target", "decided", "total"))
+
+    def persons(self, fy: int) -> int:
+        return CaseYear.objects.filter(ancestor_id=self.ancestor, fy=fy).count()
+
+    def connected(self, fy: int) -> dict:
+        return dict(ConnectedYear.objects.filter(ancestor_id=self.ancestor, fy=fy).values_list("target")
+                    .annotate(cases=Count("id")).values_list("target", "cases"))
+
+
+# --- the sections ----------------------------------------------------------------------------------------
+
+
+def contacts_from_rows(rows, persons: int, new_cases: int) -> dict:
+    by_channel, by_consulter, by_band, cross = {}, {}, {}, {}
+    total = with_peer = 0
+    for channel, consulter, band, peer, n in rows:
+        total += n
+        _add(by_channel, channel, n)
+        _add(by_consulter, consulter, n)
+        _add(by_band, band, n)
+        _add(cross, (channel, consulter), n)
+        if peer and channel in OUTREACH_CHANNELS:
+            with_peer += n
     return {
-        "total": totals["total"],
-        "persons": totals["persons"],
-        "new_cases": new_cases,
+        "total": total, "persons": persons, "new_cases": new_cases,
         "by_channel": _labelled(Channel.choices, by_channel),
         "by_consulter": _labelled(Consulter.choices, by_consulter),
         "by_age_band": _labelled(AgeBand.choices, by_band),
         "channel_by_consulter": {
             str(channel_label): {
-                str(consulter_label): cross.get((channel, consulter), 0)
-                for consulter, consulter_label in Consulter.choices
+                str(label): cross.get((channel, consulter), 0) for consulter, label in Consulter.choices
             }
             for channel, channel_label in Channel.choices
         },
-        "outreach": {
-            "visits": by_channel.get(Channel.HOME_VISIT, 0),
-            "accompaniment": by_channel.get(Channel.ACCOMPANY, 0),
-            "with_peer": contacts.filter(channel__in=[Channel.HOME_VISIT, Channel.ACCOMPANY], with_peer=True).count(),
-        },
+        "outreach": {"visits": by_channel.get(Channel.HOME_VISIT, 0),
+                     "accompaniment": by_channel.get(Channel.ACCOMPANY, 0), "with_peer": with_peer},
     }
 
 
-def referral_section(org: Organisation, period: Period) -> dict:
-    referrals = Referral.objects.filter(organisation_id__in=_subtree_ids(org), date__range=(period.start, period.end))
-    rows = referrals.values_list("category_id", "to_ibasho").annotate(
-        n=Count("id"), decided=Count("id", filter=Q(status=ReferralStatus.DECIDED))
-    ).values_list("category_id", "to_ibasho", "n", "decided")
-    per_category, ibasho = {}, [0, 0]
+def referrals_from_rows(rows, categories: list[tuple[int, str]]) -> dict:
+    per_category, by_target = {}, {}
     total = decided = 0
-    for category_id, to_ibasho, n, n_decided in rows:
+    for category_id, target, is_decided, n in rows:
         total += n
-        decided += n_decided
-        if category_id is None:
-            ibasho[0] += n
-            ibasho[1] += n_decided
-        else:
-            count, dec = per_category.get(category_id, (0, 0))
-            per_category[category_id] = (count + n, dec + n_decided)
+        _add(by_target, target, n)
+        count, dec = per_category.get(category_id, (0, 0))
+        per_category[category_id] = (count + n, dec + (n if is_decided else 0))
+        decided += n if is_decided else 0
     by_category = {}
-    for category in PartnerCategory.objects.order_by("order"):
-        n, n_decided = per_category.get(category.pk, (0, 0))
-        by_category[category.name] = {"count": n, "rate": rate(n, total), "decided": n_decided}
-    by_category[IBASHO_LABEL] = {"count": ibasho[0], "rate": rate(ibasho[0], total), "decided": ibasho[1]}
-    by_target = dict(referrals.values_list("target").annotate(n=Count("id")).values_list("target", "n"))
-    return {
-        "total": total,
-        "decided": decided,
-        "by_category": by_category,
-        "by_target": _labelled(ReferralTarget.choices, by_target),
-    }
+    for pk, name in categories + [(IBASHO_CATEGORY, IBASHO_LABEL)]:
+        n, n_decided = per_category.get(pk, (0, 0))
+        by_category[name] = {"count": n, "rate": rate(n, total), "decided": n_decided}
+    return {"total": total, "decided": decided, "by_category": by_category,
+            "by_target": _labelled(ReferralTarget.choices, by_target)}
 
 
-def connected_section(org: Organisation, period: Period) -> dict:
-    """Cases connected, per target: a case counts once per target however many decided referrals
-    it had in the period (DOMAIN.md, 居場所等の支援につながった件数)."""
-    decided = Referral.objects.filter(
-        organisation_id__in=_subtree_ids(org), date__range=(period.start, period.end), status=ReferralStatus.DECIDED
-    )
-    counts = dict(
-        decided.values_list("target").annotate(n=Count("case_id", distinct=True)).values_list("target", "n")
-    )
+def connected_from_counts(counts: dict) -> dict:
     person, family = counts.get(ReferralTarget.PERSON, 0), counts.get(ReferralTarget.FAMILY, 0)
     return {"total": person + family, str(ReferralTarget.PERSON.label): person,
             str(ReferralTarget.FAMILY.label): family}
 
 
+def partner_categories() -> list[tuple[int, str]]:
+    return list(PartnerCategory.objects.order_by("order").values_list("pk", "name"))
+
+
+def _summed(rows, key_length: int) -> list[tuple]:
+    totals: dict = {}
+    for row in rows:
+        _add(totals, row[:key_length], row[key_length])
+    return [(*key, n) for key, n in totals.items()]
+
+
+def _additive(org: Organisation, period: Period, rollup: str, record: str, *, key_length: int | None = None):
+    """A count (or rows of counts) over the period: the whole months from the rollups, the partial
+    months at either end from the records."""
+    months, edges = period.split()
+    records = Records(org) if edges else None
+    parts = [getattr(Rollups(org), rollup)(*months)] if months else []
+    parts += [getattr(records, record)(start, end) for start, end in edges]
+    if key_length is None:
+        return sum(parts)
+    return _summed([row for part in parts for row in part], key_length)
+
+
+def _persons(org: Organisation, period: Period) -> int:
+    if period.fiscal_year is not None:
+        return Rollups(org).persons(period.fiscal_year)
+    return Records(org).persons(period.start, period.end)
+
+
+def _connected_counts(org: Organisation, period: Period) -> dict:
+    if period.fiscal_year is not None:
+        return Rollups(org).connected(period.fiscal_year)
+    return Records(org).connected(period.start, period.end)
+
+
+def contact_section(org: Organisation, period: Period) -> dict:
+    rows = _additive(org, period, "contact_rows", "contact_rows", key_length=4)
+    return contacts_from_rows(rows, _persons(org, period), _additive(org, period, "new_cases", "new_cases"))
+
+
+def referral_section(org: Organisation, period: Period) -> dict:
+    rows = _additive(org, period, "referral_rows", "referral_rows", key_length=3)
+    return referrals_from_rows(rows, partner_categories())
+
+
+def connected_section(org: Organisation, period: Period) -> dict:
+    """Cases connected, per target: a case counts once per target however many decided referrals
+    it had in the period (DOMAIN.md, 居場所等の支援につながった件数)."""
+    return connected_from_counts(_connected_counts(org, period))
+
+
 def build_report(org: Organisation, period: Period) -> dict:
     # The contract's keys are DOMAIN.md's Japanese labels whatever language the caller uses.
     with translation.override("ja"):
-        return _build(org, period)
+        return _header(org, period) | {
+            "contacts": contact_section(org, period),
+            "referrals": referral_section(org, period),
+            "connected": connected_section(org, period),
+        }
 
 
-def _build(org: Organisation, period: Period) -> dict:
-    return {
-        "org": org.code,
-        "org_name": org.name,
-        "from": period.start.isoformat(),
-        "to": period.end.isoformat(),
-        "contacts": contact_section(org, period),
-        "referrals": referral_section(org, period),
-        "connected": connected_section(org, period),
-    }
+def counted_report(org: Organisation, period: Period) -> dict:
+    """build_report counted from the records alone, without the rollups."""
+    records, span = Records(org), (period.start, period.end)
+    with translation.override("ja"):
+        return _header(org, period) | {
+            "contacts": contacts_from_rows(records.contact_rows(*span), records.persons(*span),
+                                           records.new_cases(*span)),
+            "referrals": referrals_from_rows(records.referral_rows(*span), partner_categories()),
+            "connected": connected_from_counts(records.connected(*span)),
+        }
+
+
+def _header(org: Organisation, period: Period) -> dict:
+    return {"org": org.code, "org_name": org.name, "from": period.start.isoformat(), "to": period.end.isoformat()}

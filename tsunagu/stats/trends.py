@@ -5,26 +5,22 @@ date by a CASE over the April boundaries; the rows are then folded in Python int
 structure build_report gives for each year (tests/stats/test_trends.py checks they are equal).
 """
 
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, Sum, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tsunagu.cases.models import (
-    AgeBand, Channel, Consulter, Contact, Referral, ReferralStatus, ReferralTarget,
-)
-from tsunagu.cases.models import Case as SupportCase
 from tsunagu.core import wareki
-from tsunagu.orgs.models import Organisation, PartnerCategory
+from tsunagu.orgs.models import Organisation
 
 from . import charts
 from .exporters import LABEL, RATE, Column, Table
-from .report import IBASHO_LABEL, _labelled, _subtree_ids, rate
+from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth
+from .report import connected_from_counts, contacts_from_rows, partner_categories, referrals_from_rows
 
 
 def data_years(org: Organisation) -> tuple[int, int] | None:
-    """The first and last fiscal year with a contact in the subtree, or None (two queries)."""
-    span = SupportCase.objects.filter(organisation_id__in=_subtree_ids(org)).aggregate(
-        first=Min("first_contact_on"), last=Max("last_contact_on"))
+    """The first and last fiscal year with a contact in the subtree, or None (one query)."""
+    span = ContactMonth.objects.filter(ancestor_id=org.pk).aggregate(first=Min("month"), last=Max("month"))
     if span["first"] is None:
         return None
     return wareki.fiscal_year(span["first"]), wareki.fiscal_year(span["last"])
@@ -51,45 +47,38 @@ def _fiscal_year_of(field: str, years: list[int]) -> Case:
 
 
 def build_trends(org: Organisation, years: list[int]) -> dict[int, dict]:
-    """{fiscal year: the build_report dict for that fiscal year}, from seven queries whatever the range (the subtree ids, then one per section)."""
+    """{fiscal year: the build_report dict for that fiscal year}, from six rollup queries whatever the
+    range."""
     with translation.override("ja"):
         return _build(org, sorted(years))
 
 
+def _monthly(model, org: Organisation, years: list[int], span, keys: list[str]):
+    """Rows (fiscal year, keys…, n) of a monthly rollup, summed per fiscal year."""
+    return (model.objects.filter(ancestor_id=org.pk, month__range=span).annotate(fy=_fiscal_year_of("month", years))
+            .values_list("fy", *keys).annotate(total=Sum("n")).values_list("fy", *keys, "total"))
+
+
 def _build(org: Organisation, years: list[int]) -> dict[int, dict]:
     span = (wareki.fiscal_year_range(years[0])[0], wareki.fiscal_year_range(years[-1])[1])
-    subtree = _subtree_ids(org)
-    contacts = Contact.objects.filter(organisation_id__in=subtree, date__range=span).annotate(
-        fy=_fiscal_year_of("date", years))
-    grouped = contacts.values_list("fy", "channel", "consulter", "age_band").annotate(
-        n=Count("id"), peer=Count("id", filter=Q(with_peer=True))
-    ).values_list("fy", "channel", "consulter", "age_band", "n", "peer")
-    persons = dict(contacts.values_list("fy").annotate(n=Count("case_id", distinct=True)).values_list("fy", "n"))
-    new_cases = dict(
-        SupportCase.objects.filter(organisation_id__in=subtree, first_contact_on__range=span)
-        .annotate(fy=_fiscal_year_of("first_contact_on", years))
-        .values_list("fy").annotate(n=Count("id")).values_list("fy", "n")
-    )
-    referrals = Referral.objects.filter(organisation_id__in=subtree, date__range=span).annotate(
-        fy=_fiscal_year_of("date", years))
-    referral_rows = referrals.values_list("fy", "category_id", "target").annotate(
-        n=Count("id"), decided=Count("id", filter=Q(status=ReferralStatus.DECIDED))
-    ).values_list("fy", "category_id", "target", "n", "decided")
-    connected = referrals.filter(status=ReferralStatus.DECIDED).values_list("fy", "target").annotate(
-        n=Count("case_id", distinct=True)).values_list("fy", "target", "n")
-    categories = list(PartnerCategory.objects.order_by("order").values_list("pk", "name"))
-
-    contact_rows, referral_by_year, connected_by_year = _by_year(grouped), _by_year(referral_rows), {}
-    for fy, target, n in connected:
-        connected_by_year.setdefault(fy, {})[target] = n
+    contact_rows = _by_year(_monthly(ContactMonth, org, years, span, ["channel", "consulter", "age_band", "with_peer"]))
+    new_cases = {fy: n for fy, n in _monthly(NewCaseMonth, org, years, span, [])}
+    referral_rows = _by_year(_monthly(ReferralMonth, org, years, span, ["category_id", "target", "decided"]))
+    yearly = {"ancestor_id": org.pk, "fy__range": (years[0], years[-1])}
+    persons = dict(CaseYear.objects.filter(**yearly).values_list("fy").annotate(n=Count("id")).values_list("fy", "n"))
+    connected: dict[int, dict] = {}
+    for fy, target, n in (ConnectedYear.objects.filter(**yearly).values_list("fy", "target")
+                          .annotate(n=Count("id")).values_list("fy", "target", "n")):
+        connected.setdefault(fy, {})[target] = n
+    categories = partner_categories()
     result = {}
     for year in years:
         start, end = wareki.fiscal_year_range(year)
         result[year] = {
             "org": org.code, "org_name": org.name, "from": start.isoformat(), "to": end.isoformat(),
-            "contacts": _contacts(contact_rows.get(year, []), persons.get(year, 0), new_cases.get(year, 0)),
-            "referrals": _referrals(referral_by_year.get(year, []), categories),
-            "connected": _connected(connected_by_year.get(year, {})),
+            "contacts": contacts_from_rows(contact_rows.get(year, []), persons.get(year, 0), new_cases.get(year, 0)),
+            "referrals": referrals_from_rows(referral_rows.get(year, []), categories),
+            "connected": connected_from_counts(connected.get(year, {})),
         }
     return result
 
@@ -100,60 +89,6 @@ def _by_year(rows) -> dict[int, list[tuple]]:
     for row in rows:
         buckets.setdefault(row[0], []).append(row[1:])
     return buckets
-
-
-def _add(counts: dict, key, n: int) -> None:
-    counts[key] = counts.get(key, 0) + n
-
-
-def _contacts(rows, persons: int, new_cases: int) -> dict:
-    by_channel, by_consulter, by_band, cross = {}, {}, {}, {}
-    total = with_peer = 0
-    for channel, consulter, band, n, peer in rows:
-        total += n
-        _add(by_channel, channel, n)
-        _add(by_consulter, consulter, n)
-        _add(by_band, band, n)
-        _add(cross, (channel, consulter), n)
-        if channel in (Channel.HOME_VISIT, Channel.ACCOMPANY):
-            with_peer += peer
-    return {
-        "total": total, "persons": persons, "new_cases": new_cases,
-        "by_channel": _labelled(Channel.choices, by_channel),
-        "by_consulter": _labelled(Consulter.choices, by_consulter),
-        "by_age_band": _labelled(AgeBand.choices, by_band),
-        "channel_by_consulter": {
-            str(channel_label): {
-                str(label): cross.get((channel, consulter), 0) for consulter, label in Consulter.choices
-            }
-            for channel, channel_label in Channel.choices
-        },
-        "outreach": {"visits": by_channel.get(Channel.HOME_VISIT, 0),
-                     "accompaniment": by_channel.get(Channel.ACCOMPANY, 0), "with_peer": with_peer},
-    }
-
-
-def _referrals(rows, categories) -> dict:
-    per_category, by_target = {}, {}
-    total = decided = 0
-    for category_id, target, n, n_decided in rows:
-        total += n
-        decided += n_decided
-        _add(by_target, target, n)
-        count, dec = per_category.get(category_id, (0, 0))  # None is the 居場所 bucket, as in build_report
-        per_category[category_id] = (count + n, dec + n_decided)
-    by_category = {}
-    for pk, name in categories + [(None, IBASHO_LABEL)]:
-        n, n_decided = per_category.get(pk, (0, 0))
-        by_category[name] = {"count": n, "rate": rate(n, total), "decided": n_decided}
-    return {"total": total, "decided": decided, "by_category": by_category,
-            "by_target": _labelled(ReferralTarget.choices, by_target)}
-
-
-def _connected(counts: dict) -> dict:
-    person, family = counts.get(ReferralTarget.PERSON, 0), counts.get(ReferralTarget.FAMILY, 0)
-    return {"total": person + family, str(ReferralTarget.PERSON.label): person,
-            str(ReferralTarget.FAMILY.label): family}
 
 
 # --- tables and charts ----------------------------------------------------------------------------------

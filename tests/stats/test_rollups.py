@@ -1,0 +1,129 @@
+"""The rollup tables stay exact whatever writes the records: the actions, bulk inserts, queryset updates,
+cascading deletes, a moved organisation. After each change the stored rollups equal a fresh count
+(rollups.differences() is empty) and the report read from them equals the report counted from records."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from tsunagu.cases import actions
+from tsunagu.cases.models import Case, Channel, Consulter, Contact, Referral, ReferralStatus, ReferralTarget
+from tsunagu.orgs import actions as org_actions
+from tsunagu.orgs.models import Organisation, PartnerCategory, Role
+from tsunagu.orgs.rules import Actor
+from tsunagu.stats import rollups
+from tsunagu.stats.models import CaseYear, ContactMonth, OrgAncestor
+from tsunagu.stats.report import Period, build_report, counted_report
+
+from ..cases.factories import actor_for, make_case
+from ..factories import make_staff
+
+FY2021 = Period(date(2021, 4, 1), date(2022, 3, 31))
+ODD = Period(date(2021, 5, 17), date(2022, 1, 9))  # partial months at both ends
+
+
+@pytest.fixture
+def worker(network):
+    return actor_for(make_staff(network["own_center"], Role.COORDINATOR))
+
+
+def assert_exact(*orgs, periods=(FY2021, ODD)):
+    assert rollups.differences() == {}
+    for org in orgs:
+        for period in periods:
+            assert build_report(org, period) == counted_report(org, period), (org.code, period)
+
+
+def test_triggers_are_installed_after_migrate(db):
+    assert set(rollups.expected_triggers()) == rollups.installed_triggers()
+    assert rollups.ensure() is False
+
+
+def test_closure_lists_each_organisation_and_its_ancestors(network):
+    center = network["own_center"]
+    ancestors = set(OrgAncestor.objects.filter(org_id=center.pk).values_list("ancestor_id", flat=True))
+    expected = {o.pk for o in Organisation.objects.all() if center.path.startswith(o.path)}
+    assert ancestors == expected and center.pk in ancestors and network["own"].pk in ancestors
+
+
+def test_contact_changes_keep_rollups_exact(network, worker):
+    case = make_case(worker, opened_on=date(2021, 4, 1))
+    first = actions.log_contact(actor=worker, case=case, date=date(2021, 5, 20), channel=Channel.PHONE,
+                                consulter=Consulter.FAMILY)
+    actions.log_contact(actor=worker, case=case, date=date(2021, 5, 3), channel=Channel.HOME_VISIT,
+                        consulter=Consulter.PERSON, with_peer=True)
+    month = ContactMonth.objects.get(ancestor_id=network["own"].pk, month=date(2021, 5, 1), channel=Channel.PHONE)
+    assert month.n == 1
+    assert_exact(network["own"], network["own_center"])
+    # Across the fiscal-year boundary: the case leaves FY2021's persons only when no contact is left there.
+    actions.update_contact(actor=worker, contact=first, date=date(2022, 4, 2))
+    assert_exact(network["own"])
+    assert CaseYear.objects.filter(ancestor_id=network["own"].pk, case_id=case.pk).count() == 2
+    actions.delete_contact(actor=worker, contact=first)
+    assert_exact(network["own"])
+    assert not ContactMonth.objects.filter(month=date(2022, 4, 1)).exists()
+
+
+def test_bulk_writes_updates_and_cascades_keep_rollups_exact(network, worker):
+    rng = random.Random(4)
+    cases = [make_case(worker, opened_on=date(2021, 4, 1)) for _ in range(6)]
+    Contact.objects.bulk_create([
+        Contact(case=c, organisation=c.organisation, date=date(2021, 3, 1) + timedelta(days=rng.randrange(500)),
+                channel=rng.choice(Channel.values), consulter=rng.choice(Consulter.values),
+                age_band=rng.choice(["20s", "30s", "unknown"]), with_peer=rng.random() < 0.3)
+        for c in cases for _ in range(15)
+    ])
+    assert_exact(network["own"], network["own_center"])
+    Contact.objects.filter(channel=Channel.PHONE).update(channel=Channel.EMAIL)
+    Contact.objects.filter(date__month=5).update(date=date(2022, 6, 30))
+    assert_exact(network["own"])
+    cases[0].delete()  # its contacts go with it
+    Case.objects.filter(pk=cases[1].pk).update(first_contact_on=date(2021, 12, 24))
+    assert_exact(network["own"])
+
+
+def test_referral_changes_keep_rollups_exact(network, worker):
+    category = PartnerCategory.objects.order_by("order").first()
+    case = make_case(worker, opened_on=date(2021, 4, 1))
+    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
+                        consulter=Consulter.PERSON)
+    referral = actions.refer(actor=worker, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
+                             category=category, partner_name="A")
+    actions.refer(actor=worker, case=case, date=date(2021, 6, 3), target=ReferralTarget.FAMILY, to_ibasho=True,
+                  partner_name="B")
+    assert_exact(network["own"])
+    actions.set_referral_status(actor=worker, referral=referral, status=ReferralStatus.DECIDED, on=date(2021, 7, 1))
+    assert build_report(network["own"], FY2021)["connected"] == {"total": 1, "本人": 1, "家族": 0}
+    assert_exact(network["own"])
+    Referral.objects.filter(pk=referral.pk).update(date=date(2022, 4, 1))
+    assert build_report(network["own"], FY2021)["connected"]["total"] == 0
+    assert_exact(network["own"])
+
+
+def test_moving_an_organisation_moves_its_counts(network, worker):
+    center, other = network["own_center"], network["other"]
+    case = make_case(worker, opened_on=date(2021, 4, 1))
+    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
+                        consulter=Consulter.PERSON)
+    assert build_report(network["own"], FY2021)["contacts"]["total"] == 1
+    org_actions.update_organisation(actor=Actor.system("test"), org=center, parent=other)
+    assert_exact(network["own"], other, Organisation.objects.get(pk=center.pk))
+    assert build_report(network["own"], FY2021)["contacts"]["total"] == 0
+    assert build_report(other, FY2021)["contacts"]["total"] == 1
+
+
+def test_a_dropped_trigger_is_noticed_and_the_rollups_rebuilt(network, worker):
+    case = make_case(worker, opened_on=date(2021, 4, 1))
+    name = next(n for n in rollups.installed_triggers() if n.startswith("stats_contactmonth_ins"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f'DROP TRIGGER "{name}" ON cases_contact')
+        else:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
+                        consulter=Consulter.PERSON)
+    assert "stats_contactmonth" in rollups.differences()
+    assert rollups.ensure() is True
+    assert_exact(network["own"])

@@ -1,0 +1,95 @@
+"""Rollups: the statistics' counts kept per organisation subtree, so a report sums a few hundred rows
+instead of counting a nation's contacts.
+
+Every table is keyed by `ancestor_id`: a row counts the records of that organisation *and everything
+below it*. A contact of a municipality is counted in the municipality's rows, its prefecture's and the
+nation's. Database triggers (rollups.py) keep the tables exact on every insert, update and delete of
+contacts, referrals, cases and 居場所 attendance, whichever code path writes them (forms, the ledger
+import, bulk loaders, cascades); `tsunagu rollups --check` compares them with a fresh count.
+
+None of these rows carries personal data: case ids appear only in the two presence tables, which count
+distinct cases, and are never shown.
+"""
+
+from django.db import models
+
+
+class OrgAncestor(models.Model):
+    """The closure of the organisation tree: one row per (organisation, itself or an ancestor), derived
+    from Organisation.path by trigger."""
+
+    org_id = models.IntegerField()
+    ancestor_id = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org_id", "ancestor_id"], name="stats_organcestor_key")]
+
+
+class ContactMonth(models.Model):
+    """Contacts per month and breakdown (方法 × 相談者 × 本人の年代 × ピア同行)."""
+
+    ancestor_id = models.IntegerField()
+    month = models.DateField()  # the first day of the month
+    channel = models.CharField(max_length=12)
+    consulter = models.CharField(max_length=10)
+    age_band = models.CharField(max_length=10)
+    with_peer = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["ancestor_id", "month", "channel", "consulter", "age_band", "with_peer"],
+            name="stats_contactmonth_key")]
+
+
+class NewCaseMonth(models.Model):
+    """Cases by the month of their first contact ever (新規)."""
+
+    ancestor_id = models.IntegerField()
+    month = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ancestor_id", "month"], name="stats_newcasemonth_key")]
+
+
+class ReferralMonth(models.Model):
+    """Referrals per month, partner category (0: 居場所), target and whether decided (支援決定)."""
+
+    ancestor_id = models.IntegerField()
+    month = models.DateField()
+    category_id = models.IntegerField()
+    target = models.CharField(max_length=10)
+    decided = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["ancestor_id", "month", "category_id", "target", "decided"], name="stats_referralmonth_key")]
+
+
+class CaseYear(models.Model):
+    """The cases with at least one contact in a fiscal year (n: how many): 実人数 is a count of rows."""
+
+    ancestor_id = models.IntegerField()
+    fy = models.SmallIntegerField()
+    case_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ancestor_id", "fy", "case_id"], name="stats_caseyear_key")]
+
+
+class ConnectedYear(models.Model):
+    """The cases connected in a fiscal year per target (本人/家族): n counts its decided referrals and its
+    first 居場所 attendance; the connected figure is a count of rows."""
+
+    ancestor_id = models.IntegerField()
+    fy = models.SmallIntegerField()
+    target = models.CharField(max_length=10)
+    case_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["ancestor_id", "fy", "target", "case_id"], name="stats_connectedyear_key")]
