@@ -36,7 +36,7 @@ def test_statistician_reads_and_downloads_the_fiscal_year_report(page: Page, liv
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="統計").click()
 
     expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("stats_report"))))
-    page.get_by_label("組織").select_option(prefecture.code)
+    page.get_by_label("組織", exact=True).select_option(prefecture.code)
     page.get_by_role("radio", name="年度").check()
     page.get_by_label("対象年度").select_option(label="2021年度（令和3年度）")
     page.get_by_role("button", name="集計する").click()
@@ -132,3 +132,42 @@ def test_report_and_trends_fit_a_phone_and_pass_axe(phone: Page, live_server, ne
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     problems["trends"] = axe_problems(page)
     assert problems == {"report": [], "report with an error": [], "trends": []}
+
+
+def test_statistician_finds_an_organisation_by_typing_part_of_its_name(phone: Page, live_server, network):
+    """A subtree too large for a select: type part of a name, pick from what fits, read its report; then
+    one click to a municipality below, at phone width and passing axe."""
+    from tests.factories import make_org
+    from tsunagu.orgs.models import OrgKind
+
+    page = phone
+    data.build(network)
+    for _ in range(55):
+        make_org(OrgKind.MUNICIPALITY, network["own"])
+    yokosuka = make_org(OrgKind.MUNICIPALITY, network["own"], name="横須賀市")
+    make_staff(network["own"], Role.STATISTICIAN, username="tokei3")
+    page.goto(reverse("login"))
+    page.get_by_label("ユーザー名").fill("tokei3")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+
+    page.goto(reverse("stats_report") + "?fy=2021")
+    field = page.get_by_role("textbox", name="組織")
+    field.fill("横須")
+    results = page.get_by_test_id("org-results")
+    expect(results.get_by_role("link")).to_have_count(1)
+    problems = {"typed": axe_problems(page)}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    results.get_by_role("link", name="横須賀市").click()
+    expect(page.get_by_test_id("report-heading")).to_have_text("横須賀市 2021年度（令和3年度）")
+    expect(page.get_by_test_id("org-crumbs")).to_have_text(re.compile(rf"{network['own'].name}\s*›?\s*横須賀市"))
+    expect(page.get_by_role("textbox", name="組織")).to_have_value(yokosuka.code)
+
+    page.get_by_test_id("org-crumbs").get_by_role("link", name=network["own"].name).click()
+    page.get_by_text("この下の組織").click()
+    page.get_by_test_id("org-children").get_by_role("link", name=network["own_center"].name).click()
+    expect(page.get_by_test_id("report-heading")).to_have_text(f"{network['own_center'].name} 2021年度（令和3年度）")
+    expect(page.get_by_test_id("headline")).to_contain_text("延べ相談件数5")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    problems["chosen"] = axe_problems(page)
+    assert problems == {"typed": [], "chosen": []}

@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
 from tsunagu.core.wareki import fiscal_year_label
-from tsunagu.orgs.access import get_organisation
+from tsunagu.orgs.access import deny, get_organisation
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
+from tsunagu.stats import organisations
+from tsunagu.stats.forms import OrganisationForm
 
 from . import actions, queries
 from .access import get_indicator
@@ -19,25 +22,44 @@ from .indicators import current_fiscal_year, levels_for, source_label
 from .models import JudgementLevel, Plan
 
 
-
-
 def _chosen_year(request) -> int:
     form = PeriodChoiceForm(request.GET)
     return form.cleaned_data["fy"] if form.is_valid() else current_fiscal_year()
 
 
-def _page(request, org):
+def _page(request, org, resolution=None):
+    """The KPIs of `org`, under the same 組織 chooser as the statistics pages (the form goes to
+    kpi_overview, which sends a chosen organisation on to its own address)."""
+    acting = request.actor.organisation
+    resolution = resolution or organisations.Resolution(org)
+    choices = organisations.small_subtree_choices(acting)
+    link = organisations.linker("kpi_overview", request.GET, acting)
     fy = _chosen_year(request)
+    form = OrganisationForm({"org": request.GET.get("org") or org.code}, resolution=resolution, choices=choices,
+                            search_url=reverse("stats_org_search"), page="kpi_overview")
+    form.is_valid()  # shows what the typed text came to on the field
     page = queries.kpi_page(org, fy)
     return render(request, "kpi/overview.html", {
         "org": org, "page": page, "fy": fy, "fy_label": fiscal_year_label(fy),
-        "years": fiscal_year_choices(fy), "own": org == request.actor.organisation,
-    })
+        "years": fiscal_year_choices(fy), "own": org == acting, "form": form,
+        "chooser": organisations.chooser(acting, resolution, searchable=choices is None, link=link,
+                                         below=request.GET.get("below", "1")),
+    }, status=404 if resolution.org is None and resolution.matches is None else 200)
 
 
 @staff_view(Perm.VIEW_STATS)
 def kpi_overview(request):
-    return _page(request, request.actor.organisation)
+    """The acting organisation's KPIs; ?org= (typed without JavaScript) leads to another's."""
+    acting = request.actor.organisation
+    asked = request.GET.get("org", "")
+    resolution = organisations.resolve(acting, asked)
+    if resolution.org is None:
+        if resolution.matches is None:
+            deny(request.actor, "organisation", asked)
+        return _page(request, acting, resolution)
+    if asked and resolution.org != acting:
+        return redirect(organisations.linker("kpi_overview", request.GET, acting)(resolution.org.code))
+    return _page(request, acting)
 
 
 @staff_view(Perm.VIEW_STATS)

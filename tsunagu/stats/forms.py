@@ -1,37 +1,59 @@
-"""The choices on the statistics pages: which organisation, and which period or which fiscal years.
+"""The choices on the statistics pages: which organisation (the KPI page shares that field), and which
+period or which fiscal years.
 
 Both forms are GET forms: a report is a link that can be bookmarked or sent to a colleague.
 """
 
+import json
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.core import wareki
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_text
-from tsunagu.orgs.models import Organisation
-
+from .organisations import Resolution
 from .report import Period
 
 FY, HALF, RANGE = "fy", "half", "range"
 MAX_TREND_YEARS = 15
 
 
-def organisation_choices(org: Organisation) -> list[tuple[str, str]]:
-    """The organisation and everything below it, indented by depth (one query)."""
-    below = Organisation.objects.filter(path__startswith=org.path).only("code", "name", "path").order_by("path")
-    return [(o.code, "\u3000" * (o.depth - org.depth) + o.name) for o in below]
-
-
 def fiscal_year_choices(years) -> list[tuple[int, str]]:
     return [(year, fiscal_year_text(year)) for year in sorted(years, reverse=True)]
 
 
-class ReportForm(forms.Form):
-    org = forms.ChoiceField(label=gettext_lazy("組織"))
+class OrganisationForm(forms.Form):
+    """The 組織 field: a select over a small subtree, else a text field that takes a code or part of a
+    name and, with htmx, lists the organisations that fit as one types. What the text comes to is
+    worked out before the form (organisations.resolve); the form only reports it on the field."""
+
+    org = forms.CharField(label=gettext_lazy("組織"), max_length=120, required=False)
+
+    def __init__(self, data, *, resolution: Resolution, choices=None, search_url: str = "", page: str = ""):
+        super().__init__(data)
+        self.resolution = resolution
+        field = self.fields["org"]
+        if choices is not None:
+            field.widget = forms.Select(choices=choices)
+            return
+        field.help_text = _("名前の一部かコードを入力すると候補が出ます（例: 横浜、141003）。")
+        field.widget = forms.TextInput(attrs={
+            "autocomplete": "off", "spellcheck": "false", "enterkeyhint": "search", "aria-controls": "org-results",
+            "hx-get": search_url, "hx-trigger": "input changed delay:300ms, search", "hx-target": "#org-results",
+            "hx-include": "closest form", "hx-vals": json.dumps({"for": page}), "hx-sync": "this:replace",
+        })
+
+    def clean_org(self) -> str:
+        if self.resolution.org is None:
+            raise ValidationError(self.resolution.error)
+        return self.resolution.org.code
+
+
+class ReportForm(OrganisationForm):
     period = forms.ChoiceField(
         label=gettext_lazy("期間の決め方"), widget=forms.RadioSelect,
         choices=[(FY, gettext_lazy("年度")), (HALF, gettext_lazy("半期（上半期・下半期）")), (RANGE, gettext_lazy("日付で指定"))],
@@ -46,9 +68,8 @@ class ReportForm(forms.Form):
     end = forms.CharField(label=gettext_lazy("終了日"), required=False, max_length=40,
                           help_text=gettext_lazy("この日を含みます"))
 
-    def __init__(self, data, *, organisations, fiscal_years):
-        super().__init__(data)
-        self.fields["org"].choices = organisations
+    def __init__(self, data, *, fiscal_years, **organisation):
+        super().__init__(data, **organisation)
         self.fields["fy"].choices = fiscal_year_choices(fiscal_years)
 
     def _date(self, name: str):
@@ -103,14 +124,12 @@ class ReportForm(forms.Form):
         return urlencode(params)
 
 
-class TrendsForm(forms.Form):
-    org = forms.ChoiceField(label=gettext_lazy("組織"))
+class TrendsForm(OrganisationForm):
     to = forms.TypedChoiceField(label=gettext_lazy("最後の年度"), coerce=int)
     years = forms.TypedChoiceField(label=gettext_lazy("年数"), coerce=int)
 
-    def __init__(self, data, *, organisations, fiscal_years):
-        super().__init__(data)
-        self.fields["org"].choices = organisations
+    def __init__(self, data, *, fiscal_years, **organisation):
+        super().__init__(data, **organisation)
         self.fields["to"].choices = fiscal_year_choices(fiscal_years)
         self.fields["years"].choices = [(n, _("%(n)d年間") % {"n": n}) for n in range(1, MAX_TREND_YEARS + 1)]
 

@@ -2,26 +2,32 @@
 XLSX and PDF downloads, and the trends over fiscal years.
 
 Aggregates only: nothing here reads a personal record, which is why a 統計担当 may see all of it.
-The organisation comes from ?org= and is reached through get_organisation, so one outside the
-acting organisation's subtree is a 404 like any other record.
+The organisation comes from ?org= (a code, or part of a name typed without JavaScript) and is looked
+up only within the acting organisation's subtree (organisations.resolve): one outside it, or none at
+all, is a 404 whose page says so on the 組織 field, and the refusal is logged like any other.
 """
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from dataclasses import replace
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from tsunagu.audit.log import log_action
 from tsunagu.core import wareki
-from tsunagu.orgs.access import get_organisation
+from tsunagu.orgs.access import deny
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
 
 from .exporters import Document, japanese, report_tables, to_pdf, to_xlsx
-from .forms import FY, ReportForm, TrendsForm, organisation_choices
+from . import organisations
+from .forms import FY, ReportForm, TrendsForm
 from .report import build_report
 from .trends import build_trends, data_years, default_years, selectable_years, trend_tables, year_range_label
 
@@ -31,9 +37,36 @@ CONTENT_TYPES = {
 }
 
 
-def _organisation(request) -> Organisation:
-    code = request.GET.get("org") or request.actor.organisation.code
-    return get_organisation(request.actor, code, perm=Perm.VIEW_STATS)
+def _resolution(request) -> organisations.Resolution:
+    resolution = organisations.resolve(request.actor.organisation, request.GET.get("org", ""))
+    if resolution.org is None and resolution.matches is None:
+        deny(request.actor, "organisation", request.GET.get("org", ""))
+    return resolution
+
+
+def _canonical(request, page: str, resolution) -> str | None:
+    """The same page at ?org=CODE when a name (or a code in full-width digits) picked the organisation,
+    so what the address bar shows, and any bookmark, names it by code."""
+    asked = request.GET.get("org", "")
+    if resolution.org is None or not asked or asked == resolution.org.code:
+        return None
+    return organisations.linker(page, request.GET, request.actor.organisation)(resolution.org.code)
+
+
+def _organisation_form(request, page: str, resolution) -> dict:
+    """The keyword arguments of the 組織 field, and the chooser around it for the template."""
+    acting = request.actor.organisation
+    choices = organisations.small_subtree_choices(acting)
+    chooser = organisations.chooser(acting, resolution, searchable=choices is None,
+                                    link=organisations.linker(page, request.GET, acting),
+                                    below=request.GET.get("below", "1"))
+    form_kwargs = {"resolution": resolution, "choices": choices, "search_url": reverse("stats_org_search"),
+                   "page": page}
+    return {"form_kwargs": form_kwargs, "chooser": chooser}
+
+
+def _status(resolution) -> int:
+    return 404 if resolution.org is None and resolution.matches is None else 200
 
 
 def _with_defaults(request, defaults: dict) -> dict:
@@ -41,22 +74,26 @@ def _with_defaults(request, defaults: dict) -> dict:
     return {**defaults, **{key: value for key, value in request.GET.items() if value != ""}}
 
 
-def _report_form(request, org: Organisation) -> ReportForm:
+def _report_form(request, org: Organisation, **organisation) -> ReportForm:
     defaults = {"org": org.code, "period": FY, "fy": wareki.fiscal_year(timezone.localdate()), "half": 1}
-    return ReportForm(_with_defaults(request, defaults), organisations=organisation_choices(request.actor.organisation),
-                      fiscal_years=selectable_years(data_years(org)))
+    return ReportForm(_with_defaults(request, defaults), fiscal_years=selectable_years(data_years(org)),
+                      **organisation)
 
 
 @staff_view(Perm.VIEW_STATS)
 def report_page(request):
-    org = _organisation(request)
-    form = _report_form(request, org)
-    context = {"org": org, "form": form}
+    resolution = _resolution(request)
+    if canonical := _canonical(request, "stats_report", resolution):
+        return redirect(canonical)
+    org = resolution.org or request.actor.organisation
+    chosen = _organisation_form(request, "stats_report", resolution)
+    form = _report_form(request, org, **chosen["form_kwargs"])
+    context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
         report = build_report(org, form.chosen_period())
         context.update(report=report, tables=report_tables(report), period_label=form.period_label(),
                        query=form.query_string())
-    return render(request, "stats/report.html", context)
+    return render(request, "stats/report.html", context, status=_status(resolution))
 
 
 def _document(org: Organisation, form: ReportForm) -> Document:
@@ -66,8 +103,11 @@ def _document(org: Organisation, form: ReportForm) -> Document:
 
 
 def _export(request, fmt: str, render_file):
-    org = _organisation(request)
-    form = _report_form(request, org)
+    resolution = _resolution(request)
+    if resolution.org is None and resolution.matches is None:
+        raise Http404(_("見つかりません。"))
+    org = resolution.org or request.actor.organisation
+    form = _report_form(request, org, resolution=resolution)
     if not form.is_valid():
         # The page shows what is wrong with the period, on the fields, with what was typed.
         return redirect(f"{reverse('stats_report')}?{urlencode(request.GET)}")
@@ -92,14 +132,33 @@ def export_pdf(request):
 
 @staff_view(Perm.VIEW_STATS)
 def trends_page(request):
-    org = _organisation(request)
+    resolution = _resolution(request)
+    if canonical := _canonical(request, "stats_trends", resolution):
+        return redirect(canonical)
+    org = resolution.org or request.actor.organisation
+    chosen = _organisation_form(request, "stats_trends", resolution)
     span = data_years(org)
     default = default_years(span)
     form = TrendsForm(_with_defaults(request, {"org": org.code, "to": default[-1], "years": len(default)}),
-                      organisations=organisation_choices(request.actor.organisation),
-                      fiscal_years=selectable_years(span))
-    context = {"org": org, "form": form}
+                      fiscal_years=selectable_years(span), **chosen["form_kwargs"])
+    context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
         years = form.fiscal_years()
         context.update(tables=trend_tables(build_trends(org, years)), years_label=year_range_label(years))
-    return render(request, "stats/trends.html", context)
+    return render(request, "stats/trends.html", context, status=_status(resolution))
+
+
+@staff_view(Perm.VIEW_STATS)
+@require_GET
+def org_search(request):
+    """The htmx fragment under the 組織 field: at most RESULT_LIMIT organisations of the acting subtree
+    that fit what was typed, each a link to the page it was typed on (a fixed number of queries)."""
+    page = request.GET.get("for")
+    if page not in organisations.PAGES:
+        page = "stats_report"
+    acting = request.actor.organisation
+    found = organisations.search(acting, request.GET.get("org", ""))
+    link = organisations.linker(page, request.GET, acting)
+    rows = [replace(row, href=link(row.code)) for row in found.rows]
+    return render(request, "stats/_org_results.html",
+                  {"rows": rows, "found": found, "typed": request.GET.get("org", "").strip()})
