@@ -247,9 +247,9 @@ LATER = float("inf")  # a withdrawal or a result is recorded after what it ends
 
 
 def timeline(case: Case, *, consents, referrals, everything: bool = False) -> tuple[list[Event], bool]:
-    """Contacts, status changes, consents and referrals, newest first. Contacts are the only
-    unbounded kind: without `everything` the newest TIMELINE_SIZE are shown, and the other events
-    older than the oldest shown contact are left for the full view. Returns (events, truncated)."""
+    """Contacts, status changes, consents, referrals and 居場所 attendances, newest first. Without
+    `everything` the newest TIMELINE_SIZE contacts are shown, and the other events older than the oldest
+    shown contact are left for the full view. Returns (events, truncated)."""
     contacts = list(case.contacts.select_related("staff").order_by("-date", "-id")[
         : None if everything else TIMELINE_SIZE + 1])
     truncated = not everything and len(contacts) > TIMELINE_SIZE
@@ -265,6 +265,11 @@ def timeline(case: Case, *, consents, referrals, everything: bool = False) -> tu
         events.append(Event(referral.date, "referral", referral, _recorded(referral)))
         if referral.result_on:
             events.append(Event(referral.result_on, "referral_result", referral, LATER))
+    attendances = case.ibasho_attendances.select_related("event__ibasho")
+    if truncated:  # attendances are unbounded too (a weekly 居場所 for years)
+        attendances = attendances.filter(date__gte=contacts[-1].date)
+    for attendance in attendances:
+        events.append(Event(attendance.date, "attendance", attendance, _recorded(attendance)))
     if truncated:
         oldest = min(e.sort_key for e in events if e.kind == "contact")
         events = [e for e in events if e.sort_key >= oldest]

@@ -1,17 +1,18 @@
-"""State changes of 居場所 and their events, each in one transaction with its audit entry."""
+"""State changes of 居場所, their events and attendance, each in one transaction with its audit entry."""
 
 from datetime import time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.rules import Actor
 
 from .access import WRITE_PERM
-from .models import Ibasho, IbashoEvent, IbashoKind
+from .models import Attendance, Ibasho, IbashoEvent, IbashoKind
 
 IBASHO_FIELDS = ["name", "kind", "municipality", "place", "description", "is_public"]
 EVENT_FIELDS = ["date", "start_time", "end_time", "place", "online", "how_to_join", "is_public"]
@@ -102,6 +103,110 @@ def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
     for name in EVENT_FIELDS:
         setattr(event, name, values[name])
     event.save()
+    if event.date.isoformat() != before["date"]:
+        _follow_event_date(event)
     log_action(actor, "ibasho.event_update", obj=event, label=str(event),
                changes=diff(before, _event_snapshot(event)))
     return event
+
+
+# --- attendance ------------------------------------------------------------------------------------------
+
+
+def _lock_cases(case_ids) -> None:
+    """Lock the cases whose firsts are about to be recomputed, in id order, so two sessions recording the
+    same case wait for each other instead of both marking a first (on PostgreSQL; SQLite serialises
+    writers anyway)."""
+    list(Case.objects.select_for_update().filter(pk__in=sorted(case_ids)).order_by("pk").values_list("pk"))
+
+
+def _refresh_first(case_id: int | None, target: str) -> None:
+    """Mark the earliest attendance (by date, then id) of a case for one target as its first, and no
+    other row. Clear before set, so the partial unique constraint never sees two firsts; rows that
+    keep their mark are not written."""
+    if case_id is None:
+        return
+    rows = Attendance.objects.filter(case_id=case_id, target=target)
+    first = rows.order_by("date", "id").values_list("pk", flat=True).first()
+    rows.filter(is_first=True).exclude(pk=first).update(is_first=False)
+    if first is not None:
+        rows.filter(pk=first, is_first=False).update(is_first=True)
+
+
+def _follow_event_date(event: IbashoEvent) -> None:
+    """An event moved to another day: its attendances move with it, and a case's first may change."""
+    event.attendances.update(date=event.date)
+    pairs = sorted(set(event.attendances.filter(case__isnull=False).values_list("case_id", "target")))
+    _lock_cases({case_id for case_id, _target in pairs})
+    for case_id, target in pairs:
+        _refresh_first(case_id, target)
+
+
+def _attendance_snapshot(attendance: Attendance) -> dict:
+    """The fields that say who this attendee is: the case and whether it is its first, or the nickname
+    (masked in the trail), or anonymous."""
+    fields = ["event", "date", "target"]
+    if attendance.case_id:
+        fields += ["case", "is_first"]
+    else:
+        fields += ["nickname"] if attendance.nickname else ["anonymous"]
+    return snapshot(attendance, fields)
+
+
+def _attendance_label(attendance: Attendance) -> str:
+    return f"{attendance.case.number} {attendance.event}" if attendance.case_id else str(attendance.event)
+
+
+def _validate_attendance(*, event: IbashoEvent, case: Case | None, target: str, nickname: str,
+                         anonymous: bool) -> str:
+    """The nickname to store, or a ValidationError keyed by the form's field names."""
+    errors = {}
+    nickname = (nickname or "").strip()
+    kinds = (case is not None) + bool(nickname) + bool(anonymous)
+    if kinds == 0:
+        errors[NON_FIELD_ERRORS] = _("参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。")
+    elif kinds > 1:
+        errors[NON_FIELD_ERRORS] = _("「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。")
+    if target not in ReferralTarget.values:
+        errors["target"] = _("「参加した人」は本人か家族を選んでください。")
+    if case is not None:
+        if case.organisation_id != event.organisation_id:
+            errors["case"] = _("「ケース番号」のケースはこの組織のケースではありません。")
+        elif event.attendances.filter(case=case, target=target).exists():
+            errors["case"] = _("ケース%(number)sの%(target)sは、この開催にすでに記録されています。") % {
+                "number": case.number, "target": ReferralTarget(target).label}
+    if errors:
+        raise ValidationError(errors)
+    return nickname
+
+
+@transaction.atomic
+def record_attendance(*, actor: Actor, event: IbashoEvent, case: Case | None = None,
+                      target: str = ReferralTarget.PERSON, nickname: str = "", anonymous: bool = False) -> Attendance:
+    """Record one attendee of an event: a case of the organisation (本人 or 家族), a nickname, or 匿名."""
+    _require(actor, event.organisation)
+    if case is not None:
+        _lock_cases([case.pk])
+    nickname = _validate_attendance(event=event, case=case, target=target, nickname=nickname, anonymous=anonymous)
+    attendance = Attendance.objects.create(event=event, organisation=event.organisation, date=event.date, case=case,
+                                           target=target, nickname=nickname, anonymous=bool(anonymous))
+    _refresh_first(attendance.case_id, attendance.target)
+    attendance.refresh_from_db(fields=["is_first"])
+    log_action(actor, "ibasho.attendance_add", obj=attendance, organisation=event.organisation,
+               label=_attendance_label(attendance),
+               changes=diff({}, _attendance_snapshot(attendance), Attendance.PERSONAL_FIELDS))
+    return attendance
+
+
+@transaction.atomic
+def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
+    """Remove an attendee recorded by mistake; the case's next attendance becomes its first."""
+    _require(actor, attendance.organisation)
+    case_id, target = attendance.case_id, attendance.target
+    if case_id is not None:
+        _lock_cases([case_id])
+    log_action(actor, "ibasho.attendance_remove", obj=attendance, organisation=attendance.organisation,
+               label=_attendance_label(attendance),
+               changes=diff(_attendance_snapshot(attendance), {}, Attendance.PERSONAL_FIELDS))
+    attendance.delete()
+    _refresh_first(case_id, target)

@@ -1,9 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.cases.models import ReferralTarget
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.rules import Actor
 from tsunagu.public.regions import municipalities, region_of
 
+from .access import case_by_number
 from .models import IbashoKind
 
 
@@ -43,3 +46,30 @@ class EventForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 4}),
                                   help_text=_("例: 申し込み不要。途中参加・途中退出できます。オンラインはURLを電話でお伝えします。"))
     is_public = forms.BooleanField(label=_("一般に公開する"), required=False)
+
+
+class AttendanceForm(forms.Form):
+    """One attendee: a case by its number, or a nickname, or 匿名. Which one is the action's rule
+    (actions._validate_attendance); the form only finds the case."""
+
+    case = forms.CharField(label=_("ケース番号"), max_length=30, required=False,
+                           help_text=_("支援しているケースの人（または家族）のとき"))
+    nickname = forms.CharField(label=_("ニックネーム"), max_length=60, required=False,
+                               help_text=_("ケースではない人が名乗った呼び名"))
+    anonymous = forms.BooleanField(label=_("匿名で参加"), required=False)
+    target = forms.ChoiceField(label=_("参加した人"), choices=ReferralTarget.choices, initial=ReferralTarget.PERSON,
+                               widget=forms.RadioSelect)
+
+    def __init__(self, *args, actor: Actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_case(self):
+        number = self.cleaned_data["case"].strip()
+        if not number:
+            return None
+        case = case_by_number(self.actor, number)
+        if case is None:
+            raise forms.ValidationError(
+                _("「ケース番号」%(number)s のケースはこの組織にありません。"), params={"number": number})
+        return case

@@ -1,9 +1,10 @@
-"""居場所 (places to be) and their events. Only what the public listing and the staff pages need;
-sessions with attendance can sit beside these later."""
+"""居場所 (places to be), their events (開催) and who attended each (参加)."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.models import Organisation
 
 
@@ -64,3 +65,47 @@ class IbashoEvent(models.Model):
     def where(self) -> str:
         """The place to show: the event's own, else the 居場所's."""
         return self.place or self.ibasho.place
+
+
+class Attendance(models.Model):
+    """One attendee of an event: a case of the organisation (the person or a family member), someone
+    known only by a nickname, or someone anonymous. Organisation and date are copied from the event
+    so the statistics read this table alone; is_first marks a case's first 居場所 attendance per
+    target, which the "connected" indicator counts (DOMAIN.md). The actions keep both copies true."""
+
+    event = models.ForeignKey(IbashoEvent, verbose_name=_("開催"), on_delete=models.CASCADE,
+                              related_name="attendances")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
+    date = models.DateField(_("日付"))
+    case = models.ForeignKey(Case, verbose_name=_("ケース"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="ibasho_attendances")
+    target = models.CharField(_("参加した人"), max_length=10, choices=ReferralTarget.choices,
+                              default=ReferralTarget.PERSON)
+    nickname = models.CharField(_("ニックネーム"), max_length=60, blank=True)
+    anonymous = models.BooleanField(_("匿名参加"), default=False)
+    is_first = models.BooleanField(_("初回"), default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    PERSONAL_FIELDS = frozenset({"nickname"})
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "target"], condition=Q(is_first=True),
+                                    name="attendance_one_first_per_case_target"),
+            models.UniqueConstraint(fields=["event", "case", "target"], condition=Q(case__isnull=False),
+                                    name="attendance_case_once_per_event"),
+            # Exactly one of: a case, a nickname, anonymous.
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, nickname="", anonymous=False)
+                | (Q(case__isnull=True, anonymous=False) & ~Q(nickname=""))
+                | Q(case__isnull=True, nickname="", anonymous=True),
+                name="attendance_one_kind_of_attendee",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "date"], name="attendance_org_date")]
+        ordering = ["date", "id"]
+        verbose_name = _("居場所への参加")
+        verbose_name_plural = _("居場所への参加")
+
+    def __str__(self):
+        return f"{self.event} #{self.pk}"

@@ -1,7 +1,9 @@
-"""Staff pages for 居場所: the organisation's places and their dates, and whether residents see them."""
+"""Staff pages for 居場所: the organisation's places and their dates, whether residents see them, and
+who attended each date."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,11 +12,9 @@ from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
-from . import actions
-from .access import WRITE_PERM, get_event, get_ibasho, own_ibasho
-from .forms import EventForm, IbashoForm
-
-
+from . import actions, queries
+from .access import ATTENDANCE_READ_PERM, WRITE_PERM, get_attendance, get_event, get_ibasho, own_ibasho
+from .forms import AttendanceForm, EventForm, IbashoForm
 
 
 @staff_view(Perm.VIEW_ORG)
@@ -27,8 +27,10 @@ def ibasho_list(request):
 def ibasho_detail(request, pk):
     ibasho = get_ibasho(request.actor, pk)
     return render(request, "ibasho/detail.html", {
-        "ibasho": ibasho, "events": ibasho.events.order_by("-date", "-start_time", "-id")[:100],
-        "can_write": request.actor.can(WRITE_PERM),
+        "ibasho": ibasho,
+        "events": ibasho.events.annotate(attendance_count=Count("attendances"))
+        .order_by("-date", "-start_time", "-id")[:100],
+        "can_write": request.actor.can(WRITE_PERM), "can_read_attendance": request.actor.can(ATTENDANCE_READ_PERM),
     })
 
 
@@ -96,3 +98,49 @@ def event_edit(request, pk):
             messages.success(request, _("開催日を保存しました。"))
             return redirect("ibasho_detail", pk=event.ibasho_id)
     return render(request, "ibasho/event_form.html", {"form": form, "ibasho": event.ibasho, "event": event})
+
+
+def _event_page(request, event, form):
+    return render(request, "ibasho/event_detail.html", {
+        "event": event, "ibasho": event.ibasho, "attendance": queries.event_attendance(event), "form": form,
+        "can_write": request.actor.can(WRITE_PERM),
+    })
+
+
+@staff_view(ATTENDANCE_READ_PERM)
+def event_detail(request, pk):
+    event = get_event(request.actor, pk)
+    form = AttendanceForm(actor=request.actor) if request.actor.can(WRITE_PERM) else None
+    return _event_page(request, event, form)
+
+
+@staff_view(WRITE_PERM)
+@require_http_methods(["GET", "POST"])
+def attendance_add(request, pk):
+    """The event page with its attendee form; a mistake shows here with what was typed."""
+    event = get_event(request.actor, pk, write=True)
+    form = AttendanceForm(request.POST or None, actor=request.actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance = actions.record_attendance(actor=request.actor, event=event, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if attendance.case_id:
+                messages.success(request, _("ケース%(number)sの参加を記録しました。") % {"number": attendance.case.number})
+            else:
+                messages.success(request, _("参加を記録しました。"))
+            return redirect("ibasho_event_detail", pk=event.pk)
+    return _event_page(request, event, form)
+
+
+@staff_view(WRITE_PERM)
+@require_http_methods(["GET", "POST"])
+def attendance_remove(request, pk):
+    attendance = get_attendance(request.actor, pk)
+    event = attendance.event
+    if request.method == "POST":
+        actions.remove_attendance(actor=request.actor, attendance=attendance)
+        messages.success(request, _("参加の記録を削除しました。"))
+        return redirect("ibasho_event_detail", pk=event.pk)
+    return render(request, "ibasho/attendance_remove.html", {"attendance": attendance, "event": event})
