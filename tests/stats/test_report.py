@@ -130,6 +130,45 @@ def test_connected_counts_each_case_once_per_target(network, worker):
     assert build_report(network["own_center"], FY2021)["connected"] == {"total": 2, "本人": 1, "家族": 1}
 
 
+def test_a_first_ibasho_attendance_connects_a_case_once(network, worker):
+    """居場所等の支援につながった件数 also counts a case whose first 居場所 attendance falls in the period;
+    later attendances do not, and a case both referred and attending counts once per target."""
+    from datetime import time
+
+    from tsunagu.ibasho import actions as ibasho_actions
+
+    place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="ほっとサロン", kind="physical",
+                                         place="公民館")
+
+    def session(on):
+        return ibasho_actions.create_event(actor=worker, ibasho=place, date=on, start_time=time(13))
+
+    spring, summer, next_year = session(date(2021, 5, 10)), session(date(2021, 8, 2)), session(date(2022, 4, 5))
+    attends = make_case(worker)  # first attendance in FY2021, again in summer: 本人 1
+    ibasho_actions.record_attendance(actor=worker, event=spring, case=attends)
+    ibasho_actions.record_attendance(actor=worker, event=summer, case=attends)
+    mother = make_case(worker)  # a family member's first attendance, and a decided family referral: 家族 1
+    ibasho_actions.record_attendance(actor=worker, event=summer, case=mother, target=ReferralTarget.FAMILY)
+    actions.refer(actor=worker, case=mother, date=date(2021, 9, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
+                  status=ReferralStatus.DECIDED)
+    before = make_case(worker)  # first attended in FY2020: its FY2021 attendance is not a first
+    ibasho_actions.record_attendance(actor=worker, event=session(date(2021, 3, 20)), case=before)
+    ibasho_actions.record_attendance(actor=worker, event=spring, case=before)
+    later = make_case(worker)  # first attendance in FY2022
+    ibasho_actions.record_attendance(actor=worker, event=next_year, case=later)
+    ibasho_actions.record_attendance(actor=worker, event=spring, nickname="たぬき")  # no case: not counted
+    ibasho_actions.record_attendance(actor=worker, event=spring, anonymous=True)
+    center = network["own_center"]
+    assert build_report(center, FY2021)["connected"] == {"total": 2, "本人": 1, "家族": 1}
+    assert build_report(center, H1_2021)["connected"] == {"total": 2, "本人": 1, "家族": 1}
+    assert build_report(center, Period(date(2021, 6, 1), date(2021, 8, 1)))["connected"]["total"] == 0
+    assert build_report(network["own"], Period(date(2020, 4, 1), date(2021, 3, 31)))["connected"]["本人"] == 1
+    # The spring session moves to FY2022: `attends` now first attends in the summer, still FY2021.
+    ibasho_actions.update_event(actor=worker, event=spring, date=date(2022, 5, 1), start_time=time(13))
+    assert build_report(center, FY2021)["connected"] == {"total": 2, "本人": 1, "家族": 1}
+    assert build_report(center, Period(date(2021, 4, 1), date(2021, 7, 31)))["connected"]["本人"] == 0
+
+
 def test_moving_a_contact_across_the_fiscal_year_changes_both_years(network, worker):
     case = make_case(worker, opened_on=date(2021, 4, 1))
     first = contact(worker, case, date(2022, 3, 31))

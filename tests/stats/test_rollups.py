@@ -127,3 +127,47 @@ def test_a_dropped_trigger_is_noticed_and_the_rollups_rebuilt(network, worker):
     assert "stats_contactmonth" in rollups.differences()
     assert rollups.ensure() is True
     assert_exact(network["own"])
+
+
+def test_the_rollups_command_checks_and_rebuilds(network, worker):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    case = make_case(worker, opened_on=date(2021, 4, 1))
+    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
+                        consulter=Consulter.PERSON)
+    out = io.StringIO()
+    call_command("rollups", stdout=out)
+    assert "すべての集計表が記録と一致しました" in out.getvalue()
+    ContactMonth.objects.filter(ancestor_id=network["own"].pk).update(n=7)  # a hand edit
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="tsunagu rollups --rebuild"):
+        call_command("rollups", stdout=out)
+    assert "stats_contactmonth: 1行が記録と一致しません。" in out.getvalue()
+    call_command("rollups", rebuild=True, stdout=io.StringIO())
+    assert_exact(network["own"])
+
+
+def test_ibasho_attendance_keeps_connected_exact(network, worker):
+    from datetime import time
+
+    from tsunagu.ibasho import actions as ibasho_actions
+
+    place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="サロン",
+                                         kind="online")
+    events = [ibasho_actions.create_event(actor=worker, ibasho=place, date=on, start_time=time(10), online=True)
+              for on in (date(2021, 6, 1), date(2021, 12, 1), date(2022, 5, 1))]
+    cases = [make_case(worker, opened_on=date(2021, 4, 1)) for _ in range(3)]
+    kept = []
+    for event in events:
+        for case in cases:
+            kept.append(ibasho_actions.record_attendance(actor=worker, event=event, case=case))
+    ibasho_actions.record_attendance(actor=worker, event=events[1], case=cases[0], target=ReferralTarget.FAMILY)
+    assert_exact(network["own"], network["own_center"])
+    ibasho_actions.remove_attendance(actor=worker, attendance=kept[0])  # cases[0] now first attends in December
+    ibasho_actions.update_event(actor=worker, event=events[2], date=date(2021, 4, 2), start_time=time(10),
+                                online=True)
+    assert_exact(network["own"], network["own_center"])
+    cases[1].delete()
+    assert_exact(network["own"])

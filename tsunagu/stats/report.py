@@ -22,6 +22,7 @@ from tsunagu.cases.models import (
     OUTREACH_CHANNELS, AgeBand, Case, Channel, Consulter, Contact, Referral, ReferralStatus, ReferralTarget,
 )
 from tsunagu.core import wareki
+from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.models import Organisation, PartnerCategory
 
 from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth
@@ -118,9 +119,12 @@ class Records:
                 for category, target, status, n in rows]
 
     def connected(self, start, end) -> dict:
-        """Cases per target with a decided referral in the range (each case once per target)."""
+        """Cases per target with a decided referral or their first 居場所 attendance in the range (each case
+        once per target)."""
         pairs = set(Referral.objects.filter(organisation_id__in=self.ids, date__range=(start, end),
                                             status=ReferralStatus.DECIDED).values_list("target", "case_id"))
+        pairs |= set(Attendance.objects.filter(organisation_id__in=self.ids, date__range=(start, end), is_first=True,
+                                               case__isnull=False).values_list("target", "case_id"))
         counts: dict = {}
         for target, _case in pairs:
             _add(counts, target, 1)
@@ -254,8 +258,9 @@ def referral_section(org: Organisation, period: Period) -> dict:
 
 
 def connected_section(org: Organisation, period: Period) -> dict:
-    """Cases connected, per target: a case counts once per target however many decided referrals
-    it had in the period (DOMAIN.md, 居場所等の支援につながった件数)."""
+    """Cases connected, per target: a case counts once per target however many decided referrals it
+    had in the period, or when its first 居場所 attendance falls in it (DOMAIN.md,
+    居場所等の支援につながった件数)."""
     return connected_from_counts(_connected_counts(org, period))
 
 

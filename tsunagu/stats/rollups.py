@@ -281,7 +281,8 @@ def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]
 
 
 def differences() -> dict[str, int]:
-    """{rollup table: rows that differ from a fresh count}, empty when every rollup is exact."""
+    """{rollup table: keys whose stored count differs from a fresh count}, empty when every rollup is
+    exact."""
     d = Dialect(connection.vendor)
     found = {}
     with connection.cursor() as cursor:
@@ -292,12 +293,13 @@ def differences() -> dict[str, int]:
                                        for i, feed in enumerate(feeds))
             fresh = f"SELECT {columns}, sum(n) AS n FROM ({union}) u GROUP BY {columns}"
             stored = f"SELECT {columns}, n FROM {table}"
-            cursor.execute(f"SELECT count(*) FROM (SELECT * FROM ({fresh}) f EXCEPT SELECT * FROM ({stored}) s) x")
-            missing = cursor.fetchone()[0]
-            cursor.execute(f"SELECT count(*) FROM (SELECT * FROM ({stored}) s EXCEPT SELECT * FROM ({fresh}) f) x")
-            extra = cursor.fetchone()[0]
-            if missing or extra:
-                found[table] = missing + extra
+            # Keys whose count differs, is missing or should not be there, each once.
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT {columns} FROM (SELECT * FROM ({fresh}) f EXCEPT SELECT * FROM ({stored}) s) x "
+                f"UNION SELECT {columns} FROM (SELECT * FROM ({stored}) s EXCEPT SELECT * FROM ({fresh}) f) y) z")
+            wrong = cursor.fetchone()[0]
+            if wrong:
+                found[table] = wrong
     return found
 
 

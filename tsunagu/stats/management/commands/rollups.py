@@ -1,0 +1,42 @@
+"""`tsunagu rollups`: check the statistics' rollup tables against a fresh count of the records, or
+rebuild them. The triggers keep them exact on every write; this is the auditor's proof and the repair
+after someone edited the database by hand with the triggers off."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tsunagu.audit.log import log_action
+from tsunagu.orgs.rules import Actor
+from tsunagu.stats import rollups
+
+
+class Command(BaseCommand):
+    help = "統計の集計表（ロールアップ）を記録から数え直して照合します（--rebuild で作り直します）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help=_("照合せずに作り直す"))
+
+    def handle(self, *args, rebuild, **options):
+        started = time.perf_counter()
+        if rebuild:
+            self.stdout.write(_("トリガーを入れ直し、集計表を記録から作り直しています…"))
+            rollups.install()
+            rollups.rebuild()
+            with transaction.atomic():
+                log_action(Actor.system("rollups"), "stats.rollups.rebuild", label="rebuild")
+            self.stdout.write(_("作り直しました（%(seconds).1f秒）。") % {"seconds": time.perf_counter() - started})
+            return
+        self.stdout.write(_("集計表を記録から数え直して照合しています…"))
+        missing = set(rollups.expected_triggers()) - rollups.installed_triggers()
+        wrong = rollups.differences()
+        for table, rows in sorted(wrong.items()):
+            self.stdout.write(_("%(table)s: %(rows)d行が記録と一致しません。") % {"table": table, "rows": rows})
+        if missing:
+            self.stdout.write(_("トリガーが%(n)d個ありません。") % {"n": len(missing)})
+        if wrong or missing:
+            raise CommandError(_("集計表が記録と一致しません。tsunagu rollups --rebuild で作り直してください。"))
+        self.stdout.write(_("すべての集計表が記録と一致しました（%(seconds).1f秒）。") % {
+            "seconds": time.perf_counter() - started})
