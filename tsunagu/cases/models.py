@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.orgs.models import Organisation, PartnerCategory
 
@@ -133,7 +134,7 @@ class Case(models.Model):
             models.Index(fields=["organisation", "search_key", "status"], name="case_org_search"),
         ]
         ordering = ["-opened_on", "-id"]
-        verbose_name = _("ケース")
+        verbose_name = pgettext_lazy("one case", "ケース")
         verbose_name_plural = _("ケース")
 
     def __str__(self):

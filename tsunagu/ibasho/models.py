@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.models import Organisation
@@ -77,7 +78,7 @@ class Attendance(models.Model):
                               related_name="attendances")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
     date = models.DateField(_("日付"))
-    case = models.ForeignKey(Case, verbose_name=_("ケース"), null=True, blank=True, on_delete=models.CASCADE,
+    case = models.ForeignKey(Case, verbose_name=pgettext_lazy("one case", "ケース"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="ibasho_attendances")
     target = models.CharField(_("参加した人"), max_length=10, choices=ReferralTarget.choices,
                               default=ReferralTarget.PERSON)

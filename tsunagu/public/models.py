@@ -4,6 +4,7 @@ web consultations (Web相談) they send, which land in an organisation's intake 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.cases.models import AgeBand
 from tsunagu.orgs.models import Organisation
@@ -96,7 +97,7 @@ class WebConsultation(models.Model):
     message = models.TextField(_("相談内容"))
     status = models.CharField(_("状態"), max_length=10, choices=ConsultationStatus.choices,
                               default=ConsultationStatus.NEW)
-    case = models.OneToOneField("cases.Case", verbose_name=_("ケース"), null=True, blank=True,
+    case = models.OneToOneField("cases.Case", verbose_name=pgettext_lazy("one case", "ケース"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="web_consultation")
     closed_reason = models.CharField(_("対応不要の理由"), max_length=300, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
