@@ -57,14 +57,16 @@ def msgfmt(*args: str) -> subprocess.CompletedProcess:
 
 
 def msgids(po: Path) -> set[str]:
-    """The msgids of a .po file (the header excluded). Continuation lines are joined; PO escapes
-    (\\n, \\", \\\\) are those of Python string literals."""
+    """The msgids of a .po file (the header excluded), each with its context as the .mo keys it
+    ("context\\x04msgid"). Continuation lines are joined; PO escapes (\\n, \\", \\\\) are those of
+    Python string literals."""
     text = po.read_text(encoding="utf-8")
     ids = set()
-    for match in re.finditer(r'^msgid (".*"\n(?:".*"\n)*)', text, re.M):
-        msgid = "".join(ast.literal_eval(line) for line in match.group(1).splitlines())
+    for match in re.finditer(r'^(?:msgctxt (".*")\n)?msgid (".*"\n(?:".*"\n)*)', text, re.M):
+        msgid = "".join(ast.literal_eval(line) for line in match.group(2).splitlines())
         if msgid:
-            ids.add(msgid)
+            context = ast.literal_eval(match.group(1)) if match.group(1) else None
+            ids.add(f"{context}\x04{msgid}" if context else msgid)
     return ids
 
 
