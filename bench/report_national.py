@@ -5,10 +5,10 @@
 
 The rows come from `tsunagu synth --scale national` the first time; later runs on the same SQLite file
 reuse them. The script times build_report for the nation (000000) and for one prefecture over one fiscal
-year, exports the contacts, cases and referrals with each row's organisation path to Parquet (read in
-batches by Python, written by DuckDB), runs the reference SQL in bench/reference/ on those files, and
-compares every number of the two reports. It exits 1 when any number differs; a time above the target
-is printed, not a failure.
+year, exports the contacts, cases, referrals and 居場所 attendances with each row's organisation path to
+Parquet (read in batches by Python, written by DuckDB), runs the reference SQL in bench/reference/ on
+those files, and compares every number of the two reports. It exits 1 when any number differs; a time
+above the target is printed, not a failure.
 """
 
 import argparse
@@ -87,6 +87,13 @@ EXPORTS = {
         {"id": "BIGINT", "case_id": "BIGINT", "date": "DATE", "status": "VARCHAR", "target": "VARCHAR",
          "category": "VARCHAR", "to_ibasho": "BOOLEAN", "path": "VARCHAR"},
     ),
+    # Every attendee; case_id is empty for a nickname or an anonymous attendee.
+    "attendances": (
+        "SELECT a.id, a.case_id, a.target, a.date, a.is_first, o.path "
+        "FROM {attendance} a JOIN {org} o ON o.id = a.organisation_id",
+        {"id": "BIGINT", "case_id": "BIGINT", "target": "VARCHAR", "date": "DATE", "is_first": "BOOLEAN",
+         "path": "VARCHAR"},
+    ),
 }
 
 
@@ -96,10 +103,12 @@ def export(directory: Path, out) -> dict[str, Path]:
     from django.db import connection
 
     from tsunagu.cases.models import Case, Contact, Referral
+    from tsunagu.ibasho.models import Attendance
     from tsunagu.orgs.models import Organisation, PartnerCategory
 
     tables = {"contact": Contact._meta.db_table, "case": Case._meta.db_table, "referral": Referral._meta.db_table,
-              "org": Organisation._meta.db_table, "category": PartnerCategory._meta.db_table}
+              "attendance": Attendance._meta.db_table, "org": Organisation._meta.db_table,
+              "category": PartnerCategory._meta.db_table}
     files = {}
     con = duckdb.connect()
     for name, (sql, types) in EXPORTS.items():

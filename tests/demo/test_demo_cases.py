@@ -20,8 +20,10 @@ from tsunagu.core.wareki import age_on, fiscal_year
 from tsunagu.demo.cases import END, START, DemoCases, build_cases
 from tsunagu.demo.network import build_network
 from tsunagu.demo.staff import build_staff
+from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.models import Membership, Role
 from tsunagu.orgs.rules import Actor
+from tsunagu.stats import rollups
 
 PASSWORD = "tsunagu-demo-2026"
 SYSTEM = Actor.system("demo-data")
@@ -200,3 +202,22 @@ def test_the_audit_trail_names_the_staff_who_did_it(demo, db):
     assert set(entries.values_list("username", flat=True)) == {
         "center-coordinator", "two-orgs", "center-admin", "center-peer", "peer-coordinator", "peer-supporter",
         "city-coordinator", "city-admin", "shiomi-coordinator", "tsukihama-coordinator"}
+
+
+def test_held_ibasho_sessions_have_cases_nicknames_and_anonymous_attendees(demo, db):
+    call_command("demo_data", stdout=StringIO())  # the 居場所 and their sessions come with the public side
+    came = Attendance.objects.select_related("case", "event__ibasho")
+    assert {(a.event.ibasho.name, a.target) for a in came.filter(case__isnull=False)} == {
+        ("まったりサロン", "person"), ("オンライン居場所 よるのへや", "person"), ("家族のつどい", "family")}
+    assert came.filter(anonymous=True).exists() and came.exclude(nickname="").exists()
+    for attendance in came.filter(case__isnull=False):
+        assert attendance.case.organisation_id == attendance.event.organisation_id
+        assert attendance.case.opened_on < attendance.date
+    for case_id, target in set(came.filter(case__isnull=False).values_list("case", "target")):
+        firsts = list(Attendance.objects.filter(case=case_id, target=target).order_by("date", "id")
+                      .values_list("is_first", flat=True))
+        assert firsts == [True] + [False] * (len(firsts) - 1)
+    entries = AuditEntry.objects.filter(action="ibasho.attendance_add")
+    assert entries.count() == came.count()
+    assert set(entries.values_list("username", flat=True)) == {"center-coordinator", "peer-coordinator"}
+    assert rollups.differences() == {}

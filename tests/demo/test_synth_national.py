@@ -10,9 +10,11 @@ from django.db.models import Count
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.models import Case, Contact, Referral
 from tsunagu.demo.synth_national import DONE_ACTION, SCALES, build_network, split
+from tsunagu.ibasho.models import Attendance, Ibasho
 from tsunagu.orgs.codes import code_problem
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.rules import Actor
+from tsunagu.stats import rollups
 from tsunagu.stats.report import Period, build_report
 
 
@@ -24,7 +26,9 @@ def synth(*args) -> tuple[str, str]:
 
 def fingerprint() -> list[tuple]:
     return list(Contact.objects.order_by("organisation__code", "case__number", "date", "id").values_list(
-        "organisation__code", "case__number", "date", "channel", "consulter", "age_band"))
+        "organisation__code", "case__number", "date", "channel", "consulter", "age_band")) + list(
+        Attendance.objects.order_by("organisation__code", "date", "id").values_list(
+            "organisation__code", "case__number", "date", "target", "nickname", "anonymous", "is_first"))
 
 
 def test_small_nation_has_the_asked_shape(db):
@@ -42,6 +46,11 @@ def test_small_nation_has_the_asked_shape(db):
     entry = AuditEntry.objects.get(action=DONE_ACTION)
     assert entry.changes["contacts"] == [None, 300]
     assert entry.changes["referrals"] == [None, Referral.objects.count()]
+    # One 居場所 for each organisation with cases, whose attendance the summary counts.
+    assert sorted(Ibasho.objects.values_list("organisation__code", flat=True)) == sorted(holders)
+    attendances = Attendance.objects.count()
+    assert entry.changes["attendances"] == [None, attendances]
+    assert f"居場所への参加 {attendances:,}件" in out and f"居場所参加 {attendances:,}  " in err
     for org in Organisation.objects.exclude(kind__in=[OrgKind.CENTER, OrgKind.NATIONAL]):
         assert code_problem(org.code, public_body=True) is None, org.code
     designated = Organisation.objects.get(kind=OrgKind.DESIGNATED_CITY)
@@ -56,6 +65,8 @@ def test_nation_report_is_the_sum_of_its_parts(db):
     assert nation["contacts"]["total"] == 300 == sum(p["contacts"]["total"] for p in parts)
     assert nation["contacts"]["new_cases"] == 60
     assert nation["referrals"]["total"] == Referral.objects.count()
+    assert nation["connected"]["total"] == sum(p["connected"]["total"] for p in parts)
+    assert rollups.differences() == {}
 
 
 def test_same_seed_same_rows_and_refuses_a_second_run(db):

@@ -1,4 +1,4 @@
-"""The demo's public side: windows everywhere, a few public 居場所 with coming dates; re-runs add nothing."""
+"""The demo's public side: windows everywhere, a few public 居場所 with coming and held dates; re-runs add nothing."""
 
 from collections import Counter
 
@@ -8,7 +8,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.demo.network import build_network
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import build_staff
-from tsunagu.ibasho.models import Ibasho, IbashoEvent
+from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent
 from tsunagu.orgs.models import Membership, Organisation, OrgKind
 from tsunagu.orgs.rules import Actor
 from tsunagu.public.models import Window
@@ -28,6 +28,7 @@ def state():
         list(Window.objects.order_by("id").values_list("organisation__code", "name", "phone", "ways", "topics")),
         list(Ibasho.objects.order_by("id").values_list("name", "kind", "is_public")),
         list(IbashoEvent.objects.order_by("id").values_list("ibasho__name", "date", "start_time", "online")),
+        list(Attendance.objects.order_by("id").values_list("event__ibasho__name", "date", "nickname", "anonymous")),
         Counter(AuditEntry.objects.values_list("action", flat=True)),
     )
 
@@ -51,10 +52,23 @@ def test_public_places_have_eight_weeks_of_weekly_dates_from_today(db):
         ("まったりサロン", True), ("オンライン居場所 よるのへや", True), ("家族のつどい", True),
         ("西浜ゆるカフェ（準備中）", False),
     ]
-    salon = list(IbashoEvent.objects.filter(ibasho__name="まったりサロン").values_list("date", flat=True))
-    assert len(salon) == 8 and all(day.weekday() == 2 and day >= today for day in salon)
+    salon = list(IbashoEvent.objects.filter(ibasho__name="まったりサロン", date__gte=today).values_list("date", flat=True))
+    assert len(salon) == 8 and all(day.weekday() == 2 for day in salon)
     assert salon[-1] - salon[0] == timezone.timedelta(weeks=7)
-    assert IbashoEvent.objects.count() == 24
+    assert IbashoEvent.objects.filter(date__gte=today).count() == 24
+
+
+def test_places_also_have_the_eight_weeks_before_today_with_who_came(db):
+    demo_data()
+    today = timezone.localdate()
+    held = list(IbashoEvent.objects.filter(ibasho__name="まったりサロン", date__lt=today).values_list("date", flat=True))
+    assert len(held) == 8 and all(day.weekday() == 2 for day in held)
+    assert (held[-1] - held[0], today - held[-1] <= timezone.timedelta(days=7)) == (timezone.timedelta(weeks=7), True)
+    assert IbashoEvent.objects.count() == 48
+    # Without the demo cases, only people known by a nickname or anonymous come.
+    came = Attendance.objects.all()
+    assert came.exists() and not came.filter(case__isnull=False).exists()
+    assert not came.filter(date__gte=today).exists()
 
 
 def test_case_workers_get_an_example_address_for_the_console_mail(db):
@@ -68,5 +82,5 @@ def test_running_twice_adds_nothing(db):
     first = state()
     demo_data()
     assert state() == first
-    assert first[3]["window.create"] == 34 and first[3]["ibasho.create"] == 4
+    assert first[4]["window.create"] == 34 and first[4]["ibasho.create"] == 4
     assert Organisation.objects.count() == 57

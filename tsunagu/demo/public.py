@@ -1,10 +1,10 @@
 """The demo's public side: a consultation window for every municipality and the centre, a few public
-居場所 with their coming dates, and e-mail addresses for the case workers so that the console mail
-backend shows the web consultation notices.
+居場所 with their coming dates (and the sessions already held, with who came: demo/attendance.py), and
+e-mail addresses for the case workers so that the console mail backend shows the web consultation notices.
 
 Idempotent: a window, 居場所 or date that is already there is left as it is (staff may have edited it).
-Dates of the 居場所 follow fixed weekly rules over the eight weeks from today, so a run on the same day
-always gives the same rows.
+Dates of the 居場所 follow fixed weekly rules over the eight weeks before and the eight weeks from
+today, so a run on the same day always gives the same rows.
 """
 
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from tsunagu.cases.models import ReferralTarget
 from tsunagu.ibasho import actions as ibasho_actions
 from tsunagu.ibasho.models import Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import Organisation
@@ -21,9 +22,11 @@ from tsunagu.public import actions as public_actions
 from tsunagu.public.models import Want, Way, Window
 from tsunagu.public.regions import CASE_WORK_ROLES
 
+from .attendance import record_held_sessions
 from .network import CAPITAL, DemoNetwork, municipality_code
 
 WEEKS_AHEAD = 8
+WEEKS_HELD = 8  # sessions before today, whose attendees the demo records
 OFFICE_HOURS = "平日 8時30分〜17時15分（祝日・年末年始を除く）"
 # Subscriber numbers never start with 0 in Japan, so these can never ring anybody.
 PHONE = "099-000-{:04d}"
@@ -84,6 +87,7 @@ class DemoIbasho:
     start: time
     end: time
     how_to_join: str
+    attendee: str = ReferralTarget.PERSON  # who comes to it for a case: the person or a family member
 
 
 IBASHO = [
@@ -95,7 +99,8 @@ IBASHO = [
                time(20), time(21, 30), "はじめての方は、センターに電話かメールで連絡してください。参加のしかたをお伝えします。"),
     DemoIbasho("peer_support", "家族のつどい", IbashoKind.HYBRID, "202", "汐見市福祉センター 会議室",
                "ひきこもりの子をもつ家族が、経験を話し合う会です。会場にもオンラインでも参加できます。", True, 5,
-               time(10), time(12), "会場は申し込み不要です。オンラインで参加する方は前日までに連絡してください。"),
+               time(10), time(12), "会場は申し込み不要です。オンラインで参加する方は前日までに連絡してください。",
+               attendee=ReferralTarget.FAMILY),
     DemoIbasho("satellite", "西浜ゆるカフェ（準備中）", IbashoKind.PHYSICAL, "211", "西浜市港町2-5 サテライト 1階",
                "来年度の開設に向けて準備中です。", False, None, time(13), time(15), ""),
 ]
@@ -104,6 +109,11 @@ IBASHO = [
 def _dates(weekday: int, start: date) -> list[date]:
     first = start + timedelta(days=(weekday - start.weekday()) % 7)
     return [first + timedelta(weeks=n) for n in range(WEEKS_AHEAD)]
+
+
+def _held_dates(weekday: int, today: date) -> list[date]:
+    last = today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)  # the latest before today
+    return [last - timedelta(weeks=n) for n in reversed(range(WEEKS_HELD))]
 
 
 def _case_worker_emails(network: DemoNetwork) -> None:
@@ -135,11 +145,12 @@ def build_public(network: DemoNetwork, actor: Actor) -> None:
         if spec.weekday is None:
             continue
         existing = set(IbashoEvent.objects.filter(ibasho=ibasho).values_list("date", flat=True))
-        for day in _dates(spec.weekday, today):
+        for day in _held_dates(spec.weekday, today) + _dates(spec.weekday, today):
             if day not in existing:
                 ibasho_actions.create_event(
                     actor=actor, ibasho=ibasho, date=day, start_time=spec.start, end_time=spec.end,
                     online=spec.kind != IbashoKind.PHYSICAL, place="", how_to_join=spec.how_to_join,
                     is_public=spec.is_public,
                 )
+        record_held_sessions(ibasho, spec.attendee, today=today, actor=actor)
     _case_worker_emails(network)

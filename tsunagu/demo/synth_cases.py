@@ -1,16 +1,18 @@
-"""Bulk synthetic case work for scale tests: cases, contacts, status history and referrals of one
-organisation, written with bulk_create in batches.
+"""Bulk synthetic case work for scale tests: cases, contacts, status history, referrals and 居場所
+attendance of one organisation, written with bulk_create in batches.
 
 The per-row domain functions would take hours for a million contacts, so this module keeps their
 derived fields itself: Contact.age_band (cases.rules.age_band_on), Case.first_contact_on and
-last_contact_on, Case.search_key (cases.text.fold, as cases.actions stores it) and the organisation
-on every contact and referral. The same seed gives the same rows.
+last_contact_on, Case.search_key (cases.text.fold, as cases.actions stores it), the organisation
+on every contact, referral, event and attendance, and Attendance.is_first (ibasho.actions._refresh_first).
+The same seed gives the same rows.
 """
 
 import random
 import time
-from dataclasses import dataclass
-from datetime import date, timedelta
+from bisect import bisect_right
+from dataclasses import dataclass, fields
+from datetime import date, time as clock, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +25,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.rules import age_band_on
 from tsunagu.cases.text import fold
+from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import PartnerCategory
 
 from .cases_people import household, is_8050, person
@@ -48,6 +51,17 @@ CATEGORY_WEIGHTS = {
 REFERRAL_OUTCOMES = {ReferralStatus.DECIDED: 62, ReferralStatus.FAILED: 14, ReferralStatus.WITHDRAWN: 6,
                      ReferralStatus.ARRANGING: 10, ReferralStatus.REQUESTED: 8}
 NOTES = ["電話で近況を聞いた。", "家族から相談。", "本人と面談。", "訪問したが会えなかった。", "関係機関と情報共有。", ""]
+# 居場所: one per organisation, open every other week on one weekday. A share of the cases come to 1–6
+# sessions within a year: the person (本人) once the centre has reached them (11% of those cases, about
+# 8% of all), a family member (家族) from intake (2%). A few people come to each session under a
+# nickname or anonymously.
+IBASHO_NAMES = ["ひだまり", "こもれび", "よりみち", "あおぞら", "ゆるり", "のきした", "まどべ", "ふらっと"]
+IBASHO_EVERY = timedelta(weeks=2)
+ATTENDING = {ReferralTarget.PERSON: 0.11, ReferralTarget.FAMILY: 0.02}
+ATTENDED_SESSIONS = (1, 6)
+ATTENDANCE_WINDOW = timedelta(days=365)
+WALK_INS = [0, 1, 1, 2, 2, 3]  # nickname or anonymous attendees of one session
+NICKNAMES = ["ゆう", "そら", "はる", "みー", "くま", "ぽん", "ねこすけ", "あお"]
 
 
 @dataclass
@@ -55,6 +69,10 @@ class Generated:
     cases: int = 0
     contacts: int = 0
     referrals: int = 0
+    attendances: int = 0  # 居場所 attendees: cases (本人/家族), nicknames and anonymous
+
+    def __add__(self, other: "Generated") -> "Generated":
+        return Generated(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
 def contact_counts(rng: random.Random, cases: int, contacts: int) -> list[int]:
@@ -78,11 +96,16 @@ class CaseWriter:
     """Generates one organisation's rows batch by batch; `progress(generated)` is called after each."""
 
     def __init__(self, target: SynthTarget, rng: random.Random, *, first_fy: int = FIRST_FISCAL_YEAR,
-                 last_fy: int = LAST_FISCAL_YEAR, referral_rate: float = 0.1):
+                 last_fy: int = LAST_FISCAL_YEAR, referral_rate: float = 0.1, ibasho_rng: random.Random | None = None):
         self.target, self.rng, self.referral_rate = target, rng, referral_rate
+        # The 居場所 draw from a stream of their own, so a seed's cases, contacts and referrals stay what
+        # they were before there was attendance.
+        self.ibasho_rng = ibasho_rng or random.Random(hash(rng.getstate()[1]))
         self.start, self.end = date(first_fy, 4, 1), date(last_fy + 1, 3, 31)
         self.categories = {c.name: c for c in PartnerCategory.objects.all()}
         self.serials: dict[int, int] = {}
+        self.sessions: list[tuple[date, int]] = []  # (date, event id) of the 居場所, in date order
+        self.session_dates: list[date] = []
         self.done = Generated()
 
     def write(self, *, cases: int, contacts: int, progress=None) -> Generated:
@@ -91,6 +114,9 @@ class CaseWriter:
         days = (self.end - self.start).days
         # More cases each year as the windows become known; sorted so numbers follow the intake date.
         opened = sorted(self.start + timedelta(days=int(days * rng.random() ** 0.8)) for _ in range(cases))
+        if cases:
+            with transaction.atomic():
+                self._ibasho()
         for first in range(0, cases, BATCH):
             with transaction.atomic():
                 self._batch(opened[first:first + BATCH], counts[first:first + BATCH])
@@ -117,11 +143,57 @@ class CaseWriter:
             if referral is not None:
                 referral.case_id = case.pk
                 rows[Referral].append(referral)
+        rows[Attendance] = [row for case in cases for row in self._attendances(case)]
         for model, objs in rows.items():
             model.objects.bulk_create(objs, batch_size=5000)
         self.done.cases += len(cases)
         self.done.contacts += len(rows[Contact])
         self.done.referrals += len(rows[Referral])
+        self.done.attendances += len(rows[Attendance])
+
+    def _ibasho(self) -> None:
+        """The organisation's 居場所 with its sessions over the fiscal years and their walk-in attendees."""
+        rng, org = self.ibasho_rng, self.target.organisation
+        town = self.target.municipalities[0] if self.target.municipalities else None
+        ibasho = Ibasho.objects.create(
+            organisation=org, name=f"居場所 {rng.choice(IBASHO_NAMES)}", kind=IbashoKind.PHYSICAL, municipality=town,
+            place=f"{town.name if town else org.name} 市民交流センター 2階 和室", description="合成データの居場所です。")
+        weekday, hour = rng.randrange(5), rng.choice([10, 13, 14])
+        day = self.start + timedelta(days=(weekday - self.start.weekday()) % 7)
+        events = []
+        while day <= self.end:
+            events.append(IbashoEvent(ibasho=ibasho, organisation=org, date=day, start_time=clock(hour),
+                                      end_time=clock(hour + 2)))
+            day += IBASHO_EVERY
+        IbashoEvent.objects.bulk_create(events)
+        self.sessions = [(event.date, event.pk) for event in events]
+        self.session_dates = [event.date for event in events]
+        walk_ins = []
+        for event in events:
+            for _ in range(rng.choice(WALK_INS)):
+                anonymous = rng.random() < 0.4
+                walk_ins.append(Attendance(event_id=event.pk, organisation=org, date=event.date, anonymous=anonymous,
+                                           nickname="" if anonymous else rng.choice(NICKNAMES)))
+        Attendance.objects.bulk_create(walk_ins, batch_size=5000)
+        self.done.attendances += len(walk_ins)
+
+    def _attendances(self, case: Case) -> list[Attendance]:
+        """The sessions a case comes to, as 本人 and/or 家族, in date order with the earliest marked as the
+        first of its (case, target): the rollup triggers count that mark as the rows are inserted."""
+        rng, rows = self.ibasho_rng, []
+        for target, share in ATTENDING.items():
+            # One draw per case and target whatever follows, so one case's rows do not shift the next's.
+            after = case.reached_on if target == ReferralTarget.PERSON else case.opened_on
+            if rng.random() >= share or after is None:
+                continue
+            low = bisect_right(self.session_dates, after)
+            high = bisect_right(self.session_dates, after + ATTENDANCE_WINDOW)
+            count = min(rng.randint(*ATTENDED_SESSIONS), high - low)
+            for n, i in enumerate(sorted(rng.sample(range(low, high), count))):
+                on, event_id = self.sessions[i]
+                rows.append(Attendance(event_id=event_id, organisation_id=case.organisation_id, date=on,
+                                       case_id=case.pk, target=target, is_first=n == 0))
+        return rows
 
     def _case(self, opened_on: date, count: int):
         rng, target = self.rng, self.target
@@ -195,10 +267,11 @@ def generate(*, actor, target: SynthTarget, cases: int, contacts: int, seed: int
                                         "作れます（別の --org を指定してください）。") % {"org": org.name, "code": org.code}})
     if cases < 0 or contacts < 0:
         raise ValidationError({"cases": _("件数は0以上で指定してください。")})
-    done = CaseWriter(target, random.Random(seed)).write(cases=cases, contacts=contacts, progress=progress)
+    writer = CaseWriter(target, random.Random(seed), ibasho_rng=random.Random(f"{seed}:ibasho"))
+    done = writer.write(cases=cases, contacts=contacts, progress=progress)
     log_action(actor, "synth.generate", obj=org, organisation=org, changes={
         "cases": [None, done.cases], "contacts": [None, done.contacts], "referrals": [None, done.referrals],
-        "seed": [None, seed]})
+        "attendances": [None, done.attendances], "seed": [None, seed]})
     return done
 
 
@@ -215,8 +288,8 @@ class Progress:
 
     def __call__(self, done: Generated) -> None:
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        rows = done.cases + done.contacts + done.referrals
+        rows = done.cases + done.contacts + done.referrals + done.attendances
         self.stream.write(
             f"ケース {done.cases:,}/{self.total_cases:,}  相談記録 {done.contacts:,}/{self.total_contacts:,}  "
-            f"つなぎ {done.referrals:,}  {elapsed:,.1f}秒  {rows / elapsed:,.0f}行/秒\n")
+            f"つなぎ {done.referrals:,}  居場所参加 {done.attendances:,}  {elapsed:,.1f}秒  {rows / elapsed:,.0f}行/秒\n")
         self.stream.flush()

@@ -2,8 +2,9 @@
 
 47 prefectures and 20 designated cities under 厚生労働省 (000000), each with its ひきこもり地域支援センター,
 about 1,741 municipalities (designated cities included, as the real count does), and ten fiscal years of
-case work in every centre and in one municipality per prefecture. Names are fictional; codes follow the
-real numbering (prefecture NN000, designated city NN100, municipalities NN201…) with valid check digits.
+case work, with one 居場所 and its attendance, in every centre and in one municipality per prefecture.
+Names are fictional; codes follow the real numbering (prefecture NN000, designated city NN100,
+municipalities NN201…) with valid check digits.
 The same seed gives the same rows; each target organisation gets its own CaseWriter and random stream.
 """
 
@@ -128,23 +129,20 @@ def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> Gen
     for (org, _weight), cases, contacts in zip(holders, split(spec.cases, weights), split(spec.contacts, weights)):
         with transaction.atomic():
             target = SynthTarget(org, municipalities_for(org), tuple(ensure_staff(actor, org, spec.staff_per_target)))
-        before = Generated(total.cases, total.contacts, total.referrals)
-        writer = CaseWriter(target, random.Random(f"{seed}:{org.code}"), referral_rate=spec.referral_rate)
+        writer = CaseWriter(target, random.Random(f"{seed}:{org.code}"), referral_rate=spec.referral_rate,
+                            ibasho_rng=random.Random(f"{seed}:{org.code}:ibasho"))
 
-        def report(done, before=before):
+        def report(done, before=total):
             if progress:
-                progress(Generated(before.cases + done.cases, before.contacts + done.contacts,
-                                   before.referrals + done.referrals))
+                progress(before + done)
 
-        done = writer.write(cases=cases, contacts=contacts, progress=report)
-        total = Generated(before.cases + done.cases, before.contacts + done.contacts,
-                          before.referrals + done.referrals)
+        total = total + writer.write(cases=cases, contacts=contacts, progress=report)
     nation = Organisation.objects.get(code=NATION_CODE)
     with transaction.atomic():
         # The marker of a complete run: `status` looks for it.
         log_action(actor, DONE_ACTION, obj=nation, organisation=nation, changes={
             "cases": [None, total.cases], "contacts": [None, total.contacts],
-            "referrals": [None, total.referrals], "seed": [None, seed]})
+            "referrals": [None, total.referrals], "attendances": [None, total.attendances], "seed": [None, seed]})
     return total
 
 

@@ -14,7 +14,7 @@ from tsunagu.orgs.rules import Actor
 
 
 class Command(BaseCommand):
-    help = ("合成データ（ケース・相談記録・つなぎ）を10年度分まとめて作ります。組織がなければ合成県の"
+    help = ("合成データ（ケース・相談記録・つなぎ・居場所への参加）を10年度分まとめて作ります。組織がなければ合成県の"
             "センターとして作ります。同じ --seed なら同じデータになります。")
 
     def add_arguments(self, parser):
@@ -43,11 +43,11 @@ class Command(BaseCommand):
                             progress=Progress(self.stderr, cases, contacts))
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
-        self.stdout.write(_("%(org)s（%(code)s）: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件を"
-                            "%(seconds).1f秒で作りました。") % {
+        self.stdout.write(_("%(org)s（%(code)s）: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"
+                            "居場所への参加 %(attendances)s件を%(seconds).1f秒で作りました。") % {
             "org": target.organisation.name, "code": target.organisation.code, "cases": f"{done.cases:,}",
             "contacts": f"{done.contacts:,}", "referrals": f"{done.referrals:,}",
-            "seconds": time.monotonic() - started,
+            "attendances": f"{done.attendances:,}", "seconds": time.monotonic() - started,
         })
 
     def nation(self, actor, scale, contacts, seed, started):
@@ -60,8 +60,8 @@ class Command(BaseCommand):
         spec = national.spec_for(scale, contacts)
         done = national.generate(actor=actor, spec=spec, seed=seed,
                                  progress=Progress(self.stderr, spec.cases, spec.contacts))
-        self.stdout.write(_("合成の全国: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件を"
-                            "%(seconds).1f秒で作りました。") % {
+        self.stdout.write(_("合成の全国: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"
+                            "居場所への参加 %(attendances)s件を%(seconds).1f秒で作りました。") % {
             "cases": f"{done.cases:,}", "contacts": f"{done.contacts:,}", "referrals": f"{done.referrals:,}",
-            "seconds": time.monotonic() - started,
+            "attendances": f"{done.attendances:,}", "seconds": time.monotonic() - started,
         })
