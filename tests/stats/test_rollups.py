@@ -171,3 +171,60 @@ def test_ibasho_attendance_keeps_connected_exact(network, worker):
     assert_exact(network["own"], network["own_center"])
     cases[1].delete()
     assert_exact(network["own"])
+
+
+def test_writers_in_opposite_orders_queue_instead_of_deadlocking(transactional_db, network):
+    """Two transactions each write two contacts whose rollup rows they would lock in opposite orders.
+    Without the triggers' advisory lock PostgreSQL aborts one with a deadlock; with it the second waits
+    for the first to commit and both succeed, exactly counted."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: there is nothing to deadlock")
+    worker = actor_for(make_staff(network["own_center"], Role.COORDINATOR))
+    cases = {name: make_case(worker, opened_on=date(2021, 4, 1)) for name in "ab"}
+    a_wrote_first, b_starting = threading.Event(), threading.Event()
+    errors = []
+
+    def write(channel):
+        case = cases[threading.current_thread().name]
+        Contact.objects.create(case=case, organisation=case.organisation, date=date(2021, 4, 5), channel=channel,
+                               consulter=Consulter.PERSON, age_band="30s")
+
+    def a():
+        try:
+            with transaction.atomic():
+                write(Channel.PHONE)
+                a_wrote_first.set()
+                b_starting.wait(5)
+                time.sleep(0.3)  # B is now inside its first write
+                write(Channel.EMAIL)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            a_wrote_first.set()
+            connections.close_all()
+
+    def b():
+        try:
+            a_wrote_first.wait(5)
+            b_starting.set()
+            with transaction.atomic():
+                write(Channel.EMAIL)
+                write(Channel.PHONE)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=a, name="a"), threading.Thread(target=b, name="b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert rollups.differences() == {}
+    assert ContactMonth.objects.get(ancestor_id=network["own"].pk, channel=Channel.EMAIL).n == 2

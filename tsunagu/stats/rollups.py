@@ -10,9 +10,12 @@ rebuilt by a later migration (SQLite's ALTER TABLE is a copy) loses its triggers
 notices any missing or changed trigger, reinstalls them all and rebuilds the rollups from the records.
 Trigger names carry a hash of their definition, so changing a declaration here is noticed the same way.
 
-Concurrency on PostgreSQL: an upsert locks its rollup row until the transaction ends, and the rows are
-always taken in key order, so concurrent writers wait for each other briefly and never deadlock within a
-statement.
+Concurrency on PostgreSQL: an upsert locks its rollup row until the transaction ends, and every
+contact touches its nation's row. Two transactions that each wrote several records (a ledger import and a
+coordinator's save) could take those rows in opposite orders and deadlock, so each trigger first takes
+one transaction-scoped advisory lock: writers of statistics-relevant records queue behind each other from
+their first such write to their commit (milliseconds for a form; a large import holds them for its
+length, as its row locks on the nation's rollups would anyway) and never deadlock.
 """
 
 import hashlib
@@ -102,6 +105,7 @@ FEEDS = (
          (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
          lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)"),
 )
+ROLLUP_LOCK = 0x7473756E  # pg_advisory_xact_lock key of the rollup writers ("tsun")
 ROLLUP_TABLES = tuple(dict.fromkeys(feed.rollup for feed in FEEDS))
 
 
@@ -153,6 +157,7 @@ def _pg_function(feed: Feed, d: Dialect) -> str:
     old = feed.grouped(d, "old_rows")
     return (
         f"BEGIN\n"
+        f"  PERFORM pg_advisory_xact_lock({ROLLUP_LOCK});\n"
         f"  IF TG_OP <> 'INSERT' THEN\n"
         f"    UPDATE {feed.rollup} AS t SET n = t.n - g.n FROM ({old}) g WHERE {match};\n"
         f"    DELETE FROM {feed.rollup} AS t USING ({old}) g WHERE {match} AND t.n <= 0;\n"
