@@ -139,7 +139,8 @@ def test_a_whole_name_is_chosen_even_where_it_is_part_of_another(statistician, n
 @pytest.mark.parametrize("url", ["stats_report", "stats_trends"])
 def test_without_javascript_nothing_fitting_is_a_japanese_error_on_the_field(statistician, large, url):
     response = statistician.get(reverse(url), {"org": "存在しない町"})
-    assert response.status_code == 404
+    assert response.status_code == 200  # a typing mistake, not a refusal: nothing in the audit trail
+    assert not AuditEntry.objects.filter(action="access.denied").exists()
     assert response.context["form"].errors["org"] == [
         "組織: 「存在しない町」に当てはまる組織は見つかりません。名前の一部かコードを入力してください。"]
     assert "report" not in response.context and "tables" not in response.context
@@ -210,3 +211,11 @@ def test_kpi_page_chooses_the_same_way(client, network, large):
     page = client.get(reverse("kpi_org", kwargs={"code": large["station"].code})).content.decode()
     assert f'value="{large["station"].code}"' in page
     assert network["own_city"].name in re.search(r'data-testid="org-crumbs">(.*?)</ol>', page, re.S).group(1)
+
+
+def test_a_download_for_a_name_that_fits_nothing_goes_back_to_the_page(statistician, large):
+    for export in ("stats_export_xlsx", "stats_export_pdf"):
+        response = statistician.get(reverse(export), {"org": "存在しない町", "fy": "2021"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("stats_report") + "?")
+    assert not AuditEntry.objects.filter(action__in=["access.denied", "stats.export"]).exists()

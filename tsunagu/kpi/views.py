@@ -44,7 +44,7 @@ def _page(request, org, resolution=None):
         "years": fiscal_year_choices(fy), "own": org == acting, "form": form,
         "chooser": organisations.chooser(acting, resolution, searchable=choices is None, link=link,
                                          below=request.GET.get("below", "1")),
-    }, status=404 if resolution.org is None and resolution.matches is None else 200)
+    }, status=404 if resolution.refused else 200)
 
 
 @staff_view(Perm.VIEW_STATS)
@@ -54,7 +54,7 @@ def kpi_overview(request):
     asked = request.GET.get("org", "")
     resolution = organisations.resolve(acting, asked)
     if resolution.org is None:
-        if resolution.matches is None:
+        if resolution.refused:
             deny(request.actor, "organisation", asked)
         return _page(request, acting, resolution)
     if asked and resolution.org != acting:

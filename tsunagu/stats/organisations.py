@@ -101,11 +101,14 @@ def search(acting: Organisation, text: str, *, limit: int = RESULT_LIMIT) -> Sea
 @dataclass(frozen=True)
 class Resolution:
     """What the 組織 field's text comes to: one organisation, or none with the matches to pick from
-    (none at all when nothing fits) and the message to show on the field."""
+    (none at all when nothing fits) and the message to show on the field. `refused` is a code that names
+    no organisation of the subtree (one outside it, or none at all, look the same): the page answers 404
+    and the refusal is audited. A name that fits nothing is only a typing mistake."""
 
     org: Organisation | None
     matches: SearchResult | None = None
     error: str = ""
+    refused: bool = False
 
 
 def resolve(acting: Organisation, text: str) -> Resolution:
@@ -123,7 +126,12 @@ def resolve(acting: Organisation, text: str) -> Resolution:
     if found.total:
         return Resolution(None, found, _("%(n)d件見つかりました。一つ選んでください。") % {"n": found.total})
     return Resolution(None, None, _("組織: 「%(text)s」に当てはまる組織は見つかりません。名前の一部かコードを入力してください。")
-                      % {"text": text.strip()})
+                      % {"text": text.strip()}, refused=_code_shaped(typed))
+
+
+def _code_shaped(text: str) -> bool:
+    """ASCII letters, digits and hyphens only, as organisation codes are (141003, 99CENTER, 13-CENTER)."""
+    return text.isascii() and all(ch.isalnum() or ch == "-" for ch in text)
 
 
 def _within(acting: Organisation):

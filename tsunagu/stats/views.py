@@ -3,8 +3,9 @@ XLSX and PDF downloads, and the trends over fiscal years.
 
 Aggregates only: nothing here reads a personal record, which is why a 統計担当 may see all of it.
 The organisation comes from ?org= (a code, or part of a name typed without JavaScript) and is looked
-up only within the acting organisation's subtree (organisations.resolve): one outside it, or none at
-all, is a 404 whose page says so on the 組織 field, and the refusal is logged like any other.
+up only within the acting organisation's subtree (organisations.resolve): a code outside it, or of no
+organisation, is a 404 whose page says so on the 組織 field, and the refusal is logged like any other; a
+name that fits nothing is a message on the field.
 """
 
 from urllib.parse import urlencode
@@ -39,7 +40,7 @@ CONTENT_TYPES = {
 
 def _resolution(request) -> organisations.Resolution:
     resolution = organisations.resolve(request.actor.organisation, request.GET.get("org", ""))
-    if resolution.org is None and resolution.matches is None:
+    if resolution.refused:
         deny(request.actor, "organisation", request.GET.get("org", ""))
     return resolution
 
@@ -66,7 +67,7 @@ def _organisation_form(request, page: str, resolution) -> dict:
 
 
 def _status(resolution) -> int:
-    return 404 if resolution.org is None and resolution.matches is None else 200
+    return 404 if resolution.refused else 200
 
 
 def _with_defaults(request, defaults: dict) -> dict:
@@ -104,7 +105,7 @@ def _document(org: Organisation, form: ReportForm) -> Document:
 
 def _export(request, fmt: str, render_file):
     resolution = _resolution(request)
-    if resolution.org is None and resolution.matches is None:
+    if resolution.refused:
         raise Http404(_("見つかりません。"))
     org = resolution.org or request.actor.organisation
     form = _report_form(request, org, resolution=resolution)
