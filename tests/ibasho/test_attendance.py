@@ -188,6 +188,9 @@ def test_the_event_page_lists_and_adds_attendees(client, worker, salon):
     assert 'for="id_case"' in page and 'for="id_nickname"' in page and 'for="id_anonymous"' in page
     detail = client.get(reverse("ibasho_detail", kwargs={"pk": salon.pk})).content.decode()
     assert f'<a href="{page_url}">4人' in detail
+    # Who looked at which cases' attendance is in the trail, as for the case list.
+    seen = AuditEntry.objects.filter(action="ibasho.attendance_view").latest("pk")
+    assert (seen.object_id, seen.changes) == (str(event.pk), {"cases": [None, ["K-12"]]})
 
 
 def test_an_unknown_case_number_names_the_field_and_keeps_what_was_typed(client, network, worker, salon):
