@@ -243,10 +243,18 @@ def install() -> None:
 # --- rebuild and check --------------------------------------------------------------------------------
 
 
+def _exclusive(cursor) -> None:
+    """Wait for the writers of records in flight and hold new ones back until this transaction ends (the
+    triggers' advisory lock), so a recount sees every committed record and misses no delta."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+
+
 def rebuild() -> None:
     """Recompute the closure and every rollup from the records (one transaction)."""
     d = Dialect(connection.vendor)
     with transaction.atomic(), connection.cursor() as cursor:
+        _exclusive(cursor)
         cursor.execute("DELETE FROM stats_organcestor")
         cursor.execute("INSERT INTO stats_organcestor (org_id, ancestor_id) SELECT o.id, a.id "
                        "FROM orgs_organisation o JOIN orgs_organisation a "
@@ -271,6 +279,7 @@ def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]
     Call inside the transaction that moved it."""
     d = Dialect(connection.vendor)
     with connection.cursor() as cursor:
+        _exclusive(cursor)
         for table in ROLLUP_TABLES:
             feed = next(feed for feed in FEEDS if feed.rollup == table)
             keys = [column for column, _ in feed.keys]
@@ -287,10 +296,14 @@ def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]
 
 def differences() -> dict[str, int]:
     """{rollup table: keys whose stored count differs from a fresh count}, empty when every rollup is
-    exact."""
+    exact. On PostgreSQL the records and the rollups are read from one snapshot, so writes going on
+    meanwhile are either wholly seen or not at all."""
     d = Dialect(connection.vendor)
     found = {}
-    with connection.cursor() as cursor:
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if snapshot:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         for table in ROLLUP_TABLES:
             feeds = [feed for feed in _feeds() if feed.rollup == table]
             columns = feeds[0].key_columns()
