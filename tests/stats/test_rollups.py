@@ -139,6 +139,7 @@ def test_the_rollups_command_checks_and_rebuilds(network, worker):
                         consulter=Consulter.PERSON)
     out = io.StringIO()
     call_command("rollups", stdout=out)
+    assert "照合済み 5/5: stats_connectedyear" in out.getvalue()
     assert "すべての集計表が記録と一致しました" in out.getvalue()
     ContactMonth.objects.filter(ancestor_id=network["own"].pk).update(n=7)  # a hand edit
     out = io.StringIO()

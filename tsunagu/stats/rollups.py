@@ -294,7 +294,7 @@ def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]
                                [ancestor, org_id])
 
 
-def differences() -> dict[str, int]:
+def differences(progress=None) -> dict[str, int]:
     """{rollup table: keys whose stored count differs from a fresh count}, empty when every rollup is
     exact. On PostgreSQL the records and the rollups are read from one snapshot, so writes going on
     meanwhile are either wholly seen or not at all."""
@@ -318,6 +318,8 @@ def differences() -> dict[str, int]:
             wrong = cursor.fetchone()[0]
             if wrong:
                 found[table] = wrong
+            if progress:
+                progress(table, ROLLUP_TABLES.index(table) + 1, len(ROLLUP_TABLES))
     return found
 
 
