@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy as _
 
-from tsunagu.cases.models import Contact
 from tsunagu.core.wareki import fiscal_year, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
+from tsunagu.stats.models import ContactMonth
 from tsunagu.stats.report import Period, connected_section, contact_section, rate, referral_section
 
 from .models import MANUAL, JudgementLevel
@@ -172,19 +172,17 @@ def centres_in(org: Organisation, fy: int) -> int:
     first_day, last_day = fiscal_year_range(fy)
     centres = Organisation.objects.filter(path__startswith=org.path, kind=OrgKind.CENTER, is_active=True)
     registered, later = 0, []
-    for path, created_at in centres.values_list("path", "created_at"):
+    for pk, created_at in centres.values_list("pk", "created_at"):
         if timezone.localdate(created_at) <= last_day:
             registered += 1
         else:
-            later.append(path)
+            later.append(pk)
     if not later:
         return registered
-    worked = Q()
-    for path in later:
-        worked |= Q(organisation__path__startswith=path)
-    paths = set(Contact.objects.filter(worked, date__range=(first_day, last_day))
-                .values_list("organisation__path", flat=True).distinct())
-    return registered + sum(any(p.startswith(path) for p in paths) for path in later)
+    # A centre's rollup rows count its satellites' contacts too (stats.models: everything below it).
+    worked = (ContactMonth.objects.filter(ancestor_id__in=later, month__range=(first_day, last_day))
+              .order_by().values_list("ancestor_id", flat=True).distinct())
+    return registered + len(set(worked))
 
 
 def outcome_check(org: Organisation, fy: int, figures: YearFigures | None = None) -> OutcomeCheck:
