@@ -134,7 +134,7 @@ def test_the_staff_navigation_and_header_are_english(admin_client):
     page = admin_client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in page
     links = nav(page, "Main menu")
-    assert links[:4] == ["Home", "Cases", "Incoming referrals", "Organization"]
+    assert links[:4] == ["Home", "Cases", "Incoming referrals", "Organizations"]
     assert links[-2:] == ["Change password", "Log out"]
     assert {"Statistics", "Audit log", "Ibasho"} <= set(links)
     assert [link for link in links if JAPANESE.search(link)] == []
