@@ -252,3 +252,17 @@ def test_the_skip_link_and_the_finder_work_from_the_keyboard(resident: Page, reg
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="合いそうな相談先")).to_be_visible()
+
+
+def test_a_resident_reads_the_windows_in_english_and_back_without_javascript(resident: Page, region):
+    page = resident
+    windows = reverse("public_windows")
+    page.goto(windows)
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(re.escape(windows) + "$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Web相談")).to_have_count(0)
+    page.get_by_role("link", name="日本語").click()
+    expect(page).to_have_url(re.compile(re.escape(windows) + "$"))
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("navigation").get_by_role("link", name="相談窓口")).to_be_visible()

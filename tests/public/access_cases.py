@@ -9,6 +9,7 @@ from ..access import UrlCase
 PUBLIC = {
     "public_top", "public_windows", "public_region", "public_window", "public_finder_start", "public_finder",
     "public_finder_result", "public_consult_start", "public_consult", "public_consult_thanks", "public_ibasho",
+    "public_language",
 }
 
 

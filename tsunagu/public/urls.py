@@ -15,6 +15,7 @@ urlpatterns = [
     path("consult/thanks/<str:token>/", views.consult_thanks, name="public_consult_thanks"),
     path("consult/<str:region>/", views.consult, name="public_consult"),
     path("ibasho/", views.ibasho, name="public_ibasho"),
+    path("language/<str:code>/", views.language, name="public_language"),
     # Staff.
     path("manage/windows/", staff_views.window_list, name="window_list"),
     path("manage/windows/<str:code>/", staff_views.window_edit, name="window_edit"),

@@ -1,11 +1,16 @@
 """The public pages: no log-in, no JavaScript, nothing a visitor answers kept unless they send a
 consultation. Directory pages are rendered once per change and kept in the cache (pagecache)."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -52,6 +57,27 @@ def _start(request, template: str, url_name: str):
     if len(found) == 1:
         return redirect(url_name, region=found[0].code)
     return _shareable(request, render(request, template, {"regions": found, "url_name": url_name}))
+
+
+@require_safe
+def language(request, code: str):
+    """Switch the public pages' language by a plain link: the pages are cached and carry no CSRF token,
+    so the staff pages' POST form cannot be used. Back to the page the link was on (the Referer, which
+    same-origin pages send), else the top page; the preference is a cookie, as Django's own switch
+    keeps it, and the pages already vary on cookies."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(_("見つかりません。"))
+    back = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())
+    if not (same_site and urlsplit(back).path.startswith(reverse("public_top"))):
+        back = reverse("public_top")
+    response = HttpResponseRedirect(back)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.SESSION_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite="Lax")
+    return _private(response)
 
 
 @require_safe
