@@ -128,7 +128,8 @@ def report_tables(report: dict) -> list[Table]:
         Table("connected", _("居場所等の支援につながった件数"), [Column(_("対象"), LABEL), Column(_("件数"))],
               [[_("本人"), connected["本人"]], [_("家族"), connected["家族"]]],
               total=[_("計"), connected["total"]],
-              note=_("期間中に支援が決定したつなぎのあったケースを、本人・家族ごとに1件と数えます。")),
+              note=_("期間中に支援が決定したつなぎ（関係機関・居場所）のあったケースと、居場所に初めて参加したケースを、"
+                     "本人・家族ごとに1件と数えます。")),
     ]
 
 
