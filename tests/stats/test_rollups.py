@@ -229,3 +229,14 @@ def test_writers_in_opposite_orders_queue_instead_of_deadlocking(transactional_d
     assert errors == []
     assert rollups.differences() == {}
     assert ContactMonth.objects.get(ancestor_id=network["own"].pk, channel=Channel.EMAIL).n == 2
+
+
+def test_a_report_reads_the_subtree_once_and_a_fiscal_year_not_at_all(network):
+    from django.test.utils import CaptureQueriesContext
+
+    def subtree_reads(period):
+        with CaptureQueriesContext(connection) as queries:
+            build_report(network["own"], period)
+        return sum('FROM "orgs_organisation"' in q["sql"] for q in queries.captured_queries)
+
+    assert (subtree_reads(FY2021), subtree_reads(ODD)) == (0, 1)

@@ -13,6 +13,7 @@ tested against (tests/stats/test_rollups.py) and what `tsunagu rollups --check` 
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
@@ -94,10 +95,15 @@ def _add(counts: dict, key, n: int) -> None:
 
 
 class Records:
-    """Counts straight from the records of a subtree over a date range."""
+    """Counts straight from the records of a subtree over a date range (the subtree's ids read once, when
+    first needed)."""
 
     def __init__(self, org: Organisation):
-        self.ids = _subtree_ids(org)
+        self.org = org
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return _subtree_ids(self.org)
 
     def contact_rows(self, start, end) -> list[tuple]:
         return list(Contact.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
@@ -223,11 +229,11 @@ def _summed(rows, key_length: int) -> list[tuple]:
     return [(*key, n) for key, n in totals.items()]
 
 
-def _additive(org: Organisation, period: Period, rollup: str, record: str, *, key_length: int | None = None):
+def _additive(org: Organisation, period: Period, rollup: str, record: str, records: Records, *,
+              key_length: int | None = None):
     """A count (or rows of counts) over the period: the whole months from the rollups, the partial
     months at either end from the records."""
     months, edges = period.split()
-    records = Records(org) if edges else None
     parts = [getattr(Rollups(org), rollup)(*months)] if months else []
     parts += [getattr(records, record)(start, end) for start, end in edges]
     if key_length is None:
@@ -235,42 +241,38 @@ def _additive(org: Organisation, period: Period, rollup: str, record: str, *, ke
     return _summed([row for part in parts for row in part], key_length)
 
 
-def _persons(org: Organisation, period: Period) -> int:
+def contact_section(org: Organisation, period: Period, records: Records | None = None) -> dict:
+    records = records or Records(org)
+    rows = _additive(org, period, "contact_rows", "contact_rows", records, key_length=4)
     if period.fiscal_year is not None:
-        return Rollups(org).persons(period.fiscal_year)
-    return Records(org).persons(period.start, period.end)
+        persons = Rollups(org).persons(period.fiscal_year)
+    else:
+        persons = records.persons(period.start, period.end)
+    return contacts_from_rows(rows, persons, _additive(org, period, "new_cases", "new_cases", records))
 
 
-def _connected_counts(org: Organisation, period: Period) -> dict:
-    if period.fiscal_year is not None:
-        return Rollups(org).connected(period.fiscal_year)
-    return Records(org).connected(period.start, period.end)
-
-
-def contact_section(org: Organisation, period: Period) -> dict:
-    rows = _additive(org, period, "contact_rows", "contact_rows", key_length=4)
-    return contacts_from_rows(rows, _persons(org, period), _additive(org, period, "new_cases", "new_cases"))
-
-
-def referral_section(org: Organisation, period: Period) -> dict:
-    rows = _additive(org, period, "referral_rows", "referral_rows", key_length=3)
+def referral_section(org: Organisation, period: Period, records: Records | None = None) -> dict:
+    rows = _additive(org, period, "referral_rows", "referral_rows", records or Records(org), key_length=3)
     return referrals_from_rows(rows, partner_categories())
 
 
-def connected_section(org: Organisation, period: Period) -> dict:
+def connected_section(org: Organisation, period: Period, records: Records | None = None) -> dict:
     """Cases connected, per target: a case counts once per target however many decided referrals it
     had in the period, or when its first 居場所 attendance falls in it (DOMAIN.md,
     居場所等の支援につながった件数)."""
-    return connected_from_counts(_connected_counts(org, period))
+    if period.fiscal_year is not None:
+        return connected_from_counts(Rollups(org).connected(period.fiscal_year))
+    return connected_from_counts((records or Records(org)).connected(period.start, period.end))
 
 
 def build_report(org: Organisation, period: Period) -> dict:
     # The contract's keys are DOMAIN.md's Japanese labels whatever language the caller uses.
+    records = Records(org)  # the subtree's ids, read once if a partial month or a distinct count needs them
     with translation.override("ja"):
         return _header(org, period) | {
-            "contacts": contact_section(org, period),
-            "referrals": referral_section(org, period),
-            "connected": connected_section(org, period),
+            "contacts": contact_section(org, period, records),
+            "referrals": referral_section(org, period, records),
+            "connected": connected_section(org, period, records),
         }
 
 
