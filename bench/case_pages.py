@@ -59,8 +59,10 @@ def ensure_data(out) -> None:
         cases = Case.objects.filter(organisation__code=ORG).count()
     contacts = Contact.objects.filter(organisation__code=ORG).count()
     if (cases, contacts) != (CASES, CONTACTS):
-        raise SystemExit(f"{ORG} has {cases:,} cases and {contacts:,} contacts, not {CASES:,} and {CONTACTS:,} "
-                         "(an interrupted synth run?): remove the benchmark database and run again.")
+        raise SystemExit(
+            f"{ORG} has {cases:,} cases and {contacts:,} contacts, not {CASES:,} and {CONTACTS:,} "
+            "(an interrupted synth run?): remove the benchmark database and run again."
+        )
 
 
 def logged_in_client():
@@ -69,8 +71,12 @@ def logged_in_client():
     from tsunagu.orgs.middleware import SESSION_KEY
     from tsunagu.orgs.models import Membership, Role
 
-    membership = (Membership.objects.select_related("user")
-                  .filter(organisation__code=ORG, role=Role.COORDINATOR).order_by("user__username").first())
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(organisation__code=ORG, role=Role.COORDINATOR)
+        .order_by("user__username")
+        .first()
+    )
     client = Client()
     client.force_login(membership.user)
     session = client.session
@@ -164,9 +170,11 @@ def main(argv=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             engine = f"PostgreSQL {cursor.fetchone()[0]}"
-    out.write(f"\n{engine} | {ORG}: ケース {CASES:,}件・相談記録 {CONTACTS:,}件 | "
-              f"{membership.user.username}（相談員） | {args.warmup}回の後{args.runs}回 | "
-              f"load average {os.getloadavg()[0]:.2f}\n\n")
+    out.write(
+        f"\n{engine} | {ORG}: ケース {CASES:,}件・相談記録 {CONTACTS:,}件 | "
+        f"{membership.user.username}（相談員） | {args.warmup}回の後{args.runs}回 | "
+        f"load average {os.getloadavg()[0]:.2f}\n\n"
+    )
     header = f"{'ページ':<28}{'中央値 ms':>10}{'p95 ms':>9}{'CPU ms':>9}{'SQL':>5}{'最遅SQL ms':>11}  100ms未満"
     out.write(header + "\n" + "-" * 87 + "\n")
     failures = 0
@@ -178,8 +186,10 @@ def main(argv=None) -> int:
         ok = p95 < LIMIT_MS
         failures += not ok
         pad = 28 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label) + len(label)
-        out.write(f"{label:<{pad}}{median:>10.1f}{p95:>9.1f}{statistics.median(cpu):>9.1f}{len(sql):>5}"
-                  f"{slowest[0]:>11.1f}  {'はい' if ok else 'いいえ'}\n")
+        out.write(
+            f"{label:<{pad}}{median:>10.1f}{p95:>9.1f}{statistics.median(cpu):>9.1f}{len(sql):>5}"
+            f"{slowest[0]:>11.1f}  {'はい' if ok else 'いいえ'}\n"
+        )
         if args.explain and slowest[1]:
             out.write(f"    {slowest[0]:.1f} ms: {slowest[1][:400]}\n{explain(slowest[1])}\n")
     out.write(f"\n{'すべてのページが100ms未満（p95）' if not failures else f'{failures}ページが100ms以上（p95）'}\n")

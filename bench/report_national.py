@@ -74,8 +74,16 @@ EXPORTS = {
     "contacts": (
         "SELECT c.id, c.case_id, c.date, c.channel, c.consulter, c.age_band, c.with_peer, o.path "
         "FROM {contact} c JOIN {org} o ON o.id = c.organisation_id",
-        {"id": "BIGINT", "case_id": "BIGINT", "date": "DATE", "channel": "VARCHAR", "consulter": "VARCHAR",
-         "age_band": "VARCHAR", "with_peer": "BOOLEAN", "path": "VARCHAR"},
+        {
+            "id": "BIGINT",
+            "case_id": "BIGINT",
+            "date": "DATE",
+            "channel": "VARCHAR",
+            "consulter": "VARCHAR",
+            "age_band": "VARCHAR",
+            "with_peer": "BOOLEAN",
+            "path": "VARCHAR",
+        },
     ),
     "cases": (
         "SELECT c.id, c.first_contact_on, o.path FROM {case} c JOIN {org} o ON o.id = c.organisation_id",
@@ -84,15 +92,29 @@ EXPORTS = {
     "referrals": (
         "SELECT r.id, r.case_id, r.date, r.status, r.target, p.name, r.to_ibasho, o.path "
         "FROM {referral} r JOIN {org} o ON o.id = r.organisation_id LEFT JOIN {category} p ON p.id = r.category_id",
-        {"id": "BIGINT", "case_id": "BIGINT", "date": "DATE", "status": "VARCHAR", "target": "VARCHAR",
-         "category": "VARCHAR", "to_ibasho": "BOOLEAN", "path": "VARCHAR"},
+        {
+            "id": "BIGINT",
+            "case_id": "BIGINT",
+            "date": "DATE",
+            "status": "VARCHAR",
+            "target": "VARCHAR",
+            "category": "VARCHAR",
+            "to_ibasho": "BOOLEAN",
+            "path": "VARCHAR",
+        },
     ),
     # Every attendee; case_id is empty for a nickname or an anonymous attendee.
     "attendances": (
         "SELECT a.id, a.case_id, a.target, a.date, a.is_first, o.path "
         "FROM {attendance} a JOIN {org} o ON o.id = a.organisation_id",
-        {"id": "BIGINT", "case_id": "BIGINT", "target": "VARCHAR", "date": "DATE", "is_first": "BOOLEAN",
-         "path": "VARCHAR"},
+        {
+            "id": "BIGINT",
+            "case_id": "BIGINT",
+            "target": "VARCHAR",
+            "date": "DATE",
+            "is_first": "BOOLEAN",
+            "path": "VARCHAR",
+        },
     ),
 }
 
@@ -106,9 +128,14 @@ def export(directory: Path, out) -> dict[str, Path]:
     from tsunagu.ibasho.models import Attendance
     from tsunagu.orgs.models import Organisation, PartnerCategory
 
-    tables = {"contact": Contact._meta.db_table, "case": Case._meta.db_table, "referral": Referral._meta.db_table,
-              "attendance": Attendance._meta.db_table, "org": Organisation._meta.db_table,
-              "category": PartnerCategory._meta.db_table}
+    tables = {
+        "contact": Contact._meta.db_table,
+        "case": Case._meta.db_table,
+        "referral": Referral._meta.db_table,
+        "attendance": Attendance._meta.db_table,
+        "org": Organisation._meta.db_table,
+        "category": PartnerCategory._meta.db_table,
+    }
     files = {}
     con = duckdb.connect()
     for name, (sql, types) in EXPORTS.items():
@@ -123,8 +150,10 @@ def export(directory: Path, out) -> dict[str, Path]:
                 rows += len(batch)
         files[name] = directory / f"{name}.parquet"
         columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-        con.execute(f"COPY (SELECT * FROM read_csv('{staging}', header = false, columns = {columns})) "
-                    f"TO '{files[name]}' (FORMAT parquet)")
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{staging}', header = false, columns = {columns})) "
+            f"TO '{files[name]}' (FORMAT parquet)"
+        )
         staging.unlink()
         out.write(f"  {name}: {rows:,}行を Parquet に書き出し（{time.perf_counter() - started:.1f}秒）\n")
     con.close()
@@ -139,6 +168,7 @@ def _cell(value):
 
 # --- The reference tables ---------------------------------------------------------------------------
 
+
 def reference_report(con, root_path: str, start: date, end: date) -> dict:
     """Every table of the report from the reference SQL, labelled as build_report labels them."""
     params = {"root": root_path, "start": start, "end": end}
@@ -147,10 +177,15 @@ def reference_report(con, root_path: str, start: date, end: date) -> dict:
         return con.execute((REFERENCE / f"{name}.sql").read_text(), params).fetchall()
 
     return {
-        "totals": run("contacts_totals"), "new_cases": run("new_cases"), "by_channel": run("contacts_by_channel"),
-        "by_consulter": run("contacts_by_consulter"), "by_age_band": run("contacts_by_age_band"),
-        "cross": run("contacts_channel_by_consulter"), "by_category": run("referrals_by_category"),
-        "by_target": run("referrals_by_target"), "connected": run("connected"),
+        "totals": run("contacts_totals"),
+        "new_cases": run("new_cases"),
+        "by_channel": run("contacts_by_channel"),
+        "by_consulter": run("contacts_by_consulter"),
+        "by_age_band": run("contacts_by_age_band"),
+        "cross": run("contacts_channel_by_consulter"),
+        "by_category": run("referrals_by_category"),
+        "by_target": run("referrals_by_target"),
+        "connected": run("connected"),
     }
 
 
@@ -163,6 +198,7 @@ def as_contract(raw: dict) -> dict:
     from tsunagu.stats.report import IBASHO_LABEL, rate
 
     with translation.override("ja"):
+
         def labelled(choices, rows):
             counts = dict(rows)
             return {str(label): counts.get(value, 0) for value, label in choices}
@@ -180,22 +216,32 @@ def as_contract(raw: dict) -> dict:
         person, family = connected.get(ReferralTarget.PERSON, 0), connected.get(ReferralTarget.FAMILY, 0)
         return {
             "contacts": {
-                "total": total, "persons": persons, "new_cases": raw["new_cases"][0][0],
+                "total": total,
+                "persons": persons,
+                "new_cases": raw["new_cases"][0][0],
                 "by_channel": labelled(Channel.choices, raw["by_channel"]),
                 "by_consulter": labelled(Consulter.choices, raw["by_consulter"]),
                 "by_age_band": labelled(AgeBand.choices, raw["by_age_band"]),
                 "channel_by_consulter": {
                     str(cl): {str(pl): cross.get((c, p), 0) for p, pl in Consulter.choices} for c, cl in Channel.choices
                 },
-                "outreach": {"visits": by_channel.get(Channel.HOME_VISIT, 0),
-                             "accompaniment": by_channel.get(Channel.ACCOMPANY, 0), "with_peer": with_peer},
+                "outreach": {
+                    "visits": by_channel.get(Channel.HOME_VISIT, 0),
+                    "accompaniment": by_channel.get(Channel.ACCOMPANY, 0),
+                    "with_peer": with_peer,
+                },
             },
             "referrals": {
-                "total": referrals, "decided": sum(d for _, d in categories.values()), "by_category": by_category,
+                "total": referrals,
+                "decided": sum(d for _, d in categories.values()),
+                "by_category": by_category,
                 "by_target": labelled(ReferralTarget.choices, raw["by_target"]),
             },
-            "connected": {"total": person + family, str(ReferralTarget.PERSON.label): person,
-                          str(ReferralTarget.FAMILY.label): family},
+            "connected": {
+                "total": person + family,
+                str(ReferralTarget.PERSON.label): person,
+                str(ReferralTarget.FAMILY.label): family,
+            },
         }
 
 
@@ -240,8 +286,10 @@ def main(argv=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             engine = f"PostgreSQL {cursor.fetchone()[0]}"
-    out.write(f"\n{engine} | DuckDB {duckdb.__version__} | {args.fiscal_year}年度（{start}〜{end}） | "
-              f"load average {os.getloadavg()[0]:.2f}\n")
+    out.write(
+        f"\n{engine} | DuckDB {duckdb.__version__} | {args.fiscal_year}年度（{start}〜{end}） | "
+        f"load average {os.getloadavg()[0]:.2f}\n"
+    )
     failures = 0
     with tempfile.TemporaryDirectory(prefix="tsunagu-bench-") as tmp:
         files = export(Path(tmp), out)
@@ -256,20 +304,26 @@ def main(argv=None) -> int:
             failures += bool(wrong)
             ratio = ours_ms / ref_ms
             pad = 24 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label) + len(label)
-            out.write(f"{label:<{pad}}{ours_ms:>10.1f}{ref_ms:>11.1f}{ratio:>7.2f}  "
-                      f"{'すべて一致' if not wrong else f'{len(wrong)}件不一致'}"
-                      f"{'' if ratio <= 1.0 else '  (above target: ratio > 1.0)'}\n")
+            out.write(
+                f"{label:<{pad}}{ours_ms:>10.1f}{ref_ms:>11.1f}{ratio:>7.2f}  "
+                f"{'すべて一致' if not wrong else f'{len(wrong)}件不一致'}"
+                f"{'' if ratio <= 1.0 else '  (above target: ratio > 1.0)'}\n"
+            )
             for line in wrong:
                 out.write(f"    {line}\n")
             if org is nation:
-                out.write(f"    延べ {ours['contacts']['total']:,}・実人数 {ours['contacts']['persons']:,}・"
-                          f"新規 {ours['contacts']['new_cases']:,}・つなぎ {ours['referrals']['total']:,}"
-                          f"（決定 {ours['referrals']['decided']:,}）\n")
+                out.write(
+                    f"    延べ {ours['contacts']['total']:,}・実人数 {ours['contacts']['persons']:,}・"
+                    f"新規 {ours['contacts']['new_cases']:,}・つなぎ {ours['referrals']['total']:,}"
+                    f"（決定 {ours['referrals']['decided']:,}）\n"
+                )
             else:
                 verdict = "50ms未満" if ours_ms < PREFECTURE_LIMIT_MS else "above target: 50ms以上"
                 out.write(f"    都道府県の報告 {ours_ms:.1f} ms: {verdict}\n")
         con.close()
-    out.write(f"\n{'すべての数値が参照SQLと一致' if not failures else 'CORRECTNESS FAILURE: 参照SQLと違う数値があります'}\n")
+    out.write(
+        f"\n{'すべての数値が参照SQLと一致' if not failures else 'CORRECTNESS FAILURE: 参照SQLと違う数値があります'}\n"
+    )
     return 1 if failures else 0
 
 

@@ -1,7 +1,7 @@
 """The shape of an access declaration (see tests/test_access.py)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass

@@ -25,7 +25,7 @@ def network(db):
     """
     nation = make_org(OrgKind.NATIONAL, code="000000", name="国")
     tree = {"nation": nation}
-    for side, prefix in (("own", "91"), ("other", "92")):
+    for side, _prefix in (("own", "91"), ("other", "92")):
         pref = make_org(OrgKind.PREFECTURE, nation)
         tree[side] = pref
         tree[f"{side}_city"] = make_org(OrgKind.MUNICIPALITY, pref)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from tsunagu.orgs import actions
 from tsunagu.orgs.codes import check_digit
-from tsunagu.orgs.models import Membership, Organisation, OrgKind, PartnerCategory, PUBLIC_BODY_KINDS
+from tsunagu.orgs.models import PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory
 from tsunagu.orgs.rules import Actor
 
 PASSWORD = "correct-horse-battery-9"
@@ -19,8 +19,14 @@ def public_code(prefix: str) -> str:
     return f"{prefix}{check_digit(prefix)}"
 
 
-def make_org(kind: str, parent: Organisation | None = None, *, code: str | None = None, name: str | None = None,
-             category: str | None = None) -> Organisation:
+def make_org(
+    kind: str,
+    parent: Organisation | None = None,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    category: str | None = None,
+) -> Organisation:
     n = next(_serial)
     if code is None:
         # The serial runs on across the whole session; codes only need to be unique within one test.

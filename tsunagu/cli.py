@@ -19,8 +19,10 @@ def main(argv: list[str] | None = None) -> None:
         execute_from_command_line(["tsunagu", *argv[1:]])
     except ImproperlyConfigured as error:
         # A missing or malformed environment variable: say which, without a traceback.
-        sys.stderr.write(f"tsunagu: configuration error: {error}\n"
-                         "(For a local try-out, set DEBUG=1; see README.md, Configuration.)\n")
+        sys.stderr.write(
+            f"tsunagu: configuration error: {error}\n"
+            "(For a local try-out, set DEBUG=1; see README.md, Configuration.)\n"
+        )
         sys.exit(2)
 
 

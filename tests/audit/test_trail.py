@@ -49,10 +49,15 @@ def test_log_action_records_who_where_and_what(network):
     actor = Actor(user=member.user, membership=member, ip="2001:db8::1")
     entry = log_action(actor, "org.update", obj=network["own_city"], changes={"name": ["a", "b"]})
     assert (entry.user, entry.username, entry.organisation, entry.ip) == (
-        member.user, member.user.username, network["own"], "2001:db8::1"
+        member.user,
+        member.user.username,
+        network["own"],
+        "2001:db8::1",
     )
     assert (entry.object_type, entry.object_id, entry.object_label) == (
-        "orgs.organisation", str(network["own_city"].pk), network["own_city"].name
+        "orgs.organisation",
+        str(network["own_city"].pk),
+        network["own_city"].name,
     )
     assert entry.allowed is True
 
@@ -84,10 +89,17 @@ def _rows(response):
 def test_search_by_user_record_and_date(admin_client, network):
     own = network["own"]
     forty_days_ago = timezone.now() - timedelta(days=40)
-    AuditEntry.objects.create(organisation=own, username="suzuki", action="staff.add", object_id="41",
-                              object_label="suzuki @ own", at=forty_days_ago)
-    AuditEntry.objects.create(organisation=own, username="tanaka", action="org.update", object_id="7",
-                              object_label="みどり市")
+    AuditEntry.objects.create(
+        organisation=own,
+        username="suzuki",
+        action="staff.add",
+        object_id="41",
+        object_label="suzuki @ own",
+        at=forty_days_ago,
+    )
+    AuditEntry.objects.create(
+        organisation=own, username="tanaka", action="org.update", object_id="7", object_label="みどり市"
+    )
     AuditEntry.objects.create(organisation=network["other"], username="suzuki", action="org.update")
     url = reverse("audit_search")
     assert _rows(admin_client.get(url, {"user": "suzu"})) == [("suzuki", "staff.add")]

@@ -42,8 +42,9 @@ def network():
     other_prefecture = make_org(OrgKind.PREFECTURE, nation, name="となり県")
     city = make_org(OrgKind.MUNICIPALITY, prefecture, name="みなと市")
     centre = make_org(OrgKind.CENTER, prefecture, name="つなぐ県ひきこもり地域支援センター")
-    saposute = make_org(OrgKind.PARTNER, prefecture, name="つなぐ若者サポートステーション",
-                        category="地域若者サポートステーション")
+    saposute = make_org(
+        OrgKind.PARTNER, prefecture, name="つなぐ若者サポートステーション", category="地域若者サポートステーション"
+    )
     third = make_org(OrgKind.CENTER, other_prefecture, name="となり県ひきこもり地域支援センター")
     make_staff(centre, Role.COORDINATOR, username="sato")
     make_staff(saposute, Role.COORDINATOR, username="tanaka")
@@ -109,7 +110,8 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     page.get_by_role("link", name="つなぐ（紹介）").click()
     page.get_by_label("対象").select_option(label="本人")
     page.get_by_label("つなぎ先（tsunaguを使っている機関）").select_option(
-        label="つなぐ若者サポートステーション（地域若者サポートステーション）")
+        label="つなぐ若者サポートステーション（地域若者サポートステーション）"
+    )
     page.get_by_label("個人情報（氏名・生年月日など）を共有する").check()
     page.get_by_role("button", name="つなぎを記録する").click()
     expect(page.get_by_test_id("referral")).to_contain_text("依頼")
@@ -143,10 +145,13 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
 
     # A third organisation gets "not found" for all of it.
     log_in(page, "yamada")
-    for url in (origin_url, reverse("case_detail", kwargs={"pk": own_case.pk}),
-                reverse("contact_add", kwargs={"pk": case.pk}),
-                reverse("referral_accept", kwargs={"pk": referral.pk}),
-                reverse("referral_decline", kwargs={"pk": referral.pk})):
+    for url in (
+        origin_url,
+        reverse("case_detail", kwargs={"pk": own_case.pk}),
+        reverse("contact_add", kwargs={"pk": case.pk}),
+        reverse("referral_accept", kwargs={"pk": referral.pk}),
+        reverse("referral_decline", kwargs={"pk": referral.pk}),
+    ):
         assert page.goto(url).status == 404, url
     page.goto(reverse("referral_incoming"))
     expect(page.get_by_test_id("incoming-referral")).to_have_count(0)

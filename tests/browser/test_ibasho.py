@@ -27,8 +27,9 @@ def test_coordinator_records_attendance_on_a_phone(phone: Page, live_server, net
     centre = network["own_center"]
     coordinator = actor_for(make_staff(centre, Role.COORDINATOR, username="ibasho-staff"))
     case = make_case(coordinator, opened_on=date(2021, 4, 1))
-    salon = actions.create_ibasho(actor=coordinator, organisation=centre, name="まったりサロン", kind="physical",
-                                  place="公民館 和室")
+    salon = actions.create_ibasho(
+        actor=coordinator, organisation=centre, name="まったりサロン", kind="physical", place="公民館 和室"
+    )
     event = actions.create_event(actor=coordinator, ibasho=salon, date=date(2021, 6, 9), start_time=time(14))
 
     page.goto(reverse("login"))
@@ -51,7 +52,9 @@ def test_coordinator_records_attendance_on_a_phone(phone: Page, live_server, net
     page.get_by_label("ニックネーム").fill("たぬき")
     page.get_by_label("ケース番号").fill("9999-9999")
     page.get_by_role("button", name="参加を記録").click()
-    expect(page.get_by_test_id("form-errors")).to_contain_text("「ケース番号」9999-9999 のケースはこの組織にありません。")
+    expect(page.get_by_test_id("form-errors")).to_contain_text(
+        "「ケース番号」9999-9999 のケースはこの組織にありません。"
+    )
     expect(page.get_by_label("ニックネーム")).to_have_value("たぬき")  # what was typed stays
     page.get_by_label("ケース番号").fill("")
     page.get_by_role("button", name="参加を記録").click()

@@ -90,8 +90,11 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 def _axe_problems(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
-            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_kpi_pages_pass_axe_and_fit_a_phone(browser, live_server, network):
@@ -101,10 +104,16 @@ def test_kpi_pages_pass_axe_and_fit_a_phone(browser, live_server, network):
     target(council, 2021, 4)
     entered(council, 2021, 4)
     windows = make_indicator(network["own"], "市町村のひきこもり相談窓口設置数（増加分）", unit="市町村")
-    actions.save_plan(actor=SYSTEM, indicator=windows, first_year=2020, baseline=Decimal(13),
-                      increments=[Decimal(5), Decimal(10), Decimal(5)])
-    context = browser.new_context(base_url=live_server.url, locale="ja-JP", bypass_csp=True,
-                                  viewport={"width": 360, "height": 740})
+    actions.save_plan(
+        actor=SYSTEM,
+        indicator=windows,
+        first_year=2020,
+        baseline=Decimal(13),
+        increments=[Decimal(5), Decimal(10), Decimal(5)],
+    )
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", bypass_csp=True, viewport={"width": 360, "height": 740}
+    )
     page = context.new_page()
     log_in(page, "kanri")
     pages = {

@@ -52,15 +52,41 @@ def region():
     city = make_org(OrgKind.MUNICIPALITY, prefecture, name="みどり市")
     make_org(OrgKind.MUNICIPALITY, prefecture, name="あおば町")
     centre = make_org(OrgKind.CENTER, prefecture, name="つなぐ県ひきこもり地域支援センター")
-    actions.save_window(actor=system, organisation=city, name="みどり市 ひきこもり相談窓口", phone="099-000-0101",
-                        hours="平日 8時30分〜17時15分", ways=["phone", "office", "home_visit"], topics=["talk"])
-    actions.save_window(actor=system, organisation=centre, name="ひきこもり相談ダイヤル", phone="099-000-0001",
-                        ways=["phone", "email", "web"], topics=["talk", "place", "work", "family"])
+    actions.save_window(
+        actor=system,
+        organisation=city,
+        name="みどり市 ひきこもり相談窓口",
+        phone="099-000-0101",
+        hours="平日 8時30分〜17時15分",
+        ways=["phone", "office", "home_visit"],
+        topics=["talk"],
+    )
+    actions.save_window(
+        actor=system,
+        organisation=centre,
+        name="ひきこもり相談ダイヤル",
+        phone="099-000-0001",
+        ways=["phone", "email", "web"],
+        topics=["talk", "place", "work", "family"],
+    )
     make_staff(city, Role.COORDINATOR, user=make_user("midori-soudan", email="soudan@example.jp"))
-    salon = Ibasho.objects.create(organisation=centre, name="まったりサロン", kind="physical", municipality=city,
-                                  place="みどり市民会館", is_public=True)
-    IbashoEvent.objects.create(ibasho=salon, organisation=centre, date=timezone.localdate() + timedelta(days=3),
-                               start_time=time(14), end_time=time(16), how_to_join="申し込み不要", is_public=True)
+    salon = Ibasho.objects.create(
+        organisation=centre,
+        name="まったりサロン",
+        kind="physical",
+        municipality=city,
+        place="みどり市民会館",
+        is_public=True,
+    )
+    IbashoEvent.objects.create(
+        ibasho=salon,
+        organisation=centre,
+        date=timezone.localdate() + timedelta(days=3),
+        start_time=time(14),
+        end_time=time(16),
+        how_to_join="申し込み不要",
+        is_public=True,
+    )
     return {"prefecture": prefecture, "city": city, "centre": centre}
 
 
@@ -145,7 +171,11 @@ def test_a_mother_finds_her_citys_window_sends_a_consultation_and_a_coordinator_
     consultation = WebConsultation.objects.get()
     assert (consultation.reference, consultation.status, consultation.case) == (reference, "converted", case)
     assert (case.organisation, case.first_consulter, case.age_band, case.municipality) == (
-        region["city"], "family", "30s", region["city"])
+        region["city"],
+        "family",
+        "30s",
+        region["city"],
+    )
     contact = Contact.objects.get(case=case)
     assert (contact.channel, contact.consulter, contact.notes) == ("web", "family", MESSAGE)
     staff_context.close()
@@ -156,7 +186,9 @@ def test_oversized_input_is_refused_and_nothing_is_stored(resident: Page, region
     page.goto(reverse("public_consult", kwargs={"region": region["prefecture"].code}))
     consult_form(page, message="あ" * 4001)
     page.get_by_role("button", name="この内容で送る").click()
-    expect(page.get_by_role("alert").filter(has_text="「相談したいこと」は4000文字までです（いまは4001文字です）。")).to_be_visible()
+    expect(
+        page.get_by_role("alert").filter(has_text="「相談したいこと」は4000文字までです（いまは4001文字です）。")
+    ).to_be_visible()
     expect(page.get_by_label("相談したいこと")).to_have_value("あ" * 4001)
 
     consult_form(page, message="x" * 70_000)
@@ -172,7 +204,9 @@ def test_a_robot_filling_the_honeypot_is_refused_and_nothing_is_stored(phone: Pa
     consult_form(page)
     page.locator("input[name=website]").evaluate("input => { input.value = 'https://spam.example/' }")
     page.get_by_role("button", name="この内容で送る").click()
-    expect(page.get_by_role("alert")).to_contain_text("送信できませんでした。「ホームページ」の欄は空のままにしてください。")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "送信できませんでした。「ホームページ」の欄は空のままにしてください。"
+    )
     assert not WebConsultation.objects.exists() and not Submission.objects.exists()
 
 
@@ -197,15 +231,18 @@ def _axe_problems(page: Page) -> list[str]:
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
 
 
 def test_every_public_page_passes_axe_and_fits_the_phone(phone: Page, region):
     page = phone
     code = region["prefecture"].code
-    finder_result = (reverse("public_finder_result", kwargs={"region": code})
-                     + f"?who=family&age=30s&municipality={region['city'].code}&want=place")
+    finder_result = (
+        reverse("public_finder_result", kwargs={"region": code})
+        + f"?who=family&age=30s&municipality={region['city'].code}&want=place"
+    )
     pages = {
         "top": reverse("public_top"),
         "windows": reverse("public_windows"),

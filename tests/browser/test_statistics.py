@@ -48,9 +48,11 @@ def test_statistician_reads_and_downloads_the_fiscal_year_report(page: Page, liv
     channels = page.get_by_test_id("table-by_channel")
     expect(channels.get_by_role("row", name="電話")).to_have_text(re.compile(r"電話\s*2\s*40\.0"))
     expect(page.get_by_test_id("table-by_age_band").get_by_role("row", name="20代")).to_have_text(
-        re.compile(r"20代\s*2\s*40\.0"))
+        re.compile(r"20代\s*2\s*40\.0")
+    )
     expect(page.get_by_test_id("table-referrals").get_by_role("row", name="精神保健福祉センター")).to_have_text(
-        re.compile(r"精神保健福祉センター\s*1\s*33\.3\s*1"))
+        re.compile(r"精神保健福祉センター\s*1\s*33\.3\s*1")
+    )
     expect(page.get_by_test_id("table-connected").get_by_role("row", name="計")).to_have_text(re.compile(r"計\s*2"))
     for chart in ("相談方法別の件数", "本人の年代別の件数", "つなぎ先区分別の件数"):
         expect(page.get_by_role("img", name=chart)).to_be_visible()
@@ -74,9 +76,15 @@ def test_statistician_reads_and_downloads_the_fiscal_year_report(page: Page, liv
     assert "令和3年4月1日〜令和4年3月31日" in text
     assert "相談方法別の件数" in text and "精神保健福祉センター" in text
 
-    exports = list(AuditEntry.objects.filter(user=statistician.user, action="stats.export")
-                   .order_by("id").values_list("object_label", flat=True))
-    assert exports == [f"XLSX {prefecture.code} 2021-04-01〜2022-03-31", f"PDF {prefecture.code} 2021-04-01〜2022-03-31"]
+    exports = list(
+        AuditEntry.objects.filter(user=statistician.user, action="stats.export")
+        .order_by("id")
+        .values_list("object_label", flat=True)
+    )
+    assert exports == [
+        f"XLSX {prefecture.code} 2021-04-01〜2022-03-31",
+        f"PDF {prefecture.code} 2021-04-01〜2022-03-31",
+    ]
 
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -85,8 +93,9 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 @pytest.fixture
 def phone(browser, live_server):
     """A phone-width browser; bypass_csp only lets the test inject axe-core, the pages run no script."""
-    context = browser.new_context(base_url=live_server.url, locale="ja-JP", bypass_csp=True,
-                                  viewport={"width": 360, "height": 780})
+    context = browser.new_context(
+        base_url=live_server.url, locale="ja-JP", bypass_csp=True, viewport={"width": 360, "height": 780}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
@@ -95,8 +104,11 @@ def phone(browser, live_server):
 def axe_problems(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
-            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_report_and_trends_fit_a_phone_and_pass_axe(phone: Page, live_server, network):
@@ -118,7 +130,9 @@ def test_report_and_trends_fit_a_phone_and_pass_axe(phone: Page, live_server, ne
     page.get_by_label("開始日").fill("R3.13.1")
     page.get_by_label("終了日").fill("令和3年9月30日")
     page.get_by_role("button", name="集計する").click()
-    expect(page.get_by_role("alert")).to_have_text("開始日: 「R3.13.1」は日付として正しくありません（13月は存在しません）")
+    expect(page.get_by_role("alert")).to_have_text(
+        "開始日: 「R3.13.1」は日付として正しくありません（13月は存在しません）"
+    )
     expect(page.get_by_label("開始日")).to_have_value("R3.13.1")
     expect(page.get_by_label("終了日")).to_have_value("令和3年9月30日")
     expect(page.get_by_test_id("report-heading")).to_have_count(0)
@@ -127,7 +141,8 @@ def test_report_and_trends_fit_a_phone_and_pass_axe(phone: Page, live_server, ne
     page.get_by_role("link", name="年度ごとの推移").click()
     expect(page.get_by_test_id("trends-heading")).to_contain_text("令和2年度〜令和3年度")
     expect(page.get_by_test_id("table-main").get_by_role("row", name="延べ相談件数")).to_have_text(
-        re.compile(r"延べ相談件数\s*1\s*5"))
+        re.compile(r"延べ相談件数\s*1\s*5")
+    )
     expect(page.get_by_role("img", name="相談件数の推移")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     problems["trends"] = axe_problems(page)

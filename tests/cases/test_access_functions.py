@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tsunagu.audit.models import AuditEntry
-from tsunagu.cases.access import get_case, get_incoming_referral, search_filter, visible_cases
 from tsunagu.cases import actions
+from tsunagu.cases.access import get_case, get_incoming_referral, search_filter, visible_cases
 from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.models import OrgKind, Role
 
@@ -76,8 +76,13 @@ def test_search_by_number(setting):
 
 def test_incoming_referral_is_visible_only_to_the_partner(network, setting):
     partner = make_org(OrgKind.PARTNER, network["own"], category="医療機関")
-    referral = actions.refer(actor=setting["coordinator"], case=setting["mine"], date=date(2021, 6, 1),
-                             target=ReferralTarget.PERSON, partner=partner)
+    referral = actions.refer(
+        actor=setting["coordinator"],
+        case=setting["mine"],
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        partner=partner,
+    )
     partner_worker = actor_for(make_staff(partner, Role.COORDINATOR))
     assert get_incoming_referral(partner_worker, referral.pk) == referral
     with pytest.raises(Http404):

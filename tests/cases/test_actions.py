@@ -9,7 +9,15 @@ from tsunagu.audit.log import MASK
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import (
-    AgeBand, Case, Channel, Consulter, Contact, ReferralStatus, ReferralTarget, Status, StatusChange,
+    AgeBand,
+    Case,
+    Channel,
+    Consulter,
+    Contact,
+    ReferralStatus,
+    ReferralTarget,
+    Status,
+    StatusChange,
 )
 from tsunagu.cases.rules import age_band_on, band_for_age, is_ice_age_generation, looks_like_8050
 from tsunagu.orgs.models import OrgKind, PartnerCategory, Role
@@ -24,8 +32,19 @@ def coordinator(network):
 
 
 @pytest.mark.parametrize(
-    "age,band", [(None, "unknown"), (0, "10s"), (19, "10s"), (20, "20s"), (29, "20s"), (30, "30s"), (45, "40s"),
-                 (59, "50s"), (60, "60s"), (88, "60s")],
+    "age,band",
+    [
+        (None, "unknown"),
+        (0, "10s"),
+        (19, "10s"),
+        (20, "20s"),
+        (29, "20s"),
+        (30, "30s"),
+        (45, "40s"),
+        (59, "50s"),
+        (60, "60s"),
+        (88, "60s"),
+    ],
 )
 def test_age_bands(age, band):
     assert band_for_age(age) == band
@@ -58,16 +77,23 @@ def test_8050_suggestion():
 
 
 def test_open_case_numbers_folds_and_audits_with_masked_personal_values(coordinator, network):
-    case = actions.open_case(actor=coordinator, opened_on=date(2026, 5, 7), number="", name="山田 太郎",
-                             furigana="ヤマダ　タロウ", first_consulter=Consulter.FAMILY,
-                             household=[{"relationship": "母", "age": 80}])
+    case = actions.open_case(
+        actor=coordinator,
+        opened_on=date(2026, 5, 7),
+        number="",
+        name="山田 太郎",
+        furigana="ヤマダ　タロウ",
+        first_consulter=Consulter.FAMILY,
+        household=[{"relationship": "母", "age": 80}],
+    )
     assert case.number == "2026-0001"
     assert case.search_key == "山田太郎|やまだたろう"
     assert list(case.assigned.all()) == [coordinator.user]
     assert list(case.status_changes.values_list("status", "changed_on")) == [("intake", date(2026, 5, 7))]
     assert case.household.get().relationship == "母"
-    second = actions.open_case(actor=coordinator, opened_on=date(2026, 6, 1), number="",
-                               first_consulter=Consulter.PERSON)
+    second = actions.open_case(
+        actor=coordinator, opened_on=date(2026, 6, 1), number="", first_consulter=Consulter.PERSON
+    )
     assert second.number == "2026-0002"
     entry = AuditEntry.objects.get(action="case.open", object_id=str(case.pk))
     assert entry.changes["name"] == [MASK, MASK]
@@ -87,10 +113,17 @@ def test_case_numbers_are_unique_per_organisation(coordinator, network):
 
 def test_contacts_keep_first_and_last_dates_and_the_band(coordinator):
     case = make_case(coordinator, birth_date=date(1991, 10, 2))
-    first = actions.log_contact(actor=coordinator, case=case, date=date(2021, 10, 1), channel=Channel.PHONE,
-                                consulter=Consulter.FAMILY)
-    actions.log_contact(actor=coordinator, case=case, date=date(2022, 1, 5), channel=Channel.HOME_VISIT,
-                        consulter=Consulter.PERSON, with_peer=True)
+    first = actions.log_contact(
+        actor=coordinator, case=case, date=date(2021, 10, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+    actions.log_contact(
+        actor=coordinator,
+        case=case,
+        date=date(2022, 1, 5),
+        channel=Channel.HOME_VISIT,
+        consulter=Consulter.PERSON,
+        with_peer=True,
+    )
     case.refresh_from_db()
     assert (case.first_contact_on, case.last_contact_on) == (date(2021, 10, 1), date(2022, 1, 5))
     assert first.age_band == AgeBand.TWENTIES  # a parent called; the band is the person's
@@ -102,8 +135,9 @@ def test_contacts_keep_first_and_last_dates_and_the_band(coordinator):
 
 def test_changing_the_birth_date_rebands_the_contacts(coordinator):
     case = make_case(coordinator, age_band=AgeBand.FORTIES)
-    contact = actions.log_contact(actor=coordinator, case=case, date=date(2021, 10, 1), channel=Channel.PHONE,
-                                  consulter=Consulter.FAMILY)
+    contact = actions.log_contact(
+        actor=coordinator, case=case, date=date(2021, 10, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
     assert contact.age_band == AgeBand.FORTIES
     actions.update_case(actor=coordinator, case=case, birth_date=date(1990, 1, 1))
     contact.refresh_from_db()
@@ -113,11 +147,13 @@ def test_changing_the_birth_date_rebands_the_contacts(coordinator):
 def test_second_save_from_a_stale_form_is_refused(coordinator):
     case = make_case(coordinator, notes="最初のメモ")
     opened_version = case.version
-    actions.update_case(actor=coordinator, case=Case.objects.get(pk=case.pk), version=opened_version,
-                        notes="先に保存した人のメモ")
+    actions.update_case(
+        actor=coordinator, case=Case.objects.get(pk=case.pk), version=opened_version, notes="先に保存した人のメモ"
+    )
     with pytest.raises(actions.StaleEdit) as error:
-        actions.update_case(actor=coordinator, case=Case.objects.get(pk=case.pk), version=opened_version,
-                            notes="後から保存した人のメモ")
+        actions.update_case(
+            actor=coordinator, case=Case.objects.get(pk=case.pk), version=opened_version, notes="後から保存した人のメモ"
+        )
     assert "上書きしないよう保存を止めました" in error.value.messages[0]
     assert Case.objects.get(pk=case.pk).notes == "先に保存した人のメモ"
     assert AuditEntry.objects.filter(action="case.update", object_id=str(case.pk)).count() == 1
@@ -125,8 +161,14 @@ def test_second_save_from_a_stale_form_is_refused(coordinator):
 
 def test_stale_contact_edit_is_refused(coordinator):
     case = make_case(coordinator)
-    contact = actions.log_contact(actor=coordinator, case=case, date=date(2021, 5, 1), channel=Channel.PHONE,
-                                  consulter=Consulter.FAMILY, minutes=10)
+    contact = actions.log_contact(
+        actor=coordinator,
+        case=case,
+        date=date(2021, 5, 1),
+        channel=Channel.PHONE,
+        consulter=Consulter.FAMILY,
+        minutes=10,
+    )
     actions.update_contact(actor=coordinator, contact=Contact.objects.get(pk=contact.pk), version=1, minutes=20)
     with pytest.raises(actions.StaleEdit):
         actions.update_contact(actor=coordinator, contact=Contact.objects.get(pk=contact.pk), version=1, minutes=30)
@@ -145,15 +187,21 @@ def test_status_lifecycle_with_reopen(coordinator):
     case.refresh_from_db()
     assert (case.status, case.closed_on) == (Status.SUPPORT, None)
     assert list(StatusChange.objects.filter(case=case).values_list("status", flat=True)) == [
-        "intake", "assessment", "support", "closed", "support"]
+        "intake",
+        "assessment",
+        "support",
+        "closed",
+        "support",
+    ]
     assert AuditEntry.objects.filter(action="case.reopen", object_id=str(case.pk)).count() == 1
 
 
 def test_future_dates_are_refused(coordinator):
     case = make_case(coordinator)
     with pytest.raises(ValidationError) as error:
-        actions.log_contact(actor=coordinator, case=case, date=date(2999, 1, 1), channel=Channel.PHONE,
-                            consulter=Consulter.FAMILY)
+        actions.log_contact(
+            actor=coordinator, case=case, date=date(2999, 1, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+        )
     assert error.value.message_dict == {"date": ["未来の日付は入力できません。"]}
 
 
@@ -165,23 +213,45 @@ def test_viewer_and_statistician_cannot_write(network):
 
 @pytest.fixture
 def partner(network):
-    return make_org(OrgKind.PARTNER, network["own"], name="みなと地域若者サポートステーション",
-                    category="地域若者サポートステーション")
+    return make_org(
+        OrgKind.PARTNER,
+        network["own"],
+        name="みなと地域若者サポートステーション",
+        category="地域若者サポートステーション",
+    )
 
 
 def test_sharing_personal_data_needs_consent(coordinator, partner):
     case = make_case(coordinator, name="佐藤花子")
     with pytest.raises(ValidationError) as error:
-        actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                      partner=partner, shares_personal_data=True)
+        actions.refer(
+            actor=coordinator,
+            case=case,
+            date=date(2021, 6, 1),
+            target=ReferralTarget.PERSON,
+            partner=partner,
+            shares_personal_data=True,
+        )
     assert error.value.message_dict["override_reason"] == [
         "みなと地域若者サポートステーションへの共有に本人・家族の同意が記録されていません。"
-        "同意を記録するか、管理者が理由を書いて共有してください。"]
-    consent = actions.record_consent(actor=coordinator, case=case, given_by=ReferralTarget.PERSON,
-                                     purpose="就労支援のため", given_on=date(2021, 5, 30),
-                                     share_with_categories=[partner.category])
-    referral = actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                             partner=partner, shares_personal_data=True)
+        "同意を記録するか、管理者が理由を書いて共有してください。"
+    ]
+    consent = actions.record_consent(
+        actor=coordinator,
+        case=case,
+        given_by=ReferralTarget.PERSON,
+        purpose="就労支援のため",
+        given_on=date(2021, 5, 30),
+        share_with_categories=[partner.category],
+    )
+    referral = actions.refer(
+        actor=coordinator,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        partner=partner,
+        shares_personal_data=True,
+    )
     assert referral.consent == consent
     assert referral.category.name == "地域若者サポートステーション"
     assert actions.shared_case_fields(referral)["name"] == "佐藤花子"
@@ -193,20 +263,40 @@ def test_sharing_personal_data_needs_consent(coordinator, partner):
 def test_only_an_administrator_may_override_consent(coordinator, partner, network):
     case = make_case(coordinator)
     with pytest.raises(ValidationError) as error:
-        actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                      partner=partner, shares_personal_data=True, override_reason="緊急のため")
+        actions.refer(
+            actor=coordinator,
+            case=case,
+            date=date(2021, 6, 1),
+            target=ReferralTarget.PERSON,
+            partner=partner,
+            shares_personal_data=True,
+            override_reason="緊急のため",
+        )
     assert error.value.message_dict["override_reason"] == ["同意なしの共有は管理者だけが行えます。"]
     admin = actor_for(make_staff(network["own_center"], Role.ADMIN))
-    referral = actions.refer(actor=admin, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                             partner=partner, shares_personal_data=True, override_reason="生命の危険があるため")
+    referral = actions.refer(
+        actor=admin,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        partner=partner,
+        shares_personal_data=True,
+        override_reason="生命の危険があるため",
+    )
     assert (referral.override_by, referral.override_reason) == (admin.user, "生命の危険があるため")
     assert AuditEntry.objects.filter(action="referral.override", object_id=str(referral.pk)).count() == 1
 
 
 def test_referral_to_an_ibasho_needs_no_category(coordinator):
     case = make_case(coordinator)
-    referral = actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.FAMILY,
-                             to_ibasho=True, partner_name="家族会の居場所")
+    referral = actions.refer(
+        actor=coordinator,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        partner_name="家族会の居場所",
+    )
     assert (referral.category, referral.to_ibasho, referral.status) == (None, True, ReferralStatus.REQUESTED)
     with pytest.raises(ValidationError) as error:
         actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.FAMILY)
@@ -215,10 +305,22 @@ def test_referral_to_an_ibasho_needs_no_category(coordinator):
 
 def test_partner_accepts_and_gets_its_own_linked_case(coordinator, partner):
     case = make_case(coordinator, name="佐藤花子", birth_date=date(1985, 3, 3))
-    consent = actions.record_consent(actor=coordinator, case=case, given_by=ReferralTarget.PERSON, purpose="就労",
-                                     given_on=date(2021, 5, 30), share_with=[partner])
-    referral = actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                             partner=partner, shares_personal_data=True)
+    consent = actions.record_consent(
+        actor=coordinator,
+        case=case,
+        given_by=ReferralTarget.PERSON,
+        purpose="就労",
+        given_on=date(2021, 5, 30),
+        share_with=[partner],
+    )
+    referral = actions.refer(
+        actor=coordinator,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        partner=partner,
+        shares_personal_data=True,
+    )
     partner_worker = actor_for(make_staff(partner, Role.COORDINATOR))
     with pytest.raises(PermissionDenied):
         actions.accept_referral(actor=coordinator, referral=referral, on=date(2021, 6, 10))
@@ -235,13 +337,15 @@ def test_partner_accepts_and_gets_its_own_linked_case(coordinator, partner):
 
 def test_without_consent_the_partner_sees_no_personal_data(coordinator, partner):
     case = make_case(coordinator, name="佐藤花子", birth_date=date(1985, 3, 3))
-    referral = actions.refer(actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                             partner=partner)
+    referral = actions.refer(
+        actor=coordinator, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON, partner=partner
+    )
     shared = actions.shared_case_fields(referral)
     assert set(shared) == {"age_band", "sex", "municipality", "target"}
     assert shared["age_band"] == AgeBand.THIRTIES
-    new_case = actions.accept_referral(actor=actor_for(make_staff(partner, Role.COORDINATOR)), referral=referral,
-                                       on=date(2021, 6, 10))
+    new_case = actions.accept_referral(
+        actor=actor_for(make_staff(partner, Role.COORDINATOR)), referral=referral, on=date(2021, 6, 10)
+    )
     assert (new_case.name, new_case.birth_date, new_case.age_band) == ("", None, AgeBand.THIRTIES)
 
 

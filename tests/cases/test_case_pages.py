@@ -36,8 +36,12 @@ def worker(client, coordinator):
 
 
 def household_post(*rows, initial=0):
-    data = {"household-TOTAL_FORMS": str(max(len(rows), 1)), "household-INITIAL_FORMS": str(initial),
-            "household-MIN_NUM_FORMS": "0", "household-MAX_NUM_FORMS": "20"}
+    data = {
+        "household-TOTAL_FORMS": str(max(len(rows), 1)),
+        "household-INITIAL_FORMS": str(initial),
+        "household-MIN_NUM_FORMS": "0",
+        "household-MAX_NUM_FORMS": "20",
+    }
     for i, (relationship, age) in enumerate(rows):
         data[f"household-{i}-relationship"] = relationship
         data[f"household-{i}-age"] = str(age)
@@ -45,8 +49,13 @@ def household_post(*rows, initial=0):
 
 
 def new_case_post(**values):
-    data = {"opened_on": "2026-04-03", "first_consulter": Consulter.FAMILY, "age_band": AgeBand.UNKNOWN,
-            "sex": "unknown", "household_8050": "unknown"}
+    data = {
+        "opened_on": "2026-04-03",
+        "first_consulter": Consulter.FAMILY,
+        "age_band": AgeBand.UNKNOWN,
+        "sex": "unknown",
+        "household_8050": "unknown",
+    }
     data.update(values)
     return data
 
@@ -75,15 +84,27 @@ def test_filters_by_status_staff_municipality_age_band_and_last_contact(client, 
     today = timezone.localdate()
     peer = make_staff(centre, Role.PEER, username="peer")
     city = network["own_city"]
-    forties = make_case(worker, number="A", birth_date=today.replace(year=today.year - 45), municipality=city,
-                        opened_on=today - timedelta(days=400))
-    band_only = make_case(worker, number="B", age_band=AgeBand.FORTIES, assigned=[peer.user],
-                          opened_on=today - timedelta(days=400))
+    forties = make_case(
+        worker,
+        number="A",
+        birth_date=today.replace(year=today.year - 45),
+        municipality=city,
+        opened_on=today - timedelta(days=400),
+    )
+    band_only = make_case(
+        worker, number="B", age_band=AgeBand.FORTIES, assigned=[peer.user], opened_on=today - timedelta(days=400)
+    )
     make_case(worker, number="C", age_band=AgeBand.TWENTIES, opened_on=today - timedelta(days=10))
-    actions.log_contact(actor=worker, case=forties, date=today - timedelta(days=5), channel=Channel.PHONE,
-                        consulter=Consulter.FAMILY)
-    actions.log_contact(actor=worker, case=band_only, date=today - timedelta(days=120), channel=Channel.PHONE,
-                        consulter=Consulter.FAMILY)
+    actions.log_contact(
+        actor=worker, case=forties, date=today - timedelta(days=5), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+    actions.log_contact(
+        actor=worker,
+        case=band_only,
+        date=today - timedelta(days=120),
+        channel=Channel.PHONE,
+        consulter=Consulter.FAMILY,
+    )
     actions.change_status(actor=worker, case=band_only, status=Status.CLOSED, on=today)
 
     assert list_numbers(client, age_band=AgeBand.FORTIES, sort="number") == ["A", "B"]
@@ -132,12 +153,31 @@ def _queries(client, url):
 
 def _case_with_history(actor, number, partner):
     case = make_case(actor, number=number, assigned=[actor.user], household=[{"relationship": "母", "age": 80}])
-    actions.log_contact(actor=actor, case=case, date=date(2021, 5, 1), channel=Channel.HOME_VISIT,
-                        consulter=Consulter.FAMILY, with_peer=True)
-    actions.record_consent(actor=actor, case=case, given_by=ReferralTarget.PERSON, purpose="受診",
-                           given_on=date(2021, 5, 2), share_with=[partner], share_with_categories=[partner.category])
-    actions.refer(actor=actor, case=case, date=date(2021, 5, 3), target=ReferralTarget.PERSON, partner=partner,
-                  shares_personal_data=True)
+    actions.log_contact(
+        actor=actor,
+        case=case,
+        date=date(2021, 5, 1),
+        channel=Channel.HOME_VISIT,
+        consulter=Consulter.FAMILY,
+        with_peer=True,
+    )
+    actions.record_consent(
+        actor=actor,
+        case=case,
+        given_by=ReferralTarget.PERSON,
+        purpose="受診",
+        given_on=date(2021, 5, 2),
+        share_with=[partner],
+        share_with_categories=[partner.category],
+    )
+    actions.refer(
+        actor=actor,
+        case=case,
+        date=date(2021, 5, 3),
+        target=ReferralTarget.PERSON,
+        partner=partner,
+        shares_personal_data=True,
+    )
     return case
 
 
@@ -149,12 +189,25 @@ def test_list_and_case_page_do_a_fixed_number_of_queries(client, worker, network
     one = [_queries(client, list_url), _queries(client, page_url)]
     for n in range(2):
         _case_with_history(worker, f"Q-{n + 2}", partner)
-        actions.log_contact(actor=worker, case=case, date=date(2021, 6, 1 + n), channel=Channel.PHONE,
-                            consulter=Consulter.FAMILY)
-        actions.record_consent(actor=worker, case=case, given_by=ReferralTarget.FAMILY, purpose="相談",
-                               given_on=date(2021, 6, 1), share_with=[partner])
-        actions.refer(actor=worker, case=case, date=date(2021, 6, 2), target=ReferralTarget.FAMILY,
-                      partner_name="家族会", to_ibasho=True)
+        actions.log_contact(
+            actor=worker, case=case, date=date(2021, 6, 1 + n), channel=Channel.PHONE, consulter=Consulter.FAMILY
+        )
+        actions.record_consent(
+            actor=worker,
+            case=case,
+            given_by=ReferralTarget.FAMILY,
+            purpose="相談",
+            given_on=date(2021, 6, 1),
+            share_with=[partner],
+        )
+        actions.refer(
+            actor=worker,
+            case=case,
+            date=date(2021, 6, 2),
+            target=ReferralTarget.FAMILY,
+            partner_name="家族会",
+            to_ibasho=True,
+        )
     assert Case.objects.count() == 3
     three = [_queries(client, list_url), _queries(client, page_url)]
     assert one == three
@@ -177,15 +230,26 @@ def test_a_peer_sees_only_the_cases_assigned_to_them(client, worker, centre):
 
 
 def test_a_family_first_case_needs_only_the_date_and_who_consulted(client, worker, network):
-    response = client.post(reverse("case_add"), {
-        **new_case_post(age_band=AgeBand.FORTIES, sex="male", municipality=network["own_city"].pk, outing_level="3"),
-        **household_post(("母", 76), ("父", 79)),
-    })
+    response = client.post(
+        reverse("case_add"),
+        {
+            **new_case_post(
+                age_band=AgeBand.FORTIES, sex="male", municipality=network["own_city"].pk, outing_level="3"
+            ),
+            **household_post(("母", 76), ("父", 79)),
+        },
+    )
     case = Case.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("case_detail", kwargs={"pk": case.pk})
     assert (case.number, case.name, case.birth_date, case.age_band, case.first_consulter, case.outing_level) == (
-        "2026-0001", "", None, AgeBand.FORTIES, Consulter.FAMILY, 3)
+        "2026-0001",
+        "",
+        None,
+        AgeBand.FORTIES,
+        Consulter.FAMILY,
+        3,
+    )
     assert list(case.household.values_list("relationship", "age")) == [("母", 76), ("父", 79)]
     assert list(case.assigned.all()) == [worker.user]
     page = client.get(response["Location"])
@@ -194,15 +258,19 @@ def test_a_family_first_case_needs_only_the_date_and_who_consulted(client, worke
 
 
 def test_wareki_birth_dates_and_field_errors_keep_what_was_typed(client, worker):
-    response = client.post(reverse("case_add"), {
-        **new_case_post(name="山田花子", birth_date="R3.2.30", opened_on="2099-01-01"), **household_post()})
+    response = client.post(
+        reverse("case_add"),
+        {**new_case_post(name="山田花子", birth_date="R3.2.30", opened_on="2099-01-01"), **household_post()},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "「R3.2.30」は日付として正しくありません（2月30日は存在しません）" in body
     assert 'value="山田花子"' in body and 'value="R3.2.30"' in body
     assert Case.objects.count() == 0
-    response = client.post(reverse("case_add"), {
-        **new_case_post(name="山田花子", birth_date="S57.5.3", opened_on="2099-01-01"), **household_post()})
+    response = client.post(
+        reverse("case_add"),
+        {**new_case_post(name="山田花子", birth_date="S57.5.3", opened_on="2099-01-01"), **household_post()},
+    )
     assert "受付日</a>: 未来の日付は入力できません。" in response.content.decode()
     client.post(reverse("case_add"), {**new_case_post(name="山田花子", birth_date="S57.5.3"), **household_post()})
     assert Case.objects.get().birth_date == date(1982, 5, 3)
@@ -237,11 +305,13 @@ def test_a_case_like_an_existing_one_is_warned_about_and_can_be_saved_anyway(cli
 
 def test_a_very_similar_furigana_with_the_same_birth_year_is_warned_about(client, worker):
     make_case(worker, number="2025-0007", furigana="やまだたろう", birth_date=date(1980, 5, 3))
-    similar = client.post(reverse("case_add"), {
-        **new_case_post(furigana="ヤマダ タロ", birth_date="1980-11-30"), **household_post()}).context["similar"]
+    similar = client.post(
+        reverse("case_add"), {**new_case_post(furigana="ヤマダ タロ", birth_date="1980-11-30"), **household_post()}
+    ).context["similar"]
     assert [s.number for s in similar] == ["2025-0007"]
-    other_year = client.post(reverse("case_add"), {
-        **new_case_post(furigana="ヤマダ タロ", birth_date="1981-01-02"), **household_post()})
+    other_year = client.post(
+        reverse("case_add"), {**new_case_post(furigana="ヤマダ タロ", birth_date="1981-01-02"), **household_post()}
+    )
     assert other_year.status_code == 302
 
 
@@ -250,8 +320,15 @@ def test_a_very_similar_furigana_with_the_same_birth_year_is_warned_about(client
 
 def test_the_case_page_shows_the_facts(client, worker, network):
     birth = queries.years_before(timezone.localdate(), 45)  # 44 or 45 on April 1: 就職氷河期世代
-    case = make_case(worker, number="F-1", name="山田太郎", birth_date=birth, outing_level=1,
-                     needs_medical_care=True, municipality=network["own_city"])
+    case = make_case(
+        worker,
+        number="F-1",
+        name="山田太郎",
+        birth_date=birth,
+        outing_level=1,
+        needs_medical_care=True,
+        municipality=network["own_city"],
+    )
     response = client.get(reverse("case_detail", kwargs={"pk": case.pk}))
     context = response.context
     assert (context["ice_age"], context["band"], context["age"]) == (True, "40代", 45)
@@ -273,15 +350,34 @@ def test_the_case_page_shows_the_facts(client, worker, network):
 def test_the_timeline_has_everything_newest_first(client, worker, network):
     partner = make_org(OrgKind.PARTNER, network["own"], category="医療機関")
     case = make_case(worker, opened_on=date(2021, 4, 1))
-    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 1), channel=Channel.PHONE,
-                        consulter=Consulter.FAMILY)
-    actions.log_contact(actor=worker, case=case, date=date(2021, 5, 10), channel=Channel.HOME_VISIT,
-                        consulter=Consulter.PERSON, with_peer=True)
+    actions.log_contact(
+        actor=worker, case=case, date=date(2021, 4, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+    actions.log_contact(
+        actor=worker,
+        case=case,
+        date=date(2021, 5, 10),
+        channel=Channel.HOME_VISIT,
+        consulter=Consulter.PERSON,
+        with_peer=True,
+    )
     actions.change_status(actor=worker, case=case, status=Status.SUPPORT, on=date(2021, 5, 15))
-    consent = actions.record_consent(actor=worker, case=case, given_by=ReferralTarget.PERSON, purpose="受診",
-                                     given_on=date(2021, 5, 20), share_with=[partner])
-    referral = actions.refer(actor=worker, case=case, date=date(2021, 5, 21), target=ReferralTarget.PERSON,
-                             partner_name="みなと病院", category=partner.category)
+    consent = actions.record_consent(
+        actor=worker,
+        case=case,
+        given_by=ReferralTarget.PERSON,
+        purpose="受診",
+        given_on=date(2021, 5, 20),
+        share_with=[partner],
+    )
+    referral = actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 5, 21),
+        target=ReferralTarget.PERSON,
+        partner_name="みなと病院",
+        category=partner.category,
+    )
     actions.set_referral_status(actor=worker, referral=referral, status="decided", on=date(2021, 5, 30))
     actions.withdraw_consent(actor=worker, consent=consent, on=date(2021, 6, 1))
     events = client.get(reverse("case_detail", kwargs={"pk": case.pk})).context["events"]
@@ -301,12 +397,15 @@ def test_a_long_timeline_shows_the_newest_and_links_to_everything(client, worker
     monkeypatch.setattr(queries, "TIMELINE_SIZE", 2)
     case = make_case(worker, opened_on=date(2021, 4, 1))
     for day in (5, 6, 7):
-        actions.log_contact(actor=worker, case=case, date=date(2021, 5, day), channel=Channel.PHONE,
-                            consulter=Consulter.FAMILY)
+        actions.log_contact(
+            actor=worker, case=case, date=date(2021, 5, day), channel=Channel.PHONE, consulter=Consulter.FAMILY
+        )
     url = reverse("case_detail", kwargs={"pk": case.pk})
     response = client.get(url)
     assert [(e.on, e.kind) for e in response.context["events"]] == [
-        (date(2021, 5, 7), "contact"), (date(2021, 5, 6), "contact")]
+        (date(2021, 5, 7), "contact"),
+        (date(2021, 5, 6), "contact"),
+    ]
     assert "すべての経過を表示" in response.content.decode()
     everything = client.get(url, {"timeline": "all"}).context["events"]
     assert [e.on for e in everything] == [date(2021, 5, 7), date(2021, 5, 6), date(2021, 5, 5), date(2021, 4, 1)]
@@ -329,18 +428,29 @@ def test_the_case_page_says_who_has_looked_at_the_case(client, worker, centre):
 
 
 def _edit_post(case, **values):
-    data = {"number": case.number, "opened_on": case.opened_on.isoformat(), "first_consulter": case.first_consulter,
-            "age_band": case.age_band, "sex": case.sex, "household_8050": "unknown", "version": str(case.version),
-            "notes": case.notes}
+    data = {
+        "number": case.number,
+        "opened_on": case.opened_on.isoformat(),
+        "first_consulter": case.first_consulter,
+        "age_band": case.age_band,
+        "sex": case.sex,
+        "household_8050": "unknown",
+        "version": str(case.version),
+        "notes": case.notes,
+    }
     data.update(values)
     return data
 
 
 def test_editing_a_case_replaces_the_household(client, worker):
     case = make_case(worker, household=[{"relationship": "母", "age": 70}])
-    response = client.post(reverse("case_edit", kwargs={"pk": case.pk}), {
-        **_edit_post(case, name="山田太郎", household_8050="true"),
-        **household_post(("母", 71), ("兄", 50), initial=1)})
+    response = client.post(
+        reverse("case_edit", kwargs={"pk": case.pk}),
+        {
+            **_edit_post(case, name="山田太郎", household_8050="true"),
+            **household_post(("母", 71), ("兄", 50), initial=1),
+        },
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.name, case.household_8050, case.version) == ("山田太郎", True, 2)
@@ -354,8 +464,10 @@ def test_a_stale_case_edit_is_refused_and_keeps_what_was_typed(client, worker):
     form = client.get(reverse("case_edit", kwargs={"pk": case.pk})).context["form"]
     assert form.initial["version"] == 1
     actions.update_case(actor=worker, case=Case.objects.get(pk=case.pk), version=1, notes="先に保存")
-    response = client.post(reverse("case_edit", kwargs={"pk": case.pk}),
-                           {**_edit_post(case, notes="後から入力した内容"), **household_post()})
+    response = client.post(
+        reverse("case_edit", kwargs={"pk": case.pk}),
+        {**_edit_post(case, notes="後から入力した内容"), **household_post()},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "この記録は、あなたが開いた後に他の人が保存しました。上書きしないよう保存を止めました。" in body

@@ -25,16 +25,30 @@ def place(network):
     centre = network["own_center"]
     coordinator = make_staff(centre, Role.COORDINATOR, username="sato")
     worker = actor_for(coordinator)
-    saposute = make_org(OrgKind.PARTNER, pref, name="みなと地域若者サポートステーション",
-                        category="地域若者サポートステーション")
+    saposute = make_org(
+        OrgKind.PARTNER, pref, name="みなと地域若者サポートステーション", category="地域若者サポートステーション"
+    )
     Organisation.objects.filter(pk=saposute.pk).update(phone="011-222-3333")
     hospital = make_org(OrgKind.PARTNER, network["own_city"], name="みなと病院", category="医療機関")
     Organisation.objects.filter(pk=hospital.pk).update(accepting_cases=False)
-    case = make_case(worker, number="2026-0001", name="山田太郎", furigana="やまだたろう",
-                     birth_date=date(1984, 6, 1), municipality=network["own_city"])
-    return {"pref": pref, "centre": centre, "coordinator": coordinator, "worker": worker, "saposute": saposute,
-            "hospital": hospital, "case": case,
-            "far_partner": make_org(OrgKind.PARTNER, network["other"], name="遠くの病院", category="医療機関")}
+    case = make_case(
+        worker,
+        number="2026-0001",
+        name="山田太郎",
+        furigana="やまだたろう",
+        birth_date=date(1984, 6, 1),
+        municipality=network["own_city"],
+    )
+    return {
+        "pref": pref,
+        "centre": centre,
+        "coordinator": coordinator,
+        "worker": worker,
+        "saposute": saposute,
+        "hospital": hospital,
+        "case": case,
+        "far_partner": make_org(OrgKind.PARTNER, network["other"], name="遠くの病院", category="医療機関"),
+    }
 
 
 def case_url(name, case, **kwargs):
@@ -56,13 +70,24 @@ def test_recording_and_withdrawing_consent(client, place):
     act_as(client, place["coordinator"])
     case, saposute = place["case"], place["saposute"]
     category = PartnerCategory.objects.get(name="ハローワーク")
-    response = client.post(case_url("consent_add", case), {
-        "given_by": ReferralTarget.FAMILY, "purpose": "就労支援のため", "given_on": "R8.4.3",
-        "share_with": [saposute.pk], "share_with_categories": [category.pk]})
+    response = client.post(
+        case_url("consent_add", case),
+        {
+            "given_by": ReferralTarget.FAMILY,
+            "purpose": "就労支援のため",
+            "given_on": "R8.4.3",
+            "share_with": [saposute.pk],
+            "share_with_categories": [category.pk],
+        },
+    )
     assert response.status_code == 302
     consent = Consent.objects.get()
     assert (consent.given_by, consent.purpose, consent.given_on, consent.recorded_by) == (
-        ReferralTarget.FAMILY, "就労支援のため", date(2026, 4, 3), place["coordinator"].user)
+        ReferralTarget.FAMILY,
+        "就労支援のため",
+        date(2026, 4, 3),
+        place["coordinator"].user,
+    )
     assert list(consent.share_with.all()) == [saposute] and list(consent.share_with_categories.all()) == [category]
     entry = AuditEntry.objects.get(action="consent.record")
     assert entry.changes["share_with"] == [None, [saposute.code]]
@@ -77,8 +102,10 @@ def test_recording_and_withdrawing_consent(client, place):
 
 def test_consent_needs_somebody_to_share_with(client, place):
     act_as(client, place["coordinator"])
-    response = client.post(case_url("consent_add", place["case"]), {
-        "given_by": ReferralTarget.PERSON, "purpose": "就労支援", "given_on": "2026-04-03"})
+    response = client.post(
+        case_url("consent_add", place["case"]),
+        {"given_by": ReferralTarget.PERSON, "purpose": "就労支援", "given_on": "2026-04-03"},
+    )
     assert response.context["form"].errors["share_with"] == ["共有先の組織か区分を一つ以上選んでください。"]
     assert Consent.objects.count() == 0
 
@@ -90,47 +117,79 @@ def test_the_partner_choice_is_the_directory_of_the_region(client, place):
     act_as(client, place["coordinator"])
     field = client.get(case_url("referral_add", place["case"])).context["form"].fields["partner"]
     labels = [label for value, label in field.choices if value]
-    assert labels == ["みなと病院（医療機関） ・新規受け入れ停止中",
-                      "みなと地域若者サポートステーション（地域若者サポートステーション）"]
+    assert labels == [
+        "みなと病院（医療機関） ・新規受け入れ停止中",
+        "みなと地域若者サポートステーション（地域若者サポートステーション）",
+    ]
 
 
 def test_sharing_personal_data_needs_consent_and_the_form_says_so(client, place):
     act_as(client, place["coordinator"])
     form = client.get(case_url("referral_add", place["case"])).context["form"]
     assert "override_reason" not in form.fields  # only an administrator may override
-    data = {"date": "2026-04-10", "target": ReferralTarget.PERSON, "partner": place["saposute"].pk,
-            "shares_personal_data": "on", "notes": "就労の相談"}
+    data = {
+        "date": "2026-04-10",
+        "target": ReferralTarget.PERSON,
+        "partner": place["saposute"].pk,
+        "shares_personal_data": "on",
+        "notes": "就労の相談",
+    }
     response = client.post(case_url("referral_add", place["case"]), data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert ("みなと地域若者サポートステーションへの共有に本人・家族の同意が記録されていません。"
-            "同意を記録するか、管理者が理由を書いて共有してください。") in body
+    assert (
+        "みなと地域若者サポートステーションへの共有に本人・家族の同意が記録されていません。"
+        "同意を記録するか、管理者が理由を書いて共有してください。"
+    ) in body
     assert 'value="就労の相談"' in body or "就労の相談</textarea>" in body
     assert Referral.objects.count() == 0
 
-    consent = actions.record_consent(actor=place["worker"], case=place["case"], given_by=ReferralTarget.PERSON,
-                                     purpose="就労支援", given_on=date(2026, 4, 3), share_with=[place["saposute"]])
+    consent = actions.record_consent(
+        actor=place["worker"],
+        case=place["case"],
+        given_by=ReferralTarget.PERSON,
+        purpose="就労支援",
+        given_on=date(2026, 4, 3),
+        share_with=[place["saposute"]],
+    )
     assert client.post(case_url("referral_add", place["case"]), data).status_code == 302
     referral = Referral.objects.get()
     assert (referral.partner, referral.partner_name, referral.category.name, referral.consent, referral.status) == (
-        place["saposute"], "みなと地域若者サポートステーション", "地域若者サポートステーション", consent,
-        ReferralStatus.REQUESTED)
+        place["saposute"],
+        "みなと地域若者サポートステーション",
+        "地域若者サポートステーション",
+        consent,
+        ReferralStatus.REQUESTED,
+    )
 
 
 def test_an_administrator_overrides_with_a_reason_and_it_is_audited(client, place):
     admin = make_staff(place["centre"], Role.ADMIN, username="kanri")
     act_as(client, admin)
     assert "override_reason" in client.get(case_url("referral_add", place["case"])).context["form"].fields
-    response = client.post(case_url("referral_add", place["case"]), {
-        "date": "2026-04-10", "target": ReferralTarget.PERSON, "partner": place["hospital"].pk,
-        "shares_personal_data": "on", "override_reason": "生命の危険があり、すぐに受診が必要なため"})
+    response = client.post(
+        case_url("referral_add", place["case"]),
+        {
+            "date": "2026-04-10",
+            "target": ReferralTarget.PERSON,
+            "partner": place["hospital"].pk,
+            "shares_personal_data": "on",
+            "override_reason": "生命の危険があり、すぐに受診が必要なため",
+        },
+    )
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert (referral.override_by, referral.override_reason, referral.consent) == (
-        admin.user, "生命の危険があり、すぐに受診が必要なため", None)
+        admin.user,
+        "生命の危険があり、すぐに受診が必要なため",
+        None,
+    )
     entry = AuditEntry.objects.get(action="referral.override")
     assert (entry.user, entry.object_id, entry.changes["override_reason"]) == (
-        admin.user, str(referral.pk), [None, "生命の危険があり、すぐに受診が必要なため"])
+        admin.user,
+        str(referral.pk),
+        [None, "生命の危険があり、すぐに受診が必要なため"],
+    )
 
 
 def test_a_referral_to_an_ibasho_or_a_partner_outside_tsunagu(client, place):
@@ -138,20 +197,39 @@ def test_a_referral_to_an_ibasho_or_a_partner_outside_tsunagu(client, place):
     url = case_url("referral_add", place["case"])
     nowhere = client.post(url, {"date": "2026-04-10", "target": ReferralTarget.FAMILY, "destination": "ibasho"})
     assert nowhere.context["form"].errors["partner"] == ["つなぎ先を一覧から選ぶか、名称を入力してください。"]
-    client.post(url, {"date": "2026-04-10", "target": ReferralTarget.FAMILY, "destination": "ibasho",
-                      "partner_name": "家族会の居場所"})
+    client.post(
+        url,
+        {
+            "date": "2026-04-10",
+            "target": ReferralTarget.FAMILY,
+            "destination": "ibasho",
+            "partner_name": "家族会の居場所",
+        },
+    )
     hello_work = PartnerCategory.objects.get(name="ハローワーク")
-    client.post(url, {"date": "2026-04-11", "target": ReferralTarget.PERSON, "destination": str(hello_work.pk),
-                      "partner_name": "ハローワークみなと"})
+    client.post(
+        url,
+        {
+            "date": "2026-04-11",
+            "target": ReferralTarget.PERSON,
+            "destination": str(hello_work.pk),
+            "partner_name": "ハローワークみなと",
+        },
+    )
     rows = list(Referral.objects.order_by("id").values_list("to_ibasho", "category__name", "partner_name", "partner"))
     assert rows == [(True, None, "家族会の居場所", None), (False, "ハローワーク", "ハローワークみなと", None)]
 
 
 def test_the_outcome_of_a_referral_outside_tsunagu_is_recorded_by_the_referrer(client, place):
     act_as(client, place["coordinator"])
-    outside = actions.refer(actor=place["worker"], case=place["case"], date=date(2026, 4, 10),
-                            target=ReferralTarget.PERSON, partner_name="ハローワークみなと",
-                            category=PartnerCategory.objects.get(name="ハローワーク"))
+    outside = actions.refer(
+        actor=place["worker"],
+        case=place["case"],
+        date=date(2026, 4, 10),
+        target=ReferralTarget.PERSON,
+        partner_name="ハローワークみなと",
+        category=PartnerCategory.objects.get(name="ハローワーク"),
+    )
     url = case_url("referral_status", place["case"], referral_pk=outside.pk)
     choices = [v for v, _label in client.get(url).context["form"].fields["status"].choices]
     assert choices == ["arranging", "decided", "failed", "withdrawn"]
@@ -162,8 +240,13 @@ def test_the_outcome_of_a_referral_outside_tsunagu_is_recorded_by_the_referrer(c
 
 def test_a_referral_to_a_tsunagu_partner_can_only_be_withdrawn_by_the_referrer(client, place):
     act_as(client, place["coordinator"])
-    inside = actions.refer(actor=place["worker"], case=place["case"], date=date(2026, 4, 10),
-                           target=ReferralTarget.PERSON, partner=place["saposute"])
+    inside = actions.refer(
+        actor=place["worker"],
+        case=place["case"],
+        date=date(2026, 4, 10),
+        target=ReferralTarget.PERSON,
+        partner=place["saposute"],
+    )
     url = case_url("referral_status", place["case"], referral_pk=inside.pk)
     assert [v for v, _label in client.get(url).context["form"].fields["status"].choices] == ["withdrawn"]
     client.post(url, {"status": "decided", "on": "2026-04-20", "version": "1"})
@@ -175,12 +258,18 @@ def test_a_referral_to_a_tsunagu_partner_can_only_be_withdrawn_by_the_referrer(c
 
 
 def test_the_referrer_cannot_record_the_answer_of_a_partner_in_tsunagu(place):
-    inside = actions.refer(actor=place["worker"], case=place["case"], date=date(2026, 4, 10),
-                           target=ReferralTarget.PERSON, partner=place["saposute"])
+    inside = actions.refer(
+        actor=place["worker"],
+        case=place["case"],
+        date=date(2026, 4, 10),
+        target=ReferralTarget.PERSON,
+        partner=place["saposute"],
+    )
     with pytest.raises(ValidationError) as error:
         actions.set_referral_status(actor=place["worker"], referral=inside, status="decided", on=date(2026, 4, 20))
     assert error.value.message_dict["status"] == [
-        "tsunaguを使っているつなぎ先の結果は、先方が受け付けると記録されます。こちらからは取下げだけができます。"]
+        "tsunaguを使っているつなぎ先の結果は、先方が受け付けると記録されます。こちらからは取下げだけができます。"
+    ]
     inside.refresh_from_db()
     assert (inside.status, inside.version) == (ReferralStatus.REQUESTED, 1)
 
@@ -192,15 +281,32 @@ def test_the_referrer_cannot_record_the_answer_of_a_partner_in_tsunagu(place):
 def sent(place):
     """Two referrals to the サポステ: one with the person's consent, one without."""
     worker, saposute = place["worker"], place["saposute"]
-    actions.record_consent(actor=worker, case=place["case"], given_by=ReferralTarget.PERSON, purpose="就労支援",
-                           given_on=date(2026, 4, 3), share_with=[saposute])
-    with_consent = actions.refer(actor=worker, case=place["case"], date=date(2026, 4, 10),
-                                 target=ReferralTarget.PERSON, partner=saposute, shares_personal_data=True)
+    actions.record_consent(
+        actor=worker,
+        case=place["case"],
+        given_by=ReferralTarget.PERSON,
+        purpose="就労支援",
+        given_on=date(2026, 4, 3),
+        share_with=[saposute],
+    )
+    with_consent = actions.refer(
+        actor=worker,
+        case=place["case"],
+        date=date(2026, 4, 10),
+        target=ReferralTarget.PERSON,
+        partner=saposute,
+        shares_personal_data=True,
+    )
     quiet_case = make_case(worker, number="2026-0002", name="鈴木花子", age_band=AgeBand.THIRTIES)
-    without = actions.refer(actor=worker, case=quiet_case, date=date(2026, 4, 11), target=ReferralTarget.FAMILY,
-                            partner=saposute)
-    return {"with_consent": with_consent, "without": without, "quiet_case": quiet_case,
-            "saposute_worker": make_staff(saposute, Role.COORDINATOR, username="tanaka")}
+    without = actions.refer(
+        actor=worker, case=quiet_case, date=date(2026, 4, 11), target=ReferralTarget.FAMILY, partner=saposute
+    )
+    return {
+        "with_consent": with_consent,
+        "without": without,
+        "quiet_case": quiet_case,
+        "saposute_worker": make_staff(saposute, Role.COORDINATOR, username="tanaka"),
+    }
 
 
 def test_the_queue_shows_only_what_consent_allows(client, place, sent):
@@ -208,15 +314,29 @@ def test_the_queue_shows_only_what_consent_allows(client, place, sent):
     response = client.get(reverse("referral_incoming"))
     rows = {row.referral.pk: dict(row.facts) for row in response.context["rows"]}
     assert rows[sent["with_consent"].pk] | {} == {
-        "氏名": "山田太郎", "ふりがな": "やまだたろう", "生年月日": "1984年6月1日（昭和59年6月1日）", "年代": "40代",
-        "性別": "不明", "市区町村": place["case"].municipality.name, "対象": "本人", "初回相談者": "家族",
-        "外出状況": "—", "ひきこもり期間（月）": "—", "8050世帯": "—"}
+        "氏名": "山田太郎",
+        "ふりがな": "やまだたろう",
+        "生年月日": "1984年6月1日（昭和59年6月1日）",
+        "年代": "40代",
+        "性別": "不明",
+        "市区町村": place["case"].municipality.name,
+        "対象": "本人",
+        "初回相談者": "家族",
+        "外出状況": "—",
+        "ひきこもり期間（月）": "—",
+        "8050世帯": "—",
+    }
     assert {k: str(v) for k, v in rows[sent["without"].pk].items()} == {
-        "年代": "30代", "性別": "不明", "市区町村": "—", "対象": "家族"}
+        "年代": "30代",
+        "性別": "不明",
+        "市区町村": "—",
+        "対象": "家族",
+    }
     body = response.content.decode()
     assert "山田太郎" in body and "鈴木花子" not in body
     assert AuditEntry.objects.get(action="referral.incoming_list").changes == {
-        "referrals": [None, [sent["without"].pk, sent["with_consent"].pk]]}
+        "referrals": [None, [sent["without"].pk, sent["with_consent"].pk]]
+    }
 
 
 def test_accepting_opens_the_partners_own_linked_case(client, place, sent):
@@ -253,7 +373,8 @@ def test_declining_tells_the_referrer(client, place, sent):
     entry = AuditEntry.objects.get(action="referral.decline")
     assert entry.changes["reason"] == [None, "定員に達しているため"]
     assert [row.referral.pk for row in client.get(reverse("referral_incoming")).context["rows"]] == [
-        sent["with_consent"].pk]
+        sent["with_consent"].pk
+    ]
     done = client.get(reverse("referral_incoming"), {"done": "1"}).context["rows"]
     assert [row.referral.pk for row in done] == [referral.pk]
     again = client.post(url, {"reason": "x"})
@@ -272,11 +393,13 @@ def test_a_third_organisation_finds_nothing(client, place, sent, network):
 
 
 def test_a_withdrawn_referral_leaves_the_queue(client, place, sent):
-    actions.set_referral_status(actor=place["worker"], referral=sent["without"], status="withdrawn",
-                                on=date(2026, 4, 12))
+    actions.set_referral_status(
+        actor=place["worker"], referral=sent["without"], status="withdrawn", on=date(2026, 4, 12)
+    )
     act_as(client, sent["saposute_worker"])
     assert [row.referral.pk for row in client.get(reverse("referral_incoming")).context["rows"]] == [
-        sent["with_consent"].pk]
+        sent["with_consent"].pk
+    ]
     assert client.get(reverse("referral_accept", kwargs={"pk": sent["without"].pk})).status_code == 404
 
 
@@ -291,12 +414,24 @@ def test_queue_and_directory_do_a_fixed_number_of_queries(client, place, sent, n
     urls = [reverse("referral_incoming"), reverse("partner_directory")]
     [_queries(client, url) for url in urls]
     two = [_queries(client, url) for url in urls]
-    for n in range(3):
+    for _n in range(3):
         case = make_case(place["worker"], birth_date=date(1990, 1, 1))
-        consent = actions.record_consent(actor=place["worker"], case=case, given_by=ReferralTarget.PERSON,
-                                         purpose="x", given_on=date(2026, 4, 1), share_with=[place["saposute"]])
-        actions.refer(actor=place["worker"], case=case, date=date(2026, 4, 2), target=ReferralTarget.PERSON,
-                      partner=place["saposute"], shares_personal_data=consent is not None)
+        consent = actions.record_consent(
+            actor=place["worker"],
+            case=case,
+            given_by=ReferralTarget.PERSON,
+            purpose="x",
+            given_on=date(2026, 4, 1),
+            share_with=[place["saposute"]],
+        )
+        actions.refer(
+            actor=place["worker"],
+            case=case,
+            date=date(2026, 4, 2),
+            target=ReferralTarget.PERSON,
+            partner=place["saposute"],
+            shares_personal_data=consent is not None,
+        )
         make_org(OrgKind.CONTRACTOR, network["own"])
     assert [_queries(client, url) for url in urls] == two
 
@@ -318,4 +453,6 @@ def test_the_directory_lists_the_partners_of_the_region(client, place, network):
     filtered = client.get(reverse("partner_directory"), {"category": medical.pk}).context["page"]
     assert [org.name for org in filtered] == ["みなと病院"]
     assert [o.name for o in client.get(reverse("partner_directory"), {"q": "ｽﾃｰｼｮﾝ"}).context["page"]] == [
-        "みなと地域若者サポートステーション", station.name]
+        "みなと地域若者サポートステーション",
+        station.name,
+    ]

@@ -151,8 +151,15 @@ def test_the_case_list_is_english(admin_client):
     page = admin_client.get(reverse("case_list")).content.decode()
     assert texts(page, r"<h1>(.*?)</h1>") == ["Cases"]
     assert texts(page, r'<th scope="col">(.*?)</th>') == [
-        "Case number", "Name", "Age band", "Municipality", "Status", "Staff member", "Last contact date",
-        "Intake date"]
+        "Case number",
+        "Name",
+        "Age band",
+        "Municipality",
+        "Status",
+        "Staff member",
+        "Last contact date",
+        "Intake date",
+    ]
     assert texts(page, r'data-testid="case-count">(.*?)</p>') == ["0 results"]
 
 
@@ -165,6 +172,10 @@ def test_the_statistics_page_is_english(admin_client):
 
 def test_the_public_top_page_is_english(client, db):
     page = english(client).get(reverse("public_top")).content.decode()
-    assert nav(page, "Site menu") == ["Contact points", "Find help by answering questions", "Web consultation",
-                                      "Ibasho"]
+    assert nav(page, "Site menu") == [
+        "Contact points",
+        "Find help by answering questions",
+        "Web consultation",
+        "Ibasho",
+    ]
     assert texts(page, r"<h1>(.*?)</h1>") == ["There are places you can talk to about hikikomori"]

@@ -34,7 +34,10 @@ def test_deploy_check_is_clean_with_production_settings():
     env = _clean_env(**PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="tsunagu.settings")
     result = subprocess.run(
         [sys.executable, "-m", "tsunagu", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -42,8 +45,9 @@ def test_deploy_check_is_clean_with_production_settings():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = _clean_env(DEBUG="0", ALLOWED_HOSTS="x.example.jp", DJANGO_SETTINGS_MODULE="tsunagu.settings")
-    result = subprocess.run([sys.executable, "-m", "tsunagu", "check"], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tsunagu", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "The environment variable SECRET_KEY must be set." in result.stderr
 

@@ -13,7 +13,15 @@ from django.db.models import Max, Min
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.actions import ALLOWED_STATUS_CHANGES
 from tsunagu.cases.models import (
-    Case, Channel, Consent, Consulter, Contact, Referral, ReferralStatus, Status, StatusChange,
+    Case,
+    Channel,
+    Consent,
+    Consulter,
+    Contact,
+    Referral,
+    ReferralStatus,
+    Status,
+    StatusChange,
 )
 from tsunagu.cases.rules import age_band_on
 from tsunagu.core.wareki import age_on, fiscal_year
@@ -37,11 +45,24 @@ def summary() -> dict:
         "consulter": Counter(Contact.objects.values_list("consulter", flat=True)),
         "age_band": Counter(Contact.objects.values_list("age_band", flat=True)),
         "referrals": Counter(Referral.objects.values_list("status", "to_ibasho", "partner__code")),
-        "cases": list(Case.objects.order_by("organisation__code", "number").values_list(
-            "organisation__code", "number", "opened_on", "name", "status", "closed_on", "reached_on",
-            "first_contact_on", "last_contact_on")),
-        "contacts": list(Contact.objects.order_by("case__organisation__code", "case__number", "date", "id").values_list(
-            "case__number", "date", "channel", "consulter", "staff__username", "with_peer", "minutes")),
+        "cases": list(
+            Case.objects.order_by("organisation__code", "number").values_list(
+                "organisation__code",
+                "number",
+                "opened_on",
+                "name",
+                "status",
+                "closed_on",
+                "reached_on",
+                "first_contact_on",
+                "last_contact_on",
+            )
+        ),
+        "contacts": list(
+            Contact.objects.order_by("case__organisation__code", "case__number", "date", "id").values_list(
+                "case__number", "date", "channel", "consulter", "staff__username", "with_peer", "minutes"
+            )
+        ),
     }
 
 
@@ -57,8 +78,14 @@ def demo(django_db_setup, django_db_blocker):
         first_summary = summary()
         transaction.savepoint_rollback(savepoint)
         second = build_cases(network, SYSTEM, password=PASSWORD)
-        built = {"network": network, "first": first, "second": second, "first_summary": first_summary,
-                 "second_summary": summary(), "third": build_cases(network, SYSTEM, password=PASSWORD)}
+        built = {
+            "network": network,
+            "first": first,
+            "second": second,
+            "first_summary": first_summary,
+            "second_summary": summary(),
+            "third": build_cases(network, SYSTEM, password=PASSWORD),
+        }
         yield built
         transaction.set_rollback(True)
 
@@ -67,11 +94,22 @@ def test_two_builds_are_identical(demo, db):
     assert demo["first"] == demo["second"] == DemoCases(cases=325, contacts=2909, referrals=71)
     assert demo["first_summary"] == demo["second_summary"]
     assert demo["second_summary"]["status"] == {
-        ("99CENTER", "closed"): 94, ("99CENTER", "support"): 55, ("99CENTER", "assessment"): 4,
-        ("99PEER", "closed"): 37, ("99PEER", "support"): 32, ("99PEER", "assessment"): 3,
-        ("992011", "closed"): 30, ("992011", "support"): 17, ("992011", "assessment"): 1, ("992011", "intake"): 2,
-        ("992020", "closed"): 11, ("992020", "support"): 12, ("992020", "intake"): 2,
-        ("992071", "closed"): 15, ("992071", "support"): 9, ("992071", "assessment"): 1,
+        ("99CENTER", "closed"): 94,
+        ("99CENTER", "support"): 55,
+        ("99CENTER", "assessment"): 4,
+        ("99PEER", "closed"): 37,
+        ("99PEER", "support"): 32,
+        ("99PEER", "assessment"): 3,
+        ("992011", "closed"): 30,
+        ("992011", "support"): 17,
+        ("992011", "assessment"): 1,
+        ("992011", "intake"): 2,
+        ("992020", "closed"): 11,
+        ("992020", "support"): 12,
+        ("992020", "intake"): 2,
+        ("992071", "closed"): 15,
+        ("992071", "support"): 9,
+        ("992071", "assessment"): 1,
     }
 
 
@@ -91,7 +129,9 @@ def test_a_second_run_adds_nothing(demo, db):
 
 def test_histories_stay_within_the_three_fiscal_years(demo, db):
     assert Contact.objects.aggregate(first=Min("date"), last=Max("date")) == {
-        "first": date(2024, 4, 5), "last": date(2026, 10, 31)}
+        "first": date(2024, 4, 5),
+        "last": date(2026, 10, 31),
+    }
     assert {fiscal_year(d) for d in Case.objects.values_list("opened_on", flat=True)} == {2024, 2025, 2026}
     assert START <= Case.objects.aggregate(m=Min("opened_on"))["m"]
     assert not Contact.objects.filter(date__gt=END).exists()
@@ -106,8 +146,11 @@ def test_every_contact_is_on_or_after_the_case_opened(demo, db):
 
 def test_contacts_carry_the_persons_age_band_even_when_the_family_called(demo, db):
     contacts = Contact.objects.select_related("case")
-    assert [c.pk for c in contacts if c.age_band != age_band_on(
-        birth_date=c.case.birth_date, known_band=c.case.age_band, on=c.date)] == []
+    assert [
+        c.pk
+        for c in contacts
+        if c.age_band != age_band_on(birth_date=c.case.birth_date, known_band=c.case.age_band, on=c.date)
+    ] == []
     bands = Counter(contacts.values_list("age_band", flat=True))
     assert bands["30s"] + bands["40s"] > sum(bands.values()) / 2  # skewed to the 30s and 40s, as in the seeds
     # Some cases only have a band: the family did not give the birth date.
@@ -140,8 +183,9 @@ def test_most_cases_start_with_the_family(demo, db):
     assert (len(later), family.filter(reached_on__isnull=True).count()) == (79, 152)
     # The day the person was first reached is a home visit where they were the one consulted.
     for case in later:
-        assert case.contacts.filter(date=case.reached_on, consulter=Consulter.PERSON,
-                                    channel=Channel.HOME_VISIT).exists(), case.number
+        assert case.contacts.filter(
+            date=case.reached_on, consulter=Consulter.PERSON, channel=Channel.HOME_VISIT
+        ).exists(), case.number
 
 
 def test_8050_households(demo, db):
@@ -187,8 +231,13 @@ def test_accepted_referrals_have_the_partners_own_case(demo, db):
 def test_referrals_outside_tsunagu_and_to_ibasho(demo, db):
     outside = Referral.objects.filter(partner__isnull=True)
     assert Counter(outside.values_list("to_ibasho", "status")) == {
-        (False, "decided"): 15, (False, "failed"): 9, (False, "withdrawn"): 1, (False, "arranging"): 5,
-        (True, "decided"): 5, (True, "failed"): 3, (True, "requested"): 1,
+        (False, "decided"): 15,
+        (False, "failed"): 9,
+        (False, "withdrawn"): 1,
+        (False, "arranging"): 5,
+        (True, "decided"): 5,
+        (True, "failed"): 3,
+        (True, "requested"): 1,
     }
     assert not outside.filter(shares_personal_data=True).exists()
     assert all(r.category_id for r in outside.filter(to_ibasho=False))
@@ -197,25 +246,43 @@ def test_referrals_outside_tsunagu_and_to_ibasho(demo, db):
 def test_the_audit_trail_names_the_staff_who_did_it(demo, db):
     entries = AuditEntry.objects.filter(action__in=["case.open", "contact.create", "referral.accept"])
     assert Counter(entries.values_list("action", flat=True)) == {
-        "case.open": Case.objects.count(), "contact.create": Contact.objects.count(), "referral.accept": 25}
+        "case.open": Case.objects.count(),
+        "contact.create": Contact.objects.count(),
+        "referral.accept": 25,
+    }
     assert not entries.filter(username="demo-data").exists()
     assert set(entries.values_list("username", flat=True)) == {
-        "center-coordinator", "two-orgs", "center-admin", "center-peer", "peer-coordinator", "peer-supporter",
-        "city-coordinator", "city-admin", "shiomi-coordinator", "tsukihama-coordinator"}
+        "center-coordinator",
+        "two-orgs",
+        "center-admin",
+        "center-peer",
+        "peer-coordinator",
+        "peer-supporter",
+        "city-coordinator",
+        "city-admin",
+        "shiomi-coordinator",
+        "tsukihama-coordinator",
+    }
 
 
 def test_held_ibasho_sessions_have_cases_nicknames_and_anonymous_attendees(demo, db):
     call_command("demo_data", stdout=StringIO())  # the 居場所 and their sessions come with the public side
     came = Attendance.objects.select_related("case", "event__ibasho")
     assert {(a.event.ibasho.name, a.target) for a in came.filter(case__isnull=False)} == {
-        ("まったりサロン", "person"), ("オンライン居場所 よるのへや", "person"), ("家族のつどい", "family")}
+        ("まったりサロン", "person"),
+        ("オンライン居場所 よるのへや", "person"),
+        ("家族のつどい", "family"),
+    }
     assert came.filter(anonymous=True).exists() and came.exclude(nickname="").exists()
     for attendance in came.filter(case__isnull=False):
         assert attendance.case.organisation_id == attendance.event.organisation_id
         assert attendance.case.opened_on < attendance.date
     for case_id, target in set(came.filter(case__isnull=False).values_list("case", "target")):
-        firsts = list(Attendance.objects.filter(case=case_id, target=target).order_by("date", "id")
-                      .values_list("is_first", flat=True))
+        firsts = list(
+            Attendance.objects.filter(case=case_id, target=target)
+            .order_by("date", "id")
+            .values_list("is_first", flat=True)
+        )
         assert firsts == [True] + [False] * (len(firsts) - 1)
     entries = AuditEntry.objects.filter(action="ibasho.attendance_add")
     assert entries.count() == came.count()

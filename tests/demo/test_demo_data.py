@@ -68,7 +68,7 @@ def test_municipality_codes_are_valid_and_in_prefecture_99(built, db):
     assert [code for code in codes if code_problem(code, public_body=True) or not code.startswith("99")] == []
     assert {org.parent.code for org in municipalities} == {"990001"}
     assert Counter(org.name[-1] for org in municipalities) == {"市": 11, "町": 14, "村": 5}
-    assert len(set(org.name for org in municipalities)) == 30
+    assert len({org.name for org in municipalities}) == 30
 
 
 def test_every_partner_category_has_a_partner(built, db):
@@ -84,9 +84,11 @@ def test_each_organisation_has_its_create_entry(built, db):
 
 
 def test_staff_log_ins(built, db):
-    assert list(Membership.objects.order_by("user__username", "organisation__code").values_list(
-        "user__username", "organisation__code", "role"
-    )) == [
+    assert list(
+        Membership.objects.order_by("user__username", "organisation__code").values_list(
+            "user__username", "organisation__code", "role"
+        )
+    ) == [
         ("center-admin", "99CENTER", "admin"),
         ("center-coordinator", "99CENTER", "coordinator"),
         ("center-peer", "99CENTER", "peer"),

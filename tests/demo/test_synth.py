@@ -30,37 +30,72 @@ def rows(code: str) -> list[tuple]:
     """An organisation's cases and contacts without ids, to compare two runs."""
     cases = Case.objects.filter(organisation__code=code).order_by("number")
     return [
-        (c.number, c.opened_on, c.name, c.furigana, c.birth_date, c.age_band, c.sex, c.municipality.code[2:],
-         c.first_consulter, c.reached_on, c.status, c.closed_on, c.first_contact_on, c.last_contact_on,
-         [(x.date, x.channel, x.consulter, x.minutes, x.age_band) for x in c.contacts.order_by("date", "id")],
-         [(r.date, r.target, r.category_id, r.to_ibasho, r.status, r.result_on) for r in c.referrals.all()],
-         [(a.date, a.target, a.is_first) for a in c.ibasho_attendances.order_by("date", "target")])
+        (
+            c.number,
+            c.opened_on,
+            c.name,
+            c.furigana,
+            c.birth_date,
+            c.age_band,
+            c.sex,
+            c.municipality.code[2:],
+            c.first_consulter,
+            c.reached_on,
+            c.status,
+            c.closed_on,
+            c.first_contact_on,
+            c.last_contact_on,
+            [(x.date, x.channel, x.consulter, x.minutes, x.age_band) for x in c.contacts.order_by("date", "id")],
+            [(r.date, r.target, r.category_id, r.to_ibasho, r.status, r.result_on) for r in c.referrals.all()],
+            [(a.date, a.target, a.is_first) for a in c.ibasho_attendances.order_by("date", "target")],
+        )
         for c in cases.select_related("municipality")
-    ] + [list(Attendance.objects.filter(organisation__code=code).order_by("date", "id").values_list(
-        "date", "case__number", "target", "nickname", "anonymous", "is_first"))]
+    ] + [
+        list(
+            Attendance.objects.filter(organisation__code=code)
+            .order_by("date", "id")
+            .values_list("date", "case__number", "target", "nickname", "anonymous", "is_first")
+        )
+    ]
 
 
 def test_creates_exactly_the_rows_asked_for(db):
     out, err = synth("--cases", "50", "--contacts", "400", "--seed", "7")
     org = Organisation.objects.get(code="98CENTER")
     assert (org.name, org.kind, org.parent.code, org.parent.name) == (
-        "合成県ひきこもり地域支援センター", OrgKind.CENTER, "980005", "合成県")
+        "合成県ひきこもり地域支援センター",
+        OrgKind.CENTER,
+        "980005",
+        "合成県",
+    )
     assert Organisation.objects.filter(parent=org.parent, kind=OrgKind.MUNICIPALITY).count() == 20
     assert (Case.objects.count(), Contact.objects.count(), Referral.objects.count()) == (50, 400, 8)
     attendances = Attendance.objects.count()
     assert attendances > 0
-    assert out.startswith("合成県ひきこもり地域支援センター（98CENTER）: ケース 50件、相談記録 400件、つなぎ 8件、"
-                          f"居場所への参加 {attendances}件を")
+    assert out.startswith(
+        "合成県ひきこもり地域支援センター（98CENTER）: ケース 50件、相談記録 400件、つなぎ 8件、"
+        f"居場所への参加 {attendances}件を"
+    )
     assert err.startswith(f"ケース 50/50  相談記録 400/400  つなぎ 8  居場所参加 {attendances}  ")
     assert err.count("\n") == 1  # one line per batch of 2,000 cases
     staff = Membership.objects.filter(organisation=org, role=Role.COORDINATOR)
     assert sorted(staff.values_list("user__username", flat=True)) == [f"synth-98center-{n}" for n in range(1, 6)]
-    assert list(Case.assigned.through.objects.values("case").annotate(n=Count("id")).values_list("n", flat=True)
-                ) == [1] * 50
+    assert (
+        list(Case.assigned.through.objects.values("case").annotate(n=Count("id")).values_list("n", flat=True))
+        == [1] * 50
+    )
     entry = AuditEntry.objects.get(action="synth.generate")
-    assert (entry.username, entry.organisation, entry.changes) == ("synth", org, {
-        "cases": [None, 50], "contacts": [None, 400], "referrals": [None, 8], "attendances": [None, attendances],
-        "seed": [None, 7]})
+    assert (entry.username, entry.organisation, entry.changes) == (
+        "synth",
+        org,
+        {
+            "cases": [None, 50],
+            "contacts": [None, 400],
+            "referrals": [None, 8],
+            "attendances": [None, attendances],
+            "seed": [None, 7],
+        },
+    )
 
 
 def test_derived_fields_are_what_the_domain_functions_keep(db):
@@ -68,13 +103,16 @@ def test_derived_fields_are_what_the_domain_functions_keep(db):
     for case in Case.objects.prefetch_related("contacts", "referrals", "status_changes"):
         contacts = list(case.contacts.all())
         assert case.search_key == _search_key(case.name, case.furigana)
-        assert (case.first_contact_on, case.last_contact_on) == (min(c.date for c in contacts),
-                                                                max(c.date for c in contacts))
+        assert (case.first_contact_on, case.last_contact_on) == (
+            min(c.date for c in contacts),
+            max(c.date for c in contacts),
+        )
         for contact in contacts:
             assert contact.organisation_id == case.organisation_id
             assert contact.date >= case.opened_on
-            assert contact.age_band == age_band_on(birth_date=case.birth_date, known_band=case.age_band,
-                                                   on=contact.date)
+            assert contact.age_band == age_band_on(
+                birth_date=case.birth_date, known_band=case.age_band, on=contact.date
+            )
         for referral in case.referrals.all():
             assert referral.organisation_id == case.organisation_id
             assert referral.date in {c.date for c in contacts}
@@ -124,8 +162,10 @@ def test_an_organisation_with_cases_is_refused(db):
     synth("--cases", "5", "--contacts", "10")
     with pytest.raises(CommandError) as refused:
         synth("--cases", "5", "--contacts", "10")
-    assert str(refused.value) == ("合成県ひきこもり地域支援センター（98CENTER）にはすでにケースがあります。合成データは、"
-                                  "ケースのない組織にだけ作れます（別の --org を指定してください）。")
+    assert str(refused.value) == (
+        "合成県ひきこもり地域支援センター（98CENTER）にはすでにケースがあります。合成データは、"
+        "ケースのない組織にだけ作れます（別の --org を指定してください）。"
+    )
     assert Case.objects.count() == 5
     assert StatusChange.objects.filter(case__organisation__code="98CENTER").values("case").distinct().count() == 5
 
@@ -146,15 +186,18 @@ def test_attendance_of_cases_nicknames_and_anonymous(db):
     synth("--cases", "1000", "--contacts", "7000", "--seed", "7")
     attendances = Attendance.objects.select_related("event", "case")
     for attendance in attendances:
-        assert (attendance.organisation_id, attendance.date) == (attendance.event.organisation_id,
-                                                                 attendance.event.date)
+        assert (attendance.organisation_id, attendance.date) == (
+            attendance.event.organisation_id,
+            attendance.event.date,
+        )
         if attendance.case:
             assert attendance.case.organisation_id == attendance.organisation_id
             assert attendance.date > attendance.case.opened_on
             if attendance.target == ReferralTarget.PERSON:  # the person comes once the centre reached them
                 assert attendance.case.reached_on is not None and attendance.date > attendance.case.reached_on
-    by_target = dict(Attendance.objects.filter(case__isnull=False).values_list("target").annotate(
-        n=Count("case", distinct=True)))
+    by_target = dict(
+        Attendance.objects.filter(case__isnull=False).values_list("target").annotate(n=Count("case", distinct=True))
+    )
     # About 8% of the cases come themselves and 2% send a family member, when a session follows.
     assert 60 <= by_target[ReferralTarget.PERSON] <= 100 and 10 <= by_target[ReferralTarget.FAMILY] <= 30
     assert attendances.filter(anonymous=True).exists() and attendances.exclude(nickname="").exists()
@@ -180,9 +223,15 @@ def test_the_rollups_kept_up_with_the_bulk_inserts(db):
     for period in (Period(date(2021, 4, 1), date(2022, 3, 31)), Period(date(2019, 5, 10), date(2023, 1, 20))):
         report = build_report(org, period)
         assert report == counted_report(org, period)
-    assert report["connected"]["本人"] > Referral.objects.filter(
-        date__range=(period.start, period.end), status="decided", target=ReferralTarget.PERSON
-    ).values("case").distinct().count()
+    assert (
+        report["connected"]["本人"]
+        > Referral.objects.filter(
+            date__range=(period.start, period.end), status="decided", target=ReferralTarget.PERSON
+        )
+        .values("case")
+        .distinct()
+        .count()
+    )
 
 
 @pytest.mark.parametrize("cases,contacts", [(1, 1), (7, 100), (1000, 10_000), (10, 0)])

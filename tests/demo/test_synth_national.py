@@ -25,22 +25,31 @@ def synth(*args) -> tuple[str, str]:
 
 
 def fingerprint() -> list[tuple]:
-    return list(Contact.objects.order_by("organisation__code", "case__number", "date", "id").values_list(
-        "organisation__code", "case__number", "date", "channel", "consulter", "age_band")) + list(
+    return list(
+        Contact.objects.order_by("organisation__code", "case__number", "date", "id").values_list(
+            "organisation__code", "case__number", "date", "channel", "consulter", "age_band"
+        )
+    ) + list(
         Attendance.objects.order_by("organisation__code", "date", "id").values_list(
-            "organisation__code", "case__number", "date", "target", "nickname", "anonymous", "is_first"))
+            "organisation__code", "case__number", "date", "target", "nickname", "anonymous", "is_first"
+        )
+    )
 
 
 def test_small_nation_has_the_asked_shape(db):
     out, err = synth("--seed", "3")
     kinds = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    assert kinds == {OrgKind.NATIONAL: 1, OrgKind.PREFECTURE: 3, OrgKind.DESIGNATED_CITY: 1,
-                     OrgKind.MUNICIPALITY: 9, OrgKind.CENTER: 4}
+    assert kinds == {
+        OrgKind.NATIONAL: 1,
+        OrgKind.PREFECTURE: 3,
+        OrgKind.DESIGNATED_CITY: 1,
+        OrgKind.MUNICIPALITY: 9,
+        OrgKind.CENTER: 4,
+    }
     assert (Case.objects.count(), Contact.objects.count()) == (60, 300)
     # Cases sit in the 4 centres and in the first municipality of each prefecture.
     holders = set(Case.objects.values_list("organisation__code", flat=True))
-    assert holders == {"010006-CENTER", "011002-CENTER", "020001-CENTER", "030007-CENTER",
-                       "012017", "022012", "032018"}
+    assert holders == {"010006-CENTER", "011002-CENTER", "020001-CENTER", "030007-CENTER", "012017", "022012", "032018"}
     assert "ケース 60件、相談記録 300件" in out
     assert "ケース 60/60  相談記録 300/300" in err
     entry = AuditEntry.objects.get(action=DONE_ACTION)

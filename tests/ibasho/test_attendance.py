@@ -30,8 +30,9 @@ def worker(network):
 
 @pytest.fixture
 def salon(worker):
-    return actions.create_ibasho(actor=worker, organisation=worker.organisation, name="まったりサロン",
-                                 kind="physical", place="市民会館")
+    return actions.create_ibasho(
+        actor=worker, organisation=worker.organisation, name="まったりサロン", kind="physical", place="市民会館"
+    )
 
 
 def make_event(actor, ibasho, day: date):
@@ -39,13 +40,14 @@ def make_event(actor, ibasho, day: date):
 
 
 def firsts(case) -> list[tuple[date, str]]:
-    return list(Attendance.objects.filter(case=case, is_first=True).order_by("target")
-                .values_list("date", "target"))
+    return list(Attendance.objects.filter(case=case, is_first=True).order_by("target").values_list("date", "target"))
 
 
 def test_the_earliest_attendance_is_the_first_across_add_remove_and_a_moved_date(worker, salon):
     case = make_case(worker)
-    may10, apr20, jun1 = (make_event(worker, salon, d) for d in (date(2021, 5, 10), date(2021, 4, 20), date(2021, 6, 1)))
+    may10, apr20, jun1 = (
+        make_event(worker, salon, d) for d in (date(2021, 5, 10), date(2021, 4, 20), date(2021, 6, 1))
+    )
     on_may10 = actions.record_attendance(actor=worker, event=may10, case=case)
     assert on_may10.is_first is True
     on_apr20 = actions.record_attendance(actor=worker, event=apr20, case=case)
@@ -93,13 +95,21 @@ def test_nicknames_and_anonymous_attendees_are_never_a_first(worker, salon):
     assert (nick.organisation, nick.date) == (worker.organisation, date(2021, 5, 1))
 
 
-@pytest.mark.parametrize("values,expected", [
-    ({}, {"__all__": ["参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。"]}),
-    ({"nickname": " "}, {"__all__": ["参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。"]}),
-    ({"nickname": "ひまわり", "anonymous": True},
-     {"__all__": ["「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。"]}),
-    ({"anonymous": True, "target": "agency"}, {"target": ["「参加した人」は本人か家族を選んでください。"]}),
-])
+@pytest.mark.parametrize(
+    "values,expected",
+    [
+        ({}, {"__all__": ["参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。"]}),
+        (
+            {"nickname": " "},
+            {"__all__": ["参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。"]},
+        ),
+        (
+            {"nickname": "ひまわり", "anonymous": True},
+            {"__all__": ["「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。"]},
+        ),
+        ({"anonymous": True, "target": "agency"}, {"target": ["「参加した人」は本人か家族を選んでください。"]}),
+    ],
+)
 def test_an_attendee_is_exactly_one_of_a_case_a_nickname_or_anonymous(worker, salon, values, expected):
     event = make_event(worker, salon, date(2021, 5, 1))
     with pytest.raises(ValidationError) as raised:
@@ -113,7 +123,8 @@ def test_a_case_and_a_nickname_together_are_refused(worker, salon):
     with pytest.raises(ValidationError) as raised:
         actions.record_attendance(actor=worker, event=event, case=make_case(worker), nickname="ひまわり")
     assert raised.value.message_dict == {
-        "__all__": ["「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。"]}
+        "__all__": ["「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。"]
+    }
 
 
 def test_a_case_attends_an_event_once_per_target(worker, salon):
@@ -145,17 +156,32 @@ def test_adding_and_removing_are_audited_with_the_nickname_masked(worker, salon)
     attendance = actions.record_attendance(actor=worker, event=event, case=case, target=ReferralTarget.FAMILY)
     added = AuditEntry.objects.get(action="ibasho.attendance_add")
     assert (added.object_id, added.object_label, added.organisation, added.username) == (
-        str(attendance.pk), "K-1 まったりサロン 2021-05-01", worker.organisation, worker.user.username)
-    assert added.changes == {"event": [None, event.pk], "date": [None, "2021-05-01"], "case": [None, case.pk],
-                             "target": [None, "family"], "is_first": [None, True]}
+        str(attendance.pk),
+        "K-1 まったりサロン 2021-05-01",
+        worker.organisation,
+        worker.user.username,
+    )
+    assert added.changes == {
+        "event": [None, event.pk],
+        "date": [None, "2021-05-01"],
+        "case": [None, case.pk],
+        "target": [None, "family"],
+        "is_first": [None, True],
+    }
     nick = actions.record_attendance(actor=worker, event=event, nickname="ひまわり")
     assert AuditEntry.objects.filter(action="ibasho.attendance_add").order_by("id").last().changes == {
-        "event": [None, event.pk], "date": [None, "2021-05-01"], "target": [None, "person"], "nickname": [MASK, MASK]}
+        "event": [None, event.pk],
+        "date": [None, "2021-05-01"],
+        "target": [None, "person"],
+        "nickname": [MASK, MASK],
+    }
     actions.remove_attendance(actor=worker, attendance=attendance)
     actions.remove_attendance(actor=worker, attendance=nick)
     removed = AuditEntry.objects.filter(action="ibasho.attendance_remove").order_by("id")
     assert [(e.object_label, e.changes.get("case")) for e in removed] == [
-        ("K-1 まったりサロン 2021-05-01", [case.pk, None]), ("まったりサロン 2021-05-01", None)]
+        ("K-1 まったりサロン 2021-05-01", [case.pk, None]),
+        ("まったりサロン 2021-05-01", None),
+    ]
     assert "ひまわり" not in str(list(AuditEntry.objects.values_list("changes", "object_label")))
 
 
@@ -272,6 +298,9 @@ def test_the_case_timeline_shows_attendances_with_the_first_marked_in_fixed_quer
     response = client.get(url)
     entries = [e for e in response.context["events"] if e.kind == "attendance"]
     assert [(e.on, e.obj.is_first) for e in entries] == [
-        (date(2021, 6, 1), False), (date(2021, 5, 10), False), (date(2021, 4, 20), True)]
+        (date(2021, 6, 1), False),
+        (date(2021, 5, 10), False),
+        (date(2021, 4, 20), True),
+    ]
     page = response.content.decode()
     assert page.count("居場所に参加（本人）") == 3 and page.count("まったりサロン") == 3

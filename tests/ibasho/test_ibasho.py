@@ -25,20 +25,44 @@ def coordinator(network):
 
 def test_a_coordinator_registers_a_place_and_its_dates(network, client, coordinator):
     act_as(client, coordinator)
-    response = client.post(reverse("ibasho_add"), {
-        "name": "まったりサロン", "kind": "physical", "municipality": network["own_city"].pk, "place": "市民会館 和室",
-        "description": "話さなくても大丈夫です。", "is_public": "on",
-    })
+    response = client.post(
+        reverse("ibasho_add"),
+        {
+            "name": "まったりサロン",
+            "kind": "physical",
+            "municipality": network["own_city"].pk,
+            "place": "市民会館 和室",
+            "description": "話さなくても大丈夫です。",
+            "is_public": "on",
+        },
+    )
     ibasho = Ibasho.objects.get()
     assert response["Location"] == reverse("ibasho_detail", kwargs={"pk": ibasho.pk})
     assert (ibasho.organisation, ibasho.municipality, ibasho.place, ibasho.is_public) == (
-        network["own_center"], network["own_city"], "市民会館 和室", True)
-    response = client.post(reverse("ibasho_event_add", kwargs={"pk": ibasho.pk}), {
-        "date": "2030-05-08", "start_time": "14:00", "end_time": "16:00", "how_to_join": "申し込み不要", "is_public": "on",
-    })
+        network["own_center"],
+        network["own_city"],
+        "市民会館 和室",
+        True,
+    )
+    response = client.post(
+        reverse("ibasho_event_add", kwargs={"pk": ibasho.pk}),
+        {
+            "date": "2030-05-08",
+            "start_time": "14:00",
+            "end_time": "16:00",
+            "how_to_join": "申し込み不要",
+            "is_public": "on",
+        },
+    )
     event = IbashoEvent.objects.get()
     assert (event.organisation, event.date, event.start_time, event.end_time, event.where, event.online) == (
-        network["own_center"], date(2030, 5, 8), time(14), time(16), "市民会館 和室", False)
+        network["own_center"],
+        date(2030, 5, 8),
+        time(14),
+        time(16),
+        "市民会館 和室",
+        False,
+    )
     created = AuditEntry.objects.get(action="ibasho.event_create")
     assert created.changes["start_time"] == [None, "14:00:00"]
     page = client.get(reverse("ibasho_detail", kwargs={"pk": ibasho.pk})).content.decode()
@@ -80,18 +104,38 @@ def test_a_peer_supporter_reads_but_does_not_edit(network, client):
 
 def test_the_public_list_shows_only_public_places_and_their_coming_public_dates(network, client):
     today = timezone.localdate()
-    salon = actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="公開サロン",
-                                  kind="physical", place="会館", is_public=True)
-    hidden = actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="内部の会",
-                                   kind="online", is_public=False)
-    other = actions.create_ibasho(actor=SYSTEM, organisation=network["other_center"], name="他県の会",
-                                  kind="online", is_public=True)
-    for ibasho, days, public, marker in ((salon, -1, True, "2:00"), (salon, 0, True, "10:00"), (salon, 7, False, "11:00"),
-                                         (hidden, 2, True, "12:00"), (other, 3, True, "13:00"),
-                                         (salon, 28, True, "15:00")):  # beyond the four weeks shown
+    salon = actions.create_ibasho(
+        actor=SYSTEM,
+        organisation=network["own_center"],
+        name="公開サロン",
+        kind="physical",
+        place="会館",
+        is_public=True,
+    )
+    hidden = actions.create_ibasho(
+        actor=SYSTEM, organisation=network["own_center"], name="内部の会", kind="online", is_public=False
+    )
+    other = actions.create_ibasho(
+        actor=SYSTEM, organisation=network["other_center"], name="他県の会", kind="online", is_public=True
+    )
+    for ibasho, days, public, marker in (
+        (salon, -1, True, "2:00"),
+        (salon, 0, True, "10:00"),
+        (salon, 7, False, "11:00"),
+        (hidden, 2, True, "12:00"),
+        (other, 3, True, "13:00"),
+        (salon, 28, True, "15:00"),
+    ):  # beyond the four weeks shown
         hour, minute = map(int, marker.split(":"))
-        actions.create_event(actor=SYSTEM, ibasho=ibasho, date=today + timedelta(days=days), start_time=time(hour, minute),
-                             online=ibasho.kind == "online", is_public=public, how_to_join="申し込み不要")
+        actions.create_event(
+            actor=SYSTEM,
+            ibasho=ibasho,
+            date=today + timedelta(days=days),
+            start_time=time(hour, minute),
+            online=ibasho.kind == "online",
+            is_public=public,
+            how_to_join="申し込み不要",
+        )
     response = client.get(reverse("public_ibasho"))
     page = response.content.decode()
     assert response["Cache-Control"] == "public, max-age=60"
@@ -104,13 +148,22 @@ def test_the_public_list_shows_only_public_places_and_their_coming_public_dates(
 
 def test_an_organisation_cannot_file_a_place_under_another(network, coordinator):
     with pytest.raises(PermissionDenied) as raised:
-        actions.create_ibasho(actor=Actor(user=coordinator.user, membership=coordinator),
-                              organisation=network["other_center"], name="x", kind="online")
+        actions.create_ibasho(
+            actor=Actor(user=coordinator.user, membership=coordinator),
+            organisation=network["other_center"],
+            name="x",
+            kind="online",
+        )
     assert str(raised.value) == "他の組織の居場所は編集できません。"
 
 
 def test_the_municipality_must_be_a_municipality(network):
     with pytest.raises(ValidationError) as raised:
-        actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="x", kind="online",
-                              municipality=make_org(OrgKind.CENTER, network["own"]))
+        actions.create_ibasho(
+            actor=SYSTEM,
+            organisation=network["own_center"],
+            name="x",
+            kind="online",
+            municipality=make_org(OrgKind.CENTER, network["own"]),
+        )
     assert raised.value.message_dict == {"municipality": ["「市区町村」は市区町村を選んでください。"]}

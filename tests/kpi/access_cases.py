@@ -29,24 +29,39 @@ URL_CASES = [
     UrlCase("kpi_indicator_add", Perm.MANAGE_ORG, leak=lambda w: OTHER_INDICATOR),
     UrlCase("kpi_indicator", Perm.VIEW_STATS, kwargs=_indicator),
     UrlCase(
-        "kpi_indicator_edit", Perm.MANAGE_ORG, kwargs=_indicator,
+        "kpi_indicator_edit",
+        Perm.MANAGE_ORG,
+        kwargs=_indicator,
         post={"name": "書き換えた指標", "unit": "件", "source": MANUAL, "order": "0", "is_active": "on"},
         changed=lambda w: Indicator.objects.filter(name="書き換えた指標").exists(),
     ),
     UrlCase(
-        "kpi_target", Perm.MANAGE_ORG, kwargs=_indicator,
+        "kpi_target",
+        Perm.MANAGE_ORG,
+        kwargs=_indicator,
         post={"fiscal_year": str(current_fiscal_year()), "value": "99"},
         changed=lambda w: Target.objects.filter(indicator=_other(w)).exists(),
     ),
     UrlCase(
-        "kpi_actual", Perm.MANAGE_ORG, kwargs=_indicator,
+        "kpi_actual",
+        Perm.MANAGE_ORG,
+        kwargs=_indicator,
         post={"fiscal_year": str(current_fiscal_year()), "value": "77", "note": ""},
         changed=lambda w: EnteredValue.objects.filter(indicator=_other(w)).exists(),
     ),
     UrlCase(
-        "kpi_plan", Perm.MANAGE_ORG, kwargs=_indicator,
-        post={"first_year": str(current_fiscal_year()), "baseline": "13", "baseline_label": "事業開始前",
-              "adds_to_baseline": "on", "increment_1": "5", "increment_2": "10", "increment_3": "5"},
+        "kpi_plan",
+        Perm.MANAGE_ORG,
+        kwargs=_indicator,
+        post={
+            "first_year": str(current_fiscal_year()),
+            "baseline": "13",
+            "baseline_label": "事業開始前",
+            "adds_to_baseline": "on",
+            "increment_1": "5",
+            "increment_2": "10",
+            "increment_3": "5",
+        },
         changed=lambda w: Plan.objects.filter(indicator=_other(w)).exists(),
     ),
     UrlCase("stats_published", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
@@ -56,7 +71,12 @@ URL_CASES = [
 def extend_world(world):
     for side, name in (("own", "連絡協議会の開催回数"), ("other", OTHER_INDICATOR)):
         world[f"{side}_kpi"] = actions.create_indicator(
-            actor=SYSTEM, organisation=world[side], name=name, unit="回", source=MANUAL,
+            actor=SYSTEM,
+            organisation=world[side],
+            name=name,
+            unit="回",
+            source=MANUAL,
         )
-    actions.set_levels(actor=SYSTEM, organisation=world["other"],
-                       levels=[(OTHER_LEVEL, Decimal("100")), ("その他", Decimal("0"))])
+    actions.set_levels(
+        actor=SYSTEM, organisation=world["other"], levels=[(OTHER_LEVEL, Decimal("100")), ("その他", Decimal("0"))]
+    )

@@ -17,5 +17,6 @@ def target(indicator, fy, value, actor=SYSTEM):
 
 
 def entered(indicator, fy, value, actor=SYSTEM, note=""):
-    return actions.set_entered_value(actor=actor, indicator=indicator, fiscal_year=fy, value=Decimal(str(value)),
-                                     note=note)
+    return actions.set_entered_value(
+        actor=actor, indicator=indicator, fiscal_year=fy, value=Decimal(str(value)), note=note
+    )

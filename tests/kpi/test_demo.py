@@ -13,15 +13,27 @@ def test_demo_kpis_for_fy2024_to_2026(db):
     network = build_network(SYSTEM)
     assert build_kpis(network, SYSTEM) == 12
     assert (Indicator.objects.count(), Target.objects.count(), EnteredValue.objects.count(), Plan.objects.count()) == (
-        12, 30, 9, 1)
+        12,
+        30,
+        9,
+        1,
+    )
     assert set(Target.objects.values_list("fiscal_year", flat=True)) == {2024, 2025, 2026}
     rows = {row.indicator.name: row for row in kpi_page(network.prefecture, 2024).rows}
     council = rows["連絡協議会の開催回数"].current
     assert (council.target_text, council.actual_text, council.ratio_text, council.judgement) == (
-        "4", "4", "100.0%", (0, "順調"))
+        "4",
+        "4",
+        "100.0%",
+        (0, "順調"),
+    )
     plan = rows["市町村のひきこもり相談窓口設置数（増加分）"].plan
     assert (plan.baseline_text, [y.increment_text for y in plan.years], plan.total_text, plan.end_level_text) == (
-        "13", ["5", "10", "5"], "20", "33")
+        "13",
+        ["5", "10", "5"],
+        "20",
+        "33",
+    )
     assert rows["ひきこもりサポーターの派遣回数"].indicator.monitoring
     centre = [row.indicator.source for row in kpi_page(network.center, 2025).rows]
     assert centre == ["new_cases", "contacts", "persons", "visits", "referrals", "decided", "connected"]

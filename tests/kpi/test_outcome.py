@@ -1,8 +1,7 @@
 """The national outcome target: decided referrals this year must exceed (last year's decided count per
 centre) × (this year's number of centres)."""
 
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 from fractions import Fraction
 
 import pytest
@@ -17,7 +16,7 @@ from ..factories import make_org, make_staff
 
 
 def registered(org, when):
-    Organisation.objects.filter(pk=org.pk).update(created_at=datetime(*when, tzinfo=tz.utc))
+    Organisation.objects.filter(pk=org.pk).update(created_at=datetime(*when, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -28,9 +27,15 @@ def centres(network):
     b, c, d = (make_org(OrgKind.CENTER, own) for _ in range(3))
     city_centre = make_org(OrgKind.CENTER, network["own_city"])
     closed = make_org(OrgKind.CENTER, own)
-    for org, when in [(network["own_center"], (2019, 6, 1)), (b, (2020, 9, 1)), (c, (2021, 3, 30)),
-                      (d, (2021, 5, 1)), (city_centre, (2022, 4, 1)), (closed, (2019, 4, 1)),
-                      (network["other_center"], (2019, 4, 1))]:
+    for org, when in [
+        (network["own_center"], (2019, 6, 1)),
+        (b, (2020, 9, 1)),
+        (c, (2021, 3, 30)),
+        (d, (2021, 5, 1)),
+        (city_centre, (2022, 4, 1)),
+        (closed, (2019, 4, 1)),
+        (network["other_center"], (2019, 4, 1)),
+    ]:
         registered(org, when)
     Organisation.objects.filter(pk=closed.pk).update(is_active=False)
     return network
@@ -38,8 +43,9 @@ def centres(network):
 
 def decided_referrals(worker, case, on, n, status=ReferralStatus.DECIDED):
     for _ in range(n):
-        case_actions.refer(actor=worker, case=case, date=on, target=ReferralTarget.PERSON, to_ibasho=True,
-                           status=status)
+        case_actions.refer(
+            actor=worker, case=case, date=on, target=ReferralTarget.PERSON, to_ibasho=True, status=status
+        )
 
 
 def test_centres_are_counted_per_fiscal_year(centres):

@@ -20,21 +20,32 @@ D = Decimal
 
 def seed_plan(org):
     windows = make_indicator(org, "市町のひきこもり相談窓口設置数（増加分）", unit="市町")
-    plan = actions.save_plan(actor=SYSTEM, indicator=windows, first_year=2020, baseline=D(13),
-                             increments=[D(5), D(10), D(5)])
+    plan = actions.save_plan(
+        actor=SYSTEM, indicator=windows, first_year=2020, baseline=D(13), increments=[D(5), D(10), D(5)]
+    )
     return windows, plan
 
 
 def test_seed_plan_baseline_13_increments_5_10_5_cumulative_20(network):
     windows, plan = seed_plan(network["own"])
-    assert (plan.first_year, plan.last_year, plan.baseline, plan.baseline_label) == (2020, 2022, D(13),
-                                                                                       "事業開始前（現時点）")
+    assert (plan.first_year, plan.last_year, plan.baseline, plan.baseline_label) == (
+        2020,
+        2022,
+        D(13),
+        "事業開始前（現時点）",
+    )
     # Each increment is that year's target (計画値).
     assert list(Target.objects.filter(indicator=windows).values_list("fiscal_year", "value")) == [
-        (2020, D(5)), (2021, D(10)), (2022, D(5))]
+        (2020, D(5)),
+        (2021, D(10)),
+        (2022, D(5)),
+    ]
     progress = kpi_page(network["own"], 2021).rows[0].plan
     assert [(y.fiscal_year, y.increment, y.cumulative_target, y.level_target) for y in progress.years] == [
-        (2020, D(5), D(5), D(18)), (2021, D(10), D(15), D(28)), (2022, D(5), D(20), D(33))]
+        (2020, D(5), D(5), D(18)),
+        (2021, D(10), D(15), D(28)),
+        (2022, D(5), D(20), D(33)),
+    ]
     assert (progress.total, progress.end_level) == (D(20), D(33))
     assert (progress.total_text, progress.end_level_text, progress.baseline_text) == ("20", "33", "13")
 
@@ -45,7 +56,10 @@ def test_plan_progress_with_actual_increments(network):
     entered(windows, 2021, 7)
     progress = kpi_page(network["own"], 2022).rows[0].plan
     assert [(y.actual, y.ratio, y.cumulative_actual, y.level_actual) for y in progress.years] == [
-        (D(6), 120.0, D(6), D(19)), (D(7), 70.0, D(13), D(26)), (None, None, None, None)]
+        (D(6), 120.0, D(6), D(19)),
+        (D(7), 70.0, D(13), D(26)),
+        (None, None, None, None),
+    ]
     # 13 of the 20 planned so far: 65.0%.
     assert (progress.actual_total, progress.ratio) == (D(13), 65.0)
     current = kpi_page(network["own"], 2021).rows[0].current
@@ -55,8 +69,14 @@ def test_plan_progress_with_actual_increments(network):
 def test_a_flow_plan_does_not_add_to_the_baseline(network):
     """相談件数（就職氷河期世代）: 133 before; 160, 170, 180 a year; 510 over the plan."""
     consultations = make_indicator(network["own"], "相談件数（就職氷河期世代）", unit="件")
-    actions.save_plan(actor=SYSTEM, indicator=consultations, first_year=2020, baseline=D(133),
-                      increments=[D(160), D(170), D(180)], adds_to_baseline=False)
+    actions.save_plan(
+        actor=SYSTEM,
+        indicator=consultations,
+        first_year=2020,
+        baseline=D(133),
+        increments=[D(160), D(170), D(180)],
+        adds_to_baseline=False,
+    )
     progress = kpi_page(network["own"], 2020).rows[0].plan
     assert (progress.total, progress.end_level) == (D(510), None)
     assert [y.level_target for y in progress.years] == [None, None, None]
@@ -64,13 +84,15 @@ def test_a_flow_plan_does_not_add_to_the_baseline(network):
 
 def test_changing_a_plan_moves_its_targets_and_is_audited(network):
     windows, plan = seed_plan(network["own"])
-    actions.save_plan(actor=SYSTEM, indicator=windows, plan=plan, first_year=2021, baseline=D(13),
-                      increments=[D(4), D(6)])
+    actions.save_plan(
+        actor=SYSTEM, indicator=windows, plan=plan, first_year=2021, baseline=D(13), increments=[D(4), D(6)]
+    )
     assert list(Target.objects.filter(indicator=windows).values_list("fiscal_year", "value")) == [
-        (2021, D(4)), (2022, D(6))]
+        (2021, D(4)),
+        (2022, D(6)),
+    ]
     entry = AuditEntry.objects.filter(action="kpi.plan.save").order_by("id").last()
-    assert entry.changes == {"first_year": [2020, 2021], "2020": ["5", None], "2021": ["10", "4"],
-                             "2022": ["5", "6"]}
+    assert entry.changes == {"first_year": [2020, 2021], "2020": ["5", None], "2021": ["10", "4"], "2022": ["5", "6"]}
     actions.delete_plan(actor=SYSTEM, plan=plan)
     assert not Target.objects.filter(indicator=windows).exists()
     assert AuditEntry.objects.filter(action="kpi.plan.delete").count() == 1

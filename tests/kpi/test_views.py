@@ -91,17 +91,29 @@ def test_adding_an_indicator_keeps_input_on_error(client, network, admin, counci
 
 def test_editing_an_indicator(client, network, admin, council):
     url = reverse("kpi_indicator_edit", kwargs={"pk": council.pk})
-    response = client.post(url, {"name": "連絡協議会の開催回数（全体会）", "unit": "回", "source": "manual",
-                                 "order": "0", "is_active": "on", "monitoring": "on"})
+    response = client.post(
+        url,
+        {
+            "name": "連絡協議会の開催回数（全体会）",
+            "unit": "回",
+            "source": "manual",
+            "order": "0",
+            "is_active": "on",
+            "monitoring": "on",
+        },
+    )
     page = body(response)
     assert "計画値が登録されているため、モニタリング指標にはできません。先に計画値を削除してください。" in page
-    response = client.post(url, {"name": "連絡協議会の開催回数（全体会）", "unit": "回", "source": "manual",
-                                 "order": "0", "is_active": "on"})
+    response = client.post(
+        url,
+        {"name": "連絡協議会の開催回数（全体会）", "unit": "回", "source": "manual", "order": "0", "is_active": "on"},
+    )
     assert response.status_code == 302
     council.refresh_from_db()
     assert council.name == "連絡協議会の開催回数（全体会）"
     assert AuditEntry.objects.get(action="kpi.indicator.update").changes == {
-        "name": ["連絡協議会の開催回数", "連絡協議会の開催回数（全体会）"]}
+        "name": ["連絡協議会の開催回数", "連絡協議会の開催回数（全体会）"]
+    }
 
 
 def test_target_form(client, network, admin, council):
@@ -116,8 +128,11 @@ def test_target_form(client, network, admin, council):
     assert Target.objects.get(indicator=council, fiscal_year=2022).value == Decimal(5)
     assert client.post(url, {"fiscal_year": "2022", "value": ""}).status_code == 302  # blank removes it
     assert not Target.objects.filter(indicator=council, fiscal_year=2022).exists()
-    assert list(AuditEntry.objects.filter(action__startswith="kpi.target").order_by("id")
-                .values_list("action", "object_label", "changes")) == [
+    assert list(
+        AuditEntry.objects.filter(action__startswith="kpi.target")
+        .order_by("id")
+        .values_list("action", "object_label", "changes")
+    ) == [
         ("kpi.target.set", "連絡協議会の開催回数 2021", {"value": [None, "4"]}),
         ("kpi.target.set", "連絡協議会の開催回数 2022", {"value": [None, "5"]}),
         ("kpi.target.clear", "連絡協議会の開催回数 2022", {"value": ["5.0", None]}),
@@ -133,14 +148,23 @@ def test_entered_value_form(client, network, admin):
     assert AuditEntry.objects.filter(action="kpi.actual.set", user=admin.user).count() == 1
     computed = make_indicator(network["own"], "延べ相談件数", unit="件", source="contacts")
     page = body(client.get(reverse("kpi_actual", kwargs={"pk": computed.pk})))
-    assert "この指標の実績値は記録から計算されるため、手入力できません。" in page and "<form method=\"post\" class" not in page
+    assert (
+        "この指標の実績値は記録から計算されるため、手入力できません。" in page
+        and '<form method="post" class' not in page
+    )
 
 
 def test_plan_form(client, network, admin):
     windows = make_indicator(network["own"], "市町村のひきこもり相談窓口設置数", unit="市町村")
     url = reverse("kpi_plan", kwargs={"pk": windows.pk})
-    data = {"first_year": "2024", "baseline": "13", "baseline_label": "事業開始前（現時点）",
-            "adds_to_baseline": "on", "increment_1": "5", "increment_3": "5"}
+    data = {
+        "first_year": "2024",
+        "baseline": "13",
+        "baseline_label": "事業開始前（現時点）",
+        "adds_to_baseline": "on",
+        "increment_1": "5",
+        "increment_3": "5",
+    }
     page = body(client.post(url, data))
     assert "2年目の増加分を入力してください（年は続けて入力します）。" in page and 'value="13"' in page
     assert client.post(url, {**data, "increment_2": "10"}).status_code == 302
@@ -156,15 +180,25 @@ def test_plan_form(client, network, admin):
 
 def test_levels_form(client, network, admin, council):
     url = reverse("kpi_levels")
-    form = {"levels-TOTAL_FORMS": "3", "levels-INITIAL_FORMS": "0", "levels-MIN_NUM_FORMS": "0",
-            "levels-MAX_NUM_FORMS": "10",
-            "levels-0-label": "達成", "levels-0-min_ratio": "100", "levels-1-label": "未達", "levels-1-min_ratio": "1",
-            "levels-2-label": "", "levels-2-min_ratio": ""}
+    form = {
+        "levels-TOTAL_FORMS": "3",
+        "levels-INITIAL_FORMS": "0",
+        "levels-MIN_NUM_FORMS": "0",
+        "levels-MAX_NUM_FORMS": "10",
+        "levels-0-label": "達成",
+        "levels-0-min_ratio": "100",
+        "levels-1-label": "未達",
+        "levels-1-min_ratio": "1",
+        "levels-2-label": "",
+        "levels-2-min_ratio": "",
+    }
     page = body(client.post(url, form))
     assert "どの達成割合にも区分が付くよう、下限0%の区分を1つ入れてください。" in page and 'value="未達"' in page
     assert client.post(url, {**form, "levels-1-min_ratio": "0"}).status_code == 302
     assert list(JudgementLevel.objects.filter(organisation=network["own"]).values_list("label", "min_ratio")) == [
-        ("達成", Decimal(100)), ("未達", Decimal(0))]
+        ("達成", Decimal(100)),
+        ("未達", Decimal(0)),
+    ]
     assert AuditEntry.objects.filter(action="kpi.levels.set", user=admin.user).count() == 1
     page = body(client.get(reverse("kpi_overview"), {"fy": 2021}))
     assert '<span class="judgement-0">達成</span>' in page
@@ -188,9 +222,16 @@ def test_overview_queries_do_not_grow_with_indicators(client, network, admin):
 
 
 def test_a_half_filled_level_row_names_the_missing_field(client, network, admin):
-    form = {"levels-TOTAL_FORMS": "2", "levels-INITIAL_FORMS": "0", "levels-MIN_NUM_FORMS": "0",
-            "levels-MAX_NUM_FORMS": "10", "levels-0-label": "順調", "levels-0-min_ratio": "",
-            "levels-1-label": "", "levels-1-min_ratio": "0"}
+    form = {
+        "levels-TOTAL_FORMS": "2",
+        "levels-INITIAL_FORMS": "0",
+        "levels-MIN_NUM_FORMS": "0",
+        "levels-MAX_NUM_FORMS": "10",
+        "levels-0-label": "順調",
+        "levels-0-min_ratio": "",
+        "levels-1-label": "",
+        "levels-1-min_ratio": "0",
+    }
     page = body(client.post(reverse("kpi_levels"), form))
     assert "達成割合の下限を入力してください。" in page and "進捗状況の名前を入力してください。" in page
     assert not JudgementLevel.objects.filter(organisation=network["own"]).exists()
@@ -201,8 +242,14 @@ def test_the_page_in_english_counts_the_same(client, network, admin):
     the language of the page."""
     worker = actor_for(make_staff(network["own_center"], Role.COORDINATOR))
     case = make_case(worker, opened_on=date(2021, 4, 1))
-    case_actions.refer(actor=worker, case=case, date=date(2021, 6, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
-                       status=ReferralStatus.DECIDED)
+    case_actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        status=ReferralStatus.DECIDED,
+    )
     connected = make_indicator(network["own"], "家族のつながり", unit="件", source="connected_family")
     target(connected, 2021, 2)
     client.cookies["django_language"] = "en"
@@ -210,7 +257,10 @@ def test_the_page_in_english_counts_the_same(client, network, admin):
     assert '<html lang="en">' in page
     row = re.search(r"家族のつながり</a>.*?</tr>", page, re.S).group(0)
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][:3] == [
-        "2", "1", "50.0%"]
+        "2",
+        "1",
+        "50.0%",
+    ]
 
 
 def test_plan_page_ignores_a_malformed_plan_id(client, network, admin, council):

@@ -17,6 +17,9 @@ URL_CASES = [
 def extend_world(world):
     for side in ("own", "other"):
         world[f"{side}_ledger_job"] = ImportJob.objects.create(
-            organisation=world[side], file_names=f"{side}-secret-ledger.xlsx", status=JobStatus.DONE,
-            total_rows=3, processed_rows=3,
+            organisation=world[side],
+            file_names=f"{side}-secret-ledger.xlsx",
+            status=JobStatus.DONE,
+            total_rows=3,
+            processed_rows=3,
         )

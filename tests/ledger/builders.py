@@ -10,27 +10,85 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook, load_workbook
 
-CASE_HEADER = ["ケース番号", "受付日", "氏名", "ふりがな", "生年月日", "年代", "性別", "市区町村", "初回相談者",
-               "本人につながった日", "外出状況", "ひきこもり期間（月）", "8050世帯", "状態", "終結日"]
+CASE_HEADER = [
+    "ケース番号",
+    "受付日",
+    "氏名",
+    "ふりがな",
+    "生年月日",
+    "年代",
+    "性別",
+    "市区町村",
+    "初回相談者",
+    "本人につながった日",
+    "外出状況",
+    "ひきこもり期間（月）",
+    "8050世帯",
+    "状態",
+    "終結日",
+]
 CONTACT_HEADER = ["ケース番号", "日付", "方法", "相談者", "担当者", "所要時間（分）", "内容"]
 REFERRAL_HEADER = ["ケース番号", "日付", "対象", "つなぎ先区分", "つなぎ先名称", "結果", "結果日"]
 HEADERS = {"ケース": CASE_HEADER, "相談記録": CONTACT_HEADER, "つなぎ": REFERRAL_HEADER}
 
 
-def case_row(number="2021-0001", opened="2021-04-05", name="山田 太郎", furigana="やまだ たろう",
-             birth="1985-06-01", band="", sex="男性", municipality="", first="家族", reached="", outing="3",
-             months="24", h8050="いいえ", status="支援中", closed=""):
-    return [number, opened, name, furigana, birth, band, sex, municipality, first, reached, outing, months, h8050,
-            status, closed]
+def case_row(
+    number="2021-0001",
+    opened="2021-04-05",
+    name="山田 太郎",
+    furigana="やまだ たろう",
+    birth="1985-06-01",
+    band="",
+    sex="男性",
+    municipality="",
+    first="家族",
+    reached="",
+    outing="3",
+    months="24",
+    h8050="いいえ",
+    status="支援中",
+    closed="",
+):
+    return [
+        number,
+        opened,
+        name,
+        furigana,
+        birth,
+        band,
+        sex,
+        municipality,
+        first,
+        reached,
+        outing,
+        months,
+        h8050,
+        status,
+        closed,
+    ]
 
 
-def contact_row(number="2021-0001", day="2021-04-05", channel="電話", consulter="家族", staff="佐藤",
-                minutes="30", notes="母親から電話"):
+def contact_row(
+    number="2021-0001",
+    day="2021-04-05",
+    channel="電話",
+    consulter="家族",
+    staff="佐藤",
+    minutes="30",
+    notes="母親から電話",
+):
     return [number, day, channel, consulter, staff, minutes, notes]
 
 
-def referral_row(number="2021-0001", day="2021-06-01", target="本人", category="精神保健福祉センター",
-                 name="青海県精神保健福祉センター", result="調整中", result_on=""):
+def referral_row(
+    number="2021-0001",
+    day="2021-06-01",
+    target="本人",
+    category="精神保健福祉センター",
+    name="青海県精神保健福祉センター",
+    result="調整中",
+    result_on="",
+):
     return [number, day, target, category, name, result, result_on]
 
 
@@ -90,21 +148,41 @@ def big_ledger(cases: int, contacts_per_case: int, municipalities: list[str]) ->
     for i in range(cases):
         number = f"L{i:06d}"
         opened = start + timedelta(days=i % 1500)
-        case_rows.append(case_row(
-            number=number, opened=opened.isoformat(), name=f"利用者 {i}", furigana=f"りようしゃ {i}",
-            birth=date(1970 + i % 30, 1 + i % 12, 1 + i % 28).isoformat(), sex=["男性", "女性"][i % 2],
-            municipality=municipalities[i % len(municipalities)] if municipalities else "",
-            first=CONSULTERS[i % 4], outing=str(1 + i % 4), months=str(i % 120),
-            status=["受付", "支援中", "終結"][i % 3],
-            closed=(opened + timedelta(days=200)).isoformat() if i % 3 == 2 else "",
-        ))
+        case_rows.append(
+            case_row(
+                number=number,
+                opened=opened.isoformat(),
+                name=f"利用者 {i}",
+                furigana=f"りようしゃ {i}",
+                birth=date(1970 + i % 30, 1 + i % 12, 1 + i % 28).isoformat(),
+                sex=["男性", "女性"][i % 2],
+                municipality=municipalities[i % len(municipalities)] if municipalities else "",
+                first=CONSULTERS[i % 4],
+                outing=str(1 + i % 4),
+                months=str(i % 120),
+                status=["受付", "支援中", "終結"][i % 3],
+                closed=(opened + timedelta(days=200)).isoformat() if i % 3 == 2 else "",
+            )
+        )
         for k in range(contacts_per_case):
-            contact_rows.append(contact_row(
-                number=number, day=(opened + timedelta(days=7 * k)).isoformat(), channel=CHANNELS[(i + k) % 8],
-                consulter=CONSULTERS[(i + k) % 4], staff=f"相談員{k % 7}", minutes=str(10 + (i * k) % 90),
-                notes=f"{number} の{k + 1}回目の相談",
-            ))
+            contact_rows.append(
+                contact_row(
+                    number=number,
+                    day=(opened + timedelta(days=7 * k)).isoformat(),
+                    channel=CHANNELS[(i + k) % 8],
+                    consulter=CONSULTERS[(i + k) % 4],
+                    staff=f"相談員{k % 7}",
+                    minutes=str(10 + (i * k) % 90),
+                    notes=f"{number} の{k + 1}回目の相談",
+                )
+            )
         if i % 5 == 0:
-            referral_rows.append(referral_row(number=number, day=(opened + timedelta(days=30)).isoformat(),
-                                              result="支援決定", result_on=(opened + timedelta(days=60)).isoformat()))
+            referral_rows.append(
+                referral_row(
+                    number=number,
+                    day=(opened + timedelta(days=30)).isoformat(),
+                    result="支援決定",
+                    result_on=(opened + timedelta(days=60)).isoformat(),
+                )
+            )
     return ledger(case_rows, contact_rows, referral_rows)

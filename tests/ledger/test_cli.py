@@ -19,8 +19,10 @@ def test_import_ledger_prints_progress_and_the_result(org, tmp_path):
     path = tmp_path / "台帳.xlsx"
     path.write_bytes(xlsx_bytes(ledger([case_row(number="A"), case_row(number="B")], [contact_row(number="A")])))
     out, err = run("import_ledger", "--org", "99CENTER", str(path))
-    assert out == ("99CENTERに3行を取り込みました。ケース: 新規 2件、更新 0件、変更なし 0件／相談記録: 追加 1件、登録済み 0件／"
-                   "つなぎ: 追加 0件、更新 0件、登録済み 0件\n")
+    assert out == (
+        "99CENTERに3行を取り込みました。ケース: 新規 2件、更新 0件、変更なし 0件／相談記録: 追加 1件、登録済み 0件／"
+        "つなぎ: 追加 0件、更新 0件、登録済み 0件\n"
+    )
     assert err == "確認中: 0/3行\n確認中: 3/3行\n書き込み中: 3行\n"
     assert Case.objects.filter(organisation=org).count() == 2
     assert AuditEntry.objects.get(action="ledger.import").username == "import-ledger"
@@ -39,11 +41,13 @@ def test_import_ledger_lists_every_error_and_writes_nothing(org, tmp_path):
     path.write_bytes(xlsx_bytes(ledger([case_row(number="A", opened="R3.2.30"), case_row(number="B", sex="男")])))
     with pytest.raises(CommandError) as raised:
         run("import_ledger", "--org", "99CENTER", str(path))
-    assert str(raised.value) == "\n".join([
-        "2件の誤りがあるため、何も登録しませんでした。",
-        "「ケース」シート 2行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）",
-        "「ケース」シート 3行目「性別」: 「男」は使えません（使えるもの: 男性、女性、その他、不明）",
-    ])
+    assert str(raised.value) == "\n".join(
+        [
+            "2件の誤りがあるため、何も登録しませんでした。",
+            "「ケース」シート 2行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）",
+            "「ケース」シート 3行目「性別」: 「男」は使えません（使えるもの: 男性、女性、その他、不明）",
+        ]
+    )
     assert Case.objects.count() == 0
 
 
@@ -54,7 +58,10 @@ def test_import_ledger_says_how_many_errors_it_left_out(org, tmp_path):
         run("import_ledger", "--org", "99CENTER", str(path))
     lines = str(raised.value).splitlines()
     assert (lines[0], len(lines), lines[-1]) == (
-        "203件の誤りがあるため、何も登録しませんでした。", 202, "ほか3件の誤りがあります（最初の200件だけを表示しています）。")
+        "203件の誤りがあるため、何も登録しませんでした。",
+        202,
+        "ほか3件の誤りがあります（最初の200件だけを表示しています）。",
+    )
 
 
 def test_import_ledger_unknown_organisation_and_missing_file(org, tmp_path):
@@ -65,7 +72,12 @@ def test_import_ledger_unknown_organisation_and_missing_file(org, tmp_path):
 
 
 def test_export_ledger_writes_xlsx_and_csv(org, tmp_path):
-    run("import_ledger", "--org", "99CENTER", *_write(tmp_path, ledger([case_row(number="A")], [contact_row(number="A")])))
+    run(
+        "import_ledger",
+        "--org",
+        "99CENTER",
+        *_write(tmp_path, ledger([case_row(number="A")], [contact_row(number="A")])),
+    )
     out, _err = run("export_ledger", "--org", "99CENTER", "--output", str(tmp_path / "out.xlsx"))
     assert out == f"書き出しました: {tmp_path / 'out.xlsx'}（ケース 1件、相談記録 1件、つなぎ 0件）\n"
     assert xlsx_cells((tmp_path / "out.xlsx").read_bytes())["ケース"][1][0] == "A"

@@ -16,9 +16,18 @@ def assert_nothing_written():
     assert not AuditEntry.objects.filter(action__startswith="ledger.").exists()
 
 
-REQUIRED = [("ケース", "ケース番号"), ("ケース", "受付日"), ("相談記録", "ケース番号"), ("相談記録", "日付"),
-            ("相談記録", "方法"), ("相談記録", "相談者"), ("つなぎ", "ケース番号"), ("つなぎ", "日付"),
-            ("つなぎ", "対象"), ("つなぎ", "つなぎ先区分")]
+REQUIRED = [
+    ("ケース", "ケース番号"),
+    ("ケース", "受付日"),
+    ("相談記録", "ケース番号"),
+    ("相談記録", "日付"),
+    ("相談記録", "方法"),
+    ("相談記録", "相談者"),
+    ("つなぎ", "ケース番号"),
+    ("つなぎ", "日付"),
+    ("つなぎ", "対象"),
+    ("つなぎ", "つなぎ先区分"),
+]
 
 
 @pytest.mark.parametrize("sheet,column", REQUIRED, ids=[f"{s}-{c}" for s, c in REQUIRED])
@@ -27,7 +36,9 @@ def test_every_required_column_missing_from_the_header_is_named(org, sheet, colu
     index = HEADERS[sheet].index(column)
     sheets[sheet] = [[cell for i, cell in enumerate(row) if i != index] for row in sheets[sheet]]
     result = run_import(org, sheets)
-    assert result.errors == [f"「{sheet}」シート: 必須の列「{column}」がありません（1行目の見出しを確かめてください）。"]
+    assert result.errors == [
+        f"「{sheet}」シート: 必須の列「{column}」がありません（1行目の見出しを確かめてください）。"
+    ]
     assert_nothing_written()
 
 
@@ -44,7 +55,9 @@ def test_a_bad_row_in_the_middle_rejects_the_whole_file(org):
     contacts = [contact_row(day=f"R3.4.{day}") for day in range(1, 31)]
     contacts[15][1] = "R3.2.30"  # the 16th contact is on row 17: the header is row 1
     result = run_import(org, ledger([case_row(opened="2021-04-01")], contacts))
-    assert result.errors == ["「相談記録」シート 17行目「日付」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"]
+    assert result.errors == [
+        "「相談記録」シート 17行目「日付」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"
+    ]
     assert result.rows == 31
     assert_nothing_written()
 
@@ -67,11 +80,14 @@ def test_bad_dates_of_every_kind(org):
 
 
 def test_unknown_labels_name_the_allowed_ones(org):
-    result = run_import(org, ledger(
-        [case_row(sex="男", status="対応中", h8050="有")],
-        [contact_row(channel="でんわ", consulter="母")],
-        [referral_row(category="病院", target="本人", result="決定")],
-    ))
+    result = run_import(
+        org,
+        ledger(
+            [case_row(sex="男", status="対応中", h8050="有")],
+            [contact_row(channel="でんわ", consulter="母")],
+            [referral_row(category="病院", target="本人", result="決定")],
+        ),
+    )
     assert result.errors == [
         "「ケース」シート 2行目「性別」: 「男」は使えません（使えるもの: 男性、女性、その他、不明）",
         "「ケース」シート 2行目「8050世帯」: 「有」は使えません（使えるもの: はい、いいえ）",
@@ -107,15 +123,22 @@ def test_required_cells_left_blank(org):
 
 
 def test_rules_across_columns(org):
-    result = run_import(org, ledger(
-        [case_row(number="A", opened="2021-04-05", birth="2021-05-01", reached="2021-04-01"),
-         case_row(number="B", status="終結", closed=""),
-         case_row(number="C", status="支援中", closed="2022-01-01"),
-         case_row(number="D", birth="2000-01-01")],
-        [contact_row(number="D", day="1999-12-31")],
-        [referral_row(number="B", day="2021-06-01", result="調整中", result_on="2021-07-01"),
-         referral_row(number="B", day="2021-06-01", result="支援決定", result_on="2021-05-01")],
-    ))
+    result = run_import(
+        org,
+        ledger(
+            [
+                case_row(number="A", opened="2021-04-05", birth="2021-05-01", reached="2021-04-01"),
+                case_row(number="B", status="終結", closed=""),
+                case_row(number="C", status="支援中", closed="2022-01-01"),
+                case_row(number="D", birth="2000-01-01"),
+            ],
+            [contact_row(number="D", day="1999-12-31")],
+            [
+                referral_row(number="B", day="2021-06-01", result="調整中", result_on="2021-07-01"),
+                referral_row(number="B", day="2021-06-01", result="支援決定", result_on="2021-05-01"),
+            ],
+        ),
+    )
     assert result.errors == [
         "「ケース」シート 2行目「生年月日」: 生年月日が受付日より後になっています",
         "「ケース」シート 2行目「本人につながった日」: 本人につながった日が受付日より前になっています",
@@ -128,8 +151,10 @@ def test_rules_across_columns(org):
 
 
 def test_rows_for_cases_that_are_nowhere_are_errors(org):
-    result = run_import(org, ledger([case_row(number="2021-0001")], [contact_row(number="2021-0099")],
-                                     [referral_row(number="2021-0098")]))
+    result = run_import(
+        org,
+        ledger([case_row(number="2021-0001")], [contact_row(number="2021-0099")], [referral_row(number="2021-0098")]),
+    )
     assert result.errors == [
         "「相談記録」シート 2行目「ケース番号」: 「2021-0099」はケースシートにもこの組織のケースにもありません",
         "「つなぎ」シート 2行目「ケース番号」: 「2021-0098」はケースシートにもこの組織のケースにもありません",
@@ -138,7 +163,9 @@ def test_rows_for_cases_that_are_nowhere_are_errors(org):
 
 def test_rows_of_a_case_with_a_bad_row_are_not_reported_twice(org):
     result = run_import(org, ledger([case_row(number="X", opened="R3.2.30")], [contact_row(number="X")]))
-    assert result.errors == ["「ケース」シート 2行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"]
+    assert result.errors == [
+        "「ケース」シート 2行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"
+    ]
 
 
 def test_a_case_number_twice_in_the_case_sheet(org):
@@ -154,9 +181,16 @@ def test_unknown_and_ambiguous_municipalities(org, tree):
     other_pref = make_org(OrgKind.PREFECTURE, tree["pref"].parent, code="980005", name="緑川県")
     make_org(OrgKind.MUNICIPALITY, other_pref, code=public_code("98201"), name="府中市")
     make_org(OrgKind.MUNICIPALITY, other_pref, code=public_code("98202"), name="府中市")
-    result = run_import(org, ledger([case_row(number="A", municipality="架空市"),
-                                     case_row(number="B", municipality="府中市"),
-                                     case_row(number="C", municipality="123456")]))
+    result = run_import(
+        org,
+        ledger(
+            [
+                case_row(number="A", municipality="架空市"),
+                case_row(number="B", municipality="府中市"),
+                case_row(number="C", municipality="123456"),
+            ]
+        ),
+    )
     assert result.errors == [
         "「ケース」シート 2行目「市区町村」: 「架空市」という市区町村は登録されていません（名称か6桁の地方公共団体コードで入力してください）",
         f"「ケース」シート 3行目「市区町村」: 「府中市」は複数あります。6桁の地方公共団体コード"
@@ -168,27 +202,50 @@ def test_unknown_and_ambiguous_municipalities(org, tree):
 def test_the_error_list_is_capped_with_a_count_of_the_rest(org):
     result = run_import(org, ledger([case_row(number=str(n), opened="R3.2.30") for n in range(250)]))
     assert (len(result.errors), result.error_count, result.more_errors) == (MAX_ERRORS, 250, 50)
-    assert result.errors[-1] == "「ケース」シート 201行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"
+    assert (
+        result.errors[-1]
+        == "「ケース」シート 201行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"
+    )
 
 
 def test_csv_errors_name_the_file(org):
-    files = [("ケース.csv", csv_bytes([HEADERS["ケース"], case_row(opened="R3.2.30")])),
-             ("相談記録.csv", csv_bytes([HEADERS["相談記録"]]))]
+    files = [
+        ("ケース.csv", csv_bytes([HEADERS["ケース"], case_row(opened="R3.2.30")])),
+        ("相談記録.csv", csv_bytes([HEADERS["相談記録"]])),
+    ]
     result = run_import(org, files=files)
-    assert result.errors == ["「ケース.csv」 2行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"]
+    assert result.errors == [
+        "「ケース.csv」 2行目「受付日」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）"
+    ]
 
 
-@pytest.mark.parametrize("files,message", [
-    ([("ケース.csv", b"")], "「相談記録.csv」がありません（選んだファイル: ケース.csv）。CSVで取り込むときは "
-                            "「ケース.csv」、「相談記録.csv」 を一緒に選んでください（「つなぎ.csv」は省略できます）。"),
-    ([("cases.csv", b""), ("相談記録.csv", b"")],
-     "CSVファイル「cases.csv」が何の表か分かりません。ファイル名を 「ケース.csv」、「相談記録.csv」、「つなぎ.csv」 のどれかにしてください。"),
-    ([("台帳.xlsx", b"not a zip")], "「台帳.xlsx」はExcelファイル（.xlsx）として読めません。"),
-    ([("台帳.xlsx", b""), ("ケース.csv", b"")], "Excelファイル（.xlsx）は1つだけ選んでください（CSVと一緒には取り込めません）。"),
-    ([("memo.txt", b"")], "「memo.txt」は取り込めません。Excelファイル（.xlsx）1つか、CSVファイルを選んでください。"),
-    ([("ケース.csv", b"\x82\xa0\x85\x40"), ("相談記録.csv", b"")],
-     "「ケース.csv」の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。"),
-])
+@pytest.mark.parametrize(
+    "files,message",
+    [
+        (
+            [("ケース.csv", b"")],
+            "「相談記録.csv」がありません（選んだファイル: ケース.csv）。CSVで取り込むときは "
+            "「ケース.csv」、「相談記録.csv」 を一緒に選んでください（「つなぎ.csv」は省略できます）。",
+        ),
+        (
+            [("cases.csv", b""), ("相談記録.csv", b"")],
+            "CSVファイル「cases.csv」が何の表か分かりません。ファイル名を 「ケース.csv」、「相談記録.csv」、「つなぎ.csv」 のどれかにしてください。",
+        ),
+        ([("台帳.xlsx", b"not a zip")], "「台帳.xlsx」はExcelファイル（.xlsx）として読めません。"),
+        (
+            [("台帳.xlsx", b""), ("ケース.csv", b"")],
+            "Excelファイル（.xlsx）は1つだけ選んでください（CSVと一緒には取り込めません）。",
+        ),
+        (
+            [("memo.txt", b"")],
+            "「memo.txt」は取り込めません。Excelファイル（.xlsx）1つか、CSVファイルを選んでください。",
+        ),
+        (
+            [("ケース.csv", b"\x82\xa0\x85\x40"), ("相談記録.csv", b"")],
+            "「ケース.csv」の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。",
+        ),
+    ],
+)
 def test_files_that_do_not_make_a_ledger(org, files, message):
     assert run_import(org, files=files).errors == [message]
     assert_nothing_written()
@@ -197,7 +254,9 @@ def test_files_that_do_not_make_a_ledger(org, files, message):
 def test_a_workbook_without_the_contact_sheet(org):
     sheets = ledger([case_row()])
     del sheets["相談記録"]
-    assert run_import(org, sheets).errors == ["「台帳.xlsx」に「相談記録」シートがありません（あるシート: 「ケース」、「つなぎ」）。"]
+    assert run_import(org, sheets).errors == [
+        "「台帳.xlsx」に「相談記録」シートがありません（あるシート: 「ケース」、「つなぎ」）。"
+    ]
 
 
 def test_a_workbook_may_leave_out_the_referral_sheet(org):

@@ -43,7 +43,8 @@ def test_run_ledger_jobs_works_through_the_queue(actor, settings):
     call_command("run_ledger_jobs", "--once", stdout=out, stderr=StringIO())
     assert out.getvalue() == f"取込 {first.pk}: 完了（2行）\n取込 {second.pk}: 失敗（1行）\n"
     assert ImportJob.objects.get(pk=second.pk).errors == [
-        "「ケース」シート 2行目「性別」: 「男」は使えません（使えるもの: 男性、女性、その他、不明）"]
+        "「ケース」シート 2行目「性別」: 「男」は使えません（使えるもの: 男性、女性、その他、不明）"
+    ]
     assert not ImportFile.objects.exists()
 
 
@@ -59,20 +60,24 @@ def test_a_job_whose_uploader_lost_the_right_to_import_fails(actor, settings):
     job = queue(actor, settings)
     Membership.objects.filter(pk=actor.membership.pk).update(role=Role.VIEWER)
     job = jobs.run_job(job.pk)
-    assert (job.status, job.errors) == (JobStatus.FAILED, ["取り込みを依頼した利用者に、この組織へ取り込む権限がなくなりました。"])
+    assert (job.status, job.errors) == (
+        JobStatus.FAILED,
+        ["取り込みを依頼した利用者に、この組織へ取り込む権限がなくなりました。"],
+    )
     assert Case.objects.count() == 0
 
 
 def test_a_job_left_running_by_a_dead_worker_is_failed(actor, settings):
     job, recent = queue(actor, settings), queue(actor, settings)
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING,
-                                               started_at=timezone.now() - timedelta(hours=3))
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now() - timedelta(hours=3))
     ImportJob.objects.filter(pk=recent.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     queue(actor, settings)  # the next upload notices it, as `tsunagu run-ledger-jobs` would
     assert jobs.fail_stale_jobs() == 0
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.errors == ["取り込みが途中で止まりました（サーバーの再起動など）。何も登録されていません。もう一度取り込んでください。"]
+    assert job.errors == [
+        "取り込みが途中で止まりました（サーバーの再起動など）。何も登録されていません。もう一度取り込んでください。"
+    ]
     assert ImportJob.objects.get(pk=recent.pk).status == JobStatus.RUNNING
 
 
@@ -85,7 +90,9 @@ def test_an_unexpected_failure_is_reported_and_writes_nothing(actor, settings, m
     monkeypatch.setattr(jobs, "import_ledger", broken)
     job = jobs.run_job(job.pk)
     assert (job.status, job.errors) == (
-        JobStatus.FAILED, ["取り込み中に予期しない問題が起きたため、何も登録しませんでした。管理者に連絡してください。"])
+        JobStatus.FAILED,
+        ["取り込み中に予期しない問題が起きたため、何も登録しませんでした。管理者に連絡してください。"],
+    )
 
 
 @pytest.mark.django_db(transaction=True)

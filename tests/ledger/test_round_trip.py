@@ -17,7 +17,17 @@ from ..factories import SYSTEM, make_org, make_user, public_code
 from .builders import case_row, contact_row, ledger, referral_row, xlsx_cells
 from .conftest import run_import
 
-AWKWARD_NOTES = ["=SUM(A1)", "-5", "+81 90 1234 5678", "@home", "'=x", "R3.4.5 に電話", "1行目\n2行目", "-", "普通のメモ"]
+AWKWARD_NOTES = [
+    "=SUM(A1)",
+    "-5",
+    "+81 90 1234 5678",
+    "@home",
+    "'=x",
+    "R3.4.5 に電話",
+    "1行目\n2行目",
+    "-",
+    "普通のメモ",
+]
 
 
 @pytest.fixture
@@ -26,25 +36,63 @@ def ledger_data(org, tree):
     other_pref = make_org(OrgKind.PREFECTURE, tree["pref"].parent, code="980005", name="緑川県")
     namesake = make_org(OrgKind.MUNICIPALITY, other_pref, code=public_code("98201"), name="青海市")
     staff = make_user("sato", first_name="佐藤 花子")
-    partner = make_org(OrgKind.PARTNER, tree["city"], code="99P09", name="青海県精神保健福祉センター",
-                       category="精神保健福祉センター")
-    case = actions.open_case(actor=SYSTEM, organisation=org, number="2022-0001", opened_on=date(2022, 4, 1),
-                             name="=HYPERLINK(\"x\")", furigana="やまだ", birth_date=date(1980, 2, 29),
-                             municipality=namesake, household_8050=False, outing_level=2)
+    partner = make_org(
+        OrgKind.PARTNER, tree["city"], code="99P09", name="青海県精神保健福祉センター", category="精神保健福祉センター"
+    )
+    case = actions.open_case(
+        actor=SYSTEM,
+        organisation=org,
+        number="2022-0001",
+        opened_on=date(2022, 4, 1),
+        name='=HYPERLINK("x")',
+        furigana="やまだ",
+        birth_date=date(1980, 2, 29),
+        municipality=namesake,
+        household_8050=False,
+        outing_level=2,
+    )
     actions.change_status(actor=SYSTEM, case=case, status=Status.ASSESSMENT, on=date(2022, 4, 2))
     for i, notes in enumerate(AWKWARD_NOTES):
-        actions.log_contact(actor=SYSTEM, case=case, date=date(2022, 4, 1 + i), channel=Channel.PHONE,
-                            consulter=Consulter.FAMILY, staff=staff, minutes=i * 10 or None, notes=notes)
+        actions.log_contact(
+            actor=SYSTEM,
+            case=case,
+            date=date(2022, 4, 1 + i),
+            channel=Channel.PHONE,
+            consulter=Consulter.FAMILY,
+            staff=staff,
+            minutes=i * 10 or None,
+            notes=notes,
+        )
     actions.refer(actor=SYSTEM, case=case, date=date(2022, 5, 1), target=ReferralTarget.PERSON, partner=partner)
-    actions.refer(actor=SYSTEM, case=case, date=date(2022, 5, 2), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  partner_name="居場所ひなた", status=ReferralStatus.FAILED, result_on=date(2022, 5, 3))
-    result = run_import(org, ledger(
-        [case_row(number="2021-0001", municipality="青海市", h8050="はい", band="40代", birth=""),
-         case_row(number="2021-0002", status="終結", closed="2022-01-31", h8050="", name="", furigana="")],
-        [contact_row(number="2021-0001"), contact_row(number="2021-0001"),
-         contact_row(number="2021-0002", channel="オンライン", consulter="本人", staff="", minutes="", notes="")],
-        [referral_row(number="2021-0001", category="ハローワーク", name="", result="不成立", result_on="2021-06-05")],
-    ))
+    actions.refer(
+        actor=SYSTEM,
+        case=case,
+        date=date(2022, 5, 2),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        partner_name="居場所ひなた",
+        status=ReferralStatus.FAILED,
+        result_on=date(2022, 5, 3),
+    )
+    result = run_import(
+        org,
+        ledger(
+            [
+                case_row(number="2021-0001", municipality="青海市", h8050="はい", band="40代", birth=""),
+                case_row(number="2021-0002", status="終結", closed="2022-01-31", h8050="", name="", furigana=""),
+            ],
+            [
+                contact_row(number="2021-0001"),
+                contact_row(number="2021-0001"),
+                contact_row(number="2021-0002", channel="オンライン", consulter="本人", staff="", minutes="", notes=""),
+            ],
+            [
+                referral_row(
+                    number="2021-0001", category="ハローワーク", name="", result="不成立", result_on="2021-06-05"
+                )
+            ],
+        ),
+    )
     assert result.ok, result.errors
     return {"case": case, "staff": staff}
 
@@ -65,20 +113,57 @@ def test_xlsx_round_trip_is_exact_cell_by_cell(org, tree, ledger_data):
     assert first_cells == second_cells
     # And back into the organisation it came from: every row is already there.
     again = run_import(org, files=[("台帳.xlsx", first)])
-    assert again.counts == {"cases_created": 0, "cases_updated": 0, "cases_unchanged": 3, "contacts_created": 0,
-                            "contacts_unchanged": 12, "referrals_created": 0, "referrals_updated": 0,
-                            "referrals_unchanged": 3}
+    assert again.counts == {
+        "cases_created": 0,
+        "cases_updated": 0,
+        "cases_unchanged": 3,
+        "contacts_created": 0,
+        "contacts_unchanged": 12,
+        "referrals_created": 0,
+        "referrals_updated": 0,
+        "referrals_unchanged": 3,
+    }
 
 
 def test_the_export_writes_the_standard_columns_and_labels(org, ledger_data):
     cells = xlsx_cells(export_xlsx(org))
-    assert cells["ケース"][0] == ["ケース番号", "受付日", "氏名", "ふりがな", "生年月日", "年代", "性別", "市区町村", "初回相談者",
-                                "本人につながった日", "外出状況", "ひきこもり期間（月）", "8050世帯", "状態", "終結日"]
+    assert cells["ケース"][0] == [
+        "ケース番号",
+        "受付日",
+        "氏名",
+        "ふりがな",
+        "生年月日",
+        "年代",
+        "性別",
+        "市区町村",
+        "初回相談者",
+        "本人につながった日",
+        "外出状況",
+        "ひきこもり期間（月）",
+        "8050世帯",
+        "状態",
+        "終結日",
+    ]
     from datetime import datetime
 
     # The namesake city of another prefecture is written by its code, which reads back to it.
-    assert cells["ケース"][3] == ["2022-0001", datetime(2022, 4, 1), '=HYPERLINK("x")', "やまだ", datetime(1980, 2, 29),
-                                "不明", "不明", public_code("98201"), "家族", None, 2, None, "いいえ", "アセスメント", None]
+    assert cells["ケース"][3] == [
+        "2022-0001",
+        datetime(2022, 4, 1),
+        '=HYPERLINK("x")',
+        "やまだ",
+        datetime(1980, 2, 29),
+        "不明",
+        "不明",
+        public_code("98201"),
+        "家族",
+        None,
+        2,
+        None,
+        "いいえ",
+        "アセスメント",
+        None,
+    ]
     assert cells["ケース"][1][7] == "青海市"
     assert cells["相談記録"][4] == ["2022-0001", datetime(2022, 4, 1), "電話", "家族", "佐藤 花子", None, "=SUM(A1)"]
     assert cells["つなぎ"][1:] == [
@@ -119,8 +204,18 @@ def test_neutralising_is_undone_exactly(text):
     assert unneutralise(neutralise(text)) == text
 
 
-@pytest.mark.parametrize("text,cell", [("-5", "-5"), ("-12.5", "-12.5"), ("-1+1", "'-1+1"), ("R3.4.5", "R3.4.5"),
-                                       ("令和3年4月5日", "令和3年4月5日"), ("@x", "'@x"), ("'=x", "''=x")])
+@pytest.mark.parametrize(
+    "text,cell",
+    [
+        ("-5", "-5"),
+        ("-12.5", "-12.5"),
+        ("-1+1", "'-1+1"),
+        ("R3.4.5", "R3.4.5"),
+        ("令和3年4月5日", "令和3年4月5日"),
+        ("@x", "'@x"),
+        ("'=x", "''=x"),
+    ],
+)
 def test_what_neutralising_touches(text, cell):
     assert neutralise(text) == cell
 
@@ -129,7 +224,10 @@ def test_export_is_audited_with_its_row_counts(org, ledger_data):
     export_xlsx(org)
     entry = AuditEntry.objects.get(action="ledger.export")
     assert (entry.organisation, entry.object_label, entry.changes) == (
-        org, "99CENTER xlsx", {"ケース": [None, 3], "相談記録": [None, 12], "つなぎ": [None, 3]})
+        org,
+        "99CENTER xlsx",
+        {"ケース": [None, 3], "相談記録": [None, 12], "つなぎ": [None, 3]},
+    )
 
 
 def test_an_export_holds_only_the_organisations_own_cases(org, tree, ledger_data):

@@ -42,14 +42,21 @@ def upload(client, django_capture_on_commit_callbacks, files):
         return client.post(reverse("ledger_import"), {"files": files})
 
 
-def test_upload_runs_the_job_and_shows_the_result(client, org, coordinator, inline_jobs,
-                                                  django_capture_on_commit_callbacks):
+def test_upload_runs_the_job_and_shows_the_result(
+    client, org, coordinator, inline_jobs, django_capture_on_commit_callbacks
+):
     sheets = ledger([case_row(number="A"), case_row(number="B")], [contact_row(number="A")])
     response = upload(client, django_capture_on_commit_callbacks, [xlsx_upload(sheets)])
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("ledger_job", kwargs={"pk": job.pk})
     assert (job.status, job.phase, job.total_rows, job.processed_rows, job.user, job.organisation) == (
-        JobStatus.DONE, JobPhase.FINISHED, 3, 3, coordinator.user, org)
+        JobStatus.DONE,
+        JobPhase.FINISHED,
+        3,
+        3,
+        coordinator.user,
+        org,
+    )
     assert job.summary["counts"]["cases_created"] == 2
     assert not ImportFile.objects.exists()  # the uploaded personal data is not kept
     assert Case.objects.filter(organisation=org).count() == 2
@@ -62,8 +69,10 @@ def test_upload_runs_the_job_and_shows_the_result(client, org, coordinator, inli
 
 
 def test_three_csv_files_in_one_upload(client, org, coordinator, inline_jobs, django_capture_on_commit_callbacks):
-    files = [SimpleUploadedFile(name, data) for name, data in
-             csv_files(ledger([case_row(number="A")], [contact_row(number="A")]), "cp932")]
+    files = [
+        SimpleUploadedFile(name, data)
+        for name, data in csv_files(ledger([case_row(number="A")], [contact_row(number="A")]), "cp932")
+    ]
     upload(client, django_capture_on_commit_callbacks, files)
     assert ImportJob.objects.get().status == JobStatus.DONE
     assert ImportJob.objects.get().file_names == "ケース.csv、相談記録.csv、つなぎ.csv"
@@ -77,22 +86,37 @@ def test_a_refused_ledger_lists_every_error(client, org, coordinator, inline_job
     assert (job.status, job.error_count) == (JobStatus.FAILED, 1)
     body = client.get(response["Location"]).content.decode()
     assert "1件の誤りがあるため、何も登録しませんでした。" in body
-    assert "<li>「相談記録」シート 17行目「日付」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）</li>" in body
+    assert (
+        "<li>「相談記録」シート 17行目「日付」: 「R3.2.30」は日付として正しくありません（2月30日は存在しません）</li>"
+        in body
+    )
     assert Case.objects.count() == 0
 
 
 def test_more_errors_than_are_kept_are_counted(client, org, coordinator):
-    job = ImportJob.objects.create(organisation=org, user=coordinator.user, file_names="x.xlsx",
-                                   status=JobStatus.FAILED, errors=["誤り"] * 200, error_count=230)
+    job = ImportJob.objects.create(
+        organisation=org,
+        user=coordinator.user,
+        file_names="x.xlsx",
+        status=JobStatus.FAILED,
+        errors=["誤り"] * 200,
+        error_count=230,
+    )
     body = client.get(reverse("ledger_job", kwargs={"pk": job.pk})).content.decode()
     assert body.count("<li>誤り</li>") == 200
     assert "ほか30件の誤りがあります。" in body
 
 
 def test_the_status_block_polls_every_second_until_the_job_ends(client, org, coordinator):
-    job = ImportJob.objects.create(organisation=org, user=coordinator.user, file_names="x.xlsx",
-                                   status=JobStatus.RUNNING, phase=JobPhase.CHECKING, total_rows=1000,
-                                   processed_rows=500)
+    job = ImportJob.objects.create(
+        organisation=org,
+        user=coordinator.user,
+        file_names="x.xlsx",
+        status=JobStatus.RUNNING,
+        phase=JobPhase.CHECKING,
+        total_rows=1000,
+        processed_rows=500,
+    )
     url = reverse("ledger_job", kwargs={"pk": job.pk})
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.startswith('<section id="job-status"')
@@ -102,16 +126,20 @@ def test_the_status_block_polls_every_second_until_the_job_ends(client, org, coo
     assert "<html" not in fragment
     ImportJob.objects.filter(pk=job.pk).update(phase=JobPhase.WRITING)
     assert '<progress id="job-progress">' in client.get(url, headers={"HX-Request": "true"}).content.decode()
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, phase=JobPhase.FINISHED, processed_rows=1000,
-                                               summary={"counts": {"cases_created": 7}})
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, phase=JobPhase.FINISHED, processed_rows=1000, summary={"counts": {"cases_created": 7}}
+    )
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in fragment and "<dt>ケース（新規）</dt><dd>7</dd>" in fragment
 
 
-@pytest.mark.parametrize("names,message", [
-    (["memo.txt"], "「memo.txt」は取り込めません。Excelファイル（.xlsx）1つか、CSVファイルを選んでください。"),
-    (["ケース.csv"], "「相談記録.csv」がありません"),
-])
+@pytest.mark.parametrize(
+    "names,message",
+    [
+        (["memo.txt"], "「memo.txt」は取り込めません。Excelファイル（.xlsx）1つか、CSVファイルを選んでください。"),
+        (["ケース.csv"], "「相談記録.csv」がありません"),
+    ],
+)
 def test_a_wrong_selection_is_refused_on_the_form(client, org, coordinator, names, message):
     response = client.post(reverse("ledger_import"), {"files": [SimpleUploadedFile(n, b"x") for n in names]})
     assert response.status_code == 200

@@ -36,7 +36,9 @@ def test_code_problems_are_japanese_sentences():
 
 def test_create_builds_path_and_audit_entry(network):
     pref = network["own"]
-    org = actions.create_organisation(actor=SYSTEM, code=" ＡＢ１２ ", name=" 子ども相談 ", kind=OrgKind.CENTER, parent=pref)
+    org = actions.create_organisation(
+        actor=SYSTEM, code=" ＡＢ１２ ", name=" 子ども相談 ", kind=OrgKind.CENTER, parent=pref
+    )
     assert org.code == "AB12"  # full-width normalised, spaces stripped
     assert org.name == "子ども相談"
     assert org.path == f"{pref.path}AB12/"
@@ -59,7 +61,11 @@ def test_create_builds_path_and_audit_entry(network):
 def test_tree_shape_is_enforced(network, kind, parent_key, category, field, message):
     with pytest.raises(ValidationError) as error:
         actions.create_organisation(
-            actor=SYSTEM, code="Z0001", name="x", kind=kind, parent=network[parent_key],
+            actor=SYSTEM,
+            code="Z0001",
+            name="x",
+            kind=kind,
+            parent=network[parent_key],
             category=PartnerCategory.objects.get(name=category) if category else None,
         )
     assert error.value.message_dict[field][0].startswith(message)
@@ -116,7 +122,12 @@ def test_add_staff_creates_account_with_validated_password(network):
         actions.add_staff(actor=admin, organisation=network["own"], username="new", role=Role.PEER, password="short")
     assert "password" in error.value.message_dict
     membership = actions.add_staff(
-        actor=admin, organisation=network["own"], username="new", role=Role.PEER, password=PASSWORD, full_name="山田花子"
+        actor=admin,
+        organisation=network["own"],
+        username="new",
+        role=Role.PEER,
+        password=PASSWORD,
+        full_name="山田花子",
     )
     assert membership.user.check_password(PASSWORD)
     assert [e.action for e in AuditEntry.objects.filter(user=admin.user).order_by("id")] == ["user.create", "staff.add"]
@@ -140,7 +151,9 @@ def test_existing_user_joins_a_second_organisation_without_password(network):
 def test_admin_cannot_manage_another_organisations_staff(network):
     admin = actor_for(make_staff(network["own"], Role.ADMIN))
     with pytest.raises(PermissionDenied):
-        actions.add_staff(actor=admin, organisation=network["own_city"], username="x", role=Role.PEER, password=PASSWORD)
+        actions.add_staff(
+            actor=admin, organisation=network["own_city"], username="x", role=Role.PEER, password=PASSWORD
+        )
 
 
 def test_admin_cannot_remove_own_admin_role(network):
@@ -164,7 +177,9 @@ def test_audit_entry_is_rolled_back_with_the_change(network):
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            actions.create_organisation(actor=SYSTEM, code="ROLLED", name="x", kind=OrgKind.CENTER, parent=network["own"])
+            actions.create_organisation(
+                actor=SYSTEM, code="ROLLED", name="x", kind=OrgKind.CENTER, parent=network["own"]
+            )
             raise RuntimeError("later step failed")
     assert not Organisation.objects.filter(code="ROLLED").exists()
     assert AuditEntry.objects.count() == before
@@ -181,5 +196,7 @@ def test_kind_cannot_change_when_children_would_no_longer_fit(network):
     satellite = make_org(OrgKind.SATELLITE, center, name="西サテライト")
     with pytest.raises(ValidationError) as error:
         actions.update_organisation(actor=SYSTEM, org=center, kind=OrgKind.STATION)
-    assert error.value.message_dict["kind"] == ["下にある西サテライト（サテライト）が置けなくなるため、種別を変えられません。"]
+    assert error.value.message_dict["kind"] == [
+        "下にある西サテライト（サテライト）が置けなくなるため、種別を変えられません。"
+    ]
     assert satellite.parent.kind == OrgKind.CENTER

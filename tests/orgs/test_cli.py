@@ -27,16 +27,39 @@ def tree(db):
 
 
 EXPECTED_JSON = [
-    {"code": "000000", "name": "厚生労働省", "kind": "national", "kind_label": "国", "parent": None,
-     "category": None},
-    {"code": "990001", "name": "青海県", "kind": "prefecture", "kind_label": "都道府県", "parent": "000000",
-     "category": None},
-    {"code": "992011", "name": "青海市", "kind": "municipality", "kind_label": "市区町村", "parent": "990001",
-     "category": None},
-    {"code": "99P01", "name": "青海市福祉事務所", "kind": "partner", "kind_label": "関係機関", "parent": "992011",
-     "category": "福祉事務所"},
-    {"code": "99CENTER", "name": "青海県ひきこもり地域支援センター", "kind": "center",
-     "kind_label": "ひきこもり地域支援センター", "parent": "990001", "category": None},
+    {"code": "000000", "name": "厚生労働省", "kind": "national", "kind_label": "国", "parent": None, "category": None},
+    {
+        "code": "990001",
+        "name": "青海県",
+        "kind": "prefecture",
+        "kind_label": "都道府県",
+        "parent": "000000",
+        "category": None,
+    },
+    {
+        "code": "992011",
+        "name": "青海市",
+        "kind": "municipality",
+        "kind_label": "市区町村",
+        "parent": "990001",
+        "category": None,
+    },
+    {
+        "code": "99P01",
+        "name": "青海市福祉事務所",
+        "kind": "partner",
+        "kind_label": "関係機関",
+        "parent": "992011",
+        "category": "福祉事務所",
+    },
+    {
+        "code": "99CENTER",
+        "name": "青海県ひきこもり地域支援センター",
+        "kind": "center",
+        "kind_label": "ひきこもり地域支援センター",
+        "parent": "990001",
+        "category": None,
+    },
 ]
 
 
@@ -76,8 +99,19 @@ def test_add_accepts_the_japanese_kind_label(tree):
 
 
 def test_add_accepts_the_english_kind_value_and_a_category(tree):
-    run("add", "--code", "99P17", "--name", "NPO法人 居場所ひなた", "--kind", "partner", "--parent", "992011",
-        "--category", "民間支援団体（当事者団体・NPO法人等）")
+    run(
+        "add",
+        "--code",
+        "99P17",
+        "--name",
+        "NPO法人 居場所ひなた",
+        "--kind",
+        "partner",
+        "--parent",
+        "992011",
+        "--category",
+        "民間支援団体（当事者団体・NPO法人等）",
+    )
     org = Organisation.objects.get(code="99P17")
     assert (org.kind, org.category.name) == ("partner", "民間支援団体（当事者団体・NPO法人等）")
 

@@ -61,7 +61,10 @@ def test_imports_a_cp932_tree_with_full_width_digits(db, tmp_path):
     assert Organisation.objects.count() == 31
     city = Organisation.objects.get(code=code("99201"))
     assert (city.name, city.kind, city.parent.code, city.path) == (
-        "市201", OrgKind.MUNICIPALITY, "990001", f"/000000/990001/{code('99201')}/"
+        "市201",
+        OrgKind.MUNICIPALITY,
+        "990001",
+        f"/000000/990001/{code('99201')}/",
     )
     assert Organisation.objects.get(code="99CENTER").parent.code == "990001"
 
@@ -101,8 +104,10 @@ def test_a_parent_may_come_later_in_the_file(db, tmp_path):
 
 def test_english_headers_and_utf8_with_bom(db, tmp_path):
     make_org(OrgKind.NATIONAL, code="000000", name="厚生労働省")
-    rows = [["990001", "青海県", "prefecture", "000000", ""],
-            ["99P09", "青海県精神保健福祉センター", "partner", "990001", "精神保健福祉センター"]]
+    rows = [
+        ["990001", "青海県", "prefecture", "000000", ""],
+        ["99P09", "青海県精神保健福祉センター", "partner", "990001", "精神保健福祉センター"],
+    ]
     run(write(tmp_path, rows, header=["code", "name", "kind", "parent", "category"], encoding="utf-8-sig"))
     assert Organisation.objects.get(code="99P09").category.name == "精神保健福祉センター"
 
@@ -128,7 +133,10 @@ def test_unknown_kind(prefecture, tmp_path):
 
 
 def test_missing_parent(prefecture, tmp_path):
-    rows = [["992011", "青海市", "市区町村", "990001", ""], ["99CENTER", "センター", "ひきこもり地域支援センター", "992017", ""]]
+    rows = [
+        ["992011", "青海市", "市区町村", "990001", ""],
+        ["99CENTER", "センター", "ひきこもり地域支援センター", "992017", ""],
+    ]
     assert import_error(write(tmp_path, rows))[1:] == ["3行目「上位コード」: 組織「992017」が見つかりません。"]
 
 
@@ -191,6 +199,9 @@ def test_function_takes_an_uploaded_file_and_returns_the_result(db):
     upload = BytesIO(csv_bytes(tree_rows()[:2], encoding="utf-8"))
     result = import_organisations(upload, Actor.system("tests"))
     assert (result.ok, result.rows, [org.code for org in result.created], result.unchanged) == (
-        True, 2, ["000000", "990001"], 0
+        True,
+        2,
+        ["000000", "990001"],
+        0,
     )
     assert result.summary() == "追加 2件、変更なし 0件"

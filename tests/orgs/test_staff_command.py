@@ -12,8 +12,19 @@ from ..factories import PASSWORD
 def test_first_administrator_of_a_region(network, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     out = io.StringIO()
-    call_command("staff", "add", "--org", network["own"].code, "--username", "tanaka", "--role", "管理者",
-                 "--name", "田中", stdout=out)
+    call_command(
+        "staff",
+        "add",
+        "--org",
+        network["own"].code,
+        "--username",
+        "tanaka",
+        "--role",
+        "管理者",
+        "--name",
+        "田中",
+        stdout=out,
+    )
     membership = Membership.objects.get(user__username="tanaka")
     assert (membership.organisation, membership.role) == (network["own"], Role.ADMIN)
     assert membership.user.check_password(PASSWORD)

@@ -49,8 +49,9 @@ def test_kind_choices_follow_the_parent(client, network, admin):
 def test_editing_an_organisation(client, network, admin):
     city = network["own_city"]
     url = reverse("org_edit", kwargs={"code": city.code})
-    response = client.post(url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY,
-                                 "is_active": "on"})
+    response = client.post(
+        url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY, "is_active": "on"}
+    )
     assert response.status_code == 302
     city.refresh_from_db()
     assert city.name == "新しい名前市"
@@ -59,15 +60,17 @@ def test_editing_an_organisation(client, network, admin):
 
 
 def test_adding_staff_keeps_input_on_a_weak_password(client, network, admin):
-    response = client.post(reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER,
-                                                  "password": "short"})
+    response = client.post(
+        reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER, "password": "short"}
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "このパスワードは短すぎます。最低 12 文字以上必要です。" in body
     assert 'value="佐藤一郎"' in body and 'value="sato"' in body
     assert not Membership.objects.filter(user__username="sato").exists()
-    response = client.post(reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER,
-                                                  "password": PASSWORD})
+    response = client.post(
+        reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert Membership.objects.get(user__username="sato").role == Role.PEER
 
@@ -110,7 +113,7 @@ def test_list_pages_do_a_fixed_number_of_queries(client, network, admin):
     urls = [reverse("org_list"), reverse("staff_list"), reverse("audit_search")]
     [_queries(client, url) for url in urls]  # warm up once-per-process look-ups
     one = [_queries(client, url) for url in urls]
-    for n in range(3):
+    for _n in range(3):
         make_org(OrgKind.PARTNER, network["own"], category="医療機関")
         make_staff(network["own"], Role.VIEWER)
         AuditEntry.objects.create(organisation=network["own"], action="test.row")

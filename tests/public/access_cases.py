@@ -7,8 +7,17 @@ from ..access import UrlCase
 
 # Residents use these without logging in; tests/public/test_*.py test each one.
 PUBLIC = {
-    "public_top", "public_windows", "public_region", "public_window", "public_finder_start", "public_finder",
-    "public_finder_result", "public_consult_start", "public_consult", "public_consult_thanks", "public_ibasho",
+    "public_top",
+    "public_windows",
+    "public_region",
+    "public_window",
+    "public_finder_start",
+    "public_finder",
+    "public_finder_result",
+    "public_consult_start",
+    "public_consult",
+    "public_consult_thanks",
+    "public_ibasho",
     "public_language",
 }
 
@@ -28,14 +37,16 @@ def _other_handled(world) -> bool:
 URL_CASES = [
     UrlCase("window_list", Perm.MANAGE_ORG, leak=lambda w: w["other_city"].name),
     UrlCase(
-        "window_edit", Perm.MANAGE_ORG, kwargs=_city, post={"name": "書き換えた窓口"},
+        "window_edit",
+        Perm.MANAGE_ORG,
+        kwargs=_city,
+        post={"name": "書き換えた窓口"},
         changed=lambda w: Window.objects.filter(name="書き換えた窓口").exists(),
     ),
     UrlCase("intake_list", Perm.VIEW_CASES, leak=lambda w: w["other_consultation"].reference),
     UrlCase("intake_detail", Perm.VIEW_CASES, kwargs=_consultation),
     UrlCase("intake_convert", Perm.EDIT_CASES, kwargs=_consultation, post={}, changed=_other_handled),
-    UrlCase("intake_close", Perm.EDIT_CASES, kwargs=_consultation, post={"reason": "いたずら"},
-            changed=_other_handled),
+    UrlCase("intake_close", Perm.EDIT_CASES, kwargs=_consultation, post={"reason": "いたずら"}, changed=_other_handled),
 ]
 
 
@@ -43,6 +54,10 @@ def extend_world(world):
     for side in ("own", "other"):
         Window.objects.create(organisation=world[f"{side}_city"], name=f"{side}-window", phone="099-000-0000")
         world[f"{side}_consultation"] = WebConsultation.objects.create(
-            organisation=world[side], reference=f"W-{side.upper()[:4]:A<4}-2345", writer="family", age_band="30s",
-            reply_method="none", message=f"{side} の相談",
+            organisation=world[side],
+            reference=f"W-{side.upper()[:4]:A<4}-2345",
+            writer="family",
+            age_band="30s",
+            reply_method="none",
+            message=f"{side} の相談",
         )

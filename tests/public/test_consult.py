@@ -23,16 +23,24 @@ MESSAGE = "息子が3年ほど家から出ていません。どうしたらよ�
 def city(network):
     """A municipality with a window and a case worker who has an e-mail address."""
     actions.save_window(actor=SYSTEM, organisation=network["own_city"], name="市の窓口")
-    worker = make_staff(network["own_city"], Role.COORDINATOR,
-                        user=make_user(email="worker@example.jp"))
+    worker = make_staff(network["own_city"], Role.COORDINATOR, user=make_user(email="worker@example.jp"))
     make_staff(network["own_city"], Role.VIEWER, user=make_user(email="viewer@example.jp"))
     network["worker"] = worker
     return network
 
 
 def form(network, **changes):
-    data = {"writer": "family", "age_band": "30s", "municipality": network["own_city"].code, "name": "山田",
-            "reply_method": "email", "email": "mother@example.jp", "phone": "", "message": MESSAGE, "website": ""}
+    data = {
+        "writer": "family",
+        "age_band": "30s",
+        "municipality": network["own_city"].code,
+        "name": "山田",
+        "reply_method": "email",
+        "email": "mother@example.jp",
+        "phone": "",
+        "message": MESSAGE,
+        "website": "",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -50,10 +58,17 @@ def test_a_consultation_lands_in_the_citys_queue_with_a_reference_and_nothing_sh
     assert response.status_code == 302
     consultation = WebConsultation.objects.get()
     assert re.fullmatch(r"W-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", consultation.reference)
-    assert (consultation.organisation, consultation.writer, consultation.age_band, consultation.municipality,
-            consultation.name, consultation.reply_method, consultation.email, consultation.message,
-            consultation.status) == (city["own_city"], "family", "30s", city["own_city"], "山田", "email",
-                                     "mother@example.jp", MESSAGE, "new")
+    assert (
+        consultation.organisation,
+        consultation.writer,
+        consultation.age_band,
+        consultation.municipality,
+        consultation.name,
+        consultation.reply_method,
+        consultation.email,
+        consultation.message,
+        consultation.status,
+    ) == (city["own_city"], "family", "30s", city["own_city"], "山田", "email", "mother@example.jp", MESSAGE, "new")
     thanks = client.get(response["Location"])
     page = thanks.content.decode()
     assert f'<strong data-testid="reference">{consultation.reference}</strong>' in page
@@ -84,11 +99,14 @@ def test_the_address_is_kept_only_as_a_keyed_hash_for_a_day(city, client):
     assert SubmissionAddress.objects.count() == 1
 
 
-@pytest.mark.parametrize("municipality,staffed,expected", [
-    ("own_city", True, "own_city"),  # has a window and a case worker
-    ("own_city", False, "own_center"),  # a window, but nobody working in tsunagu
-    (None, True, "own_center"),  # the visitor did not say
-])
+@pytest.mark.parametrize(
+    "municipality,staffed,expected",
+    [
+        ("own_city", True, "own_city"),  # has a window and a case worker
+        ("own_city", False, "own_center"),  # a window, but nobody working in tsunagu
+        (None, True, "own_center"),  # the visitor did not say
+    ],
+)
 def test_routing(city, client, municipality, staffed, expected):
     if not staffed:
         city["worker"].user.is_active = False
@@ -112,15 +130,21 @@ def test_without_a_window_or_a_centre_it_goes_to_the_centre_then_the_prefecture(
     assert WebConsultation.objects.order_by("id").last().organisation == lone
 
 
-@pytest.mark.parametrize("changes,field_error", [
-    ({"email": ""}, "メールで返事をするために「メールアドレス」を書いてください。"),
-    ({"reply_method": "phone"}, "電話で返事をするために「電話番号」を書いてください。"),
-    ({"reply_method": "phone", "phone": "12-34"}, "「電話番号」は数字10〜11桁で書いてください（例: 090-1234-5678）。"),
-    ({"email": "mother@"}, "「メールアドレス」の形が正しくありません（例: name@example.jp）。"),
-    ({"writer": None}, "「書いている人」を選んでください。"),
-    ({"message": "  "}, "「相談したいこと」を書いてください。"),
-    ({"municipality": "999999"}, "「お住まいの市区町村」は一覧から選んでください。"),
-])
+@pytest.mark.parametrize(
+    "changes,field_error",
+    [
+        ({"email": ""}, "メールで返事をするために「メールアドレス」を書いてください。"),
+        ({"reply_method": "phone"}, "電話で返事をするために「電話番号」を書いてください。"),
+        (
+            {"reply_method": "phone", "phone": "12-34"},
+            "「電話番号」は数字10〜11桁で書いてください（例: 090-1234-5678）。",
+        ),
+        ({"email": "mother@"}, "「メールアドレス」の形が正しくありません（例: name@example.jp）。"),
+        ({"writer": None}, "「書いている人」を選んでください。"),
+        ({"message": "  "}, "「相談したいこと」を書いてください。"),
+        ({"municipality": "999999"}, "「お住まいの市区町村」は一覧から選んでください。"),
+    ],
+)
 def test_mistakes_are_named_and_what_was_typed_stays(city, client, changes, field_error):
     response = send(client, city, **changes)
     page = response.content.decode()
@@ -140,7 +164,11 @@ def test_an_anonymous_consultation_without_reply(city, client):
     send(client, city, name="", reply_method="none", email="", municipality="", age_band="unknown", writer="person")
     consultation = WebConsultation.objects.get()
     assert (consultation.name, consultation.email, consultation.municipality, consultation.age_band) == (
-        "", "", None, "unknown")
+        "",
+        "",
+        None,
+        "unknown",
+    )
 
 
 def test_an_oversized_message_is_refused_with_its_length_and_kept_on_screen(city, client):
@@ -196,7 +224,7 @@ def test_the_form_page_preselects_the_municipality_and_hides_the_honeypot(city, 
     page = client.get(url, {"municipality": city["own_city"].code}).content.decode()
     assert f'<option value="{city["own_city"].code}" selected>' in page
     assert '<div class="hp">' in page and 'name="website"' in page
-    assert "maxlength" not in page[page.index("<textarea"):page.index("</textarea>")]
+    assert "maxlength" not in page[page.index("<textarea") : page.index("</textarea>")]
 
 
 def test_a_thanks_page_cannot_be_made_up(client):
@@ -209,8 +237,10 @@ def test_a_thanks_page_cannot_be_made_up(client):
 def test_references_are_readable_and_differ():
     references = {actions.new_reference() for _ in range(200)}
     assert len(references) == 200
-    assert all(re.fullmatch(r"W-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}", r)
-               for r in references)
+    assert all(
+        re.fullmatch(r"W-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}", r)
+        for r in references
+    )
 
 
 class BrokenMailServer(BaseEmailBackend):

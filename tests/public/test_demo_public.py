@@ -41,7 +41,10 @@ def test_every_municipality_and_the_centre_has_a_window(db):
     assert (summary.region.code, summary.total, summary.named) == ("990001", 30, 30)
     capital = Window.objects.get(organisation__code="992011")
     assert (capital.name, capital.phone, capital.ways) == (
-        "ひきこもり相談窓口（福祉課）", "099-000-0101", ["phone", "email", "office", "home_visit"])
+        "ひきこもり相談窓口（福祉課）",
+        "099-000-0101",
+        ["phone", "email", "office", "home_visit"],
+    )
     assert Window.objects.get(organisation__code="99CENTER").topics == ["talk", "place", "work", "family"]
 
 
@@ -49,10 +52,14 @@ def test_public_places_have_eight_weeks_of_weekly_dates_from_today(db):
     demo_data()
     today = timezone.localdate()
     assert list(Ibasho.objects.order_by("id").values_list("name", "is_public")) == [
-        ("まったりサロン", True), ("オンライン居場所 よるのへや", True), ("家族のつどい", True),
+        ("まったりサロン", True),
+        ("オンライン居場所 よるのへや", True),
+        ("家族のつどい", True),
         ("西浜ゆるカフェ（準備中）", False),
     ]
-    salon = list(IbashoEvent.objects.filter(ibasho__name="まったりサロン", date__gte=today).values_list("date", flat=True))
+    salon = list(
+        IbashoEvent.objects.filter(ibasho__name="まったりサロン", date__gte=today).values_list("date", flat=True)
+    )
     assert len(salon) == 8 and all(day.weekday() == 2 for day in salon)
     assert salon[-1] - salon[0] == timezone.timedelta(weeks=7)
     assert IbashoEvent.objects.filter(date__gte=today).count() == 24
@@ -61,7 +68,9 @@ def test_public_places_have_eight_weeks_of_weekly_dates_from_today(db):
 def test_places_also_have_the_eight_weeks_before_today_with_who_came(db):
     demo_data()
     today = timezone.localdate()
-    held = list(IbashoEvent.objects.filter(ibasho__name="まったりサロン", date__lt=today).values_list("date", flat=True))
+    held = list(
+        IbashoEvent.objects.filter(ibasho__name="まったりサロン", date__lt=today).values_list("date", flat=True)
+    )
     assert len(held) == 8 and all(day.weekday() == 2 for day in held)
     assert (held[-1] - held[0], today - held[-1] <= timezone.timedelta(days=7)) == (timezone.timedelta(weeks=7), True)
     assert IbashoEvent.objects.count() == 48
@@ -73,7 +82,9 @@ def test_places_also_have_the_eight_weeks_before_today_with_who_came(db):
 
 def test_case_workers_get_an_example_address_for_the_console_mail(db):
     demo_data()
-    addresses = dict(Membership.objects.filter(organisation__code="992011").values_list("user__username", "user__email"))
+    addresses = dict(
+        Membership.objects.filter(organisation__code="992011").values_list("user__username", "user__email")
+    )
     assert addresses == {"city-admin": "city-admin@example.jp", "city-coordinator": "city-coordinator@example.jp"}
 
 

@@ -28,32 +28,51 @@ def region(network):
     peer = make_org(OrgKind.CONTRACTOR, network["own_center"], name="ピアサポートセンター")
     actions.save_window(actor=SYSTEM, organisation=peer, name="家族相談", topics=["family", "talk"])
     for side in ("own", "other"):
-        for category in ("地域若者サポートステーション", "ハローワーク", "民間支援団体（当事者団体・NPO法人等）", "医療機関"):
+        for category in (
+            "地域若者サポートステーション",
+            "ハローワーク",
+            "民間支援団体（当事者団体・NPO法人等）",
+            "医療機関",
+        ):
             make_org(OrgKind.PARTNER, network[side], category=category, name=f"{side}:{category}")
     actions.save_window(actor=SYSTEM, organisation=network["other_center"], name="otherセンター")
     today = timezone.localdate()
-    near = Ibasho.objects.create(organisation=network["own_center"], name="近くの居場所", kind="physical",
-                                 municipality=network["own_city"], place="市民会館", is_public=True)
+    near = Ibasho.objects.create(
+        organisation=network["own_center"],
+        name="近くの居場所",
+        kind="physical",
+        municipality=network["own_city"],
+        place="市民会館",
+        is_public=True,
+    )
     Ibasho.objects.create(organisation=network["own_center"], name="オンライン居場所", kind="online", is_public=True)
     Ibasho.objects.create(organisation=network["own_center"], name="準備中の居場所", kind="physical", place="x")
     Ibasho.objects.create(organisation=network["other_center"], name="他県の居場所", kind="online", is_public=True)
     for days, public in ((-1, True), (3, True), (4, False)):
-        IbashoEvent.objects.create(ibasho=near, organisation=network["own_center"], date=today + timedelta(days=days),
-                                   start_time=time(14), is_public=public)
+        IbashoEvent.objects.create(
+            ibasho=near,
+            organisation=network["own_center"],
+            date=today + timedelta(days=days),
+            start_time=time(14),
+            is_public=public,
+        )
     return network
 
 
 def result_url(network, **answers):
-    return reverse("public_finder_result", kwargs={"region": network["own"].code}) + "?" + "&".join(
-        f"{k}={v}" for k, v in answers.items())
+    return (
+        reverse("public_finder_result", kwargs={"region": network["own"].code})
+        + "?"
+        + "&".join(f"{k}={v}" for k, v in answers.items())
+    )
 
 
 def test_a_mother_asking_about_work_gets_her_citys_window_the_centre_and_work_services(region, client):
     url = result_url(region, who="family", age="30s", municipality=region["own_city"].code, want="work")
     page = client.get(url).content.decode()
-    first = page[page.index('id="first"'):page.index('id="fit"')]
+    first = page[page.index('id="first"') : page.index('id="fit"')]
     assert "市の窓口" in first and "センターの窓口" in first and "otherセンター" not in first
-    fit = page[page.index('id="fit"'):page.index('id="places"')]
+    fit = page[page.index('id="fit"') : page.index('id="places"')]
     # Work, and as a family member also family support; never the other prefecture's, never unrelated ones.
     assert "own:地域若者サポートステーション" in fit and "own:ハローワーク" in fit
     assert "own:民間支援団体（当事者団体・NPO法人等）" in fit and "家族相談" in fit
@@ -65,7 +84,7 @@ def test_a_mother_asking_about_work_gets_her_citys_window_the_centre_and_work_se
 def test_a_person_looking_for_a_place_sees_near_public_places_first_and_coming_public_dates(region, client):
     url = result_url(region, who="person", age="20s", municipality=region["own_city"].code, want="place")
     page = client.get(url).content.decode()
-    places = page[page.index('id="places"'):]
+    places = page[page.index('id="places"') :]
     assert places.index("近くの居場所") < places.index("オンライン居場所")
     assert "準備中の居場所" not in page and "他県の居場所" not in page
     assert "own:ハローワーク" not in page and "家族相談" not in page
@@ -91,8 +110,9 @@ def test_missing_answers_show_the_questions_again_naming_them(region, client):
 
 def test_nothing_of_the_answers_is_kept(region, client):
     before = (AuditEntry.objects.count(), WebConsultation.objects.count())
-    response = client.get(result_url(region, who="family", age="40s", municipality=region["own_city"].code,
-                                     want="family"))
+    response = client.get(
+        result_url(region, who="family", age="40s", municipality=region["own_city"].code, want="family")
+    )
     assert response.status_code == 200
     assert response.cookies == {}
     assert Session.objects.count() == 0

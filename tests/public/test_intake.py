@@ -22,8 +22,14 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def consultation(org, reference="W-2345-6789", **values):
-    data = {"writer": "family", "age_band": "40s", "reply_method": "phone", "phone": "09012345678",
-            "name": "佐藤", "message": "父が心配しています。\n夜だけ起きています。"}
+    data = {
+        "writer": "family",
+        "age_band": "40s",
+        "reply_method": "phone",
+        "phone": "09012345678",
+        "name": "佐藤",
+        "message": "父が心配しています。\n夜だけ起きています。",
+    }
     data.update(values)
     made = WebConsultation.objects.create(organisation=org, reference=reference, **data)
     WebConsultation.objects.filter(pk=made.pk).update(received_at=datetime(2025, 6, 2, 23, 30, tzinfo=TOKYO))
@@ -63,15 +69,33 @@ def test_make_a_case_opens_it_records_a_web_contact_and_links_them(network, clie
     response = client.post(reverse("intake_convert", kwargs={"pk": made.pk}))
     case = Case.objects.get()
     assert response["Location"] == reverse("case_detail", kwargs={"pk": case.pk})
-    assert (case.organisation, case.opened_on.isoformat(), case.first_consulter, case.age_band, case.municipality,
-            case.name) == (network["own_city"], "2025-06-02", "family", "40s", network["own_city"], "")
+    assert (
+        case.organisation,
+        case.opened_on.isoformat(),
+        case.first_consulter,
+        case.age_band,
+        case.municipality,
+        case.name,
+    ) == (network["own_city"], "2025-06-02", "family", "40s", network["own_city"], "")
     assert case.notes == "Web相談 W-2345-6789 から作成。相談者: 家族（佐藤）。返事の方法: 電話（09012345678）"
     contact = Contact.objects.get()
-    assert (contact.case, contact.date.isoformat(), contact.channel, contact.consulter, contact.notes,
-            contact.age_band, contact.staff) == (case, "2025-06-02", "web", "family", made.message, "40s", worker.user)
+    assert (
+        contact.case,
+        contact.date.isoformat(),
+        contact.channel,
+        contact.consulter,
+        contact.notes,
+        contact.age_band,
+        contact.staff,
+    ) == (case, "2025-06-02", "web", "family", made.message, "40s", worker.user)
     made.refresh_from_db()
     assert (made.status, made.case, made.handled_by) == ("converted", case, worker.user)
-    actions_logged = list(AuditEntry.objects.filter(user=worker.user).exclude(action__startswith="auth.").order_by("id").values_list("action", flat=True))
+    actions_logged = list(
+        AuditEntry.objects.filter(user=worker.user)
+        .exclude(action__startswith="auth.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions_logged == ["case.open", "contact.create", "webconsult.convert"]
     assert AuditEntry.objects.get(action="webconsult.convert").object_label == f"W-2345-6789→{case.number}"
     page = client.get(reverse("intake_detail", kwargs={"pk": made.pk})).content.decode()
@@ -107,7 +131,9 @@ def test_close_needs_a_reason(network, client, worker):
     made.refresh_from_db()
     assert (made.status, made.closed_reason, made.case) == ("closed", "広告の書き込み", None)
     assert AuditEntry.objects.get(action="webconsult.close").changes == {
-        "status": ["new", "closed"], "reason": [None, "広告の書き込み"]}
+        "status": ["new", "closed"],
+        "reason": [None, "広告の書き込み"],
+    }
     assert not Case.objects.exists()
 
 

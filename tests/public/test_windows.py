@@ -3,10 +3,10 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,26 +29,43 @@ def test_admin_keeps_own_window_and_the_trail_records_it(network, client):
     admin = make_staff(network["own_city"], Role.ADMIN)
     act_as(client, admin)
     url = reverse("window_edit", kwargs={"code": network["own_city"].code})
-    response = client.post(url, {"name": "ひきこもり相談窓口（福祉課）", "phone": "099-000-0101",
-                                 "hours": "平日 9時〜17時", "ways": ["office", "phone"], "topics": ["talk"]})
+    response = client.post(
+        url,
+        {
+            "name": "ひきこもり相談窓口（福祉課）",
+            "phone": "099-000-0101",
+            "hours": "平日 9時〜17時",
+            "ways": ["office", "phone"],
+            "topics": ["talk"],
+        },
+    )
     assert response.status_code == 302
     saved = Window.objects.get(organisation=network["own_city"])
     assert (saved.name, saved.phone, saved.ways, saved.topics) == (
-        "ひきこもり相談窓口（福祉課）", "099-000-0101", ["phone", "office"], ["talk"])
+        "ひきこもり相談窓口（福祉課）",
+        "099-000-0101",
+        ["phone", "office"],
+        ["talk"],
+    )
     entry = AuditEntry.objects.get(action="window.create")
     assert (entry.user, entry.organisation, entry.object_id) == (admin.user, network["own_city"], str(saved.pk))
     assert entry.changes["name"] == [None, "ひきこもり相談窓口（福祉課）"]
 
     client.post(url, {"name": "ひきこもり相談窓口（福祉課）", "phone": "099-000-0199", "ways": ["phone"]})
     update = AuditEntry.objects.get(action="window.update")
-    assert update.changes == {"phone": ["099-000-0101", "099-000-0199"], "ways": [["phone", "office"], ["phone"]],
-                              "hours": ["平日 9時〜17時", ""], "topics": [["talk"], []]}
+    assert update.changes == {
+        "phone": ["099-000-0101", "099-000-0199"],
+        "ways": [["phone", "office"], ["phone"]],
+        "hours": ["平日 9時〜17時", ""],
+        "topics": [["talk"], []],
+    }
 
 
 def test_window_form_keeps_what_was_typed_and_names_the_missing_field(network, client):
     act_as(client, make_staff(network["own_city"], Role.ADMIN))
-    response = client.post(reverse("window_edit", kwargs={"code": network["own_city"].code}),
-                           {"name": "", "phone": "099-000-0101"})
+    response = client.post(
+        reverse("window_edit", kwargs={"code": network["own_city"].code}), {"name": "", "phone": "099-000-0101"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert '<p class="error" role="alert">「窓口の名称」を入力してください。</p>' in page
@@ -64,8 +81,9 @@ def test_prefecture_admin_keeps_windows_below_but_a_city_cannot_edit_its_prefect
     act_as(client, city_admin)
     assert client.get(reverse("window_edit", kwargs={"code": network["own"].code})).status_code == 404
     with pytest.raises(PermissionDenied):
-        actions.save_window(actor=Actor(user=city_admin.user, membership=city_admin), organisation=network["own"],
-                            name="県の窓口")
+        actions.save_window(
+            actor=Actor(user=city_admin.user, membership=city_admin), organisation=network["own"], name="県の窓口"
+        )
 
 
 def test_partner_agencies_and_the_ministry_have_no_window(network):
@@ -96,14 +114,20 @@ def test_region_page_shows_the_centre_first_and_every_municipality(network, clie
     quiet_town = make_org(OrgKind.MUNICIPALITY, network["own"], name="しずか町")
     page = client.get(reverse("public_region", kwargs={"region": network["own"].code})).content.decode()
     assert page.index("相談ダイヤル") < page.index("福祉課の窓口")
-    assert f"<strong>{quiet_town.name}</strong> <span class=\"meta\">窓口の情報はまだありません。" in page
+    assert f'<strong>{quiet_town.name}</strong> <span class="meta">窓口の情報はまだありません。' in page
     assert "2市町村中1の市町村が窓口を決めています。" in page
     assert network["other_city"].name not in page
 
 
 def test_window_page_shows_its_details_and_last_update_in_both_calendars(network, client):
-    saved = window(network["own_city"], phone="099-000-0101", email="soudan@example.jp", hours="平日",
-                   ways=["phone", "web"], note="お気軽に")
+    saved = window(
+        network["own_city"],
+        phone="099-000-0101",
+        email="soudan@example.jp",
+        hours="平日",
+        ways=["phone", "web"],
+        note="お気軽に",
+    )
     Window.objects.filter(pk=saved.pk).update(updated_at="2021-04-05T03:00:00Z")
     response = client.get(reverse("public_window", kwargs={"code": network["own_city"].code}))
     page = response.content.decode()
@@ -125,7 +149,7 @@ def test_search_finds_a_municipality_by_name_with_or_without_a_window(network, c
     page = client.get(reverse("public_windows"), {"q": "こころ"}).content.decode()
     assert "こころの相談窓口" in page
     page = client.get(reverse("public_windows"), {"q": "みなと"}).content.decode()
-    assert f"{town.name} <span class=\"meta\">窓口の情報はまだありません。" in page
+    assert f'{town.name} <span class="meta">窓口の情報はまだありません。' in page
 
 
 def test_directory_is_re_rendered_when_a_window_changes(network, client):
@@ -162,7 +186,7 @@ def test_directory_pages_do_a_fixed_number_of_queries(network, client):
     overview, region = reverse("public_windows"), reverse("public_region", kwargs={"region": network["own"].code})
     window(network["own_city"])
     counts = (_queries(client, overview), _queries(client, region))
-    for n in range(3):
+    for _n in range(3):
         city = make_org(OrgKind.MUNICIPALITY, network["own"])
         window(city)
         make_org(OrgKind.PREFECTURE, network["nation"])

@@ -33,5 +33,6 @@ def extend_world(world):
         worker = actor_for(make_staff(world[f"{side}_center"], Role.COORDINATOR))
         case = make_case(worker, name=f"統計用の{side}ケース")
         world[f"{side}_stats_case"] = case
-        actions.log_contact(actor=worker, case=case, date=date(2021, 5, 10), channel=Channel.PHONE,
-                            consulter=Consulter.FAMILY)
+        actions.log_contact(
+            actor=worker, case=case, date=date(2021, 5, 10), channel=Channel.PHONE, consulter=Consulter.FAMILY
+        )

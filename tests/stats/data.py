@@ -40,16 +40,35 @@ def build(network) -> dict:
     contact(a, date(2021, 4, 5), Channel.PHONE, Consulter.FAMILY)
     contact(a, date(2021, 6, 30), Channel.HOME_VISIT, Consulter.PERSON, with_peer=True)
     contact(a, date(2021, 7, 1), Channel.VISIT_OFFICE, Consulter.PERSON)
-    actions.refer(actor=worker, case=a, date=date(2021, 5, 1), target=ReferralTarget.PERSON, partner=mhwc,
-                  status=ReferralStatus.DECIDED)
-    actions.refer(actor=worker, case=a, date=date(2021, 6, 1), target=ReferralTarget.PERSON, partner=hello,
-                  status=ReferralStatus.FAILED)
+    actions.refer(
+        actor=worker,
+        case=a,
+        date=date(2021, 5, 1),
+        target=ReferralTarget.PERSON,
+        partner=mhwc,
+        status=ReferralStatus.DECIDED,
+    )
+    actions.refer(
+        actor=worker,
+        case=a,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        partner=hello,
+        status=ReferralStatus.FAILED,
+    )
 
     b = make_case(worker, number="B-002", age_band=AgeBand.FORTIES, opened_on=date(2021, 3, 31))
     contact(b, date(2021, 3, 31), Channel.EMAIL, Consulter.FAMILY)
     contact(b, date(2021, 10, 1), Channel.ACCOMPANY, Consulter.AGENCY)
-    actions.refer(actor=worker, case=b, date=date(2021, 11, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  partner_name="家族会", status=ReferralStatus.DECIDED)
+    actions.refer(
+        actor=worker,
+        case=b,
+        date=date(2021, 11, 1),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        partner_name="家族会",
+        status=ReferralStatus.DECIDED,
+    )
 
     c = make_case(worker, number="C-003", opened_on=date(2022, 3, 31))
     contact(c, date(2022, 3, 31), Channel.PHONE, Consulter.FAMILY)
@@ -57,6 +76,7 @@ def build(network) -> dict:
 
     other_worker = actor_for(make_staff(network["other_center"], Role.COORDINATOR))
     elsewhere = make_case(other_worker, number="X-999")
-    actions.log_contact(actor=other_worker, case=elsewhere, date=date(2021, 8, 1), channel=Channel.SNS,
-                        consulter=Consulter.PERSON)
+    actions.log_contact(
+        actor=other_worker, case=elsewhere, date=date(2021, 8, 1), channel=Channel.SNS, consulter=Consulter.PERSON
+    )
     return {"worker": worker, "cases": (a, b, c), "mhwc": mhwc, "hello": hello}

@@ -16,8 +16,17 @@ from ..factories import SYSTEM, make_staff
 from . import data
 
 FY2021 = {"period": "fy", "fy": "2021"}
-SHEETS = ["相談件数", "相談方法別の件数", "相談者別の件数", "本人の年代別の件数", "相談方法×相談者", "訪問支援・同行支援",
-          "つなぎ先区分別の件数", "つなぎの対象", "居場所等の支援につながった件数"]
+SHEETS = [
+    "相談件数",
+    "相談方法別の件数",
+    "相談者別の件数",
+    "本人の年代別の件数",
+    "相談方法×相談者",
+    "訪問支援・同行支援",
+    "つなぎ先区分別の件数",
+    "つなぎの対象",
+    "居場所等の支援につながった件数",
+]
 
 
 @pytest.fixture
@@ -45,21 +54,43 @@ def test_xlsx_has_one_sheet_per_table_with_titles_headers_and_numbers(statistici
     title = f"{own.name}（{own.code}）統計 2021年度（令和3年度）"
     period = "期間: 2021年4月1日〜2022年3月31日（令和3年4月1日〜令和4年3月31日）"
     assert rows(book["相談件数"]) == [
-        [title, None], [period, None], ["相談件数", None], ["項目", "件数"],
-        ["延べ相談件数", 5], ["実人数", 3], ["新規相談件数", 2], [None, None],
+        [title, None],
+        [period, None],
+        ["相談件数", None],
+        ["項目", "件数"],
+        ["延べ相談件数", 5],
+        ["実人数", 3],
+        ["新規相談件数", 2],
+        [None, None],
         ["実人数は期間中に相談のあったケースの数、新規相談件数は初めての相談が期間中にあったケースの数です。", None],
     ]
     channel = book["相談方法別の件数"]
     assert rows(channel)[3:] == [
-        ["方法", "件数", "割合（%）"], ["電話", 2, 40.0], ["メール", 0, 0.0], ["来所", 1, 20.0], ["訪問", 1, 20.0],
-        ["同行", 1, 20.0], ["Web", 0, 0.0], ["SNS", 0, 0.0], ["オンライン", 0, 0.0], ["計", 5, 100.0],
+        ["方法", "件数", "割合（%）"],
+        ["電話", 2, 40.0],
+        ["メール", 0, 0.0],
+        ["来所", 1, 20.0],
+        ["訪問", 1, 20.0],
+        ["同行", 1, 20.0],
+        ["Web", 0, 0.0],
+        ["SNS", 0, 0.0],
+        ["オンライン", 0, 0.0],
+        ["計", 5, 100.0],
     ]
     assert isinstance(channel["B5"].value, int)
     assert (channel["B5"].number_format, channel["C5"].number_format) == ("#,##0", "0.0")
     assert channel["A1"].font.bold and channel["A4"].font.bold and channel["A13"].font.bold
     bands = rows(book["本人の年代別の件数"])
-    assert bands[4:12] == [["10代以下", 0, 0.0], ["20代", 2, 40.0], ["30代", 1, 20.0], ["40代", 1, 20.0],
-                           ["50代", 0, 0.0], ["60代以上", 0, 0.0], ["不明", 1, 20.0], ["計", 5, 100.0]]
+    assert bands[4:12] == [
+        ["10代以下", 0, 0.0],
+        ["20代", 2, 40.0],
+        ["30代", 1, 20.0],
+        ["40代", 1, 20.0],
+        ["50代", 0, 0.0],
+        ["60代以上", 0, 0.0],
+        ["不明", 1, 20.0],
+        ["計", 5, 100.0],
+    ]
     assert bands[13][0].startswith("年代は、相談の対象となっている本人の相談日時点の年齢で数えています。")
     cross = rows(book["相談方法×相談者"])
     assert cross[3] == ["方法", "本人", "家族", "関係機関", "その他", "計"]
@@ -74,14 +105,29 @@ def test_xlsx_has_one_sheet_per_table_with_titles_headers_and_numbers(statistici
 
 
 def test_xlsx_of_a_half_year_and_of_typed_dates(statistician, network):
-    half = load_workbook(io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own_center"].code,
-                                             period="half", fy="2021", half="2").content))
+    half = load_workbook(
+        io.BytesIO(
+            download(
+                statistician, "stats_export_xlsx", org=network["own_center"].code, period="half", fy="2021", half="2"
+            ).content
+        )
+    )
     sheet = half["相談件数"]
     assert sheet["A1"].value.endswith("統計 2021年度（令和3年度） 下半期（10月〜3月）")
     assert sheet["A2"].value == "期間: 2021年10月1日〜2022年3月31日（令和3年10月1日〜令和4年3月31日）"
     assert [sheet["B5"].value, sheet["B6"].value, sheet["B7"].value] == [2, 2, 1]
-    dates = load_workbook(io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own"].code,
-                                              period="range", start="H31.4.30", end="R1.5.1").content))
+    dates = load_workbook(
+        io.BytesIO(
+            download(
+                statistician,
+                "stats_export_xlsx",
+                org=network["own"].code,
+                period="range",
+                start="H31.4.30",
+                end="R1.5.1",
+            ).content
+        )
+    )
     assert dates["相談件数"]["A2"].value == "期間: 2019年4月30日〜2019年5月1日（平成31年4月30日〜令和元年5月1日）"
 
 
@@ -94,8 +140,9 @@ def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(statistician, netwo
 
 
 def pdf_text(content: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-                          ).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_pdf_is_a4_with_japanese_text_tables_and_charts(statistician, network):
@@ -108,7 +155,12 @@ def test_pdf_is_a4_with_japanese_text_tables_and_charts(statistician, network):
     own = network["own"]
     assert f"{own.name}（{own.code}）統計 2021年度（令和3年度）" in text
     assert "期間: 2021年4月1日〜2022年3月31日（令和3年4月1日〜令和4年3月31日）" in text
-    for label in SHEETS + ["延べ相談件数", "精神保健福祉センター", "民間支援団体（当事者団体・NPO法人等）", "オンライン"]:
+    for label in SHEETS + [
+        "延べ相談件数",
+        "精神保健福祉センター",
+        "民間支援団体（当事者団体・NPO法人等）",
+        "オンライン",
+    ]:
         assert label in text, label
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert "延べ相談件数 5" in lines
@@ -124,8 +176,9 @@ def test_pdf_is_a4_with_japanese_text_tables_and_charts(statistician, network):
 
 def test_no_personal_data_in_the_files(statistician, network):
     text = pdf_text(download(statistician, "stats_export_pdf", org=network["own"].code, **FY2021).content)
-    book = load_workbook(io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own"].code,
-                                             **FY2021).content))
+    book = load_workbook(
+        io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own"].code, **FY2021).content)
+    )
     cells = " ".join(str(value) for sheet in book.worksheets for row in rows(sheet) for value in row)
     for content in (text, cells):
         assert data.PERSONAL_NAME not in content
@@ -137,7 +190,8 @@ def test_downloads_stay_in_japanese_for_an_english_reader(statistician, network,
     statistician.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = statistician.get(reverse("stats_report"), {"org": network["own"].code, **FY2021}).content.decode()
     assert f"{network['own'].name} FY2021 (R3)" in page
-    book = load_workbook(io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own"].code,
-                                             **FY2021).content))
+    book = load_workbook(
+        io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own"].code, **FY2021).content)
+    )
     assert book.sheetnames == SHEETS
     assert book["相談件数"]["A1"].value.endswith("統計 2021年度（令和3年度）")

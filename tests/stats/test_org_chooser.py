@@ -57,8 +57,10 @@ def hrefs(html) -> list[str]:
 def test_search_by_part_of_a_name_links_to_the_report_keeping_the_period(statistician, large):
     html = search(statistician, "横", period="fy", fy="2021")
     assert listed(html) == ["横浜市", "横須賀市"]
-    assert hrefs(html) == [f"/stats/?org={large['yokohama'].code}&period=fy&fy=2021",
-                           f"/stats/?org={large['yokosuka'].code}&period=fy&fy=2021"]
+    assert hrefs(html) == [
+        f"/stats/?org={large['yokohama'].code}&period=fy&fy=2021",
+        f"/stats/?org={large['yokosuka'].code}&period=fy&fy=2021",
+    ]
     assert "2件見つかりました。選ぶとその組織を表示します。" in html
 
 
@@ -97,8 +99,9 @@ def test_search_is_capped_and_makes_the_same_queries_for_one_fit_or_many(statist
 def test_a_large_subtree_gets_a_search_field_and_a_small_one_a_select(client, network, large):
     act_as(client, make_staff(network["own"], Role.STATISTICIAN))
     html = client.get(reverse("stats_report")).content.decode()
-    assert re.search(r'<input type="text" name="org" value="%s"[^>]*hx-get="/stats/organisations/"' %
-                     network["own"].code, html)
+    assert re.search(
+        r'<input type="text" name="org" value="{}"[^>]*hx-get="/stats/organisations/"'.format(network["own"].code), html
+    )
     assert 'aria-controls="org-results"' in html and 'id="org-results"' in html
     assert '<select name="org"' not in html
     act_as(client, make_staff(network["own_city"], Role.STATISTICIAN))  # the city and its station
@@ -142,7 +145,8 @@ def test_without_javascript_nothing_fitting_is_a_japanese_error_on_the_field(sta
     assert response.status_code == 200  # a typing mistake, not a refusal: nothing in the audit trail
     assert not AuditEntry.objects.filter(action="access.denied").exists()
     assert response.context["form"].errors["org"] == [
-        "組織: 「存在しない町」に当てはまる組織は見つかりません。名前の一部かコードを入力してください。"]
+        "組織: 「存在しない町」に当てはまる組織は見つかりません。名前の一部かコードを入力してください。"
+    ]
     assert "report" not in response.context and "tables" not in response.context
 
 
@@ -163,8 +167,11 @@ def test_a_code_outside_the_subtree_typed_by_hand_is_refused_on_the_field(statis
 def test_the_page_shows_where_the_organisation_sits_and_links_one_level_down(statistician, network, large):
     html = statistician.get(reverse("stats_report"), {"org": large["station"].code, "fy": "2021"}).content.decode()
     crumbs = re.search(r'data-testid="org-crumbs">(.*?)</ol>', html, re.S).group(1)
-    assert re.findall(r">([^<>]+)</(?:a|strong)>", crumbs) == [network["own"].name, network["own_city"].name,
-                                                               "若者サポートステーション"]
+    assert re.findall(r">([^<>]+)</(?:a|strong)>", crumbs) == [
+        network["own"].name,
+        network["own_city"].name,
+        "若者サポートステーション",
+    ]
     assert f'href="/stats/?org={network["own"].code}&amp;fy=2021"' in crumbs
 
     html = statistician.get(reverse("stats_report"), {"org": network["own"].code}).content.decode()
@@ -198,8 +205,10 @@ def test_kpi_page_chooses_the_same_way(client, network, large):
     assert 'hx-get="/stats/organisations/"' in html
     assert 'action="/kpi/"' in html
     kpi_links = hrefs(search(client, "横", page="kpi_overview", fy="2021"))
-    assert kpi_links == [reverse("kpi_org", kwargs={"code": large["yokohama"].code}) + "?fy=2021",
-                         reverse("kpi_org", kwargs={"code": large["yokosuka"].code}) + "?fy=2021"]
+    assert kpi_links == [
+        reverse("kpi_org", kwargs={"code": large["yokohama"].code}) + "?fy=2021",
+        reverse("kpi_org", kwargs={"code": large["yokosuka"].code}) + "?fy=2021",
+    ]
     response = client.get(reverse("kpi_overview"), {"org": "横須", "fy": "2021"})
     assert response["Location"] == reverse("kpi_org", kwargs={"code": large["yokosuka"].code}) + "?fy=2021"
     several = client.get(reverse("kpi_overview"), {"org": "横"})

@@ -29,22 +29,38 @@ def records(network):
     Referrals: ハローワーク 12 (3 decided, 本人), 医療機関 4 (4 decided, 本人), 居場所 20 (11 decided, 家族)."""
     worker = actor_for(make_staff(network["own_center"], Role.COORDINATOR))
     person, family = make_case(worker, opened_on=date(2021, 4, 1)), make_case(worker, opened_on=date(2021, 4, 1))
-    for case, channel, consulter, n in [(person, Channel.PHONE, Consulter.PERSON, 12),
-                                        (person, Channel.EMAIL, Consulter.PERSON, 3),
-                                        (family, Channel.PHONE, Consulter.FAMILY, 25),
-                                        (family, Channel.VISIT_OFFICE, Consulter.FAMILY, 15)]:
+    for case, channel, consulter, n in [
+        (person, Channel.PHONE, Consulter.PERSON, 12),
+        (person, Channel.EMAIL, Consulter.PERSON, 3),
+        (family, Channel.PHONE, Consulter.FAMILY, 25),
+        (family, Channel.VISIT_OFFICE, Consulter.FAMILY, 15),
+    ]:
         for i in range(n):
-            actions.log_contact(actor=worker, case=case, date=date(2021, 5, 1 + i), channel=channel,
-                                consulter=consulter)
+            actions.log_contact(
+                actor=worker, case=case, date=date(2021, 5, 1 + i), channel=channel, consulter=consulter
+            )
     hello = make_org(OrgKind.PARTNER, network["own"], category="ハローワーク")
     clinic = make_org(OrgKind.PARTNER, network["own"], category="医療機関")
     for partner, n, decided in [(hello, 12, 3), (clinic, 4, 4)]:
         for i in range(n):
-            actions.refer(actor=worker, case=person, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                          partner=partner, status=ReferralStatus.DECIDED if i < decided else ReferralStatus.ARRANGING)
+            actions.refer(
+                actor=worker,
+                case=person,
+                date=date(2021, 6, 1),
+                target=ReferralTarget.PERSON,
+                partner=partner,
+                status=ReferralStatus.DECIDED if i < decided else ReferralStatus.ARRANGING,
+            )
     for i in range(20):
-        actions.refer(actor=worker, case=family, date=date(2021, 7, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
-                      partner_name="家族会", status=ReferralStatus.DECIDED if i < 11 else ReferralStatus.FAILED)
+        actions.refer(
+            actor=worker,
+            case=family,
+            date=date(2021, 7, 1),
+            target=ReferralTarget.FAMILY,
+            to_ibasho=True,
+            partner_name="家族会",
+            status=ReferralStatus.DECIDED if i < 11 else ReferralStatus.FAILED,
+        )
     return network
 
 
@@ -93,17 +109,20 @@ def test_k_and_mark_are_options(records):
 
 
 def test_csv_is_utf8_with_bom_and_neutralises_formulas(records):
-    records["own"].name = "=HYPERLINK(\"http://example.com\")"
+    records["own"].name = '=HYPERLINK("http://example.com")'
     pub = fiscal_year_publication(records["own"], 2021)
     data = write_csv(pub)
     assert data.startswith("\ufeff".encode())
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert lines[0] == ["公表用集計", "'=HYPERLINK(\"http://example.com\")"]
+    assert lines[0] == ["公表用集計", '\'=HYPERLINK("http://example.com")']
     assert lines[2] == ["期間", "2021年度（令和3年度） 2021-04-01〜2022-03-31"]
     assert lines[3] == ["秘匿の基準", "k=10"]
     start = lines.index(["延べ相談件数（相談方法 × 相談者）"])
-    assert lines[start + 1:start + 4] == [["相談方法", "本人", "家族", "関係機関", "その他", "合計"],
-                                          ["電話", X, X, "0", "0", "37"], ["メール", X, "0", "0", "0", X]]
+    assert lines[start + 1 : start + 4] == [
+        ["相談方法", "本人", "家族", "関係機関", "その他", "合計"],
+        ["電話", X, X, "0", "0", "37"],
+        ["メール", X, "0", "0", "0", X],
+    ]
     dash = write_csv(fiscal_year_publication(records["own"], 2021, mark="-")).decode("utf-8-sig")
     assert "\r\nメール,-,0,0,0,-\r\n" in dash  # the lone mark is not a formula and stays as published
 
@@ -121,13 +140,26 @@ def test_xlsx_holds_the_same_rows(records):
 def test_publish_command_writes_csv_and_xlsx(records, tmp_path):
     out = io.StringIO()
     path = tmp_path / "r3.csv"
-    call_command("publish", "--org", records["own"].code, "--fy", "2021", "--format", "csv", "--output", str(path),
-                 stdout=out)
+    call_command(
+        "publish", "--org", records["own"].code, "--fy", "2021", "--format", "csv", "--output", str(path), stdout=out
+    )
     assert out.getvalue().strip() == f"{path} に書き出しました（秘匿したセル 14）。"
     assert "メール,＊,0,0,0,＊" in path.read_bytes().decode("utf-8-sig")
     xlsx = tmp_path / "r3.xlsx"
-    call_command("publish", "--org", records["own"].code, "--fy", "2021", "--k", "3", "--format", "xlsx",
-                 "--output", str(xlsx), stdout=io.StringIO())
+    call_command(
+        "publish",
+        "--org",
+        records["own"].code,
+        "--fy",
+        "2021",
+        "--k",
+        "3",
+        "--format",
+        "xlsx",
+        "--output",
+        str(xlsx),
+        stdout=io.StringIO(),
+    )
     sheet = load_workbook(xlsx).active
     assert ["メール", 3, 0, 0, 0, 3] in [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     assert AuditEntry.objects.filter(action="stats.published.export", username="publish").count() == 2
@@ -148,7 +180,8 @@ def test_statistician_previews_and_downloads(client, records):
     response = client.get(url, {"fy": 2021, "k": 10, "mark": X, "format": "csv"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="published-{records["own"].code}-2021-04-01-2022-03-31-k10.csv"')
+        f'attachment; filename="published-{records["own"].code}-2021-04-01-2022-03-31-k10.csv"'
+    )
     assert "メール,＊,0,0,0,＊" in response.content.decode("utf-8-sig")
     response = client.get(url, {"fy": 2021, "format": "xlsx"})
     assert load_workbook(io.BytesIO(response.content)).active.title == "公表用集計"

@@ -30,10 +30,19 @@ def contact(actor, case, on, channel=Channel.PHONE, consulter=Consulter.FAMILY, 
     return actions.log_contact(actor=actor, case=case, date=on, channel=channel, consulter=consulter, **extra)
 
 
-@pytest.mark.parametrize("part,whole,expected", [
-    (1323, 7520, 17.6), (1, 3, 33.3), (2, 3, 66.7), (1, 8, 12.5), (1, 16, 6.3), (1, 2000, 0.1), (0, 0, 0.0),
-    (5, 5, 100.0),
-])
+@pytest.mark.parametrize(
+    "part,whole,expected",
+    [
+        (1323, 7520, 17.6),
+        (1, 3, 33.3),
+        (2, 3, 66.7),
+        (1, 8, 12.5),
+        (1, 16, 6.3),
+        (1, 2000, 0.1),
+        (0, 0, 0.0),
+        (5, 5, 100.0),
+    ],
+)
 def test_rate_rounds_half_up_to_one_decimal(part, whole, expected):
     # 1/16 = 6.25 → 6.3 (half up, not banker's 6.2); 1/2000 = 0.05 → 0.1.
     assert rate(part, whole) == expected
@@ -77,8 +86,16 @@ def test_breakdowns_list_every_label_and_the_cross_table(network, worker):
     contact(worker, case, date(2021, 4, 7), Channel.HOME_VISIT, Consulter.PERSON, with_peer=True)
     contact(worker, case, date(2021, 4, 8), Channel.ACCOMPANY, Consulter.PERSON)
     report = build_report(network["own_center"], FY2021)["contacts"]
-    assert report["by_channel"] == {"電話": 2, "メール": 0, "来所": 0, "訪問": 1, "同行": 1, "Web": 0, "SNS": 0,
-                                    "オンライン": 0}
+    assert report["by_channel"] == {
+        "電話": 2,
+        "メール": 0,
+        "来所": 0,
+        "訪問": 1,
+        "同行": 1,
+        "Web": 0,
+        "SNS": 0,
+        "オンライン": 0,
+    }
     assert report["by_consulter"] == {"本人": 3, "家族": 1, "関係機関": 0, "その他": 0}
     assert report["channel_by_consulter"]["電話"] == {"本人": 1, "家族": 1, "関係機関": 0, "その他": 0}
     assert report["channel_by_consulter"]["訪問"] == {"本人": 1, "家族": 0, "関係機関": 0, "その他": 0}
@@ -99,10 +116,16 @@ def test_referrals_count_by_date_with_category_shares(network, worker):
         (date(2021, 6, 10), hello, ReferralStatus.DECIDED),
         (date(2022, 4, 1), hello, ReferralStatus.DECIDED),  # FY2022
     ]:
-        actions.refer(actor=worker, case=case, date=day, target=ReferralTarget.PERSON, partner=partner,
-                      status=status)
-    actions.refer(actor=worker, case=case, date=date(2021, 7, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  partner_name="家族会", status=ReferralStatus.DECIDED)
+        actions.refer(actor=worker, case=case, date=day, target=ReferralTarget.PERSON, partner=partner, status=status)
+    actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 7, 1),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        partner_name="家族会",
+        status=ReferralStatus.DECIDED,
+    )
     report = build_report(network["own_center"], FY2021)["referrals"]
     assert (report["total"], report["decided"]) == (4, 3)
     assert report["by_category"]["精神保健福祉センター"] == {"count": 2, "rate": 50.0, "decided": 1}
@@ -118,15 +141,33 @@ def test_connected_counts_each_case_once_per_target(network, worker):
     hello = _partner(network, "ハローワーク")
     twice = make_case(worker)
     for day in (date(2021, 5, 1), date(2021, 6, 1)):
-        actions.refer(actor=worker, case=twice, date=day, target=ReferralTarget.PERSON, partner=hello,
-                      status=ReferralStatus.DECIDED)
-    actions.refer(actor=worker, case=twice, date=date(2021, 6, 2), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  status=ReferralStatus.DECIDED)
+        actions.refer(
+            actor=worker,
+            case=twice,
+            date=day,
+            target=ReferralTarget.PERSON,
+            partner=hello,
+            status=ReferralStatus.DECIDED,
+        )
+    actions.refer(
+        actor=worker,
+        case=twice,
+        date=date(2021, 6, 2),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        status=ReferralStatus.DECIDED,
+    )
     pending = make_case(worker)
     actions.refer(actor=worker, case=pending, date=date(2021, 5, 1), target=ReferralTarget.PERSON, partner=hello)
     earlier = make_case(worker)
-    actions.refer(actor=worker, case=earlier, date=date(2021, 3, 31), target=ReferralTarget.PERSON, partner=hello,
-                  status=ReferralStatus.DECIDED)
+    actions.refer(
+        actor=worker,
+        case=earlier,
+        date=date(2021, 3, 31),
+        target=ReferralTarget.PERSON,
+        partner=hello,
+        status=ReferralStatus.DECIDED,
+    )
     assert build_report(network["own_center"], FY2021)["connected"] == {"total": 2, "本人": 1, "家族": 1}
 
 
@@ -137,8 +178,9 @@ def test_a_first_ibasho_attendance_connects_a_case_once(network, worker):
 
     from tsunagu.ibasho import actions as ibasho_actions
 
-    place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="ほっとサロン", kind="physical",
-                                         place="公民館")
+    place = ibasho_actions.create_ibasho(
+        actor=worker, organisation=network["own_center"], name="ほっとサロン", kind="physical", place="公民館"
+    )
 
     def session(on):
         return ibasho_actions.create_event(actor=worker, ibasho=place, date=on, start_time=time(13))
@@ -149,8 +191,14 @@ def test_a_first_ibasho_attendance_connects_a_case_once(network, worker):
     ibasho_actions.record_attendance(actor=worker, event=summer, case=attends)
     mother = make_case(worker)  # a family member's first attendance, and a decided family referral: 家族 1
     ibasho_actions.record_attendance(actor=worker, event=summer, case=mother, target=ReferralTarget.FAMILY)
-    actions.refer(actor=worker, case=mother, date=date(2021, 9, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  status=ReferralStatus.DECIDED)
+    actions.refer(
+        actor=worker,
+        case=mother,
+        date=date(2021, 9, 1),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        status=ReferralStatus.DECIDED,
+    )
     before = make_case(worker)  # first attended in FY2020: its FY2021 attendance is not a first
     ibasho_actions.record_attendance(actor=worker, event=session(date(2021, 3, 20)), case=before)
     ibasho_actions.record_attendance(actor=worker, event=spring, case=before)
@@ -190,9 +238,15 @@ def test_seed_peer_support_half_year_is_rebuilt_from_records(network):
     channels = [Channel.PHONE] * 114 + [Channel.EMAIL] * 222 + [Channel.HOME_VISIT] * 70 + [Channel.VISIT_OFFICE] * 139
     rng.shuffle(channels)
     # (band, contacts in the half year, cases): 32 cases, 3 of them already known before April.
-    groups = [(AgeBand.UNDER_20, 8, 1), (AgeBand.TWENTIES, 77, 5), (AgeBand.THIRTIES, 271, 12),
-              (AgeBand.FORTIES, 83, 6), (AgeBand.FIFTIES, 78, 5), (AgeBand.SIXTY_PLUS, 11, 1),
-              (AgeBand.UNKNOWN, 17, 2)]
+    groups = [
+        (AgeBand.UNDER_20, 8, 1),
+        (AgeBand.TWENTIES, 77, 5),
+        (AgeBand.THIRTIES, 271, 12),
+        (AgeBand.FORTIES, 83, 6),
+        (AgeBand.FIFTIES, 78, 5),
+        (AgeBand.SIXTY_PLUS, 11, 1),
+        (AgeBand.UNKNOWN, 17, 2),
+    ]
     cases = []
     for band, n_contacts, n_cases in groups:
         group = [make_case(worker, age_band=band, opened_on=date(2021, 3, 1)) for _ in range(n_cases)]
@@ -205,23 +259,58 @@ def test_seed_peer_support_half_year_is_rebuilt_from_records(network):
         contact(worker, known, date(2021, 3, 15))  # before the half year: not new, not counted
     hello = _partner(network, "ハローワーク")
     for case in cases[3:8]:  # 本人 5
-        actions.refer(actor=worker, case=case, date=date(2021, 8, 1), target=ReferralTarget.PERSON, partner=hello,
-                      status=ReferralStatus.DECIDED)
+        actions.refer(
+            actor=worker,
+            case=case,
+            date=date(2021, 8, 1),
+            target=ReferralTarget.PERSON,
+            partner=hello,
+            status=ReferralStatus.DECIDED,
+        )
     for case in cases[8:14]:  # 家族 6, one of them twice
-        actions.refer(actor=worker, case=case, date=date(2021, 9, 1), target=ReferralTarget.FAMILY, to_ibasho=True,
-                      status=ReferralStatus.DECIDED)
-    actions.refer(actor=worker, case=cases[8], date=date(2021, 9, 20), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  status=ReferralStatus.DECIDED)
-    actions.refer(actor=worker, case=cases[20], date=date(2021, 9, 2), target=ReferralTarget.PERSON, partner=hello,
-                  status=ReferralStatus.FAILED)
+        actions.refer(
+            actor=worker,
+            case=case,
+            date=date(2021, 9, 1),
+            target=ReferralTarget.FAMILY,
+            to_ibasho=True,
+            status=ReferralStatus.DECIDED,
+        )
+    actions.refer(
+        actor=worker,
+        case=cases[8],
+        date=date(2021, 9, 20),
+        target=ReferralTarget.FAMILY,
+        to_ibasho=True,
+        status=ReferralStatus.DECIDED,
+    )
+    actions.refer(
+        actor=worker,
+        case=cases[20],
+        date=date(2021, 9, 2),
+        target=ReferralTarget.PERSON,
+        partner=hello,
+        status=ReferralStatus.FAILED,
+    )
 
     report = build_report(peer_centre, H1_2021)
     contacts = report["contacts"]
     assert contacts["total"] == 545
-    assert {k: v for k, v in contacts["by_channel"].items() if v} == {"電話": 114, "メール": 222, "来所": 139,
-                                                                       "訪問": 70}
-    assert contacts["by_age_band"] == {"10代以下": 8, "20代": 77, "30代": 271, "40代": 83, "50代": 78,
-                                       "60代以上": 11, "不明": 17}
+    assert {k: v for k, v in contacts["by_channel"].items() if v} == {
+        "電話": 114,
+        "メール": 222,
+        "来所": 139,
+        "訪問": 70,
+    }
+    assert contacts["by_age_band"] == {
+        "10代以下": 8,
+        "20代": 77,
+        "30代": 271,
+        "40代": 83,
+        "50代": 78,
+        "60代以上": 11,
+        "不明": 17,
+    }
     assert contacts["new_cases"] == 29
     assert contacts["persons"] == 32
     assert report["connected"] == {"total": 11, "本人": 5, "家族": 6}

@@ -50,10 +50,17 @@ def test_closure_lists_each_organisation_and_its_ancestors(network):
 
 def test_contact_changes_keep_rollups_exact(network, worker):
     case = make_case(worker, opened_on=date(2021, 4, 1))
-    first = actions.log_contact(actor=worker, case=case, date=date(2021, 5, 20), channel=Channel.PHONE,
-                                consulter=Consulter.FAMILY)
-    actions.log_contact(actor=worker, case=case, date=date(2021, 5, 3), channel=Channel.HOME_VISIT,
-                        consulter=Consulter.PERSON, with_peer=True)
+    first = actions.log_contact(
+        actor=worker, case=case, date=date(2021, 5, 20), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+    actions.log_contact(
+        actor=worker,
+        case=case,
+        date=date(2021, 5, 3),
+        channel=Channel.HOME_VISIT,
+        consulter=Consulter.PERSON,
+        with_peer=True,
+    )
     month = ContactMonth.objects.get(ancestor_id=network["own"].pk, month=date(2021, 5, 1), channel=Channel.PHONE)
     assert month.n == 1
     assert_exact(network["own"], network["own_center"])
@@ -69,12 +76,21 @@ def test_contact_changes_keep_rollups_exact(network, worker):
 def test_bulk_writes_updates_and_cascades_keep_rollups_exact(network, worker):
     rng = random.Random(4)
     cases = [make_case(worker, opened_on=date(2021, 4, 1)) for _ in range(6)]
-    Contact.objects.bulk_create([
-        Contact(case=c, organisation=c.organisation, date=date(2021, 3, 1) + timedelta(days=rng.randrange(500)),
-                channel=rng.choice(Channel.values), consulter=rng.choice(Consulter.values),
-                age_band=rng.choice(["20s", "30s", "unknown"]), with_peer=rng.random() < 0.3)
-        for c in cases for _ in range(15)
-    ])
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                case=c,
+                organisation=c.organisation,
+                date=date(2021, 3, 1) + timedelta(days=rng.randrange(500)),
+                channel=rng.choice(Channel.values),
+                consulter=rng.choice(Consulter.values),
+                age_band=rng.choice(["20s", "30s", "unknown"]),
+                with_peer=rng.random() < 0.3,
+            )
+            for c in cases
+            for _ in range(15)
+        ]
+    )
     assert_exact(network["own"], network["own_center"])
     Contact.objects.filter(channel=Channel.PHONE).update(channel=Channel.EMAIL)
     Contact.objects.filter(date__month=5).update(date=date(2022, 6, 30))
@@ -87,12 +103,20 @@ def test_bulk_writes_updates_and_cascades_keep_rollups_exact(network, worker):
 def test_referral_changes_keep_rollups_exact(network, worker):
     category = PartnerCategory.objects.order_by("order").first()
     case = make_case(worker, opened_on=date(2021, 4, 1))
-    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
-                        consulter=Consulter.PERSON)
-    referral = actions.refer(actor=worker, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON,
-                             category=category, partner_name="A")
-    actions.refer(actor=worker, case=case, date=date(2021, 6, 3), target=ReferralTarget.FAMILY, to_ibasho=True,
-                  partner_name="B")
+    actions.log_contact(
+        actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE, consulter=Consulter.PERSON
+    )
+    referral = actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        category=category,
+        partner_name="A",
+    )
+    actions.refer(
+        actor=worker, case=case, date=date(2021, 6, 3), target=ReferralTarget.FAMILY, to_ibasho=True, partner_name="B"
+    )
     assert_exact(network["own"])
     actions.set_referral_status(actor=worker, referral=referral, status=ReferralStatus.DECIDED, on=date(2021, 7, 1))
     assert build_report(network["own"], FY2021)["connected"] == {"total": 1, "本人": 1, "家族": 0}
@@ -105,8 +129,9 @@ def test_referral_changes_keep_rollups_exact(network, worker):
 def test_moving_an_organisation_moves_its_counts(network, worker):
     center, other = network["own_center"], network["other"]
     case = make_case(worker, opened_on=date(2021, 4, 1))
-    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
-                        consulter=Consulter.PERSON)
+    actions.log_contact(
+        actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE, consulter=Consulter.PERSON
+    )
     assert build_report(network["own"], FY2021)["contacts"]["total"] == 1
     org_actions.update_organisation(actor=Actor.system("test"), org=center, parent=other)
     assert_exact(network["own"], other, Organisation.objects.get(pk=center.pk))
@@ -122,8 +147,9 @@ def test_a_dropped_trigger_is_noticed_and_the_rollups_rebuilt(network, worker):
             cursor.execute(f'DROP TRIGGER "{name}" ON cases_contact')
         else:
             cursor.execute(f'DROP TRIGGER "{name}"')
-    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
-                        consulter=Consulter.PERSON)
+    actions.log_contact(
+        actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE, consulter=Consulter.PERSON
+    )
     assert "stats_contactmonth" in rollups.differences()
     assert rollups.ensure() is True
     assert_exact(network["own"])
@@ -135,8 +161,9 @@ def test_the_rollups_command_checks_and_rebuilds(network, worker):
     from django.core.management import CommandError, call_command
 
     case = make_case(worker, opened_on=date(2021, 4, 1))
-    actions.log_contact(actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE,
-                        consulter=Consulter.PERSON)
+    actions.log_contact(
+        actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE, consulter=Consulter.PERSON
+    )
     out = io.StringIO()
     call_command("rollups", stdout=out)
     assert "照合済み 5/5: stats_connectedyear" in out.getvalue()
@@ -155,10 +182,11 @@ def test_ibasho_attendance_keeps_connected_exact(network, worker):
 
     from tsunagu.ibasho import actions as ibasho_actions
 
-    place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="サロン",
-                                         kind="online")
-    events = [ibasho_actions.create_event(actor=worker, ibasho=place, date=on, start_time=time(10), online=True)
-              for on in (date(2021, 6, 1), date(2021, 12, 1), date(2022, 5, 1))]
+    place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="サロン", kind="online")
+    events = [
+        ibasho_actions.create_event(actor=worker, ibasho=place, date=on, start_time=time(10), online=True)
+        for on in (date(2021, 6, 1), date(2021, 12, 1), date(2022, 5, 1))
+    ]
     cases = [make_case(worker, opened_on=date(2021, 4, 1)) for _ in range(3)]
     kept = []
     for event in events:
@@ -167,8 +195,7 @@ def test_ibasho_attendance_keeps_connected_exact(network, worker):
     ibasho_actions.record_attendance(actor=worker, event=events[1], case=cases[0], target=ReferralTarget.FAMILY)
     assert_exact(network["own"], network["own_center"])
     ibasho_actions.remove_attendance(actor=worker, attendance=kept[0])  # cases[0] now first attends in December
-    ibasho_actions.update_event(actor=worker, event=events[2], date=date(2021, 4, 2), start_time=time(10),
-                                online=True)
+    ibasho_actions.update_event(actor=worker, event=events[2], date=date(2021, 4, 2), start_time=time(10), online=True)
     assert_exact(network["own"], network["own_center"])
     cases[1].delete()
     assert_exact(network["own"])
@@ -192,8 +219,14 @@ def test_writers_in_opposite_orders_queue_instead_of_deadlocking(transactional_d
 
     def write(channel):
         case = cases[threading.current_thread().name]
-        Contact.objects.create(case=case, organisation=case.organisation, date=date(2021, 4, 5), channel=channel,
-                               consulter=Consulter.PERSON, age_band="30s")
+        Contact.objects.create(
+            case=case,
+            organisation=case.organisation,
+            date=date(2021, 4, 5),
+            channel=channel,
+            consulter=Consulter.PERSON,
+            age_band="30s",
+        )
 
     def a():
         try:

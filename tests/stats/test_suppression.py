@@ -5,7 +5,12 @@ import random
 import pytest
 
 from tsunagu.stats.suppression import (
-    Equation, grid_equations, suppress, suppress_grid, unique_unknowns, with_margins,
+    Equation,
+    grid_equations,
+    suppress,
+    suppress_grid,
+    unique_unknowns,
+    with_margins,
 )
 
 

@@ -30,13 +30,29 @@ def years(network):
     """The hand-built year, plus work on the fiscal-year boundaries of 2019 to 2023."""
     built = data.build(network)
     worker = built["worker"]
-    for on, channel in [(date(2019, 4, 1), Channel.ONLINE), (date(2020, 3, 31), Channel.SNS),
-                        (date(2020, 4, 1), Channel.WEB), (date(2023, 3, 31), Channel.HOME_VISIT)]:
+    for on, channel in [
+        (date(2019, 4, 1), Channel.ONLINE),
+        (date(2020, 3, 31), Channel.SNS),
+        (date(2020, 4, 1), Channel.WEB),
+        (date(2023, 3, 31), Channel.HOME_VISIT),
+    ]:
         case = make_case(worker, opened_on=on)
-        actions.log_contact(actor=worker, case=case, date=on, channel=channel, consulter=Consulter.OTHER,
-                            with_peer=channel == Channel.HOME_VISIT)
-        actions.refer(actor=worker, case=case, date=on, target=ReferralTarget.FAMILY, partner=built["hello"],
-                      status=ReferralStatus.DECIDED)
+        actions.log_contact(
+            actor=worker,
+            case=case,
+            date=on,
+            channel=channel,
+            consulter=Consulter.OTHER,
+            with_peer=channel == Channel.HOME_VISIT,
+        )
+        actions.refer(
+            actor=worker,
+            case=case,
+            date=on,
+            target=ReferralTarget.FAMILY,
+            partner=built["hello"],
+            status=ReferralStatus.DECIDED,
+        )
     # A case seen in two fiscal years counts as a person in each, and as new only in the first.
     a = built["cases"][0]
     actions.log_contact(actor=worker, case=a, date=date(2022, 4, 1), channel=Channel.PHONE, consulter=Consulter.PERSON)
@@ -84,8 +100,15 @@ def test_default_years_are_the_last_five_with_data(network, years):
 def test_referral_table_is_like_the_national_table(network, years):
     tables = {table.key: table for table in trend_tables(build_trends(network["own"], [2020, 2021, 2022]))}
     referrals = tables["referrals"]
-    assert [c.label for c in referrals.columns] == ["つなぎ先区分", "R2 件数", "R2 率（%）", "R3 件数", "R3 率（%）",
-                                                    "R4 件数", "R4 率（%）"]
+    assert [c.label for c in referrals.columns] == [
+        "つなぎ先区分",
+        "R2 件数",
+        "R2 率（%）",
+        "R3 件数",
+        "R3 率（%）",
+        "R4 件数",
+        "R4 率（%）",
+    ]
     assert referrals.columns[1].full == "2020年度（令和2年度）"
     rows = {row[0]: row[1:] for row in referrals.rows}
     assert rows["精神保健福祉センター"] == [0, 0.0, 1, 33.3, 1, 50.0]

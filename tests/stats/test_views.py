@@ -45,15 +45,33 @@ def test_report_shows_the_hand_computed_figures(statistician, network, year):
     tables = page_tables(html)
     assert tables["contacts"] == [["項目", "件数"], ["延べ相談件数", "5"], ["実人数", "3"], ["新規相談件数", "2"]]
     assert tables["by_channel"] == [
-        ["方法", "件数", "割合（%）"], ["電話", "2", "40.0"], ["メール", "0", "0.0"], ["来所", "1", "20.0"],
-        ["訪問", "1", "20.0"], ["同行", "1", "20.0"], ["Web", "0", "0.0"], ["SNS", "0", "0.0"],
-        ["オンライン", "0", "0.0"], ["計", "5", "100.0"],
+        ["方法", "件数", "割合（%）"],
+        ["電話", "2", "40.0"],
+        ["メール", "0", "0.0"],
+        ["来所", "1", "20.0"],
+        ["訪問", "1", "20.0"],
+        ["同行", "1", "20.0"],
+        ["Web", "0", "0.0"],
+        ["SNS", "0", "0.0"],
+        ["オンライン", "0", "0.0"],
+        ["計", "5", "100.0"],
     ]
-    assert tables["by_consulter"][1:] == [["本人", "2", "40.0"], ["家族", "2", "40.0"], ["関係機関", "1", "20.0"],
-                                          ["その他", "0", "0.0"], ["計", "5", "100.0"]]
+    assert tables["by_consulter"][1:] == [
+        ["本人", "2", "40.0"],
+        ["家族", "2", "40.0"],
+        ["関係機関", "1", "20.0"],
+        ["その他", "0", "0.0"],
+        ["計", "5", "100.0"],
+    ]
     assert tables["by_age_band"][1:] == [
-        ["10代以下", "0", "0.0"], ["20代", "2", "40.0"], ["30代", "1", "20.0"], ["40代", "1", "20.0"],
-        ["50代", "0", "0.0"], ["60代以上", "0", "0.0"], ["不明", "1", "20.0"], ["計", "5", "100.0"],
+        ["10代以下", "0", "0.0"],
+        ["20代", "2", "40.0"],
+        ["30代", "1", "20.0"],
+        ["40代", "1", "20.0"],
+        ["50代", "0", "0.0"],
+        ["60代以上", "0", "0.0"],
+        ["不明", "1", "20.0"],
+        ["計", "5", "100.0"],
     ]
     cross = {row[0]: row[1:] for row in tables["channel_by_consulter"]}
     assert cross["方法"] == ["本人", "家族", "関係機関", "その他", "計"]
@@ -74,8 +92,11 @@ def test_report_shows_the_hand_computed_figures(statistician, network, year):
 
 def test_report_has_svg_charts_with_titles_and_the_age_band_rule(statistician, network, year):
     html = get_report(statistician, org=network["own"].code, **FY2021).content.decode()
-    for key, title in [("by_channel", "相談方法別の件数"), ("by_age_band", "本人の年代別の件数"),
-                       ("referrals", "つなぎ先区分別の件数")]:
+    for key, title in [
+        ("by_channel", "相談方法別の件数"),
+        ("by_age_band", "本人の年代別の件数"),
+        ("referrals", "つなぎ先区分別の件数"),
+    ]:
         assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in html
         assert f'<title id="chart-{key}-title">{title}</title>' in html
     assert '<desc id="chart-by_channel-desc">電話 2件、メール 0件、来所 1件、訪問 1件、同行 1件' in html
@@ -84,11 +105,11 @@ def test_report_has_svg_charts_with_titles_and_the_age_band_rule(statistician, n
 
 
 def test_half_year_and_wareki_dates(statistician, network, year):
-    first_half = page_tables(get_report(statistician, org=network["own"].code, period="half", fy="2021",
-                                        half="1").content.decode())
+    first_half = page_tables(
+        get_report(statistician, org=network["own"].code, period="half", fy="2021", half="1").content.decode()
+    )
     assert first_half["contacts"][1:] == [["延べ相談件数", "3"], ["実人数", "1"], ["新規相談件数", "1"]]
-    response = get_report(statistician, org=network["own"].code, period="range", start="R3.10.1",
-                          end="令和4年3月31日")
+    response = get_report(statistician, org=network["own"].code, period="range", start="R3.10.1", end="令和4年3月31日")
     html = response.content.decode()
     assert "2021年10月1日（令和3年10月1日）〜2022年3月31日（令和4年3月31日）" in html
     assert page_tables(html)["contacts"][1:] == [["延べ相談件数", "2"], ["実人数", "2"], ["新規相談件数", "1"]]
@@ -101,15 +122,25 @@ def test_bare_url_is_this_fiscal_years_report_for_the_acting_organisation(statis
     assert response.context["report"]["from"].endswith("-04-01")
 
 
-@pytest.mark.parametrize("params,field,message", [
-    ({"start": "2021/13/1", "end": "2021/12/31"}, "start", "開始日: 「2021/13/1」は日付として正しくありません（13月は存在しません）"),
-    ({"start": "R3.4.1", "end": "平成32年1月1日"}, "end", "終了日: 平成32年は存在しません（平成は31年4月30日まで）"),
-    ({"start": "きのう", "end": "2021/12/31"}, "start", "開始日: 日付の形式が読み取れません"),
-    ({"start": "", "end": "2021/12/31"}, "start", "日付で指定するときは開始日を入力してください。"),
-    ({"start": "2021/12/31", "end": "2021/4/1"}, "end", "終了日は開始日と同じか、それより後の日付にしてください。"),
-])
-def test_period_errors_are_japanese_on_the_field_and_keep_what_was_typed(statistician, network, params, field,
-                                                                         message):
+@pytest.mark.parametrize(
+    "params,field,message",
+    [
+        (
+            {"start": "2021/13/1", "end": "2021/12/31"},
+            "start",
+            "開始日: 「2021/13/1」は日付として正しくありません（13月は存在しません）",
+        ),
+        (
+            {"start": "R3.4.1", "end": "平成32年1月1日"},
+            "end",
+            "終了日: 平成32年は存在しません（平成は31年4月30日まで）",
+        ),
+        ({"start": "きのう", "end": "2021/12/31"}, "start", "開始日: 日付の形式が読み取れません"),
+        ({"start": "", "end": "2021/12/31"}, "start", "日付で指定するときは開始日を入力してください。"),
+        ({"start": "2021/12/31", "end": "2021/4/1"}, "end", "終了日は開始日と同じか、それより後の日付にしてください。"),
+    ],
+)
+def test_period_errors_are_japanese_on_the_field_and_keep_what_was_typed(statistician, network, params, field, message):
     response = get_report(statistician, org=network["own"].code, period="range", **params)
     assert response.status_code == 200
     form = response.context["form"]
@@ -172,10 +203,15 @@ def test_downloads_are_in_the_audit_trail_without_personal_data(statistician, ne
     response = statistician.get(reverse("stats_export_xlsx"), {"org": network["own_center"].code, **FY2021})
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        f'attachment; filename="tsunagu-stats-{network["own_center"].code}-20210401-20220331.xlsx"')
+        f'attachment; filename="tsunagu-stats-{network["own_center"].code}-20210401-20220331.xlsx"'
+    )
     entry = AuditEntry.objects.get(action="stats.export")
     assert (entry.organisation, entry.object_type, entry.object_id, entry.allowed) == (
-        network["own"], "orgs.organisation", str(network["own_center"].pk), True)
+        network["own"],
+        "orgs.organisation",
+        str(network["own_center"].pk),
+        True,
+    )
     assert entry.object_label == f"XLSX {network['own_center'].code} 2021-04-01〜2022-03-31"
     assert entry.changes == {}
 
@@ -183,8 +219,9 @@ def test_downloads_are_in_the_audit_trail_without_personal_data(statistician, ne
 def _add_year_of_cases(network, worker, n):
     for i in range(n):
         case = make_case(worker)
-        actions.log_contact(actor=worker, case=case, date=date(2021, 5, 1 + i), channel=Channel.PHONE,
-                            consulter=Consulter.PERSON)
+        actions.log_contact(
+            actor=worker, case=case, date=date(2021, 5, 1 + i), channel=Channel.PHONE, consulter=Consulter.PERSON
+        )
 
 
 def _queries(client, url, params) -> int:

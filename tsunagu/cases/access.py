@@ -12,7 +12,7 @@ from tsunagu.audit.log import log_action
 from tsunagu.orgs.access import deny, require
 from tsunagu.orgs.rules import Actor, Perm
 
-from .models import Case, Contact, Consent, Referral, ReferralStatus
+from .models import Case, Consent, Contact, Referral, ReferralStatus
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
@@ -86,12 +86,16 @@ def incoming_referrals(actor: Actor) -> QuerySet[Referral]:
 def get_incoming_referral(actor: Actor, pk, *, write: bool = False) -> Referral:
     require(actor, Perm.EDIT_CASES if write else Perm.VIEW_CASES)
     referral = (
-        incoming_referrals(actor).select_related("case", "case__municipality", "organisation", "consent")
-        .filter(pk=pk).first()
+        incoming_referrals(actor)
+        .select_related("case", "case__municipality", "organisation", "consent")
+        .filter(pk=pk)
+        .first()
     )
     if referral is None:
         raise deny(actor, "incoming_referral", pk)
-    log_action(actor, "referral.incoming_view", obj=referral, label=f"{referral.organisation.code}→{actor.organisation.code}")
+    log_action(
+        actor, "referral.incoming_view", obj=referral, label=f"{referral.organisation.code}→{actor.organisation.code}"
+    )
     return referral
 
 

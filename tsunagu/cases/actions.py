@@ -19,12 +19,34 @@ from .rules import age_band_on
 from .text import fold
 
 CASE_FIELDS = [
-    "number", "opened_on", "name", "furigana", "birth_date", "age_band", "sex", "municipality", "first_consulter",
-    "reached_on", "outing_level", "duration_months", "household_8050", "needs_medical_care", "suspected_disorder",
-    "school_refusal_history", "notes",
+    "number",
+    "opened_on",
+    "name",
+    "furigana",
+    "birth_date",
+    "age_band",
+    "sex",
+    "municipality",
+    "first_consulter",
+    "reached_on",
+    "outing_level",
+    "duration_months",
+    "household_8050",
+    "needs_medical_care",
+    "suspected_disorder",
+    "school_refusal_history",
+    "notes",
 ]
 CONTACT_FIELDS = [
-    "date", "channel", "consulter", "staff", "staff_name", "minutes", "notes", "with_peer", "with_specialist_team",
+    "date",
+    "channel",
+    "consulter",
+    "staff",
+    "staff_name",
+    "minutes",
+    "notes",
+    "with_peer",
+    "with_specialist_team",
     "visit_members",
 ]
 
@@ -35,8 +57,10 @@ class StaleEdit(ValidationError):
 
 def _stale():
     return StaleEdit(
-        _("この記録は、あなたが開いた後に他の人が保存しました。上書きしないよう保存を止めました。"
-          "画面を開き直して最新の内容を確かめてから、もう一度入力してください。")
+        _(
+            "この記録は、あなたが開いた後に他の人が保存しました。上書きしないよう保存を止めました。"
+            "画面を開き直して最新の内容を確かめてから、もう一度入力してください。"
+        )
     )
 
 
@@ -57,7 +81,9 @@ def _validate_case(values: dict, *, organisation: Organisation, instance: Case |
     number = (values.get("number") or "").strip()
     if not number:
         errors["number"] = _("ケース番号を入力してください。")
-    elif Case.objects.filter(organisation=organisation, number=number).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif (
+        Case.objects.filter(organisation=organisation, number=number).exclude(pk=getattr(instance, "pk", None)).exists()
+    ):
         errors["number"] = _("ケース番号「%(number)s」はすでにあります。") % {"number": number}
     today = timezone.localdate()
     for field in ("opened_on", "reached_on", "birth_date", "closed_on"):
@@ -95,8 +121,13 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     elif actor.user is not None:
         case.assigned.set([actor.user])
     StatusChange.objects.create(case=case, status=case.status, changed_on=case.opened_on, changed_by=actor.user)
-    log_action(actor, "case.open", obj=case, organisation=organisation,
-               changes=diff({}, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS))
+    log_action(
+        actor,
+        "case.open",
+        obj=case,
+        organisation=organisation,
+        changes=diff({}, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS),
+    )
     return case
 
 
@@ -107,11 +138,8 @@ def _search_key(name: str, furigana: str) -> str:
 def next_case_number(organisation: Organisation, on: date) -> str:
     """The next number of the year: 2026-0001, 2026-0002, … (a ledger may bring its own numbers)."""
     prefix = f"{on.year}-"
-    last = (
-        Case.objects.filter(organisation=organisation, number__startswith=prefix)
-        .aggregate(m=Max("number"))["m"]
-    )
-    serial = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    last = Case.objects.filter(organisation=organisation, number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    serial = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
     return f"{prefix}{serial:04d}"
 
 
@@ -131,8 +159,9 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
     changes = diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
     if household is not None:
         old = list(case.household.values("relationship", "age", "notes"))
-        new_household = [{"relationship": m["relationship"], "age": m.get("age"), "notes": m.get("notes", "")}
-                         for m in household]
+        new_household = [
+            {"relationship": m["relationship"], "age": m.get("age"), "notes": m.get("notes", "")} for m in household
+        ]
         if old != new_household:
             case.household.all().delete()
             for member in new_household:
@@ -160,12 +189,17 @@ ALLOWED_STATUS_CHANGES = {
 
 
 @transaction.atomic
-def change_status(*, actor: Actor, case: Case, status: str, on: date, note: str = "",
-                  version: int | None = None) -> Case:
+def change_status(
+    *, actor: Actor, case: Case, status: str, on: date, note: str = "", version: int | None = None
+) -> Case:
     require_case_work(actor, write=True)
     if status not in ALLOWED_STATUS_CHANGES[Status(case.status)]:
-        raise ValidationError({"status": _("「%(from)s」から「%(to)s」には変えられません。") % {
-            "from": Status(case.status).label, "to": Status(status).label}})
+        raise ValidationError(
+            {
+                "status": _("「%(from)s」から「%(to)s」には変えられません。")
+                % {"from": Status(case.status).label, "to": Status(status).label}
+            }
+        )
     if on < case.opened_on:
         raise ValidationError({"on": _("受付日より前の日付にはできません。")})
     if on > timezone.localdate():
@@ -176,7 +210,12 @@ def change_status(*, actor: Actor, case: Case, status: str, on: date, note: str 
     case.status, case.closed_on = status, closed_on
     StatusChange.objects.create(case=case, status=status, changed_on=on, changed_by=actor.user, note=note)
     action = "case.reopen" if before["status"] == Status.CLOSED else "case.status"
-    log_action(actor, action, obj=case, changes=diff(snapshot_dates(before), snapshot_dates({"status": status, "closed_on": closed_on})))
+    log_action(
+        actor,
+        action,
+        obj=case,
+        changes=diff(snapshot_dates(before), snapshot_dates({"status": status, "closed_on": closed_on})),
+    )
     return case
 
 
@@ -210,8 +249,13 @@ def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
         **values,
     )
     _refresh_contact_dates(case)
-    log_action(actor, "contact.create", obj=contact, label=f"{case.number} {contact.get_channel_display()}",
-               changes=diff({}, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS))
+    log_action(
+        actor,
+        "contact.create",
+        obj=contact,
+        label=f"{case.number} {contact.get_channel_display()}",
+        changes=diff({}, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS),
+    )
     return contact
 
 
@@ -227,8 +271,13 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
     for name, value in new.items():
         setattr(contact, name, value)
     _refresh_contact_dates(case)
-    log_action(actor, "contact.update", obj=contact, label=case.number,
-               changes=diff(before, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS))
+    log_action(
+        actor,
+        "contact.update",
+        obj=contact,
+        label=case.number,
+        changes=diff(before, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS),
+    )
     return contact
 
 
@@ -236,8 +285,13 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
 def delete_contact(*, actor: Actor, contact: Contact) -> None:
     require_case_work(actor, write=True)
     case = contact.case
-    log_action(actor, "contact.delete", obj=contact, label=case.number,
-               changes=diff(snapshot(contact, CONTACT_FIELDS), {}, Contact.PERSONAL_FIELDS))
+    log_action(
+        actor,
+        "contact.delete",
+        obj=contact,
+        label=case.number,
+        changes=diff(snapshot(contact, CONTACT_FIELDS), {}, Contact.PERSONAL_FIELDS),
+    )
     contact.delete()
     _refresh_contact_dates(case)
 
@@ -255,22 +309,32 @@ def _refresh_contact_bands(case: Case) -> None:
 
 
 @transaction.atomic
-def record_consent(*, actor: Actor, case: Case, given_by: str, purpose: str, given_on: date, share_with=(),
-                   share_with_categories=()) -> Consent:
+def record_consent(
+    *, actor: Actor, case: Case, given_by: str, purpose: str, given_on: date, share_with=(), share_with_categories=()
+) -> Consent:
     require_case_work(actor, write=True)
     if not share_with and not share_with_categories:
         raise ValidationError({"share_with": _("共有先の組織か区分を一つ以上選んでください。")})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("未来の日付は入力できません。")})
-    consent = Consent.objects.create(case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on,
-                                     recorded_by=actor.user)
+    consent = Consent.objects.create(
+        case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on, recorded_by=actor.user
+    )
     consent.share_with.set(share_with)
     consent.share_with_categories.set(share_with_categories)
-    log_action(actor, "consent.record", obj=consent, label=case.number, changes={
-        "given_by": [None, given_by], "purpose": [None, consent.purpose], "given_on": [None, given_on.isoformat()],
-        "share_with": [None, sorted(o.code for o in share_with)],
-        "share_with_categories": [None, sorted(c.name for c in share_with_categories)],
-    })
+    log_action(
+        actor,
+        "consent.record",
+        obj=consent,
+        label=case.number,
+        changes={
+            "given_by": [None, given_by],
+            "purpose": [None, consent.purpose],
+            "given_on": [None, given_on.isoformat()],
+            "share_with": [None, sorted(o.code for o in share_with)],
+            "share_with_categories": [None, sorted(c.name for c in share_with_categories)],
+        },
+    )
     return consent
 
 
@@ -285,20 +349,49 @@ def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
         raise ValidationError({"on": _("未来の日付は入力できません。")})
     consent.withdrawn_on, consent.withdrawn_by = on, actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
-    log_action(actor, "consent.withdraw", obj=consent, label=consent.case.number,
-               changes={"withdrawn_on": [None, on.isoformat()]})
+    log_action(
+        actor,
+        "consent.withdraw",
+        obj=consent,
+        label=consent.case.number,
+        changes={"withdrawn_on": [None, on.isoformat()]},
+    )
     return consent
 
 
-REFERRAL_FIELDS = ["date", "target", "category", "to_ibasho", "partner", "partner_name", "status", "result_on",
-                   "shares_personal_data", "consent", "override_reason", "notes"]
+REFERRAL_FIELDS = [
+    "date",
+    "target",
+    "category",
+    "to_ibasho",
+    "partner",
+    "partner_name",
+    "status",
+    "result_on",
+    "shares_personal_data",
+    "consent",
+    "override_reason",
+    "notes",
+]
 
 
 @transaction.atomic
-def refer(*, actor: Actor, case: Case, date: date, target: str, category=None, to_ibasho: bool = False,
-          partner: Organisation | None = None, partner_name: str = "", shares_personal_data: bool = False,
-          override_reason: str = "", notes: str = "", status: str = ReferralStatus.REQUESTED,
-          result_on: date | None = None) -> Referral:
+def refer(
+    *,
+    actor: Actor,
+    case: Case,
+    date: date,
+    target: str,
+    category=None,
+    to_ibasho: bool = False,
+    partner: Organisation | None = None,
+    partner_name: str = "",
+    shares_personal_data: bool = False,
+    override_reason: str = "",
+    notes: str = "",
+    status: str = ReferralStatus.REQUESTED,
+    result_on: date | None = None,
+) -> Referral:
     """Refer the person or the family (つなぎ). Sharing personal data needs a consent covering the
     partner, or a 管理者's override with its reason, which is recorded."""
     require_case_work(actor, write=True)
@@ -317,47 +410,76 @@ def refer(*, actor: Actor, case: Case, date: date, target: str, category=None, t
         if partner is None:
             errors["shares_personal_data"] = _("個人情報を共有できるのは、tsunaguを使っているつなぎ先だけです。")
         else:
-            consent = next((c for c in case.consents.prefetch_related("share_with", "share_with_categories")
-                            if c.covers(partner)), None)
+            consent = next(
+                (c for c in case.consents.prefetch_related("share_with", "share_with_categories") if c.covers(partner)),
+                None,
+            )
             if consent is None:
                 if not override_reason.strip():
-                    errors["override_reason"] = _("%(partner)sへの共有に本人・家族の同意が記録されていません。"
-                                                  "同意を記録するか、管理者が理由を書いて共有してください。") % {
-                        "partner": partner.name}
+                    errors["override_reason"] = _(
+                        "%(partner)sへの共有に本人・家族の同意が記録されていません。"
+                        "同意を記録するか、管理者が理由を書いて共有してください。"
+                    ) % {"partner": partner.name}
                 elif actor.role != Role.ADMIN:
                     errors["override_reason"] = _("同意なしの共有は管理者だけが行えます。")
     if errors:
         raise ValidationError(errors)
     referral = Referral.objects.create(
-        case=case, organisation=case.organisation, date=date, target=target, category=category, to_ibasho=to_ibasho,
-        partner=partner, partner_name=partner_name.strip(), shares_personal_data=shares_personal_data, consent=consent,
+        case=case,
+        organisation=case.organisation,
+        date=date,
+        target=target,
+        category=category,
+        to_ibasho=to_ibasho,
+        partner=partner,
+        partner_name=partner_name.strip(),
+        shares_personal_data=shares_personal_data,
+        consent=consent,
         override_reason=override_reason.strip() if consent is None and shares_personal_data else "",
         override_by=actor.user if consent is None and shares_personal_data else None,
-        notes=notes, status=status, result_on=result_on,
+        notes=notes,
+        status=status,
+        result_on=result_on,
     )
-    log_action(actor, "referral.override" if referral.override_by_id else "referral.create", obj=referral,
-               label=f"{case.number}→{referral.partner_name}", changes=diff({}, snapshot(referral, REFERRAL_FIELDS),
-                                                                            {"notes"}))
+    log_action(
+        actor,
+        "referral.override" if referral.override_by_id else "referral.create",
+        obj=referral,
+        label=f"{case.number}→{referral.partner_name}",
+        changes=diff({}, snapshot(referral, REFERRAL_FIELDS), {"notes"}),
+    )
     return referral
 
 
 @transaction.atomic
-def set_referral_status(*, actor: Actor, referral: Referral, status: str, on: date,
-                        version: int | None = None) -> Referral:
+def set_referral_status(
+    *, actor: Actor, referral: Referral, status: str, on: date, version: int | None = None
+) -> Referral:
     """The referring organisation records the outcome (for partners outside tsunagu, or a withdrawal)."""
     require_case_work(actor, write=True)
     before = snapshot(referral, ["status", "result_on"])
     if referral.partner_id and status != ReferralStatus.WITHDRAWN:
         # A partner using tsunagu answers in its own queue (accept/decline opens or refuses its case).
-        raise ValidationError({"status": _("tsunaguを使っているつなぎ先の結果は、先方が受け付けると記録されます。"
-                                           "こちらからは取下げだけができます。")})
+        raise ValidationError(
+            {
+                "status": _(
+                    "tsunaguを使っているつなぎ先の結果は、先方が受け付けると記録されます。"
+                    "こちらからは取下げだけができます。"
+                )
+            }
+        )
     if on < referral.date:
         raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
     result_on = on if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN) else None
     _bump(Referral, referral, version, status=status, result_on=result_on)
     referral.status, referral.result_on = status, result_on
-    log_action(actor, "referral.status", obj=referral, label=referral.case.number,
-               changes=diff(before, snapshot(referral, ["status", "result_on"])))
+    log_action(
+        actor,
+        "referral.status",
+        obj=referral,
+        label=referral.case.number,
+        changes=diff(before, snapshot(referral, ["status", "result_on"])),
+    )
     return referral
 
 
@@ -365,13 +487,23 @@ def shared_case_fields(referral: Referral) -> dict:
     """What the receiving organisation may see of the origin's case: personal fields only with
     consent (or a recorded override) still in force; otherwise what any aggregate would show."""
     case = referral.case
-    fields = {"age_band": age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=referral.date),
-              "sex": case.sex, "municipality": case.municipality, "target": referral.target}
+    fields = {
+        "age_band": age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=referral.date),
+        "sex": case.sex,
+        "municipality": case.municipality,
+        "target": referral.target,
+    }
     consent_ok = referral.consent is not None and referral.consent.is_active
     if referral.shares_personal_data and (consent_ok or referral.override_by_id):
-        fields.update(name=case.name, furigana=case.furigana, birth_date=case.birth_date,
-                      first_consulter=case.first_consulter, outing_level=case.outing_level,
-                      duration_months=case.duration_months, household_8050=case.household_8050)
+        fields.update(
+            name=case.name,
+            furigana=case.furigana,
+            birth_date=case.birth_date,
+            first_consulter=case.first_consulter,
+            outing_level=case.outing_level,
+            duration_months=case.duration_months,
+            household_8050=case.household_8050,
+        )
     return fields
 
 
@@ -382,8 +514,9 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
     if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
         raise PermissionDenied(_("このつなぎを受け付ける権限がありません。"))
     if referral.status not in (ReferralStatus.REQUESTED, ReferralStatus.ARRANGING):
-        raise ValidationError({"status": _("このつなぎはすでに「%(status)s」です。") % {
-            "status": referral.get_status_display()}})
+        raise ValidationError(
+            {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
+        )
     shared = shared_case_fields(referral)
     shared.pop("target")
     case = open_case(actor=actor, organisation=actor.organisation, opened_on=on, number="", **shared)
@@ -391,8 +524,13 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
     case.origin_referral = referral
     _bump(Referral, referral, None, status=ReferralStatus.DECIDED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.DECIDED, on
-    log_action(actor, "referral.accept", obj=referral, label=f"{referral.organisation.code}→{actor.organisation.code}",
-               changes={"status": ["requested", "decided"], "receiving_case": [None, case.pk]})
+    log_action(
+        actor,
+        "referral.accept",
+        obj=referral,
+        label=f"{referral.organisation.code}→{actor.organisation.code}",
+        changes={"status": ["requested", "decided"], "receiving_case": [None, case.pk]},
+    )
     return case
 
 
@@ -401,9 +539,12 @@ def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str 
     if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
         raise PermissionDenied(_("このつなぎを断る権限がありません。"))
     if referral.status not in (ReferralStatus.REQUESTED, ReferralStatus.ARRANGING):
-        raise ValidationError({"status": _("このつなぎはすでに「%(status)s」です。") % {
-            "status": referral.get_status_display()}})
+        raise ValidationError(
+            {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
+        )
     _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.FAILED, on
-    log_action(actor, "referral.decline", obj=referral, changes={"status": ["requested", "failed"], "reason": [None, reason]})
+    log_action(
+        actor, "referral.decline", obj=referral, changes={"status": ["requested", "failed"], "reason": [None, reason]}
+    )
     return referral

@@ -13,7 +13,15 @@ from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import PartnerCategory
 
 from .models import (
-    OUTREACH_CHANNELS, AgeBand, Channel, Consulter, OutingLevel, ReferralStatus, ReferralTarget, Sex, Status,
+    OUTREACH_CHANNELS,
+    AgeBand,
+    Channel,
+    Consulter,
+    OutingLevel,
+    ReferralStatus,
+    ReferralTarget,
+    Sex,
+    Status,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,19 +74,29 @@ class CaseFilterForm(forms.Form):
 
     STATUS_CHOICES = [("", _("すべて")), ("open", _("終結以外"))] + Status.choices
     LAST_CONTACT_CHOICES = [
-        ("", _("指定なし")), ("30", _("30日以内に相談あり")), ("90", _("最後の相談から90日以上")),
-        ("180", _("最後の相談から180日以上")), ("none", _("相談記録なし")),
+        ("", _("指定なし")),
+        ("30", _("30日以内に相談あり")),
+        ("90", _("最後の相談から90日以上")),
+        ("180", _("最後の相談から180日以上")),
+        ("none", _("相談記録なし")),
     ]
     SORT_CHOICES = [
-        ("recent", _("最終相談日が新しい順")), ("stale", _("最終相談日が古い順")),
-        ("number_desc", _("ケース番号の大きい順")), ("number", _("ケース番号順")),
+        ("recent", _("最終相談日が新しい順")),
+        ("stale", _("最終相談日が古い順")),
+        ("number_desc", _("ケース番号の大きい順")),
+        ("number", _("ケース番号順")),
     ]
 
-    q = forms.CharField(label=_("ケース番号・氏名・ふりがな"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("ケース番号・氏名・ふりがな"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(label=_("状態"), choices=STATUS_CHOICES, required=False)
-    staff = StaffChoiceField(label=_("担当者"), queryset=get_user_model().objects.none(), required=False,
-                             empty_label=_("すべて"))
+    staff = StaffChoiceField(
+        label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("すべて")
+    )
     municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
     age_band = forms.ChoiceField(label=_("年代（現在）"), choices=[("", _("すべて"))] + AgeBand.choices, required=False)
     last_contact = forms.ChoiceField(label=_("最終相談"), choices=LAST_CONTACT_CHOICES, required=False)
@@ -93,26 +111,41 @@ class CaseFilterForm(forms.Form):
 class CaseForm(forms.Form):
     """A case's facts. Family-first cases are the norm: only the date and who consulted are required."""
 
-    number = forms.CharField(label=_("ケース番号"), max_length=30, required=False,
-                             help_text=_("空欄なら自動で付けます（例: 2026-0001）"))
+    number = forms.CharField(
+        label=_("ケース番号"), max_length=30, required=False, help_text=_("空欄なら自動で付けます（例: 2026-0001）")
+    )
     opened_on = JapaneseDateField(label=_("受付日"))
     first_consulter = forms.ChoiceField(label=_("初回相談者"), choices=Consulter.choices, initial=Consulter.FAMILY)
-    name = forms.CharField(label=_("氏名"), max_length=100, required=False,
-                           help_text=_("家族が伝えていないときは空欄で構いません"))
+    name = forms.CharField(
+        label=_("氏名"), max_length=100, required=False, help_text=_("家族が伝えていないときは空欄で構いません")
+    )
     furigana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
     birth_date = JapaneseDateField(
-        label=_("生年月日"), required=False,
+        label=_("生年月日"),
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": _("例: 1982/5/3、S57.5.3"), "autocomplete": "off"}),
         help_text=_("わからないときは空欄にして年代を選びます"),
     )
-    age_band = forms.ChoiceField(label=_("年代"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN,
-                                 help_text=_("生年月日がわからないときに使います"))
+    age_band = forms.ChoiceField(
+        label=_("年代"),
+        choices=AgeBand.choices,
+        initial=AgeBand.UNKNOWN,
+        help_text=_("生年月日がわからないときに使います"),
+    )
     sex = forms.ChoiceField(label=_("性別"), choices=Sex.choices, initial=Sex.UNKNOWN)
     municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("不明"))
-    reached_on = JapaneseDateField(label=_("本人につながった日"), required=False,
-                                   help_text=_("本人と初めて会えた・話せた日。家族だけの相談なら空欄"))
-    outing_level = forms.TypedChoiceField(label=_("外出状況"), choices=[("", _("不明"))] + OutingLevel.choices,
-                                          coerce=int, empty_value=None, required=False)
+    reached_on = JapaneseDateField(
+        label=_("本人につながった日"),
+        required=False,
+        help_text=_("本人と初めて会えた・話せた日。家族だけの相談なら空欄"),
+    )
+    outing_level = forms.TypedChoiceField(
+        label=_("外出状況"),
+        choices=[("", _("不明"))] + OutingLevel.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     duration_months = forms.IntegerField(label=_("ひきこもり期間（月）"), min_value=0, max_value=1200, required=False)
     household_8050 = forms.NullBooleanField(label=_("8050世帯"), required=False)
     needs_medical_care = forms.BooleanField(label=_("医療的ケアが必要"), required=False)
@@ -120,14 +153,25 @@ class CaseForm(forms.Form):
     school_refusal_history = forms.BooleanField(label=_("不登校の経験"), required=False)
     notes = forms.CharField(label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    confirm_similar = forms.BooleanField(label=_("似たケースを確かめました。別の人として新しいケースを保存します"),
-                                         required=False)
+    confirm_similar = forms.BooleanField(
+        label=_("似たケースを確かめました。別の人として新しいケースを保存します"), required=False
+    )
 
     SECTIONS = [
         (_("受付"), ["number", "opened_on", "first_consulter"]),
         (_("本人"), ["name", "furigana", "birth_date", "age_band", "sex", "municipality", "reached_on"]),
-        (_("状況"), ["outing_level", "duration_months", "household_8050", "needs_medical_care", "suspected_disorder",
-                   "school_refusal_history", "notes"]),
+        (
+            _("状況"),
+            [
+                "outing_level",
+                "duration_months",
+                "household_8050",
+                "needs_medical_care",
+                "suspected_disorder",
+                "school_refusal_history",
+                "notes",
+            ],
+        ),
     ]
 
     def __init__(self, *args, municipalities, editing=False, **kwargs):
@@ -151,14 +195,16 @@ class CaseForm(forms.Form):
 
 
 class HouseholdMemberForm(forms.Form):
-    relationship = forms.CharField(label=_("続柄"), max_length=30,
-                                   widget=forms.TextInput(attrs={"list": "relationship-words"}))
+    relationship = forms.CharField(
+        label=_("続柄"), max_length=30, widget=forms.TextInput(attrs={"list": "relationship-words"})
+    )
     age = forms.IntegerField(label=_("年齢"), min_value=0, max_value=120, required=False)
     notes = forms.CharField(label=_("備考"), max_length=200, required=False)
 
 
-HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=3, can_delete=True, can_delete_extra=False,
-                                         max_num=20, validate_max=True)
+HouseholdFormSet = forms.formset_factory(
+    HouseholdMemberForm, extra=3, can_delete=True, can_delete_extra=False, max_num=20, validate_max=True
+)
 # Offered as suggestions; the parent words are the ones rules.looks_like_8050 recognises.
 RELATIONSHIP_WORDS = ["母", "父", "兄", "姉", "弟", "妹", "配偶者", "子", "祖母", "祖父", "義母", "義父"]
 
@@ -180,14 +226,19 @@ class ContactForm(forms.Form):
     date = JapaneseDateField(label=_("日付"))
     channel = forms.ChoiceField(label=_("方法"), choices=Channel.choices, initial=Channel.PHONE)
     consulter = forms.ChoiceField(label=_("相談者"), choices=Consulter.choices)
-    staff = StaffChoiceField(label=_("担当者"), queryset=get_user_model().objects.none(), required=False,
-                             empty_label=_("（記入者）"))
+    staff = StaffChoiceField(
+        label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("（記入者）")
+    )
     minutes = forms.IntegerField(label=_("所要時間（分）"), min_value=0, max_value=24 * 60, required=False)
     notes = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     with_peer = forms.BooleanField(label=_("ピアサポーターが同行した"), required=False)
     with_specialist_team = forms.BooleanField(label=_("多職種チームを派遣した"), required=False)
-    visit_members = forms.CharField(label=_("訪問した人の名前"), max_length=200, required=False,
-                                    help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"))
+    visit_members = forms.CharField(
+        label=_("訪問した人の名前"),
+        max_length=200,
+        required=False,
+        help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     VISIT_FIELDS = ("with_peer", "with_specialist_team", "visit_members")
@@ -208,7 +259,9 @@ class ContactForm(forms.Form):
         if data.get("channel") and data["channel"] not in OUTREACH_CHANNELS:
             for name in self.VISIT_FIELDS:
                 if data.get(name):
-                    self.add_error(name, _("訪問・同行のときだけ入力できます。方法を「訪問」か「同行」にしてください。"))
+                    self.add_error(
+                        name, _("訪問・同行のときだけ入力できます。方法を「訪問」か「同行」にしてください。")
+                    )
         return data
 
     def contact_values(self) -> dict:
@@ -231,8 +284,9 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    users = StaffMultipleChoiceField(label=_("担当者"), queryset=None, required=False,
-                                     widget=forms.CheckboxSelectMultiple)
+    users = StaffMultipleChoiceField(
+        label=_("担当者"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, staff_queryset, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,12 +295,17 @@ class AssignForm(forms.Form):
 
 class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("同意した人"), choices=ReferralTarget.choices)
-    purpose = forms.CharField(label=_("目的"), max_length=200, help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ"))
+    purpose = forms.CharField(
+        label=_("目的"), max_length=200, help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ")
+    )
     given_on = JapaneseDateField(label=_("同意日"))
-    share_with = forms.ModelMultipleChoiceField(label=_("共有してよい組織"), queryset=None, required=False,
-                                                widget=forms.CheckboxSelectMultiple)
+    share_with = forms.ModelMultipleChoiceField(
+        label=_("共有してよい組織"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     share_with_categories = forms.ModelMultipleChoiceField(
-        label=_("共有してよい関係機関の区分"), queryset=PartnerCategory.objects.all(), required=False,
+        label=_("共有してよい関係機関の区分"),
+        queryset=PartnerCategory.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -267,12 +326,15 @@ class WithdrawConsentForm(forms.Form):
 class ReferralForm(forms.Form):
     date = JapaneseDateField(label=_("日付"))
     target = forms.ChoiceField(label=_("対象"), choices=ReferralTarget.choices)
-    partner = PartnerChoiceField(label=_("つなぎ先（tsunaguを使っている機関）"), queryset=None, required=False,
-                                 empty_label=_("（一覧にない）"))
-    partner_name = forms.CharField(label=_("つなぎ先の名称"), max_length=120, required=False,
-                                   help_text=_("一覧にないつなぎ先や居場所の名前"))
-    destination = forms.ChoiceField(label=_("つなぎ先区分"), required=False,
-                                    help_text=_("一覧から選んだつなぎ先は、その区分が使われます"))
+    partner = PartnerChoiceField(
+        label=_("つなぎ先（tsunaguを使っている機関）"), queryset=None, required=False, empty_label=_("（一覧にない）")
+    )
+    partner_name = forms.CharField(
+        label=_("つなぎ先の名称"), max_length=120, required=False, help_text=_("一覧にないつなぎ先や居場所の名前")
+    )
+    destination = forms.ChoiceField(
+        label=_("つなぎ先区分"), required=False, help_text=_("一覧から選んだつなぎ先は、その区分が使われます")
+    )
     shares_personal_data = forms.BooleanField(label=_("個人情報（氏名・生年月日など）を共有する"), required=False)
     override_reason = forms.CharField(label=_("同意なしで共有する理由（管理者のみ）"), max_length=300, required=False)
     notes = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -281,10 +343,9 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
         self.fields["date"].initial = _today
-        self.fields["destination"].choices = (
-            [("", _("（つなぎ先の区分を使う）")), (IBASHO, _("居場所"))]
-            + [(str(c.pk), c.name) for c in PartnerCategory.objects.all()]
-        )
+        self.fields["destination"].choices = [("", _("（つなぎ先の区分を使う）")), (IBASHO, _("居場所"))] + [
+            (str(c.pk), c.name) for c in PartnerCategory.objects.all()
+        ]
         if not may_override:
             del self.fields["override_reason"]
 
@@ -298,8 +359,9 @@ class ReferralForm(forms.Form):
         data = dict(self.cleaned_data)
         destination = data.pop("destination", "")
         data["to_ibasho"] = destination == IBASHO
-        data["category"] = (PartnerCategory.objects.get(pk=destination)
-                            if destination and destination != IBASHO else None)
+        data["category"] = (
+            PartnerCategory.objects.get(pk=destination) if destination and destination != IBASHO else None
+        )
         return data
 
 
@@ -320,5 +382,6 @@ class ReferralStatusForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("お断りする理由"), max_length=300, required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("お断りする理由"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

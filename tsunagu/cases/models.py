@@ -82,8 +82,9 @@ class ReferralStatus(models.TextChoices):
 
 
 class Case(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), on_delete=models.PROTECT,
-                                     related_name="cases")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="cases"
+    )
     number = models.CharField(_("ケース番号"), max_length=30)
     opened_on = models.DateField(_("受付日"))
     name = models.CharField(_("氏名"), max_length=100, blank=True)
@@ -94,13 +95,19 @@ class Case(models.Model):
     # Known band when the ledger has no birth date; ignored when the birth date is known.
     age_band = models.CharField(_("年代"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     sex = models.CharField(_("性別"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    municipality = models.ForeignKey(Organisation, verbose_name=_("市区町村"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="resident_cases")
-    first_consulter = models.CharField(_("初回相談者"), max_length=10, choices=Consulter.choices,
-                                       default=Consulter.FAMILY)
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("市区町村"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resident_cases",
+    )
+    first_consulter = models.CharField(
+        _("初回相談者"), max_length=10, choices=Consulter.choices, default=Consulter.FAMILY
+    )
     reached_on = models.DateField(_("本人につながった日"), null=True, blank=True)
-    outing_level = models.PositiveSmallIntegerField(_("外出状況"), choices=OutingLevel.choices, null=True,
-                                                    blank=True)
+    outing_level = models.PositiveSmallIntegerField(_("外出状況"), choices=OutingLevel.choices, null=True, blank=True)
     duration_months = models.PositiveIntegerField(_("ひきこもり期間（月）"), null=True, blank=True)
     household_8050 = models.BooleanField(_("8050世帯"), null=True, blank=True)
     needs_medical_care = models.BooleanField(_("医療的ケアが必要"), default=False)
@@ -108,14 +115,21 @@ class Case(models.Model):
     school_refusal_history = models.BooleanField(_("不登校の経験"), default=False)
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.INTAKE)
     closed_on = models.DateField(_("終結日"), null=True, blank=True)
-    assigned = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("担当者"), blank=True,
-                                      related_name="assigned_cases")
+    assigned = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("担当者"), blank=True, related_name="assigned_cases"
+    )
     # Kept by the contact functions: the statistics count 新規 and the list sorts by last contact
     # without scanning contacts.
     first_contact_on = models.DateField(_("初回相談日"), null=True, blank=True, db_index=True)
     last_contact_on = models.DateField(_("最終相談日"), null=True, blank=True)
-    origin_referral = models.OneToOneField("Referral", verbose_name=_("紹介元のつなぎ"), null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="receiving_case")
+    origin_referral = models.OneToOneField(
+        "Referral",
+        verbose_name=_("紹介元のつなぎ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="receiving_case",
+    )
     notes = models.TextField(_("備考"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -129,8 +143,12 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status", "last_contact_on"], name="case_org_status_last"),
             models.Index(fields=["organisation", "first_contact_on"], name="case_org_first_contact"),
             # The case list's default order (queries.SORTS["recent"]) and its name search.
-            models.Index(F("organisation"), Coalesce("last_contact_on", "opened_on").desc(), F("id").desc(),
-                         name="case_org_recent"),
+            models.Index(
+                F("organisation"),
+                Coalesce("last_contact_on", "opened_on").desc(),
+                F("id").desc(),
+                name="case_org_recent",
+            ),
             models.Index(fields=["organisation", "search_key", "status"], name="case_org_search"),
         ]
         ordering = ["-opened_on", "-id"]
@@ -157,8 +175,9 @@ class StatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices)
     changed_on = models.DateField(_("日付"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("メモ"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -176,8 +195,14 @@ class Contact(models.Model):
     date = models.DateField(_("日付"))
     channel = models.CharField(_("方法"), max_length=12, choices=Channel.choices)
     consulter = models.CharField(_("相談者"), max_length=10, choices=Consulter.choices)
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("担当者"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("担当者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     staff_name = models.CharField(_("担当者名"), max_length=100, blank=True)
     minutes = models.PositiveIntegerField(_("所要時間（分）"), null=True, blank=True)
     notes = models.TextField(_("内容"), blank=True)
@@ -211,13 +236,15 @@ class Consent(models.Model):
     given_by = models.CharField(_("同意した人"), max_length=10, choices=ReferralTarget.choices)
     purpose = models.CharField(_("目的"), max_length=200)
     share_with = models.ManyToManyField(Organisation, verbose_name=_("共有先の組織"), blank=True, related_name="+")
-    share_with_categories = models.ManyToManyField(PartnerCategory, verbose_name=_("共有先の区分"), blank=True,
-                                                   related_name="+")
+    share_with_categories = models.ManyToManyField(
+        PartnerCategory, verbose_name=_("共有先の区分"), blank=True, related_name="+"
+    )
     given_on = models.DateField(_("同意日"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     withdrawn_on = models.DateField(_("撤回日"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -245,20 +272,29 @@ class Referral(models.Model):
     date = models.DateField(_("日付"))
     target = models.CharField(_("対象"), max_length=10, choices=ReferralTarget.choices)
     # None with to_ibasho=True is a referral to a 居場所, which the national table does not categorise.
-    category = models.ForeignKey(PartnerCategory, verbose_name=_("つなぎ先区分"), null=True, blank=True,
-                                 on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        PartnerCategory, verbose_name=_("つなぎ先区分"), null=True, blank=True, on_delete=models.PROTECT
+    )
     to_ibasho = models.BooleanField(_("居場所へのつなぎ"), default=False)
-    partner = models.ForeignKey(Organisation, verbose_name=_("つなぎ先（tsunagu利用）"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="incoming_referrals")
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("つなぎ先（tsunagu利用）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_referrals",
+    )
     partner_name = models.CharField(_("つなぎ先名称"), max_length=120, blank=True)
-    status = models.CharField(_("結果"), max_length=12, choices=ReferralStatus.choices,
-                              default=ReferralStatus.REQUESTED)
+    status = models.CharField(
+        _("結果"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
+    )
     result_on = models.DateField(_("結果日"), null=True, blank=True)
     shares_personal_data = models.BooleanField(_("個人情報を共有する"), default=False)
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals")
     override_reason = models.CharField(_("同意なしで共有する理由"), max_length=300, blank=True)
-    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     notes = models.TextField(_("メモ"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models.functions import Coalesce
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import AuditEntry
@@ -22,7 +22,16 @@ from tsunagu.orgs.models import Organisation, OrgKind, Role
 from .access import incoming_referrals, search_filter, visible_cases
 from .actions import shared_case_fields
 from .models import (
-    AgeBand, Case, Consulter, OutingLevel, Referral, ReferralStatus, ReferralTarget, Sex, Status, StatusChange,
+    AgeBand,
+    Case,
+    Consulter,
+    OutingLevel,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
+    Sex,
+    Status,
+    StatusChange,
 )
 from .rules import age_band_on, looks_like_8050
 from .text import fold
@@ -36,8 +45,14 @@ CASE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PEER)
 DIRECTORY_KINDS = (OrgKind.PARTNER, OrgKind.CONTRACTOR, OrgKind.CENTER, OrgKind.STATION)
 CONSENT_KINDS = (OrgKind.PARTNER, OrgKind.CONTRACTOR, OrgKind.CENTER, OrgKind.STATION, OrgKind.MUNICIPALITY)
 SIMILAR_RATIO = 0.85
-BAND_AGES = {AgeBand.UNDER_20: (0, 19), AgeBand.TWENTIES: (20, 29), AgeBand.THIRTIES: (30, 39),
-             AgeBand.FORTIES: (40, 49), AgeBand.FIFTIES: (50, 59), AgeBand.SIXTY_PLUS: (60, 200)}
+BAND_AGES = {
+    AgeBand.UNDER_20: (0, 19),
+    AgeBand.TWENTIES: (20, 29),
+    AgeBand.THIRTIES: (30, 39),
+    AgeBand.FORTIES: (40, 49),
+    AgeBand.FIFTIES: (50, 59),
+    AgeBand.SIXTY_PLUS: (60, 200),
+}
 
 
 def years_before(day: date, years: int) -> date:
@@ -131,7 +146,8 @@ def case_rows(ids: list[int], today: date) -> list[CaseRow]:
     staff = User.objects.only("id", "username", "first_name").order_by("username")
     found = {
         case.pk: case
-        for case in Case.objects.filter(pk__in=ids).select_related("municipality")
+        for case in Case.objects.filter(pk__in=ids)
+        .select_related("municipality")
         .prefetch_related(Prefetch("assigned", queryset=staff))
     }
     rows = []
@@ -144,11 +160,9 @@ def case_rows(ids: list[int], today: date) -> list[CaseRow]:
 
 def case_staff(org: Organisation) -> QuerySet:
     """Active staff of the organisation who do case work: those a case can be assigned to."""
-    return (
-        User.objects.filter(memberships__organisation=org, memberships__is_active=True,
-                            memberships__role__in=CASE_ROLES)
-        .order_by("username")
-    )
+    return User.objects.filter(
+        memberships__organisation=org, memberships__is_active=True, memberships__role__in=CASE_ROLES
+    ).order_by("username")
 
 
 def region_of(org: Organisation) -> Organisation:
@@ -156,7 +170,8 @@ def region_of(org: Organisation) -> Organisation:
     codes = [code for code in org.path.split("/") if code]
     top = (
         Organisation.objects.filter(code__in=codes, kind__in=(OrgKind.PREFECTURE, OrgKind.DESIGNATED_CITY))
-        .order_by("path").first()
+        .order_by("path")
+        .first()
     )
     return top or org
 
@@ -182,8 +197,9 @@ class SimilarCase:
         return AgeBand(self.age_band).label
 
 
-def similar_cases(org: Organisation, *, furigana: str, birth_date: date | None, today: date,
-                  exclude_pk=None) -> list[SimilarCase]:
+def similar_cases(
+    org: Organisation, *, furigana: str, birth_date: date | None, today: date, exclude_pk=None
+) -> list[SimilarCase]:
     """Cases of the organisation with the same folded furigana and birth date, or a furigana at least
     85% alike (difflib) and the same birth year. Only number and age band leave this function."""
     folded = fold(furigana)
@@ -250,8 +266,9 @@ def timeline(case: Case, *, consents, referrals, everything: bool = False) -> tu
     """Contacts, status changes, consents, referrals and 居場所 attendances, newest first. Without
     `everything` the newest TIMELINE_SIZE contacts are shown, and the other events older than the oldest
     shown contact are left for the full view. Returns (events, truncated)."""
-    contacts = list(case.contacts.select_related("staff").order_by("-date", "-id")[
-        : None if everything else TIMELINE_SIZE + 1])
+    contacts = list(
+        case.contacts.select_related("staff").order_by("-date", "-id")[: None if everything else TIMELINE_SIZE + 1]
+    )
     truncated = not everything and len(contacts) > TIMELINE_SIZE
     contacts = contacts[:TIMELINE_SIZE] if truncated else contacts
     events = [Event(c.date, "contact", c, _recorded(c)) for c in contacts]
@@ -284,9 +301,7 @@ def case_page(case: Case, *, everything: bool = False) -> dict:
         .prefetch_related("share_with", "share_with_categories")
         .order_by("-given_on", "-id")
     )
-    referrals = list(
-        case.referrals.select_related("partner", "category", "override_by").order_by("-date", "-id")
-    )
+    referrals = list(case.referrals.select_related("partner", "category", "override_by").order_by("-date", "-id"))
     events, truncated = timeline(case, consents=consents, referrals=referrals, everything=everything)
     return {
         "events": events,
@@ -301,8 +316,7 @@ def case_page(case: Case, *, everything: bool = False) -> dict:
 def case_viewers(case: Case) -> list[dict]:
     """Who has opened this case page: each person once, with how often and when last."""
     return list(
-        AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk), action="case.view",
-                                  allowed=True)
+        AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk), action="case.view", allowed=True)
         .values("username", "user__first_name")
         .annotate(times=Count("id"), last=Max("at"))
         .order_by("-last")[:50]

@@ -93,7 +93,7 @@ def era_of(d: date) -> tuple[Era, int]:
 
 
 def format_date(d: date, style: str = "long") -> str:
-    """"令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only)."""
+    """ "令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only)."""
     era, year = era_of(d)
     if style == "long":
         return f"{era.name}{_year_text(year)}年{d.month}月{d.day}日"
@@ -104,7 +104,7 @@ def format_date(d: date, style: str = "long") -> str:
 
 
 def fiscal_year_label(fy: int, style: str = "long") -> str:
-    """"令和3年度" / "R3" for fiscal year fy.
+    """ "令和3年度" / "R3" for fiscal year fy.
 
     Convention: a fiscal year takes the era in effect on December 31 of its
     starting year, so all of FY2019 is 令和元年度 although April 2019 was 平成31年.
@@ -118,7 +118,7 @@ def fiscal_year_label(fy: int, style: str = "long") -> str:
 
 
 def fiscal_year_label_both(fy: int) -> str:
-    """"2021年度（令和3年度）": western first, because that is what sorts."""
+    """ "2021年度（令和3年度）": western first, because that is what sorts."""
     return f"{fy}年度（{fiscal_year_label(fy)}）"
 
 
@@ -127,7 +127,7 @@ def fiscal_year_label_both(fy: int) -> str:
 _FORMAT_HELP = "日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）"
 
 # Dash look-alikes that NFKC leaves alone but IMEs happily produce.
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−ー"})
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー", "-"))
 
 # Excel/CSV exports append a time ("2021-04-05 00:00:00"); it is dropped.
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"

@@ -24,8 +24,12 @@ NICKNAMES = ["ゆう", "そら", "はる", "みー", "くま", "ねこすけ"]
 
 
 def _counsellor(org: Organisation) -> Actor | None:
-    membership = (Membership.objects.filter(organisation=org, role=Role.COORDINATOR, is_active=True)
-                  .select_related("user", "organisation").order_by("user__username").first())
+    membership = (
+        Membership.objects.filter(organisation=org, role=Role.COORDINATOR, is_active=True)
+        .select_related("user", "organisation")
+        .order_by("user__username")
+        .first()
+    )
     return Actor(user=membership.user, membership=membership, ip=None) if membership else None
 
 
@@ -36,13 +40,19 @@ def _open_on(case: Case, on: date) -> bool:
 def record_held_sessions(ibasho: Ibasho, target: str, *, today: date, actor: Actor) -> int:
     """Attendees for the sessions before today that have none; `target` is who comes for a case (本人 or
     家族). Returns how many were recorded."""
-    sessions = [event for event in ibasho.events.filter(date__lt=today).annotate(n=Count("attendances"))
-                .order_by("date") if event.n == 0]
+    sessions = [
+        event
+        for event in ibasho.events.filter(date__lt=today).annotate(n=Count("attendances")).order_by("date")
+        if event.n == 0
+    ]
     if not sessions:
         return 0
     actor = _counsellor(ibasho.organisation) or actor
-    cases = [case for case in Case.objects.filter(organisation=ibasho.organisation).order_by("number")
-             if _open_on(case, sessions[0].date)]
+    cases = [
+        case
+        for case in Case.objects.filter(organisation=ibasho.organisation).order_by("number")
+        if _open_on(case, sessions[0].date)
+    ]
     regulars = random.Random(f"{SEED}:{ibasho.name}").sample(cases, min(REGULARS, len(cases)))
     recorded = 0
     for event in sessions:

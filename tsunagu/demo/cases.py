@@ -43,12 +43,14 @@ class DemoCases:
 
 
 def demo_case_organisations(network: DemoNetwork) -> list:
-    return [network.center, network.peer_support,
-            *(network.municipalities[municipality_code(n)] for n in (CAPITAL, *CASE_MUNICIPALITIES))]
+    return [
+        network.center,
+        network.peer_support,
+        *(network.municipalities[municipality_code(n)] for n in (CAPITAL, *CASE_MUNICIPALITIES)),
+    ]
 
 
-def build_cases(network: DemoNetwork, actor: Actor, *, password: str, seed: int = SEED,
-                end: date = END) -> DemoCases:
+def build_cases(network: DemoNetwork, actor: Actor, *, password: str, seed: int = SEED, end: date = END) -> DemoCases:
     """Add the demo cases unless the demo organisations already have cases. Returns what was added."""
     if Case.objects.filter(organisation__in=demo_case_organisations(network)).exists():
         return DemoCases(0, 0, 0)
@@ -59,10 +61,15 @@ def build_cases(network: DemoNetwork, actor: Actor, *, password: str, seed: int 
     centre, peer = network.center.code, network.peer_support.code
     municipal = [municipality_code(n) for n in (CAPITAL, *CASE_MUNICIPALITIES)]
     planner = Planner(
-        rng, desks, end=end,
+        rng,
+        desks,
+        end=end,
         municipalities={org: _weight(code) for code, org in sorted(network.municipalities.items())},
-        tsunagu_partners={centre: (peer, PEER_CATEGORY), peer: (centre, CENTRE_CATEGORY),
-                          **{code: (centre, CENTRE_CATEGORY) for code in municipal}},
+        tsunagu_partners={
+            centre: (peer, PEER_CATEGORY),
+            peer: (centre, CENTRE_CATEGORY),
+            **dict.fromkeys(municipal, (centre, CENTRE_CATEGORY)),
+        },
         outside_partners={category: name for category, name, _ in PARTNERS},
         categories={c.name: c for c in PartnerCategory.objects.all()},
     )

@@ -42,8 +42,14 @@ def build_case_staff(network: DemoNetwork, actor: Actor, *, password: str) -> di
     for username, full_name, organisation, role in case_staff_plan(network):
         user = User.objects.filter(username=username).first()
         if user is None or not Membership.objects.filter(user=user, organisation=organisation).exists():
-            actions.add_staff(actor=actor, organisation=organisation, username=username, role=role,
-                              full_name=full_name, password=password)
+            actions.add_staff(
+                actor=actor,
+                organisation=organisation,
+                username=username,
+                role=role,
+                full_name=full_name,
+                password=password,
+            )
     shiomi, tsukihama = (municipality_code(n) for n in CASE_MUNICIPALITIES)
     plan = {
         network.center.code: (["center-coordinator", "two-orgs", "center-admin"], ["center-peer"]),

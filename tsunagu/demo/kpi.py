@@ -47,28 +47,58 @@ def build_kpis(network: DemoNetwork, actor: Actor) -> int:
         return 0
     added = 0
     for order, (name, unit, source, targets) in enumerate(CENTRE, start=1):
-        indicator = actions.create_indicator(actor=actor, organisation=network.center, name=name, unit=unit,
-                                             source=source, monitoring=targets is None, order=order)
+        indicator = actions.create_indicator(
+            actor=actor,
+            organisation=network.center,
+            name=name,
+            unit=unit,
+            source=source,
+            monitoring=targets is None,
+            order=order,
+        )
         for fy, value in zip(YEARS, targets or ()):
             actions.set_target(actor=actor, indicator=indicator, fiscal_year=fy, value=_d(value))
         added += 1
-    decided = actions.create_indicator(actor=actor, organisation=network.prefecture, order=1, unit="件",
-                                       name="支援決定件数（県全体）", source="decided")
+    decided = actions.create_indicator(
+        actor=actor,
+        organisation=network.prefecture,
+        order=1,
+        unit="件",
+        name="支援決定件数（県全体）",
+        source="decided",
+    )
     for fy, value in zip(YEARS, (15, 25, 30)):
         actions.set_target(actor=actor, indicator=decided, fiscal_year=fy, value=_d(value))
     for order, (name, unit, targets, actuals, note) in enumerate(PREFECTURE, start=2):
-        indicator = actions.create_indicator(actor=actor, organisation=network.prefecture, name=name, unit=unit,
-                                             source=MANUAL, monitoring=targets is None, order=order)
+        indicator = actions.create_indicator(
+            actor=actor,
+            organisation=network.prefecture,
+            name=name,
+            unit=unit,
+            source=MANUAL,
+            monitoring=targets is None,
+            order=order,
+        )
         for fy, value in zip(YEARS, targets or ()):
             actions.set_target(actor=actor, indicator=indicator, fiscal_year=fy, value=_d(value))
         for fy, value in zip(YEARS, actuals):
             actions.set_entered_value(actor=actor, indicator=indicator, fiscal_year=fy, value=_d(value), note=note)
     windows = actions.create_indicator(
-        actor=actor, organisation=network.prefecture, name=WINDOWS, unit="市町村", source=MANUAL, order=9,
+        actor=actor,
+        organisation=network.prefecture,
+        name=WINDOWS,
+        unit="市町村",
+        source=MANUAL,
+        order=9,
         description="計画期間中に新たに相談窓口を設置した市町村の数",
     )
-    actions.save_plan(actor=actor, indicator=windows, first_year=YEARS[0], baseline=_d(WINDOWS_PLAN["baseline"]),
-                      increments=[_d(v) for v in WINDOWS_PLAN["increments"]])
+    actions.save_plan(
+        actor=actor,
+        indicator=windows,
+        first_year=YEARS[0],
+        baseline=_d(WINDOWS_PLAN["baseline"]),
+        increments=[_d(v) for v in WINDOWS_PLAN["increments"]],
+    )
     for fy, value in zip(YEARS, WINDOWS_PLAN["actuals"]):
         actions.set_entered_value(actor=actor, indicator=windows, fiscal_year=fy, value=_d(value))
     return added + 2 + len(PREFECTURE)

@@ -12,13 +12,36 @@ PREFECTURE_NAME = "青海県"
 
 # (3-digit municipal number, name): 市 are 2xx, 町村 3xx and up grouped by 郡, as in real codes.
 MUNICIPALITIES = [
-    ("201", "青海市"), ("202", "汐見市"), ("203", "朝凪市"), ("204", "岬原市"), ("205", "星ヶ浦市"),
-    ("206", "風早市"), ("207", "月浜市"), ("208", "若葉台市"), ("209", "波見市"), ("210", "緑ヶ丘市"),
+    ("201", "青海市"),
+    ("202", "汐見市"),
+    ("203", "朝凪市"),
+    ("204", "岬原市"),
+    ("205", "星ヶ浦市"),
+    ("206", "風早市"),
+    ("207", "月浜市"),
+    ("208", "若葉台市"),
+    ("209", "波見市"),
+    ("210", "緑ヶ丘市"),
     ("211", "西浜市"),
-    ("301", "山吹町"), ("302", "梢町"), ("303", "清流町"), ("321", "千草町"), ("322", "花咲町"),
-    ("323", "青葉町"), ("341", "鈴音町"), ("342", "白雲町"), ("343", "春風町"), ("361", "夕凪町"),
-    ("362", "竹ノ浦町"), ("381", "木漏日町"), ("382", "蛍川町"), ("401", "石楠花町"),
-    ("304", "雲上村"), ("324", "星降村"), ("344", "深緑村"), ("363", "奥滝村"), ("402", "雪見村"),
+    ("301", "山吹町"),
+    ("302", "梢町"),
+    ("303", "清流町"),
+    ("321", "千草町"),
+    ("322", "花咲町"),
+    ("323", "青葉町"),
+    ("341", "鈴音町"),
+    ("342", "白雲町"),
+    ("343", "春風町"),
+    ("361", "夕凪町"),
+    ("362", "竹ノ浦町"),
+    ("381", "木漏日町"),
+    ("382", "蛍川町"),
+    ("401", "石楠花町"),
+    ("304", "雲上村"),
+    ("324", "星降村"),
+    ("344", "深緑村"),
+    ("363", "奥滝村"),
+    ("402", "雪見村"),
 ]
 CAPITAL = "201"  # the city whose staff log in to the demo
 SATELLITE_CITY = "211"
@@ -109,10 +132,15 @@ def build_network(actor: Actor) -> DemoNetwork:
         municipalities[code] = b.org(code, name, OrgKind.MUNICIPALITY, prefecture)
     center = b.org("99CENTER", f"{PREFECTURE_NAME}ひきこもり地域支援センター", OrgKind.CENTER, prefecture)
     satellite_city = municipalities[municipality_code(SATELLITE_CITY)].name
-    satellite = b.org("99CENTER-W", f"{PREFECTURE_NAME}ひきこもり地域支援センター {satellite_city}サテライト",
-                      OrgKind.SATELLITE, center)
-    peer_support = b.org("99PEER", "ひきこもりピアサポートセンター（青海県ひきこもり家族会 運営）",
-                         OrgKind.CONTRACTOR, center)
+    satellite = b.org(
+        "99CENTER-W",
+        f"{PREFECTURE_NAME}ひきこもり地域支援センター {satellite_city}サテライト",
+        OrgKind.SATELLITE,
+        center,
+    )
+    peer_support = b.org(
+        "99PEER", "ひきこもりピアサポートセンター（青海県ひきこもり家族会 運営）", OrgKind.CONTRACTOR, center
+    )
     employment_support = b.org("99WORK", "NPO法人 しごとのわ（就労支援）", OrgKind.CONTRACTOR, prefecture)
     categories = {category.name: category for category in PartnerCategory.objects.all()}
     partners = {}
@@ -120,7 +148,13 @@ def build_network(actor: Actor) -> DemoNetwork:
         parent = municipalities[municipality_code(where)] if where else prefecture
         partners[category] = b.org(f"99P{order:02d}", name, OrgKind.PARTNER, parent, categories[category])
     return DemoNetwork(
-        nation=nation, prefecture=prefecture, center=center, satellite=satellite, peer_support=peer_support,
-        employment_support=employment_support, municipalities=municipalities, partners=partners,
+        nation=nation,
+        prefecture=prefecture,
+        center=center,
+        satellite=satellite,
+        peer_support=peer_support,
+        employment_support=employment_support,
+        municipalities=municipalities,
+        partners=partners,
         created=b.created,
     )

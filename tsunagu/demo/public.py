@@ -40,7 +40,9 @@ def _municipal_window(org: Organisation, serial: int) -> dict:
         "email": f"hikikomori@{org.code}.example.jp" if is_city else "",
         "hours": OFFICE_HOURS,
         "address": f"{org.name}役所 1階 福祉課" if is_city else f"{org.name}役場 保健福祉課",
-        "ways": [Way.PHONE, Way.EMAIL, Way.OFFICE, Way.HOME_VISIT] if is_city else [Way.PHONE, Way.OFFICE, Way.HOME_VISIT],
+        "ways": [Way.PHONE, Way.EMAIL, Way.OFFICE, Way.HOME_VISIT]
+        if is_city
+        else [Way.PHONE, Way.OFFICE, Way.HOME_VISIT],
         "topics": [Want.TALK],
         "note": "ご本人からも、ご家族からも相談できます。訪問での相談もできます。",
     }
@@ -48,29 +50,56 @@ def _municipal_window(org: Organisation, serial: int) -> dict:
 
 def _support_windows(network: DemoNetwork) -> list[tuple[Organisation, dict]]:
     return [
-        (network.center, {
-            "name": "ひきこもり相談ダイヤル", "phone": PHONE.format(1), "email": "soudan@99center.example.jp",
-            "hours": "月〜金 9時〜17時（水曜は20時まで）", "address": "青海県青海市中央1-1 青海県総合福祉センター 3階",
-            "ways": [Way.PHONE, Way.EMAIL, Way.OFFICE, Way.HOME_VISIT, Way.WEB, Way.ONLINE],
-            "topics": [Want.TALK, Want.PLACE, Want.WORK, Want.FAMILY],
-            "note": "県の専門の相談窓口です。どこに相談したらよいかわからないときも、まずはご連絡ください。",
-        }),
-        (network.satellite, {
-            "name": "西部サテライト 相談窓口", "phone": PHONE.format(2), "hours": OFFICE_HOURS,
-            "address": "青海県西浜市港町2-5", "ways": [Way.PHONE, Way.OFFICE, Way.HOME_VISIT],
-            "topics": [Want.TALK], "note": "県の西部にお住まいの方は、こちらが近くて便利です。",
-        }),
-        (network.peer_support, {
-            "name": "ピアサポート・家族相談", "phone": PHONE.format(3), "hours": "火・木・土 10時〜16時",
-            "address": "青海県汐見市本町3-8", "ways": [Way.PHONE, Way.EMAIL, Way.OFFICE, Way.HOME_VISIT, Way.SNS],
-            "email": "peer@99peer.example.jp", "topics": [Want.TALK, Want.FAMILY],
-            "note": "ひきこもりを経験した人や、同じ立場の家族が相談にのります。",
-        }),
-        (network.employment_support, {
-            "name": "しごと相談", "phone": PHONE.format(4), "hours": OFFICE_HOURS,
-            "address": "青海県青海市駅前町4-2", "ways": [Way.PHONE, Way.OFFICE, Way.ONLINE], "topics": [Want.WORK],
-            "note": "働くことに不安がある方の、最初の一歩を手伝います。職場体験もあります。",
-        }),
+        (
+            network.center,
+            {
+                "name": "ひきこもり相談ダイヤル",
+                "phone": PHONE.format(1),
+                "email": "soudan@99center.example.jp",
+                "hours": "月〜金 9時〜17時（水曜は20時まで）",
+                "address": "青海県青海市中央1-1 青海県総合福祉センター 3階",
+                "ways": [Way.PHONE, Way.EMAIL, Way.OFFICE, Way.HOME_VISIT, Way.WEB, Way.ONLINE],
+                "topics": [Want.TALK, Want.PLACE, Want.WORK, Want.FAMILY],
+                "note": "県の専門の相談窓口です。どこに相談したらよいかわからないときも、まずはご連絡ください。",
+            },
+        ),
+        (
+            network.satellite,
+            {
+                "name": "西部サテライト 相談窓口",
+                "phone": PHONE.format(2),
+                "hours": OFFICE_HOURS,
+                "address": "青海県西浜市港町2-5",
+                "ways": [Way.PHONE, Way.OFFICE, Way.HOME_VISIT],
+                "topics": [Want.TALK],
+                "note": "県の西部にお住まいの方は、こちらが近くて便利です。",
+            },
+        ),
+        (
+            network.peer_support,
+            {
+                "name": "ピアサポート・家族相談",
+                "phone": PHONE.format(3),
+                "hours": "火・木・土 10時〜16時",
+                "address": "青海県汐見市本町3-8",
+                "ways": [Way.PHONE, Way.EMAIL, Way.OFFICE, Way.HOME_VISIT, Way.SNS],
+                "email": "peer@99peer.example.jp",
+                "topics": [Want.TALK, Want.FAMILY],
+                "note": "ひきこもりを経験した人や、同じ立場の家族が相談にのります。",
+            },
+        ),
+        (
+            network.employment_support,
+            {
+                "name": "しごと相談",
+                "phone": PHONE.format(4),
+                "hours": OFFICE_HOURS,
+                "address": "青海県青海市駅前町4-2",
+                "ways": [Way.PHONE, Way.OFFICE, Way.ONLINE],
+                "topics": [Want.WORK],
+                "note": "働くことに不安がある方の、最初の一歩を手伝います。職場体験もあります。",
+            },
+        ),
     ]
 
 
@@ -91,18 +120,59 @@ class DemoIbasho:
 
 
 IBASHO = [
-    DemoIbasho("center", "まったりサロン", IbashoKind.PHYSICAL, CAPITAL, "青海市民会館 2階 和室",
-               "お茶を飲んだり、ゲームをしたり、本を読んだり。話さなくても大丈夫です。", True, 2,
-               time(14), time(16), "申し込みはいりません。途中から来ても、途中で帰ってもかまいません。"),
-    DemoIbasho("center", "オンライン居場所 よるのへや", IbashoKind.ONLINE, None, "",
-               "夜に、家からオンラインで参加できる集まりです。カメラはオフ、ニックネームで参加できます。", True, 4,
-               time(20), time(21, 30), "はじめての方は、センターに電話かメールで連絡してください。参加のしかたをお伝えします。"),
-    DemoIbasho("peer_support", "家族のつどい", IbashoKind.HYBRID, "202", "汐見市福祉センター 会議室",
-               "ひきこもりの子をもつ家族が、経験を話し合う会です。会場にもオンラインでも参加できます。", True, 5,
-               time(10), time(12), "会場は申し込み不要です。オンラインで参加する方は前日までに連絡してください。",
-               attendee=ReferralTarget.FAMILY),
-    DemoIbasho("satellite", "西浜ゆるカフェ（準備中）", IbashoKind.PHYSICAL, "211", "西浜市港町2-5 サテライト 1階",
-               "来年度の開設に向けて準備中です。", False, None, time(13), time(15), ""),
+    DemoIbasho(
+        "center",
+        "まったりサロン",
+        IbashoKind.PHYSICAL,
+        CAPITAL,
+        "青海市民会館 2階 和室",
+        "お茶を飲んだり、ゲームをしたり、本を読んだり。話さなくても大丈夫です。",
+        True,
+        2,
+        time(14),
+        time(16),
+        "申し込みはいりません。途中から来ても、途中で帰ってもかまいません。",
+    ),
+    DemoIbasho(
+        "center",
+        "オンライン居場所 よるのへや",
+        IbashoKind.ONLINE,
+        None,
+        "",
+        "夜に、家からオンラインで参加できる集まりです。カメラはオフ、ニックネームで参加できます。",
+        True,
+        4,
+        time(20),
+        time(21, 30),
+        "はじめての方は、センターに電話かメールで連絡してください。参加のしかたをお伝えします。",
+    ),
+    DemoIbasho(
+        "peer_support",
+        "家族のつどい",
+        IbashoKind.HYBRID,
+        "202",
+        "汐見市福祉センター 会議室",
+        "ひきこもりの子をもつ家族が、経験を話し合う会です。会場にもオンラインでも参加できます。",
+        True,
+        5,
+        time(10),
+        time(12),
+        "会場は申し込み不要です。オンラインで参加する方は前日までに連絡してください。",
+        attendee=ReferralTarget.FAMILY,
+    ),
+    DemoIbasho(
+        "satellite",
+        "西浜ゆるカフェ（準備中）",
+        IbashoKind.PHYSICAL,
+        "211",
+        "西浜市港町2-5 サテライト 1階",
+        "来年度の開設に向けて準備中です。",
+        False,
+        None,
+        time(13),
+        time(15),
+        "",
+    ),
 ]
 
 
@@ -119,8 +189,9 @@ def _held_dates(weekday: int, today: date) -> list[date]:
 def _case_worker_emails(network: DemoNetwork) -> None:
     """Case workers without an address get one under example.jp, which no mail server delivers to."""
     User = get_user_model()
-    workers = User.objects.filter(memberships__organisation__in=[network.center, network.capital],
-                                  memberships__role__in=CASE_WORK_ROLES, email="").distinct()
+    workers = User.objects.filter(
+        memberships__organisation__in=[network.center, network.capital], memberships__role__in=CASE_WORK_ROLES, email=""
+    ).distinct()
     for user in workers.order_by("username"):
         user.email = f"{user.username}@example.jp"
         user.save(update_fields=["email"])
@@ -128,7 +199,9 @@ def _case_worker_emails(network: DemoNetwork) -> None:
 
 def build_public(network: DemoNetwork, actor: Actor) -> None:
     windows = set(Window.objects.values_list("organisation_id", flat=True))
-    plan = [(org, _municipal_window(org, serial)) for serial, org in enumerate(network.municipalities.values(), start=1)]
+    plan = [
+        (org, _municipal_window(org, serial)) for serial, org in enumerate(network.municipalities.values(), start=1)
+    ]
     for org, values in _support_windows(network) + plan:
         if org.pk not in windows:
             public_actions.save_window(actor=actor, organisation=org, **values)
@@ -139,8 +212,14 @@ def build_public(network: DemoNetwork, actor: Actor) -> None:
         if ibasho is None:
             municipality = network.municipalities[municipality_code(spec.municipality)] if spec.municipality else None
             ibasho = ibasho_actions.create_ibasho(
-                actor=actor, organisation=org, name=spec.name, kind=spec.kind, municipality=municipality,
-                place=spec.place, description=spec.description, is_public=spec.is_public,
+                actor=actor,
+                organisation=org,
+                name=spec.name,
+                kind=spec.kind,
+                municipality=municipality,
+                place=spec.place,
+                description=spec.description,
+                is_public=spec.is_public,
             )
         if spec.weekday is None:
             continue
@@ -148,8 +227,14 @@ def build_public(network: DemoNetwork, actor: Actor) -> None:
         for day in _held_dates(spec.weekday, today) + _dates(spec.weekday, today):
             if day not in existing:
                 ibasho_actions.create_event(
-                    actor=actor, ibasho=ibasho, date=day, start_time=spec.start, end_time=spec.end,
-                    online=spec.kind != IbashoKind.PHYSICAL, place="", how_to_join=spec.how_to_join,
+                    actor=actor,
+                    ibasho=ibasho,
+                    date=day,
+                    start_time=spec.start,
+                    end_time=spec.end,
+                    online=spec.kind != IbashoKind.PHYSICAL,
+                    place="",
+                    how_to_join=spec.how_to_join,
                     is_public=spec.is_public,
                 )
         record_held_sessions(ibasho, spec.attendee, today=today, actor=actor)

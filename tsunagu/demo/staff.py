@@ -55,7 +55,11 @@ def build_staff(network: DemoNetwork, actor: Actor, *, password: str = DEFAULT_P
             password_works[username] = user is None or user.check_password(password)
         if user is None or not Membership.objects.filter(user=user, organisation=organisation).exists():
             actions.add_staff(
-                actor=actor, organisation=organisation, username=username, role=role, full_name=full_name,
+                actor=actor,
+                organisation=organisation,
+                username=username,
+                role=role,
+                full_name=full_name,
                 password=password,
             )
         logins.append(DemoLogin(username, full_name, organisation, role, password_works[username]))

@@ -79,8 +79,9 @@ def status() -> str:
 
 
 def _org(actor: Actor, code: str, name: str, kind: str, parent: Organisation | None) -> Organisation:
-    return (Organisation.objects.filter(code=code).first()
-            or actions.create_organisation(actor=actor, code=code, name=name, kind=kind, parent=parent))
+    return Organisation.objects.filter(code=code).first() or actions.create_organisation(
+        actor=actor, code=code, name=name, kind=kind, parent=parent
+    )
 
 
 @transaction.atomic
@@ -93,18 +94,34 @@ def build_network(actor: Actor, spec: NationSpec) -> list[tuple[Organisation, in
     for p in range(1, spec.prefectures + 1):
         name = place(p * 7)
         prefecture = _org(actor, prefecture_code(p), f"{name}県", OrgKind.PREFECTURE, nation)
-        holders.append((_org(actor, centre_code(prefecture.code), f"{name}県ひきこもり地域支援センター",
-                             OrgKind.CENTER, prefecture), 3))
+        holders.append(
+            (
+                _org(
+                    actor,
+                    centre_code(prefecture.code),
+                    f"{name}県ひきこもり地域支援センター",
+                    OrgKind.CENTER,
+                    prefecture,
+                ),
+                3,
+            )
+        )
         if p in city_of:
             city = _org(actor, public_code(f"{p:02d}100"), f"{name}市", OrgKind.DESIGNATED_CITY, nation)
-            holders.append((_org(actor, centre_code(city.code), f"{name}市ひきこもり地域支援センター",
-                                 OrgKind.CENTER, city), 2))
+            holders.append(
+                (_org(actor, centre_code(city.code), f"{name}市ひきこもり地域支援センター", OrgKind.CENTER, city), 2)
+            )
         # Spread the municipalities as evenly as the count allows.
         count = regular // spec.prefectures + (p <= regular % spec.prefectures)
         for m in range(count):
             suffix = "市" if m < count // 2 else ("町" if m % 5 else "村")
-            town = _org(actor, public_code(f"{p:02d}{201 + m:03d}"), f"{name}{place(m + p)}{suffix}",
-                        OrgKind.MUNICIPALITY, prefecture)
+            town = _org(
+                actor,
+                public_code(f"{p:02d}{201 + m:03d}"),
+                f"{name}{place(m + p)}{suffix}",
+                OrgKind.MUNICIPALITY,
+                prefecture,
+            )
             if m == 0:  # one municipality per prefecture runs its own window
                 holders.append((town, 1))
     return holders
@@ -115,7 +132,7 @@ def split(total: int, weights: list[float]) -> list[int]:
     whole = sum(weights)
     shares = [total * w / whole for w in weights]
     parts = [int(s) for s in shares]
-    for i in sorted(range(len(weights)), key=lambda i: parts[i] - shares[i])[:total - sum(parts)]:
+    for i in sorted(range(len(weights)), key=lambda i: parts[i] - shares[i])[: total - sum(parts)]:
         parts[i] += 1
     return parts
 
@@ -129,8 +146,12 @@ def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> Gen
     for (org, _weight), cases, contacts in zip(holders, split(spec.cases, weights), split(spec.contacts, weights)):
         with transaction.atomic():
             target = SynthTarget(org, municipalities_for(org), tuple(ensure_staff(actor, org, spec.staff_per_target)))
-        writer = CaseWriter(target, random.Random(f"{seed}:{org.code}"), referral_rate=spec.referral_rate,
-                            ibasho_rng=random.Random(f"{seed}:{org.code}:ibasho"))
+        writer = CaseWriter(
+            target,
+            random.Random(f"{seed}:{org.code}"),
+            referral_rate=spec.referral_rate,
+            ibasho_rng=random.Random(f"{seed}:{org.code}:ibasho"),
+        )
 
         def report(done, before=total):
             if progress:
@@ -140,9 +161,19 @@ def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> Gen
     nation = Organisation.objects.get(code=NATION_CODE)
     with transaction.atomic():
         # The marker of a complete run: `status` looks for it.
-        log_action(actor, DONE_ACTION, obj=nation, organisation=nation, changes={
-            "cases": [None, total.cases], "contacts": [None, total.contacts],
-            "referrals": [None, total.referrals], "attendances": [None, total.attendances], "seed": [None, seed]})
+        log_action(
+            actor,
+            DONE_ACTION,
+            obj=nation,
+            organisation=nation,
+            changes={
+                "cases": [None, total.cases],
+                "contacts": [None, total.contacts],
+                "referrals": [None, total.referrals],
+                "attendances": [None, total.attendances],
+                "seed": [None, seed],
+            },
+        )
     return total
 
 

@@ -38,10 +38,17 @@ def _get_or_create(actor: Actor, code: str, name: str, kind: str, parent: Organi
 
 def synthetic_prefecture(actor: Actor) -> Organisation:
     nation = _get_or_create(actor, "000000", "厚生労働省", OrgKind.NATIONAL, None)
-    prefecture = _get_or_create(actor, public_code(f"{SYNTH_PREFECTURE_NUMBER}000"), "合成県", OrgKind.PREFECTURE, nation)
+    prefecture = _get_or_create(
+        actor, public_code(f"{SYNTH_PREFECTURE_NUMBER}000"), "合成県", OrgKind.PREFECTURE, nation
+    )
     for n in range(1, MUNICIPALITY_COUNT + 1):
-        _get_or_create(actor, public_code(f"{SYNTH_PREFECTURE_NUMBER}{200 + n}"), f"合成市{n:02d}",
-                       OrgKind.MUNICIPALITY, prefecture)
+        _get_or_create(
+            actor,
+            public_code(f"{SYNTH_PREFECTURE_NUMBER}{200 + n}"),
+            f"合成市{n:02d}",
+            OrgKind.MUNICIPALITY,
+            prefecture,
+        )
     return prefecture
 
 
@@ -60,9 +67,12 @@ def municipalities_for(org: Organisation) -> tuple[Organisation, ...]:
     """The municipalities of the prefecture (or designated city) the organisation sits in."""
     if org.kind == OrgKind.MUNICIPALITY:
         return (org,)
-    codes = [code for code in org.path.strip("/").split("/")]
-    body = (Organisation.objects.filter(code__in=codes, kind__in=[OrgKind.PREFECTURE, OrgKind.DESIGNATED_CITY])
-            .order_by("-path").first())
+    codes = list(org.path.strip("/").split("/"))
+    body = (
+        Organisation.objects.filter(code__in=codes, kind__in=[OrgKind.PREFECTURE, OrgKind.DESIGNATED_CITY])
+        .order_by("-path")
+        .first()
+    )
     if body is None:
         return ()
     if body.kind == OrgKind.DESIGNATED_CITY:
@@ -79,8 +89,14 @@ def ensure_staff(actor: Actor, org: Organisation, count: int = STAFF_COUNT) -> l
         username = f"synth-{org.code.lower()}-{n}"
         user = User.objects.filter(username=username).first()
         if user is None or not Membership.objects.filter(user=user, organisation=org).exists():
-            membership = actions.add_staff(actor=actor, organisation=org, username=username, role=Role.COORDINATOR,
-                                           full_name=f"合成 相談員{n}", password=secrets.token_urlsafe(24))
+            membership = actions.add_staff(
+                actor=actor,
+                organisation=org,
+                username=username,
+                role=Role.COORDINATOR,
+                full_name=f"合成 相談員{n}",
+                password=secrets.token_urlsafe(24),
+            )
             user = membership.user
         users.append(user)
     return users

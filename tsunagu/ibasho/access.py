@@ -6,7 +6,6 @@ from django.db.models import QuerySet
 
 from tsunagu.cases.access import visible_cases
 from tsunagu.cases.models import Case
-
 from tsunagu.orgs.access import deny, require
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -37,7 +36,8 @@ def get_event(actor: Actor, pk, *, write: bool = False) -> IbashoEvent:
     org = actor.organisation
     event = (
         IbashoEvent.objects.filter(organisation=org).select_related("ibasho").filter(pk=pk).first()
-        if org is not None else None
+        if org is not None
+        else None
     )
     if event is None:
         raise deny(actor, "ibasho_event", pk)
@@ -50,7 +50,8 @@ def get_attendance(actor: Actor, pk) -> Attendance:
     org = actor.organisation
     attendance = (
         Attendance.objects.filter(organisation=org).select_related("event__ibasho", "case").filter(pk=pk).first()
-        if org is not None else None
+        if org is not None
+        else None
     )
     if attendance is None:
         raise deny(actor, "ibasho_attendance", pk)

@@ -46,8 +46,9 @@ def create_ibasho(*, actor: Actor, organisation: Organisation, **values) -> Ibas
     _require(actor, organisation)
     values = _validate_ibasho(values)
     ibasho = Ibasho.objects.create(organisation=organisation, **{k: values[k] for k in IBASHO_FIELDS if k in values})
-    log_action(actor, "ibasho.create", obj=ibasho, organisation=organisation,
-               changes=diff({}, snapshot(ibasho, IBASHO_FIELDS)))
+    log_action(
+        actor, "ibasho.create", obj=ibasho, organisation=organisation, changes=diff({}, snapshot(ibasho, IBASHO_FIELDS))
+    )
     return ibasho
 
 
@@ -88,10 +89,17 @@ def _validate_event(values: dict, ibasho: Ibasho) -> dict:
 def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
     _require(actor, ibasho.organisation)
     values = _validate_event(values, ibasho)
-    event = IbashoEvent.objects.create(ibasho=ibasho, organisation=ibasho.organisation,
-                                       **{k: v for k, v in values.items() if k in EVENT_FIELDS})
-    log_action(actor, "ibasho.event_create", obj=event, organisation=ibasho.organisation, label=str(event),
-               changes=diff({}, _event_snapshot(event)))
+    event = IbashoEvent.objects.create(
+        ibasho=ibasho, organisation=ibasho.organisation, **{k: v for k, v in values.items() if k in EVENT_FIELDS}
+    )
+    log_action(
+        actor,
+        "ibasho.event_create",
+        obj=event,
+        organisation=ibasho.organisation,
+        label=str(event),
+        changes=diff({}, _event_snapshot(event)),
+    )
     return event
 
 
@@ -105,8 +113,7 @@ def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
     event.save()
     if event.date.isoformat() != before["date"]:
         _follow_event_date(event)
-    log_action(actor, "ibasho.event_update", obj=event, label=str(event),
-               changes=diff(before, _event_snapshot(event)))
+    log_action(actor, "ibasho.event_update", obj=event, label=str(event), changes=diff(before, _event_snapshot(event)))
     return event
 
 
@@ -157,16 +164,19 @@ def _attendance_label(attendance: Attendance) -> str:
     return f"{attendance.case.number} {attendance.event}" if attendance.case_id else str(attendance.event)
 
 
-def _validate_attendance(*, event: IbashoEvent, case: Case | None, target: str, nickname: str,
-                         anonymous: bool) -> str:
+def _validate_attendance(*, event: IbashoEvent, case: Case | None, target: str, nickname: str, anonymous: bool) -> str:
     """The nickname to store, or a ValidationError keyed by the form's field names."""
     errors = {}
     nickname = (nickname or "").strip()
     kinds = (case is not None) + bool(nickname) + bool(anonymous)
     if kinds == 0:
-        errors[NON_FIELD_ERRORS] = _("参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。")
+        errors[NON_FIELD_ERRORS] = _(
+            "参加した人を「ケース番号」「ニックネーム」「匿名で参加」のどれかで入力してください。"
+        )
     elif kinds > 1:
-        errors[NON_FIELD_ERRORS] = _("「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。")
+        errors[NON_FIELD_ERRORS] = _(
+            "「ケース番号」「ニックネーム」「匿名で参加」は、どれか一つだけを入力してください。"
+        )
     if target not in ReferralTarget.values:
         errors["target"] = _("「参加した人」は本人か家族を選んでください。")
     if case is not None:
@@ -174,27 +184,48 @@ def _validate_attendance(*, event: IbashoEvent, case: Case | None, target: str, 
             errors["case"] = _("「ケース番号」のケースはこの組織のケースではありません。")
         elif event.attendances.filter(case=case, target=target).exists():
             errors["case"] = _("ケース%(number)sの%(target)sは、この開催にすでに記録されています。") % {
-                "number": case.number, "target": ReferralTarget(target).label}
+                "number": case.number,
+                "target": ReferralTarget(target).label,
+            }
     if errors:
         raise ValidationError(errors)
     return nickname
 
 
 @transaction.atomic
-def record_attendance(*, actor: Actor, event: IbashoEvent, case: Case | None = None,
-                      target: str = ReferralTarget.PERSON, nickname: str = "", anonymous: bool = False) -> Attendance:
+def record_attendance(
+    *,
+    actor: Actor,
+    event: IbashoEvent,
+    case: Case | None = None,
+    target: str = ReferralTarget.PERSON,
+    nickname: str = "",
+    anonymous: bool = False,
+) -> Attendance:
     """Record one attendee of an event: a case of the organisation (本人 or 家族), a nickname, or 匿名."""
     _require(actor, event.organisation)
     if case is not None:
         _lock_cases([case.pk])
     nickname = _validate_attendance(event=event, case=case, target=target, nickname=nickname, anonymous=anonymous)
-    attendance = Attendance.objects.create(event=event, organisation=event.organisation, date=event.date, case=case,
-                                           target=target, nickname=nickname, anonymous=bool(anonymous))
+    attendance = Attendance.objects.create(
+        event=event,
+        organisation=event.organisation,
+        date=event.date,
+        case=case,
+        target=target,
+        nickname=nickname,
+        anonymous=bool(anonymous),
+    )
     _refresh_first(attendance.case_id, attendance.target)
     attendance.refresh_from_db(fields=["is_first"])
-    log_action(actor, "ibasho.attendance_add", obj=attendance, organisation=event.organisation,
-               label=_attendance_label(attendance),
-               changes=diff({}, _attendance_snapshot(attendance), Attendance.PERSONAL_FIELDS))
+    log_action(
+        actor,
+        "ibasho.attendance_add",
+        obj=attendance,
+        organisation=event.organisation,
+        label=_attendance_label(attendance),
+        changes=diff({}, _attendance_snapshot(attendance), Attendance.PERSONAL_FIELDS),
+    )
     return attendance
 
 
@@ -205,8 +236,13 @@ def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
     case_id, target = attendance.case_id, attendance.target
     if case_id is not None:
         _lock_cases([case_id])
-    log_action(actor, "ibasho.attendance_remove", obj=attendance, organisation=attendance.organisation,
-               label=_attendance_label(attendance),
-               changes=diff(_attendance_snapshot(attendance), {}, Attendance.PERSONAL_FIELDS))
+    log_action(
+        actor,
+        "ibasho.attendance_remove",
+        obj=attendance,
+        organisation=attendance.organisation,
+        label=_attendance_label(attendance),
+        changes=diff(_attendance_snapshot(attendance), {}, Attendance.PERSONAL_FIELDS),
+    )
     attendance.delete()
     _refresh_first(case_id, target)

@@ -16,12 +16,14 @@ class IbashoKind(models.TextChoices):
 
 
 class Ibasho(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name=_("運営する組織"), on_delete=models.PROTECT,
-                                     related_name="ibasho")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("運営する組織"), on_delete=models.PROTECT, related_name="ibasho"
+    )
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("形態"), max_length=10, choices=IbashoKind.choices, default=IbashoKind.PHYSICAL)
-    municipality = models.ForeignKey(Organisation, verbose_name=_("市区町村"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        Organisation, verbose_name=_("市区町村"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     place = models.CharField(_("場所"), max_length=200, blank=True)
     description = models.TextField(_("説明"), max_length=2000, blank=True)
     is_public = models.BooleanField(_("一般に公開する"), default=False)
@@ -74,14 +76,20 @@ class Attendance(models.Model):
     so the statistics read this table alone; is_first marks a case's first 居場所 attendance per
     target, which the "connected" indicator counts (DOMAIN.md). The actions keep both copies true."""
 
-    event = models.ForeignKey(IbashoEvent, verbose_name=_("開催"), on_delete=models.CASCADE,
-                              related_name="attendances")
+    event = models.ForeignKey(IbashoEvent, verbose_name=_("開催"), on_delete=models.CASCADE, related_name="attendances")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
     date = models.DateField(_("日付"))
-    case = models.ForeignKey(Case, verbose_name=pgettext_lazy("one case", "ケース"), null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="ibasho_attendances")
-    target = models.CharField(_("参加した人"), max_length=10, choices=ReferralTarget.choices,
-                              default=ReferralTarget.PERSON)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=pgettext_lazy("one case", "ケース"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ibasho_attendances",
+    )
+    target = models.CharField(
+        _("参加した人"), max_length=10, choices=ReferralTarget.choices, default=ReferralTarget.PERSON
+    )
     nickname = models.CharField(_("ニックネーム"), max_length=60, blank=True)
     anonymous = models.BooleanField(_("匿名参加"), default=False)
     is_first = models.BooleanField(_("初回"), default=False, editable=False)
@@ -91,10 +99,14 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["case", "target"], condition=Q(is_first=True),
-                                    name="attendance_one_first_per_case_target"),
-            models.UniqueConstraint(fields=["event", "case", "target"], condition=Q(case__isnull=False),
-                                    name="attendance_case_once_per_event"),
+            models.UniqueConstraint(
+                fields=["case", "target"], condition=Q(is_first=True), name="attendance_one_first_per_case_target"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "case", "target"],
+                condition=Q(case__isnull=False),
+                name="attendance_case_once_per_event",
+            ),
             # Exactly one of: a case, a nickname, anonymous.
             models.CheckConstraint(
                 condition=Q(case__isnull=False, nickname="", anonymous=False)

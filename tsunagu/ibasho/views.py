@@ -27,12 +27,18 @@ def ibasho_list(request):
 @staff_view(Perm.VIEW_ORG)
 def ibasho_detail(request, pk):
     ibasho = get_ibasho(request.actor, pk)
-    return render(request, "ibasho/detail.html", {
-        "ibasho": ibasho,
-        "events": ibasho.events.annotate(attendance_count=Count("attendances"))
-        .order_by("-date", "-start_time", "-id")[:100],
-        "can_write": request.actor.can(WRITE_PERM), "can_read_attendance": request.actor.can(ATTENDANCE_READ_PERM),
-    })
+    return render(
+        request,
+        "ibasho/detail.html",
+        {
+            "ibasho": ibasho,
+            "events": ibasho.events.annotate(attendance_count=Count("attendances")).order_by(
+                "-date", "-start_time", "-id"
+            )[:100],
+            "can_write": request.actor.can(WRITE_PERM),
+            "can_read_attendance": request.actor.can(ATTENDANCE_READ_PERM),
+        },
+    )
 
 
 @staff_view(WRITE_PERM)
@@ -104,12 +110,25 @@ def event_edit(request, pk):
 def _event_page(request, event, form):
     attendance = queries.event_attendance(event)
     # The page lists which cases came: who saw that is part of the trail, as for the case list.
-    log_action(request.actor, "ibasho.attendance_view", obj=event, organisation=event.organisation,
-               label=str(event), changes={"cases": [None, [a.case.number for a in attendance.cases]]})
-    return render(request, "ibasho/event_detail.html", {
-        "event": event, "ibasho": event.ibasho, "attendance": attendance, "form": form,
-        "can_write": request.actor.can(WRITE_PERM),
-    })
+    log_action(
+        request.actor,
+        "ibasho.attendance_view",
+        obj=event,
+        organisation=event.organisation,
+        label=str(event),
+        changes={"cases": [None, [a.case.number for a in attendance.cases]]},
+    )
+    return render(
+        request,
+        "ibasho/event_detail.html",
+        {
+            "event": event,
+            "ibasho": event.ibasho,
+            "attendance": attendance,
+            "form": form,
+            "can_write": request.actor.can(WRITE_PERM),
+        },
+    )
 
 
 @staff_view(ATTENDANCE_READ_PERM)
@@ -132,7 +151,9 @@ def attendance_add(request, pk):
             apply_errors(form, error)
         else:
             if attendance.case_id:
-                messages.success(request, _("ケース%(number)sの参加を記録しました。") % {"number": attendance.case.number})
+                messages.success(
+                    request, _("ケース%(number)sの参加を記録しました。") % {"number": attendance.case.number}
+                )
             else:
                 messages.success(request, _("参加を記録しました。"))
             return redirect("ibasho_event_detail", pk=event.pk)

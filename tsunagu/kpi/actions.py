@@ -33,8 +33,12 @@ def _number(value: Decimal) -> str:
 
 def _check_year(fiscal_year: int, field: str = "fiscal_year") -> None:
     if not YEAR_RANGE[0] <= fiscal_year <= YEAR_RANGE[1]:
-        raise ValidationError({field: _("年度は%(low)d〜%(high)dの西暦で入力してください。") % {
-            "low": YEAR_RANGE[0], "high": YEAR_RANGE[1]}})
+        raise ValidationError(
+            {
+                field: _("年度は%(low)d〜%(high)dの西暦で入力してください。")
+                % {"low": YEAR_RANGE[0], "high": YEAR_RANGE[1]}
+            }
+        )
 
 
 def _unit(unit: str, source: str) -> str:
@@ -46,9 +50,11 @@ def _validate_indicator(*, organisation, name, unit, source, instance=None) -> N
     errors = {}
     if not name.strip():
         errors["name"] = _("指標名を入力してください。")
-    elif Indicator.objects.filter(organisation=organisation, name=name.strip()).exclude(
-        pk=getattr(instance, "pk", None)
-    ).exists():
+    elif (
+        Indicator.objects.filter(organisation=organisation, name=name.strip())
+        .exclude(pk=getattr(instance, "pk", None))
+        .exists()
+    ):
         errors["name"] = _("指標名「%(name)s」はこの組織ですでに使われています。") % {"name": name.strip()}
     if not unit.strip():
         errors["unit"] = _("単位を入力してください（例: 件、人、%、回）。")
@@ -61,17 +67,36 @@ def _validate_indicator(*, organisation, name, unit, source, instance=None) -> N
 
 
 @transaction.atomic
-def create_indicator(*, actor: Actor, organisation: Organisation, name: str, unit: str, source: str,
-                     monitoring: bool = False, order: int = 0, description: str = "") -> Indicator:
+def create_indicator(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    unit: str,
+    source: str,
+    monitoring: bool = False,
+    order: int = 0,
+    description: str = "",
+) -> Indicator:
     _require(actor, Perm.MANAGE_ORG, organisation)
     unit = _unit(unit, source)
     _validate_indicator(organisation=organisation, name=name, unit=unit, source=source)
     indicator = Indicator.objects.create(
-        organisation=organisation, name=name.strip(), unit=unit.strip(), source=source, monitoring=monitoring,
-        order=order, description=description.strip(),
+        organisation=organisation,
+        name=name.strip(),
+        unit=unit.strip(),
+        source=source,
+        monitoring=monitoring,
+        order=order,
+        description=description.strip(),
     )
-    log_action(actor, "kpi.indicator.create", obj=indicator, organisation=organisation,
-               changes=diff({}, snapshot(indicator, INDICATOR_FIELDS)))
+    log_action(
+        actor,
+        "kpi.indicator.create",
+        obj=indicator,
+        organisation=organisation,
+        changes=diff({}, snapshot(indicator, INDICATOR_FIELDS)),
+    )
     return indicator
 
 
@@ -80,18 +105,33 @@ def update_indicator(*, actor: Actor, indicator: Indicator, **values) -> Indicat
     _require(actor, Perm.MANAGE_ORG, indicator.organisation)
     new = {name: values.get(name, getattr(indicator, name)) for name in INDICATOR_FIELDS}
     new["unit"] = _unit(new["unit"], new["source"])
-    _validate_indicator(organisation=indicator.organisation, name=new["name"], unit=new["unit"],
-                        source=new["source"], instance=indicator)
+    _validate_indicator(
+        organisation=indicator.organisation,
+        name=new["name"],
+        unit=new["unit"],
+        source=new["source"],
+        instance=indicator,
+    )
     if new["monitoring"] and not indicator.monitoring and indicator.targets.exists():
-        raise ValidationError({"monitoring": _("計画値が登録されているため、モニタリング指標にはできません。"
-                                               "先に計画値を削除してください。")})
+        raise ValidationError(
+            {
+                "monitoring": _(
+                    "計画値が登録されているため、モニタリング指標にはできません。先に計画値を削除してください。"
+                )
+            }
+        )
     before = snapshot(indicator, INDICATOR_FIELDS)
     new["name"], new["unit"], new["description"] = new["name"].strip(), new["unit"].strip(), new["description"].strip()
     for name, value in new.items():
         setattr(indicator, name, value)
     indicator.save()
-    log_action(actor, "kpi.indicator.update", obj=indicator, organisation=indicator.organisation,
-               changes=diff(before, snapshot(indicator, INDICATOR_FIELDS)))
+    log_action(
+        actor,
+        "kpi.indicator.update",
+        obj=indicator,
+        organisation=indicator.organisation,
+        changes=diff(before, snapshot(indicator, INDICATOR_FIELDS)),
+    )
     return indicator
 
 
@@ -112,8 +152,9 @@ def set_target(*, actor: Actor, indicator: Indicator, fiscal_year: int, value: D
 
 
 @transaction.atomic
-def set_entered_value(*, actor: Actor, indicator: Indicator, fiscal_year: int, value: Decimal | None,
-                      note: str = "") -> EnteredValue | None:
+def set_entered_value(
+    *, actor: Actor, indicator: Indicator, fiscal_year: int, value: Decimal | None, note: str = ""
+) -> EnteredValue | None:
     """Enter 実績値 A by hand for a year (survey results, counts kept elsewhere); None removes it."""
     _require(actor, Perm.MANAGE_ORG, indicator.organisation)
     _check_year(fiscal_year)
@@ -128,8 +169,14 @@ def _put_yearly(actor, model, indicator, fiscal_year, value, *, action, **extra)
     if value is None:
         if row is not None:
             row.delete()
-            log_action(actor, f"{action}.clear", obj=indicator, organisation=indicator.organisation,
-                       label=_year_label(indicator, fiscal_year), changes=diff(before, {"value": None}))
+            log_action(
+                actor,
+                f"{action}.clear",
+                obj=indicator,
+                organisation=indicator.organisation,
+                label=_year_label(indicator, fiscal_year),
+                changes=diff(before, {"value": None}),
+            )
         return None
     if row is None:
         row = model(indicator=indicator, fiscal_year=fiscal_year)
@@ -138,23 +185,38 @@ def _put_yearly(actor, model, indicator, fiscal_year, value, *, action, **extra)
         setattr(row, name, new)
     row.save()
     after = {"value": str(row.value), **extra}
-    log_action(actor, f"{action}.set", obj=indicator, organisation=indicator.organisation,
-               label=_year_label(indicator, fiscal_year), changes=diff(before, after))
+    log_action(
+        actor,
+        f"{action}.set",
+        obj=indicator,
+        organisation=indicator.organisation,
+        label=_year_label(indicator, fiscal_year),
+        changes=diff(before, after),
+    )
     return row
 
 
 @transaction.atomic
-def save_plan(*, actor: Actor, indicator: Indicator, first_year: int, baseline: Decimal,
-              increments: list[Decimal], baseline_label: str = "事業開始前（現時点）",
-              adds_to_baseline: bool = True, plan: Plan | None = None) -> Plan:
+def save_plan(
+    *,
+    actor: Actor,
+    indicator: Indicator,
+    first_year: int,
+    baseline: Decimal,
+    increments: list[Decimal],
+    baseline_label: str = "事業開始前（現時点）",
+    adds_to_baseline: bool = True,
+    plan: Plan | None = None,
+) -> Plan:
     """Create or change a multi-year plan. Each year's increment becomes that year's Target."""
     _require(actor, Perm.MANAGE_ORG, indicator.organisation)
     _check_year(first_year, "first_year")
     if indicator.monitoring:
         raise ValidationError({"first_year": _("モニタリング指標には計画を置きません。")})
     if not 1 <= len(increments) <= MAX_PLAN_YEARS:
-        raise ValidationError({"increments": _("増加分を1年目から順に、%(n)d年分まで入力してください。") % {
-            "n": MAX_PLAN_YEARS}})
+        raise ValidationError(
+            {"increments": _("増加分を1年目から順に、%(n)d年分まで入力してください。") % {"n": MAX_PLAN_YEARS}}
+        )
     if baseline < 0 or any(value < 0 for value in increments):
         raise ValidationError({"increments": _("基準値と増加分は0以上の数で入力してください。")})
     last_year = first_year + len(increments) - 1
@@ -166,8 +228,11 @@ def save_plan(*, actor: Actor, indicator: Indicator, first_year: int, baseline: 
     before = snapshot(plan, PLAN_FIELDS) if plan else {}
     old_years = set(plan.years) if plan else set()
     new_years = range(first_year, last_year + 1)
-    old_targets = dict(Target.objects.filter(indicator=indicator, fiscal_year__in=old_years | set(new_years))
-                       .values_list("fiscal_year", "value"))
+    old_targets = dict(
+        Target.objects.filter(indicator=indicator, fiscal_year__in=old_years | set(new_years)).values_list(
+            "fiscal_year", "value"
+        )
+    )
     plan = plan or Plan(indicator=indicator)
     plan.first_year, plan.last_year, plan.baseline = first_year, last_year, baseline
     plan.baseline_label, plan.adds_to_baseline = baseline_label.strip() or "事業開始前（現時点）", adds_to_baseline
@@ -178,8 +243,12 @@ def save_plan(*, actor: Actor, indicator: Indicator, first_year: int, baseline: 
         Target.objects.update_or_create(indicator=indicator, fiscal_year=fy, defaults={"value": value})
     changes = diff(before, snapshot(plan, PLAN_FIELDS))
     # Yearly targets by year, as plain numbers ("10", not "10.0") so the trail reads like the form.
-    changes.update(diff({str(fy): _number(v) for fy, v in old_targets.items()},
-                        {str(fy): _number(v) for fy, v in zip(new_years, increments)}))
+    changes.update(
+        diff(
+            {str(fy): _number(v) for fy, v in old_targets.items()},
+            {str(fy): _number(v) for fy, v in zip(new_years, increments)},
+        )
+    )
     log_action(actor, "kpi.plan.save", obj=plan, organisation=indicator.organisation, changes=changes)
     return plan
 
@@ -190,8 +259,13 @@ def delete_plan(*, actor: Actor, plan: Plan) -> None:
     indicator = plan.indicator
     _require(actor, Perm.MANAGE_ORG, indicator.organisation)
     Target.objects.filter(indicator=indicator, fiscal_year__in=plan.years).delete()
-    log_action(actor, "kpi.plan.delete", obj=plan, organisation=indicator.organisation,
-               changes=diff(snapshot(plan, PLAN_FIELDS), {}))
+    log_action(
+        actor,
+        "kpi.plan.delete",
+        obj=plan,
+        organisation=indicator.organisation,
+        changes=diff(snapshot(plan, PLAN_FIELDS), {}),
+    )
     plan.delete()
 
 
@@ -221,8 +295,13 @@ def set_levels(*, actor: Actor, organisation: Organisation, levels: list[tuple[s
     JudgementLevel.objects.bulk_create(
         JudgementLevel(organisation=organisation, label=label, min_ratio=bound) for label, bound in levels
     )
-    log_action(actor, "kpi.levels.set", obj=organisation, organisation=organisation,
-               changes=diff(before, {label: str(bound) for label, bound in levels}))
+    log_action(
+        actor,
+        "kpi.levels.set",
+        obj=organisation,
+        organisation=organisation,
+        changes=diff(before, {label: str(bound) for label, bound in levels}),
+    )
 
 
 @transaction.atomic

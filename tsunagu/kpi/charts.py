@@ -81,10 +81,16 @@ def bar_chart(points: list[tuple[int, Decimal | None, Decimal | None]]) -> Chart
     for i, (fy, actual, target) in enumerate(points):
         x = LEFT + slot * i + slot * 0.2
         y = y_of(actual) if actual is not None else chart.baseline_y
-        chart.bars.append(Bar(
-            x=round(x, 1), y=y, width=round(slot * 0.6, 1), height=round(chart.baseline_y - y, 1),
-            label=fiscal_year_label(fy, "short"), value_text=plain_number(actual) if actual is not None else "",
-            target_y=y_of(target) if target is not None else None,
-        ))
+        chart.bars.append(
+            Bar(
+                x=round(x, 1),
+                y=y,
+                width=round(slot * 0.6, 1),
+                height=round(chart.baseline_y - y, 1),
+                label=fiscal_year_label(fy, "short"),
+                value_text=plain_number(actual) if actual is not None else "",
+                target_y=y_of(target) if target is not None else None,
+            )
+        )
         chart.has_targets |= target is not None
     return chart

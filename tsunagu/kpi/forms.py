@@ -29,7 +29,11 @@ class AmountField(forms.DecimalField):
 
     def __init__(self, *, label, required=False, **kwargs):
         super().__init__(
-            label=label, required=required, max_digits=12, decimal_places=1, min_value=Decimal(0),
+            label=label,
+            required=required,
+            max_digits=12,
+            decimal_places=1,
+            min_value=Decimal(0),
             error_messages={
                 "required": _naming(gettext_noop("%(field)sを入力してください。"), label),
                 "invalid": _naming(gettext_noop("%(field)sは数で入力してください（例: 20、65.3）。"), label),
@@ -50,23 +54,41 @@ class AmountField(forms.DecimalField):
 
 class FiscalYearField(forms.TypedChoiceField):
     def __init__(self, *, label=_("年度"), extra=None, **kwargs):
-        super().__init__(label=label, coerce=int, choices=fiscal_year_choices(extra),
-                         error_messages={"invalid_choice": _naming(gettext_noop("%(field)sを一覧から選んでください。"), label),
-                                         "required": _naming(gettext_noop("%(field)sを選んでください。"), label)},
-                         **kwargs)
+        super().__init__(
+            label=label,
+            coerce=int,
+            choices=fiscal_year_choices(extra),
+            error_messages={
+                "invalid_choice": _naming(gettext_noop("%(field)sを一覧から選んでください。"), label),
+                "required": _naming(gettext_noop("%(field)sを選んでください。"), label),
+            },
+            **kwargs,
+        )
 
 
 class IndicatorForm(forms.Form):
-    name = forms.CharField(label=_("指標名"), max_length=120,
-                           error_messages={"required": _("指標名を入力してください。")})
-    unit = forms.CharField(label=_("単位"), max_length=10, required=False,
-                           help_text=_("例: 件、人、%、回。記録から計算する指標は空欄でもかまいません"))
+    name = forms.CharField(
+        label=_("指標名"), max_length=120, error_messages={"required": _("指標名を入力してください。")}
+    )
+    unit = forms.CharField(
+        label=_("単位"),
+        max_length=10,
+        required=False,
+        help_text=_("例: 件、人、%、回。記録から計算する指標は空欄でもかまいません"),
+    )
     source = forms.ChoiceField(label=_("実績値の取り方"))
     monitoring = forms.BooleanField(label=_("モニタリング指標（目標値を置かず、実績だけを見る）"), required=False)
-    order = forms.IntegerField(label=_("表示順"), min_value=0, max_value=32767, initial=0,
-                               error_messages={"invalid": _("表示順は0以上の整数で入力してください。"),
-                                               "min_value": _("表示順は0以上の整数で入力してください。"),
-                                               "required": _("表示順を入力してください。")})
+    order = forms.IntegerField(
+        label=_("表示順"),
+        min_value=0,
+        max_value=32767,
+        initial=0,
+        error_messages={
+            "invalid": _("表示順は0以上の整数で入力してください。"),
+            "min_value": _("表示順は0以上の整数で入力してください。"),
+            "required": _("表示順を入力してください。"),
+        },
+    )
     description = forms.CharField(label=_("説明"), max_length=300, required=False)
     is_active = forms.BooleanField(label=_("有効（KPIの一覧に表示する）"), required=False, initial=True)
 
@@ -85,24 +107,29 @@ class TargetForm(forms.Form):
 class EnteredValueForm(forms.Form):
     fiscal_year = FiscalYearField()
     value = AmountField(label=_("実績値"), help_text=_("空欄で保存するとその年度の実績値を削除します"))
-    note = forms.CharField(label=_("出典・メモ"), max_length=200, required=False,
-                           help_text=_("例: 県民意識調査（回答数 1,200）"))
+    note = forms.CharField(
+        label=_("出典・メモ"), max_length=200, required=False, help_text=_("例: 県民意識調査（回答数 1,200）")
+    )
 
 
 class PlanForm(forms.Form):
     first_year = FiscalYearField(label=_("1年目の年度"))
     baseline = AmountField(label=_("基準値"), required=True)
-    baseline_label = forms.CharField(label=_("基準値の時点"), max_length=40, initial="事業開始前（現時点）",
-                                     required=False)
+    baseline_label = forms.CharField(
+        label=_("基準値の時点"), max_length=40, initial="事業開始前（現時点）", required=False
+    )
     adds_to_baseline = forms.BooleanField(
-        label=_("増加分を基準値に積み上げる（設置数など、年々たまっていく指標）"), required=False, initial=True,
+        label=_("増加分を基準値に積み上げる（設置数など、年々たまっていく指標）"),
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_PLAN_YEARS + 1):
             self.fields[f"increment_{n}"] = AmountField(
-                label=_("%(n)d年目の増加分") % {"n": n}, required=n == 1,
+                label=_("%(n)d年目の増加分") % {"n": n},
+                required=n == 1,
             )
 
     def clean(self):
@@ -111,8 +138,9 @@ class PlanForm(forms.Form):
         filled = [n for n, value in enumerate(values, start=1) if value is not None]
         if filled and filled != list(range(1, filled[-1] + 1)):
             gap = next(n for n in range(1, filled[-1] + 1) if n not in filled)
-            self.add_error(f"increment_{gap}", _("%(n)d年目の増加分を入力してください（年は続けて入力します）。")
-                           % {"n": gap})
+            self.add_error(
+                f"increment_{gap}", _("%(n)d年目の増加分を入力してください（年は続けて入力します）。") % {"n": gap}
+            )
         data["increments"] = [value for value in values if value is not None]
         return data
 
@@ -122,12 +150,18 @@ class LevelForm(forms.Form):
 
     label = forms.CharField(label=_("進捗状況"), max_length=20, required=False)
     min_ratio = forms.DecimalField(
-        label=_("達成割合の下限（%）"), max_digits=6, decimal_places=1, min_value=Decimal(0), required=False,
-        error_messages={"invalid": _("達成割合の下限は数で入力してください（例: 80）。"),
-                        "min_value": _("達成割合の下限は0以上で入力してください。"),
-                        "max_decimal_places": _("達成割合の下限の小数点以下は1桁までです。"),
-                        "max_digits": _("達成割合の下限が大きすぎます。"),
-                        "max_whole_digits": _("達成割合の下限が大きすぎます。")},
+        label=_("達成割合の下限（%）"),
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal(0),
+        required=False,
+        error_messages={
+            "invalid": _("達成割合の下限は数で入力してください（例: 80）。"),
+            "min_value": _("達成割合の下限は0以上で入力してください。"),
+            "max_decimal_places": _("達成割合の下限の小数点以下は1桁までです。"),
+            "max_digits": _("達成割合の下限が大きすぎます。"),
+            "max_whole_digits": _("達成割合の下限が大きすぎます。"),
+        },
     )
 
     def clean(self):

@@ -4,15 +4,16 @@ Computed indicators are read from the statistics report's sections (tsunagu.stat
 shows exactly the figure the report shows for the same organisation subtree and fiscal year.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Callable
 
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.wareki import fiscal_year, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
@@ -105,8 +106,9 @@ def levels_for(org: Organisation) -> list[JudgementLevel]:
     the defaults. Highest lower bound first. One query."""
     codes = [code for code in org.path.split("/") if code]
     rows = list(
-        JudgementLevel.objects.filter(Q(organisation__code__in=codes) | Q(organisation__isnull=True))
-        .select_related("organisation")
+        JudgementLevel.objects.filter(Q(organisation__code__in=codes) | Q(organisation__isnull=True)).select_related(
+            "organisation"
+        )
     )
     depth = {code: i for i, code in enumerate(codes)}
     owners = {row.organisation.code for row in rows if row.organisation is not None}
@@ -180,8 +182,12 @@ def centres_in(org: Organisation, fy: int) -> int:
     if not later:
         return registered
     # A centre's rollup rows count its satellites' contacts too (stats.models: everything below it).
-    worked = (ContactMonth.objects.filter(ancestor_id__in=later, month__range=(first_day, last_day))
-              .order_by().values_list("ancestor_id", flat=True).distinct())
+    worked = (
+        ContactMonth.objects.filter(ancestor_id__in=later, month__range=(first_day, last_day))
+        .order_by()
+        .values_list("ancestor_id", flat=True)
+        .distinct()
+    )
     return registered + len(set(worked))
 
 

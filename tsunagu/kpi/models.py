@@ -15,8 +15,9 @@ VALUE_DIGITS = {"max_digits": 12, "decimal_places": 1}
 
 
 class Indicator(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), on_delete=models.PROTECT,
-                                     related_name="kpi_indicators")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="kpi_indicators"
+    )
     name = models.CharField(_("指標名"), max_length=120)
     unit = models.CharField(_("単位"), max_length=10)
     # A key of indicators.COMPUTED, or MANUAL for values entered by hand (surveys, counts kept elsewhere).
@@ -103,8 +104,9 @@ class JudgementLevel(models.Model):
     """One step of the progress judgement: ratios at or above min_ratio get this label. Rows without
     an organisation are the defaults; an organisation's own rows replace them for it and below it."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), null=True, blank=True,
-                                     on_delete=models.CASCADE, related_name="kpi_levels")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), null=True, blank=True, on_delete=models.CASCADE, related_name="kpi_levels"
+    )
     label = models.CharField(_("進捗状況"), max_length=20)
     min_ratio = models.DecimalField(_("達成割合の下限（%）"), max_digits=6, decimal_places=1)
 

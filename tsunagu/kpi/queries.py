@@ -10,7 +10,15 @@ from tsunagu.orgs.models import Organisation
 
 from . import charts
 from .indicators import (
-    COMPUTED, OutcomeCheck, YearFigures, achievement, is_future, judge, levels_for, outcome_check, plain_number,
+    COMPUTED,
+    OutcomeCheck,
+    YearFigures,
+    achievement,
+    is_future,
+    judge,
+    levels_for,
+    outcome_check,
+    plain_number,
 )
 from .models import EnteredValue, Indicator, JudgementLevel, Plan, Target
 
@@ -161,12 +169,18 @@ def plan_progress(plan: Plan, indicator: Indicator, targets: dict, actuals: _Act
         else:
             cumulative_actual = None  # a year without an actual ends the running total
         base = plan.baseline if plan.adds_to_baseline else None
-        years.append(PlanYear(
-            fiscal_year=fy, increment=increment, actual=actual, ratio=achievement(actual, increment),
-            cumulative_target=cumulative_target, cumulative_actual=cumulative_actual,
-            level_target=base + cumulative_target if base is not None else None,
-            level_actual=base + cumulative_actual if base is not None and cumulative_actual is not None else None,
-        ))
+        years.append(
+            PlanYear(
+                fiscal_year=fy,
+                increment=increment,
+                actual=actual,
+                ratio=achievement(actual, increment),
+                cumulative_target=cumulative_target,
+                cumulative_actual=cumulative_actual,
+                level_target=base + cumulative_target if base is not None else None,
+                level_actual=base + cumulative_actual if base is not None and cumulative_actual is not None else None,
+            )
+        )
     return PlanProgress(plan, years)
 
 
@@ -182,13 +196,15 @@ def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None) -> Kp
     years = set(chart_years) | {y for plan in plans.values() for y in plan.years}
     targets = {
         (indicator_id, year): value
-        for indicator_id, year, value in Target.objects.filter(indicator__in=active, fiscal_year__in=years)
-        .values_list("indicator_id", "fiscal_year", "value")
+        for indicator_id, year, value in Target.objects.filter(indicator__in=active, fiscal_year__in=years).values_list(
+            "indicator_id", "fiscal_year", "value"
+        )
     }
     entered = {
         (indicator_id, year): value
-        for indicator_id, year, value in EnteredValue.objects.filter(indicator__in=active, fiscal_year__in=years)
-        .values_list("indicator_id", "fiscal_year", "value")
+        for indicator_id, year, value in EnteredValue.objects.filter(
+            indicator__in=active, fiscal_year__in=years
+        ).values_list("indicator_id", "fiscal_year", "value")
     }
     levels = levels_for(org)
     actuals = _Actuals(org, entered)
@@ -196,16 +212,22 @@ def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None) -> Kp
     for indicator in active:
         history = [_figure(indicator, year, targets, actuals, levels) for year in chart_years]
         plan = plans.get(indicator.pk)
-        rows.append(IndicatorRow(
-            indicator=indicator,
-            current=history[-1],
-            history=history,
-            plan=plan_progress(plan, indicator, targets, actuals) if plan else None,
-            chart=charts.bar_chart([(f.fiscal_year, f.actual, f.target) for f in history]),
-        ))
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                current=history[-1],
+                history=history,
+                plan=plan_progress(plan, indicator, targets, actuals) if plan else None,
+                chart=charts.bar_chart([(f.fiscal_year, f.actual, f.target) for f in history]),
+            )
+        )
     return KpiPage(
-        organisation=org, fiscal_year=fy, rows=rows, inactive=[i for i in indicators if not i.is_active],
-        levels=levels, outcome=None if only is not None else outcome_check(org, fy, actuals.figures),
+        organisation=org,
+        fiscal_year=fy,
+        rows=rows,
+        inactive=[i for i in indicators if not i.is_active],
+        levels=levels,
+        outcome=None if only is not None else outcome_check(org, fy, actuals.figures),
     )
 
 
@@ -218,8 +240,11 @@ def value_rows(indicator: Indicator) -> list[dict]:
     targets = {t.fiscal_year: t.value for t in indicator.targets.all()}
     entered = {v.fiscal_year: v for v in indicator.entered_values.all()}
     return [
-        {"label": f"{fiscal_year_label(fy)}（{fy}）", "target": plain_number(targets.get(fy)),
-         "entered": plain_number(entered[fy].value) if fy in entered else "",
-         "note": entered[fy].note if fy in entered else ""}
+        {
+            "label": f"{fiscal_year_label(fy)}（{fy}）",
+            "target": plain_number(targets.get(fy)),
+            "entered": plain_number(entered[fy].value) if fy in entered else "",
+            "note": entered[fy].note if fy in entered else "",
+        }
         for fy in sorted(set(targets) | set(entered), reverse=True)
     ]

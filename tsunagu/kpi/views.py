@@ -16,7 +16,13 @@ from tsunagu.stats.forms import OrganisationForm
 from . import actions, queries
 from .access import get_indicator
 from .forms import (
-    EnteredValueForm, IndicatorForm, LevelFormSet, PeriodChoiceForm, PlanForm, TargetForm, fiscal_year_choices,
+    EnteredValueForm,
+    IndicatorForm,
+    LevelFormSet,
+    PeriodChoiceForm,
+    PlanForm,
+    TargetForm,
+    fiscal_year_choices,
 )
 from .indicators import current_fiscal_year, levels_for, source_label
 from .models import JudgementLevel, Plan
@@ -35,16 +41,32 @@ def _page(request, org, resolution=None):
     choices = organisations.small_subtree_choices(acting)
     link = organisations.linker("kpi_overview", request.GET, acting)
     fy = _chosen_year(request)
-    form = OrganisationForm({"org": request.GET.get("org") or org.code}, resolution=resolution, choices=choices,
-                            search_url=reverse("stats_org_search"), page="kpi_overview")
+    form = OrganisationForm(
+        {"org": request.GET.get("org") or org.code},
+        resolution=resolution,
+        choices=choices,
+        search_url=reverse("stats_org_search"),
+        page="kpi_overview",
+    )
     form.is_valid()  # shows what the typed text came to on the field
     page = queries.kpi_page(org, fy)
-    return render(request, "kpi/overview.html", {
-        "org": org, "page": page, "fy": fy, "fy_label": fiscal_year_label(fy),
-        "years": fiscal_year_choices(fy), "own": org == acting, "form": form,
-        "chooser": organisations.chooser(acting, resolution, searchable=choices is None, link=link,
-                                         below=request.GET.get("below", "1")),
-    }, status=404 if resolution.refused else 200)
+    return render(
+        request,
+        "kpi/overview.html",
+        {
+            "org": org,
+            "page": page,
+            "fy": fy,
+            "fy_label": fiscal_year_label(fy),
+            "years": fiscal_year_choices(fy),
+            "own": org == acting,
+            "form": form,
+            "chooser": organisations.chooser(
+                acting, resolution, searchable=choices is None, link=link, below=request.GET.get("below", "1")
+            ),
+        },
+        status=404 if resolution.refused else 200,
+    )
 
 
 @staff_view(Perm.VIEW_STATS)
@@ -89,13 +111,21 @@ def indicator_detail(request, pk):
     indicator = get_indicator(request.actor, pk)
     fy = _chosen_year(request)
     page = queries.kpi_page(indicator.organisation, fy, only=indicator)
-    return render(request, "kpi/indicator_detail.html", {
-        "indicator": indicator, "row": page.rows[0] if page.rows else None, "fy": fy,
-        "fy_label": fiscal_year_label(fy), "source": source_label(indicator.source),
-        "plans": queries.indicator_plans(indicator), "value_rows": queries.value_rows(indicator),
-        "levels": page.levels,
-        "own": indicator.organisation == request.actor.organisation,
-    })
+    return render(
+        request,
+        "kpi/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "row": page.rows[0] if page.rows else None,
+            "fy": fy,
+            "fy_label": fiscal_year_label(fy),
+            "source": source_label(indicator.source),
+            "plans": queries.indicator_plans(indicator),
+            "value_rows": queries.value_rows(indicator),
+            "levels": page.levels,
+            "own": indicator.organisation == request.actor.organisation,
+        },
+    )
 
 
 @staff_view(Perm.MANAGE_ORG)
@@ -119,8 +149,7 @@ def _yearly(request, pk, *, form_class, model_name, save, title):
     indicator = get_indicator(request.actor, pk, write=True)
     fy = _chosen_year(request)
     existing = getattr(indicator, model_name).filter(fiscal_year=fy).first()
-    initial = {"fiscal_year": fy, "value": existing.value if existing else None,
-               "note": getattr(existing, "note", "")}
+    initial = {"fiscal_year": fy, "value": existing.value if existing else None, "note": getattr(existing, "note", "")}
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,28 +157,46 @@ def _yearly(request, pk, *, form_class, model_name, save, title):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(label)sの%(what)sを保存しました。") % {
-                "label": fiscal_year_label(form.cleaned_data["fiscal_year"]), "what": title})
+            messages.success(
+                request,
+                _("%(label)sの%(what)sを保存しました。")
+                % {"label": fiscal_year_label(form.cleaned_data["fiscal_year"]), "what": title},
+            )
             return redirect("kpi_indicator", pk=indicator.pk)
     locked = model_name == "entered_values" and not indicator.is_manual
-    return render(request, "kpi/yearly_form.html", {"form": form, "indicator": indicator, "title": title,
-                                                    "locked": locked})
+    return render(
+        request, "kpi/yearly_form.html", {"form": form, "indicator": indicator, "title": title, "locked": locked}
+    )
 
 
 @staff_view(Perm.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk):
-    return _yearly(request, pk, form_class=TargetForm, model_name="targets", title=_("計画値"), save=lambda i, d: (
-        actions.set_target(actor=request.actor, indicator=i, fiscal_year=d["fiscal_year"], value=d["value"])))
+    return _yearly(
+        request,
+        pk,
+        form_class=TargetForm,
+        model_name="targets",
+        title=_("計画値"),
+        save=lambda i, d: actions.set_target(
+            actor=request.actor, indicator=i, fiscal_year=d["fiscal_year"], value=d["value"]
+        ),
+    )
 
 
 @staff_view(Perm.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
 def entered_value_edit(request, pk):
-    return _yearly(request, pk, form_class=EnteredValueForm, model_name="entered_values", title=_("実績値"),
-                   save=lambda i, d: actions.set_entered_value(
-                       actor=request.actor, indicator=i, fiscal_year=d["fiscal_year"], value=d["value"],
-                       note=d["note"]))
+    return _yearly(
+        request,
+        pk,
+        form_class=EnteredValueForm,
+        model_name="entered_values",
+        title=_("実績値"),
+        save=lambda i, d: actions.set_entered_value(
+            actor=request.actor, indicator=i, fiscal_year=d["fiscal_year"], value=d["value"], note=d["note"]
+        ),
+    )
 
 
 @staff_view(Perm.MANAGE_ORG)
@@ -162,8 +209,12 @@ def plan_edit(request, pk):
     initial = {"first_year": current_fiscal_year()}
     if plan is not None:
         increments = dict(indicator.targets.filter(fiscal_year__in=plan.years).values_list("fiscal_year", "value"))
-        initial = {"first_year": plan.first_year, "baseline": plan.baseline, "baseline_label": plan.baseline_label,
-                   "adds_to_baseline": plan.adds_to_baseline}
+        initial = {
+            "first_year": plan.first_year,
+            "baseline": plan.baseline,
+            "baseline_label": plan.baseline_label,
+            "adds_to_baseline": plan.adds_to_baseline,
+        }
         initial |= {f"increment_{n}": increments.get(fy) for n, fy in enumerate(plan.years, start=1)}
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and plan is not None and "delete" in request.POST:
@@ -174,8 +225,13 @@ def plan_edit(request, pk):
         data = form.cleaned_data
         try:
             actions.save_plan(
-                actor=request.actor, indicator=indicator, plan=plan, first_year=data["first_year"],
-                baseline=data["baseline"], increments=data["increments"], baseline_label=data["baseline_label"],
+                actor=request.actor,
+                indicator=indicator,
+                plan=plan,
+                first_year=data["first_year"],
+                baseline=data["baseline"],
+                increments=data["increments"],
+                baseline_label=data["baseline_label"],
                 adds_to_baseline=data["adds_to_baseline"],
             )
         except ValidationError as error:
@@ -200,8 +256,9 @@ def levels_edit(request):
         messages.success(request, _("進捗状況の区分を上位の組織（または既定）に戻しました。"))
         return redirect("kpi_levels")
     if request.method == "POST" and formset.is_valid():
-        levels = [(f.cleaned_data["label"], f.cleaned_data["min_ratio"]) for f in formset.forms
-                  if f.cleaned_data.get("label")]
+        levels = [
+            (f.cleaned_data["label"], f.cleaned_data["min_ratio"]) for f in formset.forms if f.cleaned_data.get("label")
+        ]
         try:
             actions.set_levels(actor=request.actor, organisation=org, levels=levels)
         except ValidationError as problem:
@@ -209,7 +266,14 @@ def levels_edit(request):
         else:
             messages.success(request, _("進捗状況の区分を保存しました。"))
             return redirect("kpi_levels")
-    return render(request, "kpi/levels_form.html", {
-        "formset": formset, "own": own, "error": error, "org": org,
-        "defaults": JudgementLevel.objects.filter(organisation__isnull=True).order_by("-min_ratio"),
-    })
+    return render(
+        request,
+        "kpi/levels_form.html",
+        {
+            "formset": formset,
+            "own": own,
+            "error": error,
+            "org": org,
+            "defaults": JudgementLevel.objects.filter(organisation__isnull=True).order_by("-min_ratio"),
+        },
+    )

@@ -28,8 +28,20 @@ from . import mapping as m
 CHUNK = 500
 # Case fields the ledger carries, as model attributes.
 CASE_FIELDS = [
-    "opened_on", "name", "furigana", "birth_date", "age_band", "sex", "municipality_id", "first_consulter",
-    "reached_on", "outing_level", "duration_months", "household_8050", "status", "closed_on",
+    "opened_on",
+    "name",
+    "furigana",
+    "birth_date",
+    "age_band",
+    "sex",
+    "municipality_id",
+    "first_consulter",
+    "reached_on",
+    "outing_level",
+    "duration_months",
+    "household_8050",
+    "status",
+    "closed_on",
 ]
 TEXT_FIELDS = {"name", "furigana"}
 IMPORT_NOTE = "台帳の取込"
@@ -41,13 +53,16 @@ class _Rollback(Exception):
 
 def chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def contact_identity(values: dict, present: list[str]) -> tuple:
     """What makes two contacts the same contact: all of its content the sheet has columns for."""
-    optional = {"staff_name": m.clean_text(values.get("staff_name") or ""), "minutes": values.get("minutes"),
-                "notes": m.clean_text(values.get("notes") or "")}
+    optional = {
+        "staff_name": m.clean_text(values.get("staff_name") or ""),
+        "minutes": values.get("minutes"),
+        "notes": m.clean_text(values.get("notes") or ""),
+    }
     return (values["date"], values["channel"], values["consulter"], *(optional[f] for f in present))
 
 
@@ -77,17 +92,34 @@ class _Writer:
     def __init__(self, actor: Actor, organisation: Organisation, parsed, errors):
         self.actor, self.organisation, self.parsed, self.errors = actor, organisation, parsed, errors
         self.now, self.today = timezone.now(), timezone.localdate()
-        self.counts = Counter({key: 0 for key in (
-            "cases_created", "cases_updated", "cases_unchanged", "contacts_created", "contacts_unchanged",
-            "referrals_created", "referrals_updated", "referrals_unchanged")})
+        self.counts = Counter(
+            dict.fromkeys(
+                (
+                    "cases_created",
+                    "cases_updated",
+                    "cases_unchanged",
+                    "contacts_created",
+                    "contacts_unchanged",
+                    "referrals_created",
+                    "referrals_updated",
+                    "referrals_unchanged",
+                ),
+                0,
+            )
+        )
         self.changes: dict[str, dict] = {}  # case number -> audit changes
         self.created_numbers: set[str] = set()
 
     def load_cases(self) -> dict[str, Case]:
-        needed = set(self.parsed.cases) | {r.number for r in self.parsed.contacts} | {
-            r.number for r in self.parsed.referrals}
-        ids = {m.nfkc(number): pk for pk, number in
-               Case.objects.filter(organisation=self.organisation).values_list("id", "number")}
+        needed = (
+            set(self.parsed.cases)
+            | {r.number for r in self.parsed.contacts}
+            | {r.number for r in self.parsed.referrals}
+        )
+        ids = {
+            m.nfkc(number): pk
+            for pk, number in Case.objects.filter(organisation=self.organisation).values_list("id", "number")
+        }
         cases = {}
         for chunk in chunks([ids[n] for n in needed if n in ids]):
             # Locked for the transaction on PostgreSQL, so an edit made meanwhile is not overwritten.
@@ -95,7 +127,9 @@ class _Writer:
                 cases[m.nfkc(case.number)] = case
         vanished = sorted(n for n in needed - set(cases) if n not in self.parsed.cases)
         for number in vanished:
-            self.errors.add(_("ケース「%(number)s」は確認の後に削除されました。もう一度取り込んでください。") % {"number": number})
+            self.errors.add(
+                _("ケース「%(number)s」は確認の後に削除されました。もう一度取り込んでください。") % {"number": number}
+            )
         return cases
 
     def write_cases(self, cases: dict[str, Case]) -> list[Case]:
@@ -109,10 +143,14 @@ class _Writer:
             case = cases.get(number)
             if case is None:
                 dates = file_dates.get(number)
-                case = Case(organisation=self.organisation, number=number,
-                            search_key=search_key(values.get("name", ""), values.get("furigana", "")),
-                            first_contact_on=min(dates) if dates else None,
-                            last_contact_on=max(dates) if dates else None, **values)
+                case = Case(
+                    organisation=self.organisation,
+                    number=number,
+                    search_key=search_key(values.get("name", ""), values.get("furigana", "")),
+                    first_contact_on=min(dates) if dates else None,
+                    last_contact_on=max(dates) if dates else None,
+                    **values,
+                )
                 new.append(case)
                 cases[number] = case
                 self.created_numbers.add(number)
@@ -132,19 +170,32 @@ class _Writer:
             self.changes[number] = diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
             if case.status != old_status:
                 on = case.closed_on if case.status == Status.CLOSED else self.today
-                status_changes.append(StatusChange(case=case, status=case.status, changed_on=on,
-                                                   changed_by=self.actor.user, note=IMPORT_NOTE))
+                status_changes.append(
+                    StatusChange(
+                        case=case, status=case.status, changed_on=on, changed_by=self.actor.user, note=IMPORT_NOTE
+                    )
+                )
             if {"birth_date", "age_band"} & set(differs):
                 rebanded.append(case)
         Case.objects.bulk_create(new, batch_size=CHUNK)
         for case in new:
-            status_changes.append(StatusChange(case=case, status=Status.INTAKE, changed_on=case.opened_on,
-                                               changed_by=self.actor.user, note=IMPORT_NOTE))
+            status_changes.append(
+                StatusChange(
+                    case=case,
+                    status=Status.INTAKE,
+                    changed_on=case.opened_on,
+                    changed_by=self.actor.user,
+                    note=IMPORT_NOTE,
+                )
+            )
             if case.status != Status.INTAKE:
                 # The ledger does not say when support began; the 受付日 is the honest lower bound.
                 on = case.closed_on if case.status == Status.CLOSED else case.opened_on
-                status_changes.append(StatusChange(case=case, status=case.status, changed_on=on,
-                                                   changed_by=self.actor.user, note=IMPORT_NOTE))
+                status_changes.append(
+                    StatusChange(
+                        case=case, status=case.status, changed_on=on, changed_by=self.actor.user, note=IMPORT_NOTE
+                    )
+                )
             self.changes[case.number] = diff({}, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
         Case.objects.bulk_update(changed, CASE_FIELDS + ["search_key", "version", "updated_at"], batch_size=CHUNK)
         StatusChange.objects.bulk_create(status_changes, batch_size=CHUNK)
@@ -160,8 +211,10 @@ class _Writer:
                 case = by_id[contact.case_id]
                 if case.birth_date and contact.date < case.birth_date:
                     row = self.parsed.cases[m.nfkc(case.number)]
-                    self.errors.add(_("%(where)s %(row)d行目「生年月日」: 登録済みの相談記録（%(date)s）より後の日付です") % {
-                        "where": self.parsed.where["ケース"], "row": row.row, "date": contact.date.isoformat()})
+                    self.errors.add(
+                        _("%(where)s %(row)d行目「生年月日」: 登録済みの相談記録（%(date)s）より後の日付です")
+                        % {"where": self.parsed.where["ケース"], "row": row.row, "date": contact.date.isoformat()}
+                    )
                     continue
                 band = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=contact.date)
                 if band != contact.age_band:
@@ -178,12 +231,37 @@ class _Writer:
         present = [f for f in ("staff_name", "minutes", "notes") if f in self.parsed.present.get("相談記録", ())]
         seen: dict[int, Counter] = defaultdict(Counter)
         for chunk in chunks(self._existing_ids(cases, self.parsed.contacts)):
-            for case_id, d, channel, consulter, staff_name, first, last, username, minutes, notes in (
-                    Contact.objects.filter(case_id__in=chunk).values_list(
-                        "case_id", "date", "channel", "consulter", "staff_name", "staff__first_name",
-                        "staff__last_name", "staff__username", "minutes", "notes")):
-                values = {"date": d, "channel": channel, "consulter": consulter, "minutes": minutes, "notes": notes,
-                          "staff_name": m.staff_label(staff_name, first, last, username)}
+            for (
+                case_id,
+                d,
+                channel,
+                consulter,
+                staff_name,
+                first,
+                last,
+                username,
+                minutes,
+                notes,
+            ) in Contact.objects.filter(case_id__in=chunk).values_list(
+                "case_id",
+                "date",
+                "channel",
+                "consulter",
+                "staff_name",
+                "staff__first_name",
+                "staff__last_name",
+                "staff__username",
+                "minutes",
+                "notes",
+            ):
+                values = {
+                    "date": d,
+                    "channel": channel,
+                    "consulter": consulter,
+                    "minutes": minutes,
+                    "notes": notes,
+                    "staff_name": m.staff_label(staff_name, first, last, username),
+                }
                 seen[case_id][contact_identity(values, present)] += 1
         new, grown = [], set()
         for row in self.parsed.contacts:
@@ -193,13 +271,21 @@ class _Writer:
                 seen[case.pk][identity] -= 1
                 self.counts["contacts_unchanged"] += 1
                 continue
-            new.append(Contact(
-                case=case, organisation=self.organisation, date=v["date"], channel=v["channel"],
-                consulter=v["consulter"], staff_name=v.get("staff_name", ""), minutes=v.get("minutes"),
-                notes=v.get("notes", ""),
-                age_band=age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=v["date"]),
-                created_at=self.now, updated_at=self.now,
-            ))
+            new.append(
+                Contact(
+                    case=case,
+                    organisation=self.organisation,
+                    date=v["date"],
+                    channel=v["channel"],
+                    consulter=v["consulter"],
+                    staff_name=v.get("staff_name", ""),
+                    minutes=v.get("minutes"),
+                    notes=v.get("notes", ""),
+                    age_band=age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=v["date"]),
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+            )
             self._count(row.number, "contacts_added")
             if row.number not in self.created_numbers:
                 grown.add(case.pk)
@@ -210,8 +296,11 @@ class _Writer:
     def refresh_contact_dates(self, cases: dict[str, Case], grown: set[int]) -> None:
         by_id = {case.pk: case for case in cases.values() if case.pk in grown}
         for chunk in chunks(sorted(grown)):
-            for row in Contact.objects.filter(case_id__in=chunk).values("case_id").annotate(
-                    first=Min("date"), last=Max("date")):
+            for row in (
+                Contact.objects.filter(case_id__in=chunk)
+                .values("case_id")
+                .annotate(first=Min("date"), last=Max("date"))
+            ):
                 case = by_id[row["case_id"]]
                 case.first_contact_on, case.last_contact_on = row["first"], row["last"]
         Case.objects.bulk_update(list(by_id.values()), ["first_contact_on", "last_contact_on"], batch_size=CHUNK)
@@ -222,11 +311,19 @@ class _Writer:
         outcome = [f for f in ("status", "result_on") if f in present]
         existing: dict[int, list[dict]] = defaultdict(list)
         for chunk in chunks(self._existing_ids(cases, self.parsed.referrals)):
-            for values in Referral.objects.filter(case_id__in=chunk).order_by("id").values(
-                    "id", "case_id", "date", "target", "category_id", "partner_name", "status", "result_on",
-                    "version"):
-                values["key"] = referral_key(values["date"], values["target"], values["category_id"],
-                                             values["partner_name"] if with_name else None)
+            for values in (
+                Referral.objects.filter(case_id__in=chunk)
+                .order_by("id")
+                .values(
+                    "id", "case_id", "date", "target", "category_id", "partner_name", "status", "result_on", "version"
+                )
+            ):
+                values["key"] = referral_key(
+                    values["date"],
+                    values["target"],
+                    values["category_id"],
+                    values["partner_name"] if with_name else None,
+                )
                 existing[values["case_id"]].append(values)
         pending = []
         for row in self.parsed.referrals:
@@ -252,17 +349,32 @@ class _Writer:
             if hit is not None:
                 # Same referral, new result (調整中 → 支援決定): an update, not a second referral.
                 candidates.remove(hit)
-                updated.append(Referral(pk=hit["id"], status=v.get("status", hit["status"]),
-                                        result_on=v.get("result_on", hit["result_on"]), version=hit["version"] + 1,
-                                        updated_at=self.now))
+                updated.append(
+                    Referral(
+                        pk=hit["id"],
+                        status=v.get("status", hit["status"]),
+                        result_on=v.get("result_on", hit["result_on"]),
+                        version=hit["version"] + 1,
+                        updated_at=self.now,
+                    )
+                )
                 self._count(row.number, "referrals_updated")
                 continue
-            new.append(Referral(
-                case=case, organisation=self.organisation, date=v["date"], target=v["target"], category=category,
-                to_ibasho=category is None, partner_name=v.get("partner_name", ""),
-                status=v.get("status", ReferralStatus.REQUESTED), result_on=v.get("result_on"),
-                created_at=self.now, updated_at=self.now,
-            ))
+            new.append(
+                Referral(
+                    case=case,
+                    organisation=self.organisation,
+                    date=v["date"],
+                    target=v["target"],
+                    category=category,
+                    to_ibasho=category is None,
+                    partner_name=v.get("partner_name", ""),
+                    status=v.get("status", ReferralStatus.REQUESTED),
+                    result_on=v.get("result_on"),
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+            )
             self._count(row.number, "referrals_added")
         Referral.objects.bulk_create(new, batch_size=CHUNK)
         Referral.objects.bulk_update(updated, ["status", "result_on", "version", "updated_at"], batch_size=CHUNK)
@@ -278,16 +390,27 @@ class _Writer:
         # One entry per case written, the same fields log_action fills, inserted in bulk for speed.
         entries = [
             AuditEntry(
-                user=user if user is not None and user.pk else None, username=username, organisation=self.organisation,
+                user=user if user is not None and user.pk else None,
+                username=username,
+                organisation=self.organisation,
                 action="ledger.case_create" if number in self.created_numbers else "ledger.case_update",
-                object_type=Case._meta.label_lower, object_id=str(cases[number].pk), object_label=number[:200],
-                ip=self.actor.ip, changes=changes, at=self.now,
+                object_type=Case._meta.label_lower,
+                object_id=str(cases[number].pk),
+                object_label=number[:200],
+                ip=self.actor.ip,
+                changes=changes,
+                at=self.now,
             )
             for number, changes in sorted(self.changes.items())
         ]
         AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
-        log_action(self.actor, "ledger.import", label=file_label, organisation=self.organisation,
-                   changes={"rows": [None, rows], **{key: [None, n] for key, n in sorted(self.counts.items())}})
+        log_action(
+            self.actor,
+            "ledger.import",
+            label=file_label,
+            organisation=self.organisation,
+            changes={"rows": [None, rows], **{key: [None, n] for key, n in sorted(self.counts.items())}},
+        )
 
 
 def apply_ledger(*, actor: Actor, organisation: Organisation, parsed, file_label: str, rows: int, errors) -> dict:

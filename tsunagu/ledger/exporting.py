@@ -28,37 +28,100 @@ CSV_ENCODING = "utf-8-sig"
 
 
 def case_rows(organisation: Organisation, lookups: m.Lookups):
-    fields = ("number", "opened_on", "name", "furigana", "birth_date", "age_band", "sex", "municipality_id",
-              "first_consulter", "reached_on", "outing_level", "duration_months", "household_8050", "status",
-              "closed_on")
-    for (number, opened_on, name, furigana, birth_date, age_band, sex, municipality_id, first_consulter, reached_on,
-         outing_level, duration_months, household_8050, status, closed_on) in (
-            Case.objects.filter(organisation=organisation).order_by("number", "id").values_list(*fields).iterator(2000)):
+    fields = (
+        "number",
+        "opened_on",
+        "name",
+        "furigana",
+        "birth_date",
+        "age_band",
+        "sex",
+        "municipality_id",
+        "first_consulter",
+        "reached_on",
+        "outing_level",
+        "duration_months",
+        "household_8050",
+        "status",
+        "closed_on",
+    )
+    for (
+        number,
+        opened_on,
+        name,
+        furigana,
+        birth_date,
+        age_band,
+        sex,
+        municipality_id,
+        first_consulter,
+        reached_on,
+        outing_level,
+        duration_months,
+        household_8050,
+        status,
+        closed_on,
+    ) in Case.objects.filter(organisation=organisation).order_by("number", "id").values_list(*fields).iterator(2000):
         yield [
-            number, opened_on, m.clean_text(name), m.clean_text(furigana), birth_date, m.AGE_BANDS.label(age_band),
-            m.SEXES.label(sex), lookups.municipality_cell(municipality_id), m.CONSULTERS.label(first_consulter),
-            reached_on, outing_level, duration_months, m.yes_no(household_8050), m.STATUSES.label(status), closed_on,
+            number,
+            opened_on,
+            m.clean_text(name),
+            m.clean_text(furigana),
+            birth_date,
+            m.AGE_BANDS.label(age_band),
+            m.SEXES.label(sex),
+            lookups.municipality_cell(municipality_id),
+            m.CONSULTERS.label(first_consulter),
+            reached_on,
+            outing_level,
+            duration_months,
+            m.yes_no(household_8050),
+            m.STATUSES.label(status),
+            closed_on,
         ]
 
 
 def contact_rows(organisation: Organisation):
     query = Contact.objects.filter(case__organisation=organisation).order_by("case__number", "date", "id")
     for number, d, channel, consulter, staff_name, first, last, username, minutes, notes in query.values_list(
-            "case__number", "date", "channel", "consulter", "staff_name", "staff__first_name", "staff__last_name",
-            "staff__username", "minutes", "notes").iterator(5000):
-        yield [number, d, m.CHANNELS.label(channel), m.CONSULTERS.label(consulter),
-               m.staff_label(staff_name, first, last, username), minutes, m.clean_text(notes)]
+        "case__number",
+        "date",
+        "channel",
+        "consulter",
+        "staff_name",
+        "staff__first_name",
+        "staff__last_name",
+        "staff__username",
+        "minutes",
+        "notes",
+    ).iterator(5000):
+        yield [
+            number,
+            d,
+            m.CHANNELS.label(channel),
+            m.CONSULTERS.label(consulter),
+            m.staff_label(staff_name, first, last, username),
+            minutes,
+            m.clean_text(notes),
+        ]
 
 
 def referral_rows(organisation: Organisation, lookups: m.Lookups):
     query = Referral.objects.filter(case__organisation=organisation).order_by("case__number", "date", "id")
     for number, d, target, category_id, to_ibasho, partner_name, status, result_on in query.values_list(
-            "case__number", "date", "target", "category_id", "to_ibasho", "partner_name", "status",
-            "result_on").iterator(2000):
+        "case__number", "date", "target", "category_id", "to_ibasho", "partner_name", "status", "result_on"
+    ).iterator(2000):
         # 依頼 (no answer yet) is a blank 結果, as the ledger writes it.
         result = "" if status == "requested" else m.RESULTS.label(status)
-        yield [number, d, m.TARGETS.label(target), lookups.category_cell(category_id, to_ibasho),
-               m.clean_text(partner_name), result, result_on]
+        yield [
+            number,
+            d,
+            m.TARGETS.label(target),
+            lookups.category_cell(category_id, to_ibasho),
+            m.clean_text(partner_name),
+            result,
+            result_on,
+        ]
 
 
 def ledger_sheets(organisation: Organisation):
@@ -129,8 +192,9 @@ def write_csv_files(sheets) -> tuple[dict[str, bytes], dict[str, int]]:
     return files, counts
 
 
-def export_ledger(*, actor: Actor, organisation: Organisation, format: str = "xlsx",
-                  out=None) -> tuple[bytes | dict | None, dict[str, int]]:
+def export_ledger(
+    *, actor: Actor, organisation: Organisation, format: str = "xlsx", out=None
+) -> tuple[bytes | dict | None, dict[str, int]]:
     """Write the organisation's ledger and record who took it; returns (data, rows per sheet).
     XLSX goes to `out` (a path or a binary file) when given, else comes back as bytes; CSV comes back
     as {file name: bytes}."""
@@ -146,8 +210,13 @@ def export_ledger(*, actor: Actor, organisation: Organisation, format: str = "xl
         result, counts = write_csv_files(sheets)
     else:
         raise ValueError(_("形式は xlsx か csv です。"))
-    log_action(actor, "ledger.export", label=f"{organisation.code} {format}", organisation=organisation,
-               changes={name: [None, counts[name]] for name in SHEETS})
+    log_action(
+        actor,
+        "ledger.export",
+        label=f"{organisation.code} {format}",
+        organisation=organisation,
+        changes={name: [None, counts[name]] for name in SHEETS},
+    )
     return result, counts
 
 

@@ -25,8 +25,10 @@ class LedgerFilesField(forms.FileField):
 class LedgerUploadForm(forms.Form):
     files = LedgerFilesField(
         label=_("台帳のファイル"),
-        help_text=_("標準様式のExcelファイル（.xlsx）1つ、または「ケース.csv」「相談記録.csv」「つなぎ.csv」をまとめて選びます"
-                    "（CSVはUTF-8かShift_JIS。「つなぎ.csv」は省略できます）。"),
+        help_text=_(
+            "標準様式のExcelファイル（.xlsx）1つ、または「ケース.csv」「相談記録.csv」「つなぎ.csv」をまとめて選びます"
+            "（CSVはUTF-8かShift_JIS。「つなぎ.csv」は省略できます）。"
+        ),
         error_messages={"required": _("台帳のファイルを選んでください。")},
     )
 
@@ -38,6 +40,8 @@ class LedgerUploadForm(forms.Form):
             raise ValidationError(str(error)) from None
         for f in files:
             if f.size > MAX_FILE_BYTES:
-                raise ValidationError(_("「%(name)s」は大きすぎます（%(max)dMBまで）。") % {
-                    "name": f.name, "max": MAX_FILE_BYTES // (1024 * 1024)})
+                raise ValidationError(
+                    _("「%(name)s」は大きすぎます（%(max)dMBまで）。")
+                    % {"name": f.name, "max": MAX_FILE_BYTES // (1024 * 1024)}
+                )
         return files

@@ -42,8 +42,10 @@ class Errors:
             self.messages.append(message)
 
     def cell(self, sheet: Sheet, row: int, column: str, problem: str) -> None:
-        self.add(_("%(where)s %(row)d行目「%(column)s」: %(problem)s") % {
-            "where": sheet.where, "row": row, "column": column, "problem": problem})
+        self.add(
+            _("%(where)s %(row)d行目「%(column)s」: %(problem)s")
+            % {"where": sheet.where, "row": row, "column": column, "problem": problem}
+        )
 
 
 @dataclass
@@ -82,11 +84,19 @@ class ImportResult:
 
     def summary(self) -> str:
         c = self.counts
-        text = _("ケース: 新規 %(cc)d件、更新 %(cu)d件、変更なし %(cn)d件／相談記録: 追加 %(tc)d件、登録済み %(tn)d件／"
-                 "つなぎ: 追加 %(rc)d件、更新 %(ru)d件、登録済み %(rn)d件") % {
-            "cc": c["cases_created"], "cu": c["cases_updated"], "cn": c["cases_unchanged"],
-            "tc": c["contacts_created"], "tn": c["contacts_unchanged"],
-            "rc": c["referrals_created"], "ru": c["referrals_updated"], "rn": c["referrals_unchanged"]}
+        text = _(
+            "ケース: 新規 %(cc)d件、更新 %(cu)d件、変更なし %(cn)d件／相談記録: 追加 %(tc)d件、登録済み %(tn)d件／"
+            "つなぎ: 追加 %(rc)d件、更新 %(ru)d件、登録済み %(rn)d件"
+        ) % {
+            "cc": c["cases_created"],
+            "cu": c["cases_updated"],
+            "cn": c["cases_unchanged"],
+            "tc": c["contacts_created"],
+            "tn": c["contacts_unchanged"],
+            "rc": c["referrals_created"],
+            "ru": c["referrals_updated"],
+            "rn": c["referrals_unchanged"],
+        }
         if self.ignored_columns:
             text += _("（取り込まなかった列: %(columns)s）") % {"columns": "、".join(self.ignored_columns)}
         return text
@@ -104,13 +114,17 @@ def _column_map(sheet: Sheet, errors: Errors, ignored: list[str]) -> dict[str, i
         if column is None:
             ignored.append(f"{sheet.name}:{typed.strip()}")
         elif column.field in found:
-            errors.add(_("%(where)s 1行目: 列「%(column)s」が2つあります。") % {"where": sheet.where, "column": column.header})
+            errors.add(
+                _("%(where)s 1行目: 列「%(column)s」が2つあります。") % {"where": sheet.where, "column": column.header}
+            )
         else:
             found[column.field] = index
     missing = [c.header for c in m.COLUMNS[sheet.name] if c.required and c.field not in found]
     for header in missing:
-        errors.add(_("%(where)s: 必須の列「%(column)s」がありません（1行目の見出しを確かめてください）。") % {
-            "where": sheet.where, "column": header})
+        errors.add(
+            _("%(where)s: 必須の列「%(column)s」がありません（1行目の見出しを確かめてください）。")
+            % {"where": sheet.where, "column": header}
+        )
     return None if missing else found
 
 
@@ -118,27 +132,46 @@ def _parsers(lookups: m.Lookups) -> dict[str, dict[str, Callable]]:
     dates = m.parse_date_cell
     return {
         "ケース": {
-            "number": m.parse_case_number, "opened_on": dates, "name": lambda v: m.parse_text(v, 100),
-            "furigana": lambda v: m.parse_text(v, 100), "birth_date": dates, "age_band": m.AGE_BANDS.parse,
-            "sex": m.SEXES.parse, "municipality": lookups.municipality, "first_consulter": m.FIRST_CONSULTERS.parse,
-            "reached_on": dates, "outing_level": lambda v: m.parse_int(v, 1, 4),
-            "duration_months": lambda v: m.parse_int(v, 0, 1200), "household_8050": m.parse_yes_no,
-            "status": m.STATUSES.parse, "closed_on": dates,
+            "number": m.parse_case_number,
+            "opened_on": dates,
+            "name": lambda v: m.parse_text(v, 100),
+            "furigana": lambda v: m.parse_text(v, 100),
+            "birth_date": dates,
+            "age_band": m.AGE_BANDS.parse,
+            "sex": m.SEXES.parse,
+            "municipality": lookups.municipality,
+            "first_consulter": m.FIRST_CONSULTERS.parse,
+            "reached_on": dates,
+            "outing_level": lambda v: m.parse_int(v, 1, 4),
+            "duration_months": lambda v: m.parse_int(v, 0, 1200),
+            "household_8050": m.parse_yes_no,
+            "status": m.STATUSES.parse,
+            "closed_on": dates,
         },
         "相談記録": {
-            "number": m.parse_case_number, "date": dates, "channel": m.CHANNELS.parse,
-            "consulter": m.CONSULTERS.parse, "staff_name": lambda v: m.parse_text(v, 100),
-            "minutes": lambda v: m.parse_int(v, 0, 24 * 60), "notes": lambda v: m.parse_text(v, 20000),
+            "number": m.parse_case_number,
+            "date": dates,
+            "channel": m.CHANNELS.parse,
+            "consulter": m.CONSULTERS.parse,
+            "staff_name": lambda v: m.parse_text(v, 100),
+            "minutes": lambda v: m.parse_int(v, 0, 24 * 60),
+            "notes": lambda v: m.parse_text(v, 20000),
         },
         "つなぎ": {
-            "number": m.parse_case_number, "date": dates, "target": m.TARGETS.parse, "category": lookups.category,
-            "partner_name": lambda v: m.parse_text(v, 120), "status": m.RESULTS.parse, "result_on": dates,
+            "number": m.parse_case_number,
+            "date": dates,
+            "target": m.TARGETS.parse,
+            "category": lookups.category,
+            "partner_name": lambda v: m.parse_text(v, 120),
+            "status": m.RESULTS.parse,
+            "result_on": dates,
         },
     }
 
 
-def _parse_rows(sheet: Sheet, columns: dict[str, int], parsers: dict[str, Callable], errors: Errors,
-                tick: Callable[[], None]):
+def _parse_rows(
+    sheet: Sheet, columns: dict[str, int], parsers: dict[str, Callable], errors: Errors, tick: Callable[[], None]
+):
     headers = {c.field: c.header for c in m.COLUMNS[sheet.name]}
     required = {c.field for c in m.COLUMNS[sheet.name] if c.required}
     for number, cells in sheet.rows:
@@ -207,8 +240,9 @@ def _typed_numbers(sheet: Sheet, columns: dict[str, int] | None) -> set[str]:
     return numbers
 
 
-def parse_ledger(sheets: dict[str, Sheet], organisation: Organisation, errors: Errors,
-                 progress: Progress | None = None) -> ParsedLedger:
+def parse_ledger(
+    sheets: dict[str, Sheet], organisation: Organisation, errors: Errors, progress: Progress | None = None
+) -> ParsedLedger:
     """Every row checked; problems go to `errors`. Reads the database but never writes."""
     total = sum(len(sheet.rows) for sheet in sheets.values())
     done = 0
@@ -230,16 +264,23 @@ def parse_ledger(sheets: dict[str, Sheet], organisation: Organisation, errors: E
         sheet = sheets["ケース"]
         for row in _parse_rows(sheet, columns["ケース"], parsers["ケース"], errors, tick):
             if row.number in first_row:
-                errors.cell(sheet, row.row, "ケース番号", _("「%(number)s」は%(first)d行目と重複しています") % {
-                    "number": row.number, "first": first_row[row.number]})
+                errors.cell(
+                    sheet,
+                    row.row,
+                    "ケース番号",
+                    _("「%(number)s」は%(first)d行目と重複しています")
+                    % {"number": row.number, "first": first_row[row.number]},
+                )
                 continue
             first_row[row.number] = row.row
             _check_case(row, sheet, errors, today)
             parsed.cases[row.number] = row
     # Numbers of the case sheet, rows with problems included: their contacts need no second error.
     in_file = set(first_row) | _typed_numbers(sheets["ケース"], columns["ケース"])
-    births = {m.nfkc(n): born for n, born in
-              Case.objects.filter(organisation=organisation).values_list("number", "birth_date")}
+    births = {
+        m.nfkc(n): born
+        for n, born in Case.objects.filter(organisation=organisation).values_list("number", "birth_date")
+    }
     births.update({number: row.values.get("birth_date", births.get(number)) for number, row in parsed.cases.items()})
     # Without a readable case sheet there is no telling which numbers it holds: no reference errors then.
     check_numbers = columns["ケース"] is not None
@@ -249,21 +290,36 @@ def parse_ledger(sheets: dict[str, Sheet], organisation: Organisation, errors: E
         sheet = sheets[name]
         for row in _parse_rows(sheet, columns[name], parsers[name], errors, tick):
             if check_numbers and row.number not in in_file and row.number not in births:
-                errors.cell(sheet, row.row, "ケース番号", _("「%(number)s」はケースシートにもこの組織のケースにもありません") % {
-                    "number": row.number})
+                errors.cell(
+                    sheet,
+                    row.row,
+                    "ケース番号",
+                    _("「%(number)s」はケースシートにもこの組織のケースにもありません") % {"number": row.number},
+                )
                 continue
             _check_dated(row, sheet, errors, today)
             born = births.get(row.number)
             if name == "相談記録" and born and row.values["date"] < born:
-                errors.cell(sheet, row.row, "日付", _("ケース「%(number)s」の生年月日（%(born)s）より前の日付です") % {
-                    "number": row.number, "born": born.isoformat()})
+                errors.cell(
+                    sheet,
+                    row.row,
+                    "日付",
+                    _("ケース「%(number)s」の生年月日（%(born)s）より前の日付です")
+                    % {"number": row.number, "born": born.isoformat()},
+                )
                 continue
             target.append(row)
     return parsed
 
 
-def import_ledger(*, actor: Actor, organisation: Organisation, files: list[tuple[str, bytes]],
-                  file_label: str = "", progress: Progress | None = None) -> ImportResult:
+def import_ledger(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    files: list[tuple[str, bytes]],
+    file_label: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
     """Check everything, then write everything or nothing. `files` are (name, contents)."""
     require(actor, Perm.EDIT_CASES)
     if actor.organisation is not None and organisation != actor.organisation:
@@ -282,8 +338,13 @@ def import_ledger(*, actor: Actor, organisation: Organisation, files: list[tuple
     if errors.count == 0:
         if progress:
             progress(JobPhase.WRITING, rows, rows)
-        result.counts = apply_ledger(actor=actor, organisation=organisation, parsed=parsed,
-                                     file_label=file_label or "、".join(name for name, _data in files),
-                                     rows=rows, errors=errors)
+        result.counts = apply_ledger(
+            actor=actor,
+            organisation=organisation,
+            parsed=parsed,
+            file_label=file_label or "、".join(name for name, _data in files),
+            rows=rows,
+            errors=errors,
+        )
     result.errors, result.error_count = errors.messages, errors.count
     return result

@@ -33,7 +33,9 @@ def submit_import(*, actor: Actor, files: list[tuple[str, bytes]]) -> ImportJob:
     fail_stale_jobs()
     with transaction.atomic():
         job = ImportJob.objects.create(
-            organisation=actor.organisation, user=actor.user, ip=actor.ip,
+            organisation=actor.organisation,
+            user=actor.user,
+            ip=actor.ip,
             file_names="、".join(name for name, _data in files)[:400],
         )
         ImportFile.objects.bulk_create([ImportFile(job=job, name=name[:200], data=data) for name, data in files])
@@ -60,19 +62,29 @@ def _run_in_thread(job_id: int) -> None:
 
 
 def claim(job_id: int) -> bool:
-    return bool(ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()))
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=timezone.now()
+        )
+    )
 
 
 def next_queued() -> int | None:
-    return ImportJob.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "id").values_list(
-        "id", flat=True).first()
+    return (
+        ImportJob.objects.filter(status=JobStatus.QUEUED)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 def _job_actor(job: ImportJob) -> Actor | None:
     """The uploader acting for the organisation, as long as they still may import."""
-    membership = Membership.objects.select_related("organisation").filter(
-        user=job.user, organisation=job.organisation, is_active=True).first()
+    membership = (
+        Membership.objects.select_related("organisation")
+        .filter(user=job.user, organisation=job.organisation, is_active=True)
+        .first()
+    )
     if membership is None:
         return None
     actor = Actor(user=job.user, membership=membership, ip=job.ip)
@@ -94,14 +106,22 @@ def run_job(job_id: int) -> ImportJob | None:
     try:
         actor = _job_actor(job)
         if actor is None:
-            _finish(job, JobStatus.FAILED, error_count=1,
-                    errors=[_("取り込みを依頼した利用者に、この組織へ取り込む権限がなくなりました。")])
+            _finish(
+                job,
+                JobStatus.FAILED,
+                error_count=1,
+                errors=[_("取り込みを依頼した利用者に、この組織へ取り込む権限がなくなりました。")],
+            )
         else:
             _import(job, actor)
     except Exception:
         log.exception("ledger import job %s failed", job_id)
-        _finish(job, JobStatus.FAILED, error_count=1,
-                errors=[_("取り込み中に予期しない問題が起きたため、何も登録しませんでした。管理者に連絡してください。")])
+        _finish(
+            job,
+            JobStatus.FAILED,
+            error_count=1,
+            errors=[_("取り込み中に予期しない問題が起きたため、何も登録しませんでした。管理者に連絡してください。")],
+        )
     job.refresh_from_db()
     return job
 
@@ -111,14 +131,25 @@ def _import(job: ImportJob, actor: Actor) -> None:
         ImportJob.objects.filter(pk=job.pk).update(phase=phase, processed_rows=processed, total_rows=total)
 
     files = [(f.name, bytes(f.data)) for f in job.files.all()]
-    result = import_ledger(actor=actor, organisation=job.organisation, files=files, file_label=job.file_names,
-                           progress=progress)
+    result = import_ledger(
+        actor=actor, organisation=job.organisation, files=files, file_label=job.file_names, progress=progress
+    )
     if result.ok:
-        _finish(job, JobStatus.DONE, total_rows=result.rows, processed_rows=result.rows,
-                summary={"counts": result.counts, "ignored_columns": result.ignored_columns})
+        _finish(
+            job,
+            JobStatus.DONE,
+            total_rows=result.rows,
+            processed_rows=result.rows,
+            summary={"counts": result.counts, "ignored_columns": result.ignored_columns},
+        )
     else:
-        _finish(job, JobStatus.FAILED, errors=result.errors, error_count=result.error_count,
-                summary={"ignored_columns": result.ignored_columns})
+        _finish(
+            job,
+            JobStatus.FAILED,
+            errors=result.errors,
+            error_count=result.error_count,
+            summary={"ignored_columns": result.ignored_columns},
+        )
 
 
 def fail_stale_jobs(now=None) -> int:
@@ -126,6 +157,14 @@ def fail_stale_jobs(now=None) -> int:
     now = now or timezone.now()
     stale = list(ImportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER))
     for job in stale:
-        _finish(job, JobStatus.FAILED, error_count=1,
-                errors=[_("取り込みが途中で止まりました（サーバーの再起動など）。何も登録されていません。もう一度取り込んでください。")])
+        _finish(
+            job,
+            JobStatus.FAILED,
+            error_count=1,
+            errors=[
+                _(
+                    "取り込みが途中で止まりました（サーバーの再起動など）。何も登録されていません。もう一度取り込んでください。"
+                )
+            ],
+        )
     return len(stale)

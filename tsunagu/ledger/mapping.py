@@ -137,8 +137,9 @@ def cell_text(value) -> str:
 def parse_text(value, max_length: int) -> str:
     text = cell_text(value)
     if len(text) > max_length:
-        raise CellError(_("%(max)d文字以内で入力してください（%(length)d文字あります）") % {
-            "max": max_length, "length": len(text)})
+        raise CellError(
+            _("%(max)d文字以内で入力してください（%(length)d文字あります）") % {"max": max_length, "length": len(text)}
+        )
     return text
 
 
@@ -168,8 +169,10 @@ def parse_int(value, low: int, high: int) -> int | None:
         raise CellError(_("「%(text)s」は整数ではありません") % {"text": text})
     number = int(float(text))
     if not low <= number <= high:
-        raise CellError(_("%(low)dから%(high)dまでの整数で入力してください（「%(text)s」）") % {
-            "low": low, "high": high, "text": text})
+        raise CellError(
+            _("%(low)dから%(high)dまでの整数で入力してください（「%(text)s」）")
+            % {"low": low, "high": high, "text": text}
+        )
     return number
 
 
@@ -196,8 +199,10 @@ class Labels:
         try:
             return self.by_key[_label_key(text)]
         except KeyError:
-            raise CellError(_("「%(text)s」は使えません（使えるもの: %(labels)s）") % {
-                "text": text, "labels": "、".join(self.shown)}) from None
+            raise CellError(
+                _("「%(text)s」は使えません（使えるもの: %(labels)s）")
+                % {"text": text, "labels": "、".join(self.shown)}
+            ) from None
 
     def label(self, value) -> str:
         return self.by_value.get(value, "") if value is not None else ""
@@ -211,16 +216,23 @@ FIRST_CONSULTERS = Labels(Consulter.choices, default=Consulter.FAMILY)
 CHANNELS = Labels(Channel.choices)
 # The ledger names three states; アセスメント is accepted too so tsunagu's own cases export faithfully.
 STATUSES = Labels(
-    [(Status.INTAKE, Status.INTAKE.label), (Status.SUPPORT, Status.SUPPORT.label),
-     (Status.CLOSED, Status.CLOSED.label)],
-    extra={str(Status.ASSESSMENT.label): Status.ASSESSMENT}, default=Status.INTAKE,
+    [
+        (Status.INTAKE, Status.INTAKE.label),
+        (Status.SUPPORT, Status.SUPPORT.label),
+        (Status.CLOSED, Status.CLOSED.label),
+    ],
+    extra={str(Status.ASSESSMENT.label): Status.ASSESSMENT},
+    default=Status.INTAKE,
 )
 TARGETS = Labels(ReferralTarget.choices)
 # A blank 結果 is a referral still waiting for an answer (依頼).
 RESULTS = Labels(
-    [(s, s.label) for s in (ReferralStatus.DECIDED, ReferralStatus.ARRANGING, ReferralStatus.FAILED,
-                            ReferralStatus.WITHDRAWN)],
-    extra={str(ReferralStatus.REQUESTED.label): ReferralStatus.REQUESTED}, default=ReferralStatus.REQUESTED,
+    [
+        (s, s.label)
+        for s in (ReferralStatus.DECIDED, ReferralStatus.ARRANGING, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN)
+    ],
+    extra={str(ReferralStatus.REQUESTED.label): ReferralStatus.REQUESTED},
+    default=ReferralStatus.REQUESTED,
 )
 
 
@@ -243,8 +255,11 @@ class Lookups:
     """Municipalities and partner categories, loaded once per import."""
 
     def __init__(self, organisation: Organisation):
-        municipalities = list(Organisation.objects.filter(
-            kind__in=(OrgKind.MUNICIPALITY, OrgKind.DESIGNATED_CITY)).only("id", "code", "name", "path"))
+        municipalities = list(
+            Organisation.objects.filter(kind__in=(OrgKind.MUNICIPALITY, OrgKind.DESIGNATED_CITY)).only(
+                "id", "code", "name", "path"
+            )
+        )
         self.municipality_by_id = {m.pk: m for m in municipalities}
         self.by_code = {m.code: m for m in municipalities}
         self.by_code.update({m.code[:5]: m for m in municipalities if len(m.code) == 6})
@@ -270,11 +285,15 @@ class Lookups:
         if len(candidates) > 1:
             candidates = [m for m in candidates if m.path.startswith(self.home_prefix)] or candidates
         if not candidates:
-            raise CellError(_("「%(name)s」という市区町村は登録されていません（名称か6桁の地方公共団体コードで入力してください）")
-                            % {"name": text})
+            raise CellError(
+                _("「%(name)s」という市区町村は登録されていません（名称か6桁の地方公共団体コードで入力してください）")
+                % {"name": text}
+            )
         if len(candidates) > 1:
-            raise CellError(_("「%(name)s」は複数あります。6桁の地方公共団体コード（%(codes)s）で入力してください") % {
-                "name": text, "codes": "、".join(m.code for m in candidates)})
+            raise CellError(
+                _("「%(name)s」は複数あります。6桁の地方公共団体コード（%(codes)s）で入力してください")
+                % {"name": text, "codes": "、".join(m.code for m in candidates)}
+            )
         return candidates[0]
 
     def municipality_cell(self, municipality_id: int | None) -> str:
@@ -295,9 +314,14 @@ class Lookups:
         try:
             return self.categories[text]
         except KeyError:
-            raise CellError(_("「%(text)s」は使えません（使えるもの: %(labels)s、%(ibasho)s）") % {
-                "text": cell_text(value), "labels": "、".join(c.name for c in self.categories.values()),
-                "ibasho": IBASHO}) from None
+            raise CellError(
+                _("「%(text)s」は使えません（使えるもの: %(labels)s、%(ibasho)s）")
+                % {
+                    "text": cell_text(value),
+                    "labels": "、".join(c.name for c in self.categories.values()),
+                    "ibasho": IBASHO,
+                }
+            ) from None
 
     def category_cell(self, category_id: int | None, to_ibasho: bool) -> str:
         if category_id is None:

@@ -23,10 +23,15 @@ class JobPhase(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), on_delete=models.PROTECT,
-                                     related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("利用者"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     ip = models.GenericIPAddressField(_("アドレス"), null=True, blank=True)  # for the audit entries the job writes
     status = models.CharField(_("状態"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     phase = models.CharField(_("段階"), max_length=10, choices=JobPhase.choices, default=JobPhase.READING)

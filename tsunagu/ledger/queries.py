@@ -9,7 +9,19 @@ RECENT_JOBS = 20
 
 def recent_jobs(organisation: Organisation) -> list[ImportJob]:
     return list(
-        ImportJob.objects.filter(organisation=organisation).select_related("user")
-        .only("id", "status", "phase", "file_names", "total_rows", "error_count", "created_at", "finished_at",
-              "user__username", "user__first_name", "user__last_name")[:RECENT_JOBS]
+        ImportJob.objects.filter(organisation=organisation)
+        .select_related("user")
+        .only(
+            "id",
+            "status",
+            "phase",
+            "file_names",
+            "total_rows",
+            "error_count",
+            "created_at",
+            "finished_at",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+        )[:RECENT_JOBS]
     )

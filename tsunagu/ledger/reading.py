@@ -97,7 +97,8 @@ def read_xlsx(data: bytes, name: str) -> dict[str, Sheet]:
         missing = [s for s in REQUIRED_SHEETS if s not in sheets]
         if missing:
             raise LedgerFileError(
-                _("「%(name)s」に%(missing)sシートがありません（あるシート: %(found)s）。") % {
+                _("「%(name)s」に%(missing)sシートがありません（あるシート: %(found)s）。")
+                % {
                     "name": name,
                     "missing": "、".join(f"「{s}」" for s in missing),
                     "found": "、".join(f"「{t}」" for t in workbook.sheetnames),
@@ -127,7 +128,8 @@ def check_file_names(names: list[str]) -> None:
     for name in names:
         if not name.lower().endswith(".csv"):
             raise LedgerFileError(
-                _("「%(name)s」は取り込めません。Excelファイル（.xlsx）1つか、CSVファイルを選んでください。") % {"name": name}
+                _("「%(name)s」は取り込めません。Excelファイル（.xlsx）1つか、CSVファイルを選んでください。")
+                % {"name": name}
             )
         sheet_name = sheet_for_csv(name)
         if sheet_name is None:
@@ -141,8 +143,11 @@ def check_file_names(names: list[str]) -> None:
     missing = [s for s in REQUIRED_SHEETS if s not in seen]
     if missing:
         raise LedgerFileError(
-            _("%(missing)sがありません（選んだファイル: %(names)s）。CSVで取り込むときは %(required)s を一緒に選んでください"
-              "（「つなぎ.csv」は省略できます）。") % {
+            _(
+                "%(missing)sがありません（選んだファイル: %(names)s）。CSVで取り込むときは %(required)s を一緒に選んでください"
+                "（「つなぎ.csv」は省略できます）。"
+            )
+            % {
                 "missing": "、".join(f"「{s}.csv」" for s in missing),
                 "names": "、".join(names),
                 "required": "、".join(f"「{s}.csv」" for s in REQUIRED_SHEETS),

@@ -17,10 +17,14 @@ from .forms import LedgerUploadForm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_LABELS = [
-    ("cases_created", _("ケース（新規）")), ("cases_updated", _("ケース（更新）")),
-    ("cases_unchanged", _("ケース（変更なし）")), ("contacts_created", _("相談記録（追加）")),
-    ("contacts_unchanged", _("相談記録（登録済み）")), ("referrals_created", _("つなぎ（追加）")),
-    ("referrals_updated", _("つなぎ（更新）")), ("referrals_unchanged", _("つなぎ（登録済み）")),
+    ("cases_created", _("ケース（新規）")),
+    ("cases_updated", _("ケース（更新）")),
+    ("cases_unchanged", _("ケース（変更なし）")),
+    ("contacts_created", _("相談記録（追加）")),
+    ("contacts_unchanged", _("相談記録（登録済み）")),
+    ("referrals_created", _("つなぎ（追加）")),
+    ("referrals_updated", _("つなぎ（更新）")),
+    ("referrals_unchanged", _("つなぎ（登録済み）")),
 ]
 
 
@@ -33,8 +37,9 @@ def import_page(request):
         files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
         job = jobs.submit_import(actor=request.actor, files=files)
         return redirect("ledger_job", pk=job.pk)
-    return render(request, "ledger/import.html", {
-        "form": form, "jobs": queries.recent_jobs(request.actor.organisation)})
+    return render(
+        request, "ledger/import.html", {"form": form, "jobs": queries.recent_jobs(request.actor.organisation)}
+    )
 
 
 @staff_view(Perm.EDIT_CASES)
@@ -42,8 +47,11 @@ def import_page(request):
 def job_page(request, pk):
     job = get_job(request.actor, pk)
     counts = job.summary.get("counts") or {}
-    context = {"job": job, "counts": [(label, counts[key]) for key, label in COUNT_LABELS if key in counts],
-               "more_errors": job.error_count - len(job.errors)}
+    context = {
+        "job": job,
+        "counts": [(label, counts[key]) for key, label in COUNT_LABELS if key in counts],
+        "more_errors": job.error_count - len(job.errors),
+    }
     # htmx polls for the status block only; it stops once the block it gets has no trigger.
     template = "ledger/_job_status.html" if request.headers.get("HX-Request") else "ledger/job.html"
     return render(request, template, context)

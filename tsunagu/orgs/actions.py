@@ -23,7 +23,12 @@ def _require(actor: Actor, perm: str):
 
 
 def validate_organisation(
-    *, code: str, name: str, kind: str, parent: Organisation | None, category: PartnerCategory | None,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None,
+    category: PartnerCategory | None,
     instance: Organisation | None = None,
 ) -> None:
     """Raise ValidationError (field -> Japanese message) when these values cannot make an organisation."""
@@ -69,7 +74,12 @@ def validate_organisation(
 
 @transaction.atomic
 def create_organisation(
-    *, actor: Actor, code: str, name: str, kind: str, parent: Organisation | None = None,
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
     category: PartnerCategory | None = None,
 ) -> Organisation:
     if parent is None:
@@ -106,7 +116,11 @@ def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organis
         if new["parent"] is None or not new["parent"].is_within(actor.organisation) or org == actor.organisation:
             raise PermissionDenied(_("この組織をそこへ移す権限がありません。"))
     validate_organisation(
-        code=new["code"], name=new["name"], kind=new["kind"], parent=new["parent"], category=new["category"],
+        code=new["code"],
+        name=new["name"],
+        kind=new["kind"],
+        parent=new["parent"],
+        category=new["category"],
         instance=org,
     )
     old_path = org.path
@@ -125,7 +139,7 @@ def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organis
 
 def _repath_descendants(old_prefix: str, new_prefix: str) -> None:
     for child in Organisation.objects.filter(path__startswith=old_prefix).exclude(path=new_prefix):
-        child.path = new_prefix + child.path[len(old_prefix):]
+        child.path = new_prefix + child.path[len(old_prefix) :]
         child.save(update_fields=["path"])
 
 
@@ -134,7 +148,13 @@ MEMBERSHIP_FIELDS = ["role", "is_active"]
 
 @transaction.atomic
 def add_staff(
-    *, actor: Actor, organisation: Organisation, username: str, role: str, full_name: str = "", email: str = "",
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    full_name: str = "",
+    email: str = "",
     password: str | None = None,
 ) -> Membership:
     """Give a person a role in an organisation, creating the account when it does not exist yet."""
@@ -160,7 +180,11 @@ def add_staff(
         raise ValidationError({"username": _("%(user)sはすでにこの組織の職員です。") % {"user": username}})
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     log_action(
-        actor, "staff.add", obj=membership, label=f"{username} @ {organisation.code}", organisation=organisation,
+        actor,
+        "staff.add",
+        obj=membership,
+        label=f"{username} @ {organisation.code}",
+        organisation=organisation,
         changes=diff({}, snapshot(membership, MEMBERSHIP_FIELDS)),
     )
     return membership
@@ -179,7 +203,11 @@ def change_staff(*, actor: Actor, membership: Membership, role: str, is_active: 
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])
     log_action(
-        actor, "staff.change", obj=membership, label=f"{membership.user.username} @ {membership.organisation.code}",
-        organisation=membership.organisation, changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)),
+        actor,
+        "staff.change",
+        obj=membership,
+        label=f"{membership.user.username} @ {membership.organisation.code}",
+        organisation=membership.organisation,
+        changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)),
     )
     return membership

@@ -9,6 +9,6 @@ def acting(request):
         "actor": actor,
         "acting_org": actor.organisation if actor else None,
         "acting_role": actor.membership.get_role_display() if actor and actor.membership else "",
-        "can": {perm: True for perm in ROLE_PERMS.get(role, ())},
+        "can": dict.fromkeys(ROLE_PERMS.get(role, ()), True),
         "membership_count": getattr(request, "membership_count", 0),
     }

@@ -6,18 +6,25 @@ from .models import ALLOWED_PARENT_KINDS, OrgKind, PartnerCategory, Role
 
 class OrganisationForm(forms.Form):
     code = forms.CharField(
-        label=_("コード"), max_length=20,
+        label=_("コード"),
+        max_length=20,
         help_text=_("都道府県・市区町村は6桁の地方公共団体コード、その他は英数字の短いコード"),
     )
     name = forms.CharField(label=_("名称"), max_length=120)
     kind = forms.ChoiceField(label=_("種別"), choices=OrgKind.choices)
     category = forms.ModelChoiceField(
-        label=_("関係機関の区分"), queryset=PartnerCategory.objects.all(), required=False,
+        label=_("関係機関の区分"),
+        queryset=PartnerCategory.objects.all(),
+        required=False,
         help_text=_("種別が関係機関のときだけ選びます"),
     )
 
-    is_active = forms.BooleanField(label=_("有効"), required=False, initial=True,
-                                   help_text=_("無効にした組織の職員はその組織として作業できなくなります"))
+    is_active = forms.BooleanField(
+        label=_("有効"),
+        required=False,
+        initial=True,
+        help_text=_("無効にした組織の職員はその組織として作業できなくなります"),
+    )
 
     def __init__(self, *args, parent_kind=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +33,9 @@ class OrganisationForm(forms.Form):
         if parent_kind is not None:
             # Offer only the kinds that may sit under this parent.
             self.fields["kind"].choices = [
-                (value, label) for value, label in OrgKind.choices if parent_kind in ALLOWED_PARENT_KINDS[OrgKind(value)]
+                (value, label)
+                for value, label in OrgKind.choices
+                if parent_kind in ALLOWED_PARENT_KINDS[OrgKind(value)]
             ]
 
 
@@ -38,7 +47,10 @@ class StaffAddForm(forms.Form):
     email = forms.EmailField(label=_("メールアドレス"), required=False)
     role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
     password = forms.CharField(
-        label=_("初期パスワード"), required=False, strip=False, widget=forms.PasswordInput(render_value=True),
+        label=_("初期パスワード"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=True),
         help_text=_("新しい利用者のときだけ。12文字以上"),
     )
 

@@ -98,7 +98,9 @@ def import_organisations(source, actor: Actor, *, progress: Callable[[str], None
     try:
         records = list(csv.reader(io.StringIO(read_text(source))))
     except UnicodeDecodeError:
-        result.errors.append(_("ファイルの文字コードを読み取れません。UTF-8 または Shift_JIS（CP932）で保存してください。"))
+        result.errors.append(
+            _("ファイルの文字コードを読み取れません。UTF-8 または Shift_JIS（CP932）で保存してください。")
+        )
         return result
     except csv.Error as error:
         result.errors.append(_("CSVとして読めません: %(error)s") % {"error": error})
@@ -147,9 +149,18 @@ class _Importer:
     def error(self, row: _Row, name: str, message: str) -> None:
         header = self.headers.get(name, (0, FIELD_LABELS[name]))[1]
         order = list(HEADERS).index(name)
-        self.errors.append((row.number, order, _("%(row)d行目「%(column)s」: %(message)s") % {
-            "row": row.number, "column": header, "message": message,
-        }))
+        self.errors.append(
+            (
+                row.number,
+                order,
+                _("%(row)d行目「%(column)s」: %(message)s")
+                % {
+                    "row": row.number,
+                    "column": header,
+                    "message": message,
+                },
+            )
+        )
 
     def run(self) -> None:
         if self.result.errors:
@@ -176,9 +187,15 @@ class _Importer:
         self.in_file: dict[str, _Row] = {}
         for row in self.rows:
             if row.code and row.code in self.in_file:
-                self.error(row, "code", _("コード「%(code)s」は%(first)d行目と重複しています。") % {
-                    "code": row.code, "first": self.in_file[row.code].number,
-                })
+                self.error(
+                    row,
+                    "code",
+                    _("コード「%(code)s」は%(first)d行目と重複しています。")
+                    % {
+                        "code": row.code,
+                        "first": self.in_file[row.code].number,
+                    },
+                )
             elif row.code:
                 self.in_file[row.code] = row
         for done, row in enumerate(self.rows, start=1):
@@ -199,7 +216,11 @@ class _Importer:
         parent, parent_known = self._parent(row)
         try:
             actions.validate_organisation(
-                code=row.code, name=row.name, kind=row.kind, parent=parent, category=row.category_obj,
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                parent=parent,
+                category=row.category_obj,
             )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
@@ -259,9 +280,14 @@ class _Importer:
         for name, (value, shown) in stored.items():
             if wanted[name] != value:
                 differs = True
-                self.error(row, name, _(
-                    "組織「%(code)s」はすでに「%(value)s」で登録されています。このコマンドは追加だけを行い、変更はしません。"
-                ) % {"code": org.code, "value": shown})
+                self.error(
+                    row,
+                    name,
+                    _(
+                        "組織「%(code)s」はすでに「%(value)s」で登録されています。このコマンドは追加だけを行い、変更はしません。"
+                    )
+                    % {"code": org.code, "value": shown},
+                )
         row.unchanged = not differs
 
     # -- writing, parents first --
@@ -276,7 +302,11 @@ class _Importer:
                 continue  # its parent failed and carries the error
             try:
                 created[row.code] = actions.create_organisation(
-                    actor=self.actor, code=row.code, name=row.name, kind=row.kind, parent=parent,
+                    actor=self.actor,
+                    code=row.code,
+                    name=row.name,
+                    kind=row.kind,
+                    parent=parent,
                     category=row.category_obj,
                 )
             except ValidationError as error:

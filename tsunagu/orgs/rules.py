@@ -20,8 +20,15 @@ class Perm:
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
-        {Perm.VIEW_ORG, Perm.MANAGE_ORG, Perm.MANAGE_STAFF, Perm.VIEW_AUDIT, Perm.VIEW_CASES, Perm.EDIT_CASES,
-         Perm.VIEW_STATS}
+        {
+            Perm.VIEW_ORG,
+            Perm.MANAGE_ORG,
+            Perm.MANAGE_STAFF,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_CASES,
+            Perm.EDIT_CASES,
+            Perm.VIEW_STATS,
+        }
     ),
     Role.COORDINATOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_STATS}),
     Role.PEER: frozenset({Perm.VIEW_ORG, Perm.ASSIGNED_CASES}),

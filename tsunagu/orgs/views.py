@@ -15,8 +15,6 @@ from .models import OrgKind
 from .rules import Perm
 
 
-
-
 @staff_view(Perm.VIEW_ORG)
 def org_list(request):
     query, kind = request.GET.get("q", ""), request.GET.get("kind", "")
@@ -40,8 +38,13 @@ def org_detail(request, code):
 @require_http_methods(["GET", "POST"])
 def org_edit(request, code):
     org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
-    initial = {"code": org.code, "name": org.name, "kind": org.kind, "category": org.category,
-               "is_active": org.is_active}
+    initial = {
+        "code": org.code,
+        "name": org.name,
+        "kind": org.kind,
+        "category": org.category,
+        "is_active": org.is_active,
+    }
     parent_kind = org.parent.kind if org.parent else None
     form = OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +86,9 @@ def staff_add(request):
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = actions.add_staff(actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data)
+            membership = actions.add_staff(
+                actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -19,7 +19,7 @@ from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
 from . import pagecache, throttle
-from .models import ConsultationStatus, ReplyMethod, WebConsultation, Want, Way, Window, Writer
+from .models import ConsultationStatus, ReplyMethod, Want, Way, WebConsultation, Window, Writer
 from .regions import MUNICIPAL_KINDS, WINDOW_KINDS, case_workers, intake_organisation
 
 logger = logging.getLogger(__name__)
@@ -61,8 +61,13 @@ def save_window(*, actor: Actor, organisation: Organisation, **values) -> Window
         setattr(window, name, values.get(name, getattr(window, name)))
     window.save()
     pagecache.forget_state()
-    log_action(actor, "window.update" if before else "window.create", obj=window, organisation=organisation,
-               changes=diff(before, snapshot(window, WINDOW_FIELDS)))
+    log_action(
+        actor,
+        "window.update" if before else "window.create",
+        obj=window,
+        organisation=organisation,
+        changes=diff(before, snapshot(window, WINDOW_FIELDS)),
+    )
     return window
 
 
@@ -79,38 +84,63 @@ def new_reference() -> str:
     return f"W-{chars[:4]}-{chars[4:]}"
 
 
-def submit_consultation(*, actor: Actor, region: Organisation, site_url: str, writer: str, age_band: str,
-                        municipality: Organisation | None, reply_method: str, message: str, name: str = "",
-                        email: str = "", phone: str = "") -> WebConsultation:
+def submit_consultation(
+    *,
+    actor: Actor,
+    region: Organisation,
+    site_url: str,
+    writer: str,
+    age_band: str,
+    municipality: Organisation | None,
+    reply_method: str,
+    message: str,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+) -> WebConsultation:
     """Take a resident's web consultation into the right intake queue. The actor is the visitor: its
     address counts against the rate limit (as a keyed hash) and is recorded nowhere. Raises Refused when
     that address is over the limit; then nothing is stored."""
     if writer not in Writer.values or age_band not in AgeBand.values or reply_method not in ReplyMethod.values:
         raise ValidationError(_("選択肢にない値が送られました。"))
-    if municipality is not None and (municipality.kind not in MUNICIPAL_KINDS
-                                     or not municipality.is_within(region)):
+    if municipality is not None and (municipality.kind not in MUNICIPAL_KINDS or not municipality.is_within(region)):
         raise ValidationError({"municipality": _("お住まいの市区町村を一覧から選んでください。")})
     organisation = intake_organisation(region, municipality)
     with transaction.atomic():
         if not throttle.admit(throttle.address_hash(actor.ip)):
-            raise Refused(_("短い時間に何度も送信されたため、受け付けできませんでした。しばらく（10分ほど）待ってから、"
-                            "もう一度送ってください。急ぐときは、窓口に電話してください。"))
+            raise Refused(
+                _(
+                    "短い時間に何度も送信されたため、受け付けできませんでした。しばらく（10分ほど）待ってから、"
+                    "もう一度送ってください。急ぐときは、窓口に電話してください。"
+                )
+            )
         for attempt in range(5):
             try:
                 with transaction.atomic():
                     consultation = WebConsultation.objects.create(
-                        organisation=organisation, reference=new_reference(), writer=writer, age_band=age_band,
-                        municipality=municipality, name=name.strip(), reply_method=reply_method,
+                        organisation=organisation,
+                        reference=new_reference(),
+                        writer=writer,
+                        age_band=age_band,
+                        municipality=municipality,
+                        name=name.strip(),
+                        reply_method=reply_method,
                         email=email.strip() if reply_method == ReplyMethod.EMAIL else "",
-                        phone=phone.strip() if reply_method == ReplyMethod.PHONE else "", message=message,
+                        phone=phone.strip() if reply_method == ReplyMethod.PHONE else "",
+                        message=message,
                     )
                 break
             except IntegrityError:
                 if attempt == 4:
                     raise
         # The trail records where it landed, not who sent it or from which address.
-        log_action(Actor(user=None, membership=None), "webconsult.receive", obj=consultation,
-                   organisation=organisation, username="web-form")
+        log_action(
+            Actor(user=None, membership=None),
+            "webconsult.receive",
+            obj=consultation,
+            organisation=organisation,
+            username="web-form",
+        )
         link = site_url.rstrip("/") + reverse("intake_detail", kwargs={"pk": consultation.pk})
         transaction.on_commit(lambda: _notify(consultation, link))
     return consultation
@@ -127,8 +157,9 @@ def _notify(consultation: WebConsultation, link: str) -> None:
             "内容はtsunaguにログインして確認してください:\n%(link)s\n\n"
             "このメールには相談の内容を載せていません。"
         ) % {"org": consultation.organisation.name, "reference": consultation.reference, "link": link}
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email])
-                for m in case_workers(consultation.organisation)]
+    messages = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email]) for m in case_workers(consultation.organisation)
+    ]
     try:
         send_mass_mail(messages, fail_silently=False)
     except Exception:  # the consultation is saved; a mail server that is down must not lose it
@@ -137,8 +168,9 @@ def _notify(consultation: WebConsultation, link: str) -> None:
 
 def _require_new(consultation: WebConsultation) -> None:
     if consultation.status != ConsultationStatus.NEW:
-        raise ValidationError(_("このWeb相談はすでに対応済みです（%(status)s）。") % {
-            "status": consultation.get_status_display()})
+        raise ValidationError(
+            _("このWeb相談はすでに対応済みです（%(status)s）。") % {"status": consultation.get_status_display()}
+        )
 
 
 @transaction.atomic
@@ -157,21 +189,38 @@ def convert_to_case(*, actor: Actor, consultation: WebConsultation):
         ReplyMethod.NONE: _("返事は不要"),
     }[consultation.reply_method]
     notes = _("Web相談 %(reference)s から作成。相談者: %(writer)s%(name)s。返事の方法: %(reply)s") % {
-        "reference": consultation.reference, "writer": writer.label,
-        "name": f"（{consultation.name}）" if consultation.name else "", "reply": reply,
+        "reference": consultation.reference,
+        "writer": writer.label,
+        "name": f"（{consultation.name}）" if consultation.name else "",
+        "reply": reply,
     }
     case = case_actions.open_case(
-        actor=actor, opened_on=received_on, first_consulter=writer.value, age_band=consultation.age_band,
-        municipality=consultation.municipality, name=consultation.name if writer == Consulter.PERSON else "",
+        actor=actor,
+        opened_on=received_on,
+        first_consulter=writer.value,
+        age_band=consultation.age_band,
+        municipality=consultation.municipality,
+        name=consultation.name if writer == Consulter.PERSON else "",
         notes=notes,
     )
-    case_actions.log_contact(actor=actor, case=case, date=received_on, channel=Channel.WEB, consulter=writer.value,
-                             notes=consultation.message)
+    case_actions.log_contact(
+        actor=actor,
+        case=case,
+        date=received_on,
+        channel=Channel.WEB,
+        consulter=writer.value,
+        notes=consultation.message,
+    )
     consultation.status, consultation.case = ConsultationStatus.CONVERTED, case
     consultation.handled_by, consultation.handled_at = actor.user, timezone.now()
     consultation.save(update_fields=["status", "case", "handled_by", "handled_at"])
-    log_action(actor, "webconsult.convert", obj=consultation, label=f"{consultation.reference}→{case.number}",
-               changes={"status": [ConsultationStatus.NEW, ConsultationStatus.CONVERTED], "case": [None, case.pk]})
+    log_action(
+        actor,
+        "webconsult.convert",
+        obj=consultation,
+        label=f"{consultation.reference}→{case.number}",
+        changes={"status": [ConsultationStatus.NEW, ConsultationStatus.CONVERTED], "case": [None, case.pk]},
+    )
     return case
 
 
@@ -189,6 +238,11 @@ def close_consultation(*, actor: Actor, consultation: WebConsultation, reason: s
     consultation.status, consultation.closed_reason = ConsultationStatus.CLOSED, reason[:300]
     consultation.handled_by, consultation.handled_at = actor.user, timezone.now()
     consultation.save(update_fields=["status", "closed_reason", "handled_by", "handled_at"])
-    log_action(actor, "webconsult.close", obj=consultation, label=consultation.reference,
-               changes={"status": [ConsultationStatus.NEW, ConsultationStatus.CLOSED], "reason": [None, reason[:300]]})
+    log_action(
+        actor,
+        "webconsult.close",
+        obj=consultation,
+        label=consultation.reference,
+        changes={"status": [ConsultationStatus.NEW, ConsultationStatus.CLOSED], "reason": [None, reason[:300]]},
+    )
     return consultation

@@ -32,8 +32,9 @@ class Want(models.TextChoices):
 
 
 class Window(models.Model):
-    organisation = models.OneToOneField(Organisation, verbose_name=_("組織"), on_delete=models.PROTECT,
-                                        related_name="window")
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="window"
+    )
     name = models.CharField(_("窓口の名称"), max_length=120)
     phone = models.CharField(_("電話番号"), max_length=40, blank=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
@@ -82,26 +83,41 @@ class ConsultationStatus(models.TextChoices):
 
 
 class WebConsultation(models.Model):
-    organisation = models.ForeignKey(Organisation, verbose_name=_("受付組織"), on_delete=models.PROTECT,
-                                     related_name="web_consultations")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("受付組織"), on_delete=models.PROTECT, related_name="web_consultations"
+    )
     reference = models.CharField(_("受付番号"), max_length=20, unique=True)
     received_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     writer = models.CharField(_("書いた人"), max_length=10, choices=Writer.choices)
     age_band = models.CharField(_("ご本人の年代"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
-    municipality = models.ForeignKey(Organisation, verbose_name=_("お住まいの市区町村"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("お住まいの市区町村"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name = models.CharField(_("お名前"), max_length=100, blank=True)
     reply_method = models.CharField(_("返事の方法"), max_length=10, choices=ReplyMethod.choices)
     email = models.EmailField(_("メールアドレス"), blank=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     message = models.TextField(_("相談内容"))
-    status = models.CharField(_("状態"), max_length=10, choices=ConsultationStatus.choices,
-                              default=ConsultationStatus.NEW)
-    case = models.OneToOneField("cases.Case", verbose_name=pgettext_lazy("one case", "ケース"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="web_consultation")
+    status = models.CharField(
+        _("状態"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.NEW
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=pgettext_lazy("one case", "ケース"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="web_consultation",
+    )
     closed_reason = models.CharField(_("対応不要の理由"), max_length=300, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     handled_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
 
     PERSONAL_FIELDS = frozenset({"name", "email", "phone", "message"})

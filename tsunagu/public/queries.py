@@ -1,8 +1,8 @@
 """Reads behind the public pages and the staff pages of this app; each does a fixed number of queries."""
 
 import unicodedata
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from tsunagu.ibasho.models import Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import Organisation, OrgKind
 
-from .models import ConsultationStatus, WebConsultation, Want, Window, Writer
+from .models import ConsultationStatus, Want, WebConsultation, Window, Writer
 from .regions import CENTRE_KINDS, MUNICIPAL_KINDS, WINDOW_KINDS, regions
 
 
@@ -40,7 +40,8 @@ def overview() -> list[RegionSummary]:
     counts = {
         row["parent"]: row
         for row in Organisation.objects.filter(kind=OrgKind.MUNICIPALITY, is_active=True)
-        .values("parent").annotate(total=Count("id"), named=Count("window"))
+        .values("parent")
+        .annotate(total=Count("id"), named=Count("window"))
     }
     summaries = []
     for region in regions().select_related("window"):
@@ -97,9 +98,11 @@ def search(query: str) -> list[Organisation]:
 
 
 def window_for(code: str) -> Window | None:
-    return Window.objects.select_related("organisation", "organisation__parent").filter(
-        organisation__code=code, organisation__is_active=True
-    ).first()
+    return (
+        Window.objects.select_related("organisation", "organisation__parent")
+        .filter(organisation__code=code, organisation__is_active=True)
+        .first()
+    )
 
 
 def region_windows(region: Organisation) -> QuerySet[Window]:
@@ -144,13 +147,18 @@ def finder_result(region: Organisation, *, municipality: Organisation | None, wh
         result.services = list(
             Organisation.objects.filter(
                 path__startswith=region.path, kind=OrgKind.PARTNER, is_active=True, category__name__in=categories
-            ).select_related("category").order_by("category__order", "name")
+            )
+            .select_related("category")
+            .order_by("category__order", "name")
         )
     ibasho = list(public_ibasho(region))
     # Near ones first, then those anyone can join from home.
     near = lambda place: (  # noqa: E731
-        0 if municipality is not None and place.municipality_id == municipality.pk
-        else 1 if place.kind != IbashoKind.PHYSICAL else 2
+        0
+        if municipality is not None and place.municipality_id == municipality.pk
+        else 1
+        if place.kind != IbashoKind.PHYSICAL
+        else 2
     )
     ibasho.sort(key=lambda place: (near(place), place.name))
     result.ibasho = ibasho[: 10 if want == Want.PLACE else 3]
@@ -170,7 +178,10 @@ def upcoming_events(region: Organisation | None = None, *, days: int = 28) -> Qu
     """Public dates of public 居場所 from today, for the next `days` days."""
     today = timezone.localdate()
     events = IbashoEvent.objects.filter(
-        is_public=True, ibasho__is_public=True, organisation__is_active=True, date__gte=today,
+        is_public=True,
+        ibasho__is_public=True,
+        organisation__is_active=True,
+        date__gte=today,
         date__lt=today + timedelta(days=days),
     )
     if region is not None:
@@ -182,7 +193,8 @@ def manageable_windows(org: Organisation) -> QuerySet[Organisation]:
     """The organisations whose window this organisation's 管理者 keeps: itself and those below it."""
     return (
         Organisation.objects.filter(path__startswith=org.path, kind__in=WINDOW_KINDS, is_active=True)
-        .select_related("window").order_by("path")
+        .select_related("window")
+        .order_by("path")
     )
 
 

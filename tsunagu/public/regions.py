@@ -36,9 +36,9 @@ def region_of(org: Organisation) -> Organisation | None:
 
 
 def municipalities(region: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        path__startswith=region.path, kind__in=MUNICIPAL_KINDS, is_active=True
-    ).order_by("code")
+    return Organisation.objects.filter(path__startswith=region.path, kind__in=MUNICIPAL_KINDS, is_active=True).order_by(
+        "code"
+    )
 
 
 def uses_tsunagu(org: Organisation) -> bool:
@@ -68,4 +68,3 @@ def intake_organisation(region: Organisation, municipality: Organisation | None)
     )
     working = next((centre for centre in centres if uses_tsunagu(centre)), None)
     return working or (centres[0] if centres else region)
-

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
@@ -15,7 +16,6 @@ from . import actions, queries
 from .access import get_consultation, intake_queue
 from .forms import CloseForm, WindowForm
 from .models import ConsultationStatus, Window
-from tsunagu.core.forms import apply_errors
 
 
 @staff_view(Perm.MANAGE_ORG)
@@ -29,8 +29,11 @@ def window_list(request):
 def window_edit(request, code):
     org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
     window = Window.objects.filter(organisation=org).first()
-    initial = {name: getattr(window, name) for name in actions.WINDOW_FIELDS} if window else {
-        "phone": org.phone, "email": org.email, "address": org.address}
+    initial = (
+        {name: getattr(window, name) for name in actions.WINDOW_FIELDS}
+        if window
+        else {"phone": org.phone, "email": org.email, "address": org.address}
+    )
     form = WindowForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,18 +51,30 @@ def intake_list(request):
     status = request.GET.get("status", ConsultationStatus.NEW)
     consultations = intake_queue(request.actor)
     page = Paginator(queries.queue(consultations, status), 30).get_page(request.GET.get("page"))
-    return render(request, "public/staff/intake_list.html", {
-        "page": page, "status": status, "statuses": ConsultationStatus.choices,
-        "counts": queries.queue_counts(consultations), "query": f"status={status}",
-    })
+    return render(
+        request,
+        "public/staff/intake_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ConsultationStatus.choices,
+            "counts": queries.queue_counts(consultations),
+            "query": f"status={status}",
+        },
+    )
 
 
 @staff_view(Perm.VIEW_CASES)
 def intake_detail(request, pk):
     consultation = get_consultation(request.actor, pk)
-    return render(request, "public/staff/intake_detail.html", {
-        "consultation": consultation, "close_form": CloseForm(),
-    })
+    return render(
+        request,
+        "public/staff/intake_detail.html",
+        {
+            "consultation": consultation,
+            "close_form": CloseForm(),
+        },
+    )
 
 
 @staff_view(Perm.EDIT_CASES)
@@ -72,8 +87,11 @@ def intake_convert(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Web相談 %(reference)s からケース %(number)s を作りました。") % {
-                "reference": consultation.reference, "number": case.number})
+            messages.success(
+                request,
+                _("Web相談 %(reference)s からケース %(number)s を作りました。")
+                % {"reference": consultation.reference, "number": case.number},
+            )
             return redirect("case_detail", pk=case.pk)
         return redirect("intake_detail", pk=consultation.pk)
     return render(request, "public/staff/intake_convert.html", {"consultation": consultation})
@@ -86,11 +104,14 @@ def intake_close(request, pk):
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.close_consultation(actor=request.actor, consultation=consultation, reason=form.cleaned_data["reason"])
+            actions.close_consultation(
+                actor=request.actor, consultation=consultation, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Web相談 %(reference)s を対応不要にしました。") % {
-                "reference": consultation.reference})
+            messages.success(
+                request, _("Web相談 %(reference)s を対応不要にしました。") % {"reference": consultation.reference}
+            )
             return redirect("intake_list")
     return render(request, "public/staff/intake_close.html", {"consultation": consultation, "form": form})

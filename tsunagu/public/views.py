@@ -29,8 +29,6 @@ THANKS_SALT = "tsunagu.public.thanks"
 THANKS_SECONDS = 3600
 
 
-
-
 def _shareable(request, response):
     """Directory pages may sit in a browser or proxy cache for a minute; logged-in staff's never do
     (SecurityHeadersMiddleware marks those no-store)."""
@@ -68,15 +66,22 @@ def language(request, code: str):
     if code not in dict(settings.LANGUAGES):
         raise Http404(_("見つかりません。"))
     back = request.headers.get("Referer", "")
-    same_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure())
+    same_site = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     if not (same_site and urlsplit(back).path.startswith(reverse("public_top"))):
         back = reverse("public_top")
     response = HttpResponseRedirect(back)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
-                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                        secure=settings.SESSION_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                        samesite="Lax")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
     return _private(response)
 
 
@@ -89,12 +94,28 @@ def top(request):
 def windows(request):
     query = queries.normalise(request.GET.get("q", ""))
     if query:
-        return _shareable(request, render(request, "public/windows.html", {
-            "q": query, "results": queries.search(query),
-        }))
-    return _shareable(request, cached_page("overview", "public/windows.html", lambda: {
-        "q": "", "summaries": queries.overview(),
-    }))
+        return _shareable(
+            request,
+            render(
+                request,
+                "public/windows.html",
+                {
+                    "q": query,
+                    "results": queries.search(query),
+                },
+            ),
+        )
+    return _shareable(
+        request,
+        cached_page(
+            "overview",
+            "public/windows.html",
+            lambda: {
+                "q": "",
+                "summaries": queries.overview(),
+            },
+        ),
+    )
 
 
 @require_safe
@@ -113,8 +134,12 @@ def window(request, code):
         if found is None:
             raise Http404(_("見つかりません。"))
         region_ = region_of(found.organisation)
-        return {"window": found, "org": found.organisation, "region_code": region_.code if region_ else "",
-                "region_name": region_.name if region_ else ""}
+        return {
+            "window": found,
+            "org": found.organisation,
+            "region_code": region_.code if region_ else "",
+            "region_name": region_.name if region_ else "",
+        }
 
     return _shareable(request, cached_page(f"window:{code}", "public/window.html", context))
 
@@ -127,7 +152,9 @@ def finder_start(request):
 @require_safe
 def finder(request, region):
     found = _region_or_404(region)
-    return _shareable(request, render(request, "public/finder.html", {"region": found, "form": FinderForm(region=found)}))
+    return _shareable(
+        request, render(request, "public/finder.html", {"region": found, "form": FinderForm(region=found)})
+    )
 
 
 @require_safe
@@ -141,11 +168,19 @@ def finder_result(request, region):
     result = queries.finder_result(found, municipality=data["municipality"], who=data["who"], want=data["want"])
     label = lambda name: dict(form.fields[name].choices).get(data[name])  # noqa: E731
     place = data["municipality"].name if data["municipality"] else found.name
-    return _private(render(request, "public/finder_result.html", {
-        "region": found, "result": result, "share_url": request.build_absolute_uri(),
-        "answers": [label("who"), label("age"), place, label("want")],
-        "consult_query": f"?municipality={data['municipality'].code}" if data["municipality"] else "",
-    }))
+    return _private(
+        render(
+            request,
+            "public/finder_result.html",
+            {
+                "region": found,
+                "result": result,
+                "share_url": request.build_absolute_uri(),
+                "answers": [label("who"), label("age"), place, label("want")],
+                "consult_query": f"?municipality={data['municipality'].code}" if data["municipality"] else "",
+            },
+        )
+    )
 
 
 @require_safe
@@ -158,18 +193,35 @@ def consult(request, region):
     found = _region_or_404(region)
     if request.method == "GET":
         initial = {"municipality": request.GET.get("municipality", "")}
-        return _private(render(request, "public/consult.html", {
-            "region": found, "form": ConsultationForm(initial=initial, region=found),
-        }))
+        return _private(
+            render(
+                request,
+                "public/consult.html",
+                {
+                    "region": found,
+                    "form": ConsultationForm(initial=initial, region=found),
+                },
+            )
+        )
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = MAX_BODY_BYTES + 1
     if length > MAX_BODY_BYTES:
-        return _private(render(request, "public/refused.html", {
-            "region": found, "reason": _("送られた内容が大きすぎるため、受け付けできませんでした。"
-                                         "「相談したいこと」を4000文字までにして、もう一度送ってください。"),
-        }, status=413))
+        return _private(
+            render(
+                request,
+                "public/refused.html",
+                {
+                    "region": found,
+                    "reason": _(
+                        "送られた内容が大きすぎるため、受け付けできませんでした。"
+                        "「相談したいこと」を4000文字までにして、もう一度送ってください。"
+                    ),
+                },
+                status=413,
+            )
+        )
     form = ConsultationForm(request.POST, region=found)
     status = 200
     if form.honeypot_filled:
@@ -179,10 +231,17 @@ def consult(request, region):
         data = form.cleaned_data
         try:
             consultation = actions.submit_consultation(
-                actor=request.actor, region=found, site_url=request.build_absolute_uri("/"),
-                writer=data["writer"], age_band=data["age_band"], municipality=data["municipality"],
-                reply_method=data["reply_method"], message=data["message"], name=data["name"],
-                email=data["email"], phone=data["phone"],
+                actor=request.actor,
+                region=found,
+                site_url=request.build_absolute_uri("/"),
+                writer=data["writer"],
+                age_band=data["age_band"],
+                municipality=data["municipality"],
+                reply_method=data["reply_method"],
+                message=data["message"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
             )
         except actions.Refused as refused:
             form.add_error(None, str(refused))
@@ -211,8 +270,16 @@ def consult_thanks(request, token):
 def ibasho(request):
     code = request.GET.get("region", "")
     found = get_region(code) if code else None
-    return _shareable(request, render(request, "public/ibasho.html", {
-        "region": found, "regions": list(regions()),
-        "places": list(queries.public_ibasho(found)), "events": list(queries.upcoming_events(found)[:50]),
-    }))
-
+    return _shareable(
+        request,
+        render(
+            request,
+            "public/ibasho.html",
+            {
+                "region": found,
+                "regions": list(regions()),
+                "places": list(queries.public_ibasho(found)),
+                "events": list(queries.upcoming_events(found)[:50]),
+            },
+        ),
+    )

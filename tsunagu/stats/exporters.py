@@ -71,14 +71,22 @@ def _label(text: str) -> str:
     return _(text)
 
 
-def _breakdown(key: str, title: str, heading: str, counts: dict, total: int, *, note: str = "",
-               chart: bool = False) -> Table:
+def _breakdown(
+    key: str, title: str, heading: str, counts: dict, total: int, *, note: str = "", chart: bool = False
+) -> Table:
     rows = [[_label(label), n, rate(n, total)] for label, n in counts.items()]
-    table = Table(key, title, [Column(heading, LABEL), Column(_("件数")), Column(_("割合（%）"), RATE)], rows,
-                  total=[_("計"), total, 100.0 if total else 0.0], note=note)
+    table = Table(
+        key,
+        title,
+        [Column(heading, LABEL), Column(_("件数")), Column(_("割合（%）"), RATE)],
+        rows,
+        total=[_("計"), total, 100.0 if total else 0.0],
+        note=note,
+    )
     if chart:
-        table.chart = charts.bar_chart(chart_id=f"chart-{key}", title=title,
-                                       items=[(row[0], row[1]) for row in rows], unit=_("件"))
+        table.chart = charts.bar_chart(
+            chart_id=f"chart-{key}", title=title, items=[(row[0], row[1]) for row in rows], unit=_("件")
+        )
     return table
 
 
@@ -87,49 +95,101 @@ def report_tables(report: dict) -> list[Table]:
     contacts, referrals, connected = report["contacts"], report["referrals"], report["connected"]
     total = contacts["total"]
     consulters = list(contacts["by_consulter"])
-    cross_rows = [[_label(channel)] + [row[c] for c in consulters] + [sum(row.values())]
-                  for channel, row in contacts["channel_by_consulter"].items()]
-    category_rows = [[name, figures["count"], figures["rate"], figures["decided"]]
-                     for name, figures in referrals["by_category"].items()]
+    cross_rows = [
+        [_label(channel)] + [row[c] for c in consulters] + [sum(row.values())]
+        for channel, row in contacts["channel_by_consulter"].items()
+    ]
+    category_rows = [
+        [name, figures["count"], figures["rate"], figures["decided"]]
+        for name, figures in referrals["by_category"].items()
+    ]
     outreach = contacts["outreach"]
     return [
-        Table("contacts", _("相談件数"), [Column(_("項目"), LABEL), Column(_("件数"))], [
-            [_("延べ相談件数"), total],
-            [_("実人数"), contacts["persons"]],
-            [_("新規相談件数"), contacts["new_cases"]],
-        ], note=_("実人数は期間中に相談のあったケースの数、新規相談件数は初めての相談が期間中にあったケースの数です。")),
+        Table(
+            "contacts",
+            _("相談件数"),
+            [Column(_("項目"), LABEL), Column(_("件数"))],
+            [
+                [_("延べ相談件数"), total],
+                [_("実人数"), contacts["persons"]],
+                [_("新規相談件数"), contacts["new_cases"]],
+            ],
+            note=_(
+                "実人数は期間中に相談のあったケースの数、新規相談件数は初めての相談が期間中にあったケースの数です。"
+            ),
+        ),
         _breakdown("by_channel", _("相談方法別の件数"), _("方法"), contacts["by_channel"], total, chart=True),
         _breakdown("by_consulter", _("相談者別の件数"), _("相談者"), contacts["by_consulter"], total),
-        _breakdown("by_age_band", _("本人の年代別の件数"), _("年代"), contacts["by_age_band"], total,
-                   note=_("年代は、相談の対象となっている本人の相談日時点の年齢で数えています。家族など本人以外からの"
-                          "相談も本人の年代に数えます。生年月日が分からない場合は記録された年代、それもない場合は"
-                          "「不明」です。"), chart=True),
-        Table("channel_by_consulter", _("相談方法×相談者"),
-              [Column(_("方法"), LABEL)] + [Column(_label(c)) for c in consulters] + [Column(_("計"))],
-              cross_rows,
-              total=[_("計")] + [contacts["by_consulter"][c] for c in consulters] + [total]),
-        Table("outreach", _("訪問支援・同行支援"), [Column(_("項目"), LABEL), Column(_("件数"))], [
-            [_("訪問件数"), outreach["visits"]],
-            [_("同行件数"), outreach["accompaniment"]],
-            [_("うちピアサポーターが加わった件数"), outreach["with_peer"]],
-        ]),
-        Table("referrals", _("つなぎ先区分別の件数"),
-              [Column(_("つなぎ先区分"), LABEL), Column(_("件数")), Column(_("割合（%）"), RATE),
-               Column(_("うち支援決定"))],
-              category_rows,
-              total=[_("計"), referrals["total"], 100.0 if referrals["total"] else 0.0, referrals["decided"]],
-              note=_("割合はこの期間のつなぎ件数全体に対する割合（小数第1位で四捨五入）です。支援決定は、つなぎ先で"
-                     "支援が決定した件数（専門機関での支援が決定した件数）です。"),
-              chart=charts.bar_chart(chart_id="chart-referrals", title=_("つなぎ先区分別の件数"),
-                                     items=[(row[0], row[1]) for row in category_rows], unit=_("件"))),
-        Table("referral_targets", _("つなぎの対象"), [Column(_("対象"), LABEL), Column(_("件数"))],
-              [[_label(target), n] for target, n in referrals["by_target"].items()],
-              total=[_("計"), referrals["total"]]),
-        Table("connected", _("居場所等の支援につながった件数"), [Column(_("対象"), LABEL), Column(_("件数"))],
-              [[_("本人"), connected["本人"]], [_("家族"), connected["家族"]]],
-              total=[_("計"), connected["total"]],
-              note=_("期間中に支援が決定したつなぎ（関係機関・居場所）のあったケースと、居場所に初めて参加したケースを、"
-                     "本人・家族ごとに1件と数えます。")),
+        _breakdown(
+            "by_age_band",
+            _("本人の年代別の件数"),
+            _("年代"),
+            contacts["by_age_band"],
+            total,
+            note=_(
+                "年代は、相談の対象となっている本人の相談日時点の年齢で数えています。家族など本人以外からの"
+                "相談も本人の年代に数えます。生年月日が分からない場合は記録された年代、それもない場合は"
+                "「不明」です。"
+            ),
+            chart=True,
+        ),
+        Table(
+            "channel_by_consulter",
+            _("相談方法×相談者"),
+            [Column(_("方法"), LABEL)] + [Column(_label(c)) for c in consulters] + [Column(_("計"))],
+            cross_rows,
+            total=[_("計")] + [contacts["by_consulter"][c] for c in consulters] + [total],
+        ),
+        Table(
+            "outreach",
+            _("訪問支援・同行支援"),
+            [Column(_("項目"), LABEL), Column(_("件数"))],
+            [
+                [_("訪問件数"), outreach["visits"]],
+                [_("同行件数"), outreach["accompaniment"]],
+                [_("うちピアサポーターが加わった件数"), outreach["with_peer"]],
+            ],
+        ),
+        Table(
+            "referrals",
+            _("つなぎ先区分別の件数"),
+            [
+                Column(_("つなぎ先区分"), LABEL),
+                Column(_("件数")),
+                Column(_("割合（%）"), RATE),
+                Column(_("うち支援決定")),
+            ],
+            category_rows,
+            total=[_("計"), referrals["total"], 100.0 if referrals["total"] else 0.0, referrals["decided"]],
+            note=_(
+                "割合はこの期間のつなぎ件数全体に対する割合（小数第1位で四捨五入）です。支援決定は、つなぎ先で"
+                "支援が決定した件数（専門機関での支援が決定した件数）です。"
+            ),
+            chart=charts.bar_chart(
+                chart_id="chart-referrals",
+                title=_("つなぎ先区分別の件数"),
+                items=[(row[0], row[1]) for row in category_rows],
+                unit=_("件"),
+            ),
+        ),
+        Table(
+            "referral_targets",
+            _("つなぎの対象"),
+            [Column(_("対象"), LABEL), Column(_("件数"))],
+            [[_label(target), n] for target, n in referrals["by_target"].items()],
+            total=[_("計"), referrals["total"]],
+        ),
+        Table(
+            "connected",
+            _("居場所等の支援につながった件数"),
+            [Column(_("対象"), LABEL), Column(_("件数"))],
+            [[_("本人"), connected["本人"]], [_("家族"), connected["家族"]]],
+            total=[_("計"), connected["total"]],
+            note=_(
+                "期間中に支援が決定したつなぎ（関係機関・居場所）のあったケースと、居場所に初めて参加したケースを、"
+                "本人・家族ごとに1件と数えます。"
+            ),
+        ),
     ]
 
 
@@ -142,7 +202,8 @@ def _span(start: date, end: date, long: bool) -> str:
 def period_heading(period: Period) -> str:
     """期間: 2021年4月1日〜2022年3月31日（令和3年4月1日〜令和4年3月31日）"""
     return _("期間: %(western)s（%(wareki)s）") % {
-        "western": _span(period.start, period.end, False), "wareki": _span(period.start, period.end, True),
+        "western": _span(period.start, period.end, False),
+        "wareki": _span(period.start, period.end, True),
     }
 
 
@@ -159,7 +220,10 @@ class Document:
     @property
     def title(self) -> str:
         return _("%(org)s（%(code)s）統計 %(period)s") % {
-            "org": self.org_name, "code": self.org_code, "period": self.period_label}
+            "org": self.org_name,
+            "code": self.org_code,
+            "period": self.period_label,
+        }
 
     @property
     def filename_stem(self) -> str:
@@ -226,10 +290,14 @@ def to_pdf(document: Document) -> bytes:
     """The same tables and charts on A4, set in IPAexGothic (Debian's fonts-ipaexfont)."""
     from weasyprint import HTML  # imported here: it loads Pango, which only the PDF download needs
 
-    html = render_to_string("stats/report_pdf.html", {
-        "document": document, "period_heading": period_heading(document.period),
-        "generated": timezone.localtime(),
-    })
+    html = render_to_string(
+        "stats/report_pdf.html",
+        {
+            "document": document,
+            "period_heading": period_heading(document.period),
+            "generated": timezone.localtime(),
+        },
+    )
     # No base_url: the template is self-contained, so WeasyPrint never fetches anything.
     return HTML(string=html).write_pdf()
 

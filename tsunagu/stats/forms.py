@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from tsunagu.core import wareki
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_text
+
 from .organisations import Resolution
 from .report import Period
 
@@ -41,11 +42,20 @@ class OrganisationForm(forms.Form):
             field.widget = forms.Select(choices=choices)
             return
         field.help_text = _("名前の一部かコードを入力すると候補が出ます（例: 横浜、141003）。")
-        field.widget = forms.TextInput(attrs={
-            "autocomplete": "off", "spellcheck": "false", "enterkeyhint": "search", "aria-controls": "org-results",
-            "hx-get": search_url, "hx-trigger": "input changed delay:300ms, search", "hx-target": "#org-results",
-            "hx-include": "closest form", "hx-vals": json.dumps({"for": page}), "hx-sync": "this:replace",
-        })
+        field.widget = forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+                "aria-controls": "org-results",
+                "hx-get": search_url,
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#org-results",
+                "hx-include": "closest form",
+                "hx-vals": json.dumps({"for": page}),
+                "hx-sync": "this:replace",
+            }
+        )
 
     def clean_org(self) -> str:
         if self.resolution.org is None:
@@ -55,18 +65,30 @@ class OrganisationForm(forms.Form):
 
 class ReportForm(OrganisationForm):
     period = forms.ChoiceField(
-        label=gettext_lazy("期間の決め方"), widget=forms.RadioSelect,
-        choices=[(FY, gettext_lazy("年度")), (HALF, gettext_lazy("半期（上半期・下半期）")), (RANGE, gettext_lazy("日付で指定"))],
+        label=gettext_lazy("期間の決め方"),
+        widget=forms.RadioSelect,
+        choices=[
+            (FY, gettext_lazy("年度")),
+            (HALF, gettext_lazy("半期（上半期・下半期）")),
+            (RANGE, gettext_lazy("日付で指定")),
+        ],
     )
     fy = forms.TypedChoiceField(label=gettext_lazy("対象年度"), coerce=int)
     half = forms.TypedChoiceField(
-        label=gettext_lazy("半期"), coerce=int, required=False,
+        label=gettext_lazy("半期"),
+        coerce=int,
+        required=False,
         choices=[(1, gettext_lazy("上半期（4月〜9月）")), (2, gettext_lazy("下半期（10月〜3月）"))],
     )
-    start = forms.CharField(label=gettext_lazy("開始日"), required=False, max_length=40,
-                            help_text=gettext_lazy("例: 2021/4/1、R3.4.1、令和3年4月1日"))
-    end = forms.CharField(label=gettext_lazy("終了日"), required=False, max_length=40,
-                          help_text=gettext_lazy("この日を含みます"))
+    start = forms.CharField(
+        label=gettext_lazy("開始日"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("例: 2021/4/1、R3.4.1、令和3年4月1日"),
+    )
+    end = forms.CharField(
+        label=gettext_lazy("終了日"), required=False, max_length=40, help_text=gettext_lazy("この日を含みます")
+    )
 
     def __init__(self, data, *, fiscal_years, **organisation):
         super().__init__(data, **organisation)

@@ -37,9 +37,12 @@ class ContactMonth(models.Model):
     n = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["ancestor_id", "month", "channel", "consulter", "age_band", "with_peer"],
-            name="stats_contactmonth_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor_id", "month", "channel", "consulter", "age_band", "with_peer"],
+                name="stats_contactmonth_key",
+            )
+        ]
 
 
 class NewCaseMonth(models.Model):
@@ -64,8 +67,11 @@ class ReferralMonth(models.Model):
     n = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["ancestor_id", "month", "category_id", "target", "decided"], name="stats_referralmonth_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor_id", "month", "category_id", "target", "decided"], name="stats_referralmonth_key"
+            )
+        ]
 
 
 class CaseYear(models.Model):
@@ -91,5 +97,6 @@ class ConnectedYear(models.Model):
     n = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(
-            fields=["ancestor_id", "fy", "target", "case_id"], name="stats_connectedyear_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor_id", "fy", "target", "case_id"], name="stats_connectedyear_key")
+        ]

@@ -40,14 +40,17 @@ class OrgRow:
 
 
 def _rows(acting: Organisation):
-    return (Organisation.objects.filter(path__startswith=acting.path)
-            .order_by("path").values_list("code", "name", "path", "kind"))
+    return (
+        Organisation.objects.filter(path__startswith=acting.path)
+        .order_by("path")
+        .values_list("code", "name", "path", "kind")
+    )
 
 
 def small_subtree_choices(acting: Organisation) -> list[tuple[str, str]] | None:
     """The subtree as indented select choices when it has at most SELECT_LIMIT organisations, else None
     (one query, reading at most SELECT_LIMIT + 1 rows)."""
-    rows = list(_rows(acting)[:SELECT_LIMIT + 1])
+    rows = list(_rows(acting)[: SELECT_LIMIT + 1])
     if len(rows) > SELECT_LIMIT:
         return None
     return [(code, "\u3000" * (path.count("/") - acting.path.count("/")) + name) for code, name, path, _k in rows]
@@ -125,8 +128,13 @@ def resolve(acting: Organisation, text: str) -> Resolution:
         return Resolution(_within(acting).get(code=found.rows[0].code))
     if found.total:
         return Resolution(None, found, _("%(n)d件見つかりました。一つ選んでください。") % {"n": found.total})
-    return Resolution(None, None, _("組織: 「%(text)s」に当てはまる組織は見つかりません。名前の一部かコードを入力してください。")
-                      % {"text": text.strip()}, refused=_code_shaped(typed))
+    return Resolution(
+        None,
+        None,
+        _("組織: 「%(text)s」に当てはまる組織は見つかりません。名前の一部かコードを入力してください。")
+        % {"text": text.strip()},
+        refused=_code_shaped(typed),
+    )
 
 
 def _code_shaped(text: str) -> bool:
@@ -140,7 +148,7 @@ def _within(acting: Organisation):
 
 def breadcrumb(acting: Organisation, org: Organisation) -> list[OrgRow]:
     """The chosen organisation and those above it, from the acting organisation down (one query)."""
-    codes = org.path.strip("/").split("/")[acting.depth:]
+    codes = org.path.strip("/").split("/")[acting.depth :]
     return [OrgRow(*row) for row in _rows(acting).filter(code__in=codes)]
 
 
@@ -200,7 +208,10 @@ def chooser(acting: Organisation, resolution: Resolution, *, searchable: bool, l
     here = link(org.code)
     joiner = "&" if "?" in here else "?"
     return Chooser(
-        searchable, crumbs=linked(breadcrumb(acting, org)), children=linked(page.object_list), children_page=page,
+        searchable,
+        crumbs=linked(breadcrumb(acting, org)),
+        children=linked(page.object_list),
+        children_page=page,
         previous_href=f"{here}{joiner}below={page.previous_page_number()}" if page.has_previous() else "",
         next_href=f"{here}{joiner}below={page.next_page_number()}" if page.has_next() else "",
     )

@@ -3,8 +3,8 @@ rows (used by `tsunagu publish` and the download on the statistics side)."""
 
 import csv
 import io
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import HttpResponse
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralTarget
 from tsunagu.audit.log import log_action
+from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralTarget
 from tsunagu.core.wareki import fiscal_year_label_both, fiscal_year_range
 from tsunagu.kpi.forms import FiscalYearField
 from tsunagu.kpi.indicators import current_fiscal_year
@@ -49,8 +49,10 @@ class Publication:
 
     @property
     def note(self) -> str:
-        return _("「%(mark)s」は秘匿した値です（1〜%(top)dの値と、合計から逆算できないように併せて秘匿した値）。"
-                 "0は0のまま公表します。") % {"mark": self.mark, "top": self.k - 1}
+        return _(
+            "「%(mark)s」は秘匿した値です（1〜%(top)dの値と、合計から逆算できないように併せて秘匿した値）。"
+            "0は0のまま公表します。"
+        ) % {"mark": self.mark, "top": self.k - 1}
 
     def meta_rows(self) -> list[list[str]]:
         return [
@@ -81,8 +83,9 @@ def _labels(choices) -> list[str]:
     return [str(label) for _value, label in choices]
 
 
-def publication(org: Organisation, period: Period, *, k: int = DEFAULT_K, mark: str = MARKS[0],
-                period_label: str = "") -> Publication:
+def publication(
+    org: Organisation, period: Period, *, k: int = DEFAULT_K, mark: str = MARKS[0], period_label: str = ""
+) -> Publication:
     report = build_report(org, period)
     with translation.override("ja"):
         # Table and row labels are the report's Japanese labels, like the report contract.
@@ -101,8 +104,10 @@ def _publication(org, period, report, *, k, mark, period_label) -> Publication:
         row = [cells.put(("cell", channel, c), contacts["channel_by_consulter"][channel][c]) for c in consulters]
         cells.add(row, cells.put(("channel", channel), contacts["by_channel"][channel]))
     for consulter in consulters:
-        cells.add([("cell", ch, consulter) for ch in channels], cells.put(("consulter", consulter),
-                                                                         contacts["by_consulter"][consulter]))
+        cells.add(
+            [("cell", ch, consulter) for ch in channels],
+            cells.put(("consulter", consulter), contacts["by_consulter"][consulter]),
+        )
     cells.add([("channel", ch) for ch in channels], total)
     cells.add([("consulter", c) for c in consulters], total)
     cells.add([cells.put(("band", band), contacts["by_age_band"][band]) for band in bands], total)
@@ -132,30 +137,55 @@ def _publication(org, period, report, *, k, mark, period_label) -> Publication:
 
     total_label = _("合計")
     tables = [
-        PublishedTable(_("延べ相談件数（相談方法 × 相談者）"), [_("相談方法"), *consulters, total_label], [
-            *([ch, *(show(("cell", ch, c)) for c in consulters), show(("channel", ch))] for ch in channels),
-            [total_label, *(show(("consulter", c)) for c in consulters), show(total)],
-        ]),
-        PublishedTable(_("延べ相談件数（当事者の年代別）"), [_("年代"), _("件数")],
-                       [*([band, show(("band", band))] for band in bands), [total_label, show(total)]]),
-        PublishedTable(_("相談の実人数と新規ケース数"), [_("項目"), _("数")],
-                       [[_("実人数"), show("persons")], [_("新規相談件数（新規ケース数）"), show("new_cases")]]),
-        PublishedTable(_("訪問支援・同行支援"), [_("項目"), _("件数")], [
-            [_("訪問"), show(("channel", str(Channel.HOME_VISIT.label)))],
-            [_("同行"), show(("channel", str(Channel.ACCOMPANY.label)))],
-            [_("うちピアサポーターが同行した件数"), show("with_peer")],
-        ]),
-        PublishedTable(_("つなぎ先区分別のつなぎ件数"), [_("つなぎ先区分"), _("件数"), _("割合（%）"), _("うち支援決定")], [
-            *([c, show(("ref", c)), share(c), show(("dec", c))] for c in categories),
-            [total_label, show(referral_total), share(None), show(decided_total)],
-        ]),
-        PublishedTable(_("つなぎの対象"), [_("対象"), _("件数")],
-                       [*([t, show(("target", t))] for t in targets), [total_label, show(referral_total)]]),
-        PublishedTable(_("居場所等の支援につながった件数"), [_("対象"), _("件数")],
-                       [*([t, show(("connected", t))] for t in targets), [total_label, show("connected")]]),
+        PublishedTable(
+            _("延べ相談件数（相談方法 × 相談者）"),
+            [_("相談方法"), *consulters, total_label],
+            [
+                *([ch, *(show(("cell", ch, c)) for c in consulters), show(("channel", ch))] for ch in channels),
+                [total_label, *(show(("consulter", c)) for c in consulters), show(total)],
+            ],
+        ),
+        PublishedTable(
+            _("延べ相談件数（当事者の年代別）"),
+            [_("年代"), _("件数")],
+            [*([band, show(("band", band))] for band in bands), [total_label, show(total)]],
+        ),
+        PublishedTable(
+            _("相談の実人数と新規ケース数"),
+            [_("項目"), _("数")],
+            [[_("実人数"), show("persons")], [_("新規相談件数（新規ケース数）"), show("new_cases")]],
+        ),
+        PublishedTable(
+            _("訪問支援・同行支援"),
+            [_("項目"), _("件数")],
+            [
+                [_("訪問"), show(("channel", str(Channel.HOME_VISIT.label)))],
+                [_("同行"), show(("channel", str(Channel.ACCOMPANY.label)))],
+                [_("うちピアサポーターが同行した件数"), show("with_peer")],
+            ],
+        ),
+        PublishedTable(
+            _("つなぎ先区分別のつなぎ件数"),
+            [_("つなぎ先区分"), _("件数"), _("割合（%）"), _("うち支援決定")],
+            [
+                *([c, show(("ref", c)), share(c), show(("dec", c))] for c in categories),
+                [total_label, show(referral_total), share(None), show(decided_total)],
+            ],
+        ),
+        PublishedTable(
+            _("つなぎの対象"),
+            [_("対象"), _("件数")],
+            [*([t, show(("target", t))] for t in targets), [total_label, show(referral_total)]],
+        ),
+        PublishedTable(
+            _("居場所等の支援につながった件数"),
+            [_("対象"), _("件数")],
+            [*([t, show(("connected", t))] for t in targets), [total_label, show("connected")]],
+        ),
     ]
-    return Publication(org=org, period=period, period_label=period_label, k=k, mark=mark, tables=tables,
-                       hidden=len(hidden))
+    return Publication(
+        org=org, period=period, period_label=period_label, k=k, mark=mark, tables=tables, hidden=len(hidden)
+    )
 
 
 def fiscal_year_publication(org: Organisation, fy: int, **options) -> Publication:
@@ -219,8 +249,10 @@ def write_xlsx(pub: Publication) -> bytes:
     return output.getvalue()
 
 
-WRITERS = {"csv": (write_csv, "text/csv; charset=utf-8"),
-           "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+WRITERS = {
+    "csv": (write_csv, "text/csv; charset=utf-8"),
+    "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 def file_name(pub: Publication, fmt: str) -> str:
@@ -233,11 +265,16 @@ def file_name(pub: Publication, fmt: str) -> str:
 class PublishForm(forms.Form):
     fy = FiscalYearField()
     k = forms.IntegerField(
-        label=gettext_lazy("秘匿の基準 k（1〜k−1 の値を秘匿）"), min_value=2, max_value=1000, initial=DEFAULT_K,
-        error_messages={"invalid": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
-                        "min_value": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
-                        "max_value": gettext_lazy("秘匿の基準 k は1000以下で入力してください。"),
-                        "required": gettext_lazy("秘匿の基準 k を入力してください。")},
+        label=gettext_lazy("秘匿の基準 k（1〜k−1 の値を秘匿）"),
+        min_value=2,
+        max_value=1000,
+        initial=DEFAULT_K,
+        error_messages={
+            "invalid": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
+            "min_value": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
+            "max_value": gettext_lazy("秘匿の基準 k は1000以下で入力してください。"),
+            "required": gettext_lazy("秘匿の基準 k を入力してください。"),
+        },
     )
     mark = forms.ChoiceField(label=gettext_lazy("秘匿の記号"), choices=[(m, m) for m in MARKS], initial=MARKS[0])
     org = forms.CharField(label=gettext_lazy("組織コード（空欄は作業中の組織）"), max_length=20, required=False)
@@ -255,16 +292,20 @@ def published_figures(request):
     if form.is_valid():
         code = form.cleaned_data["org"].strip()
         org = get_organisation(request.actor, code, perm=Perm.VIEW_STATS) if code else request.actor.organisation
-        pub = fiscal_year_publication(org, form.cleaned_data["fy"], k=form.cleaned_data["k"],
-                                      mark=form.cleaned_data["mark"])
+        pub = fiscal_year_publication(
+            org, form.cleaned_data["fy"], k=form.cleaned_data["k"], mark=form.cleaned_data["mark"]
+        )
         query = urlencode({name: form.cleaned_data[name] for name in ("fy", "k", "mark", "org")})
         fmt = request.GET.get("format")
         if fmt in WRITERS:
             write, content_type = WRITERS[fmt]
             response = HttpResponse(write(pub), content_type=content_type)
             response["Content-Disposition"] = f'attachment; filename="{file_name(pub, fmt)}"'
-            log_action(request.actor, "stats.published.download", obj=org,
-                       label=f"{org.code} {pub.period.start.isoformat()} k={pub.k} {fmt}")
+            log_action(
+                request.actor,
+                "stats.published.download",
+                obj=org,
+                label=f"{org.code} {pub.period.start.isoformat()} k={pub.k} {fmt}",
+            )
             return response
-    return render(request, "stats/published.html", {"form": form, "pub": pub, "formats": list(WRITERS),
-                                                    "query": query})
+    return render(request, "stats/published.html", {"form": form, "pub": pub, "formats": list(WRITERS), "query": query})

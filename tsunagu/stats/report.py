@@ -13,14 +13,22 @@ tested against (tests/stats/test_rollups.py) and what `tsunagu rollups --check` 
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import translation
 
 from tsunagu.cases.models import (
-    OUTREACH_CHANNELS, AgeBand, Case, Channel, Consulter, Contact, Referral, ReferralStatus, ReferralTarget,
+    OUTREACH_CHANNELS,
+    AgeBand,
+    Case,
+    Channel,
+    Consulter,
+    Contact,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
 )
 from tsunagu.core import wareki
 from tsunagu.ibasho.models import Attendance
@@ -106,31 +114,46 @@ class Records:
         return _subtree_ids(self.org)
 
     def contact_rows(self, start, end) -> list[tuple]:
-        return list(Contact.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
-                    .values_list("channel", "consulter", "age_band", "with_peer").annotate(n=Count("id"))
-                    .values_list("channel", "consulter", "age_band", "with_peer", "n"))
+        return list(
+            Contact.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
+            .values_list("channel", "consulter", "age_band", "with_peer")
+            .annotate(n=Count("id"))
+            .values_list("channel", "consulter", "age_band", "with_peer", "n")
+        )
 
     def persons(self, start, end) -> int:
         return Contact.objects.filter(organisation_id__in=self.ids, date__range=(start, end)).aggregate(
-            n=Count("case_id", distinct=True))["n"]
+            n=Count("case_id", distinct=True)
+        )["n"]
 
     def new_cases(self, start, end) -> int:
         return Case.objects.filter(organisation_id__in=self.ids, first_contact_on__range=(start, end)).count()
 
     def referral_rows(self, start, end) -> list[tuple]:
-        rows = (Referral.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
-                .values_list("category_id", "target", "status").annotate(n=Count("id"))
-                .values_list("category_id", "target", "status", "n"))
-        return [(category or IBASHO_CATEGORY, target, status == ReferralStatus.DECIDED, n)
-                for category, target, status, n in rows]
+        rows = (
+            Referral.objects.filter(organisation_id__in=self.ids, date__range=(start, end))
+            .values_list("category_id", "target", "status")
+            .annotate(n=Count("id"))
+            .values_list("category_id", "target", "status", "n")
+        )
+        return [
+            (category or IBASHO_CATEGORY, target, status == ReferralStatus.DECIDED, n)
+            for category, target, status, n in rows
+        ]
 
     def connected(self, start, end) -> dict:
         """Cases per target with a decided referral or their first 居場所 attendance in the range (each case
         once per target)."""
-        pairs = set(Referral.objects.filter(organisation_id__in=self.ids, date__range=(start, end),
-                                            status=ReferralStatus.DECIDED).values_list("target", "case_id"))
-        pairs |= set(Attendance.objects.filter(organisation_id__in=self.ids, date__range=(start, end), is_first=True,
-                                               case__isnull=False).values_list("target", "case_id"))
+        pairs = set(
+            Referral.objects.filter(
+                organisation_id__in=self.ids, date__range=(start, end), status=ReferralStatus.DECIDED
+            ).values_list("target", "case_id")
+        )
+        pairs |= set(
+            Attendance.objects.filter(
+                organisation_id__in=self.ids, date__range=(start, end), is_first=True, case__isnull=False
+            ).values_list("target", "case_id")
+        )
         counts: dict = {}
         for target, _case in pairs:
             _add(counts, target, 1)
@@ -144,25 +167,39 @@ class Rollups:
         self.ancestor = org.pk
 
     def contact_rows(self, first_month, last_month) -> list[tuple]:
-        return list(ContactMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
-                    .values_list("channel", "consulter", "age_band", "with_peer").annotate(total=Sum("n"))
-                    .values_list("channel", "consulter", "age_band", "with_peer", "total"))
+        return list(
+            ContactMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
+            .values_list("channel", "consulter", "age_band", "with_peer")
+            .annotate(total=Sum("n"))
+            .values_list("channel", "consulter", "age_band", "with_peer", "total")
+        )
 
     def new_cases(self, first_month, last_month) -> int:
-        return NewCaseMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month)
-                                           ).aggregate(total=Sum("n"))["total"] or 0
+        return (
+            NewCaseMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month)).aggregate(
+                total=Sum("n")
+            )["total"]
+            or 0
+        )
 
     def referral_rows(self, first_month, last_month) -> list[tuple]:
-        return list(ReferralMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
-                    .values_list("category_id", "target", "decided").annotate(total=Sum("n"))
-                    .values_list("category_id", "target", "decided", "total"))
+        return list(
+            ReferralMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
+            .values_list("category_id", "target", "decided")
+            .annotate(total=Sum("n"))
+            .values_list("category_id", "target", "decided", "total")
+        )
 
     def persons(self, fy: int) -> int:
         return CaseYear.objects.filter(ancestor_id=self.ancestor, fy=fy).count()
 
     def connected(self, fy: int) -> dict:
-        return dict(ConnectedYear.objects.filter(ancestor_id=self.ancestor, fy=fy).values_list("target")
-                    .annotate(cases=Count("id")).values_list("target", "cases"))
+        return dict(
+            ConnectedYear.objects.filter(ancestor_id=self.ancestor, fy=fy)
+            .values_list("target")
+            .annotate(cases=Count("id"))
+            .values_list("target", "cases")
+        )
 
 
 # --- the sections ----------------------------------------------------------------------------------------
@@ -180,7 +217,9 @@ def contacts_from_rows(rows, persons: int, new_cases: int) -> dict:
         if peer and channel in OUTREACH_CHANNELS:
             with_peer += n
     return {
-        "total": total, "persons": persons, "new_cases": new_cases,
+        "total": total,
+        "persons": persons,
+        "new_cases": new_cases,
         "by_channel": _labelled(Channel.choices, by_channel),
         "by_consulter": _labelled(Consulter.choices, by_consulter),
         "by_age_band": _labelled(AgeBand.choices, by_band),
@@ -190,8 +229,11 @@ def contacts_from_rows(rows, persons: int, new_cases: int) -> dict:
             }
             for channel, channel_label in Channel.choices
         },
-        "outreach": {"visits": by_channel.get(Channel.HOME_VISIT, 0),
-                     "accompaniment": by_channel.get(Channel.ACCOMPANY, 0), "with_peer": with_peer},
+        "outreach": {
+            "visits": by_channel.get(Channel.HOME_VISIT, 0),
+            "accompaniment": by_channel.get(Channel.ACCOMPANY, 0),
+            "with_peer": with_peer,
+        },
     }
 
 
@@ -208,14 +250,21 @@ def referrals_from_rows(rows, categories: list[tuple[int, str]]) -> dict:
     for pk, name in categories + [(IBASHO_CATEGORY, IBASHO_LABEL)]:
         n, n_decided = per_category.get(pk, (0, 0))
         by_category[name] = {"count": n, "rate": rate(n, total), "decided": n_decided}
-    return {"total": total, "decided": decided, "by_category": by_category,
-            "by_target": _labelled(ReferralTarget.choices, by_target)}
+    return {
+        "total": total,
+        "decided": decided,
+        "by_category": by_category,
+        "by_target": _labelled(ReferralTarget.choices, by_target),
+    }
 
 
 def connected_from_counts(counts: dict) -> dict:
     person, family = counts.get(ReferralTarget.PERSON, 0), counts.get(ReferralTarget.FAMILY, 0)
-    return {"total": person + family, str(ReferralTarget.PERSON.label): person,
-            str(ReferralTarget.FAMILY.label): family}
+    return {
+        "total": person + family,
+        str(ReferralTarget.PERSON.label): person,
+        str(ReferralTarget.FAMILY.label): family,
+    }
 
 
 def partner_categories() -> list[tuple[int, str]]:
@@ -229,8 +278,9 @@ def _summed(rows, key_length: int) -> list[tuple]:
     return [(*key, n) for key, n in totals.items()]
 
 
-def _additive(org: Organisation, period: Period, rollup: str, record: str, records: Records, *,
-              key_length: int | None = None):
+def _additive(
+    org: Organisation, period: Period, rollup: str, record: str, records: Records, *, key_length: int | None = None
+):
     """A count (or rows of counts) over the period: the whole months from the rollups, the partial
     months at either end from the records."""
     months, edges = period.split()
@@ -281,8 +331,9 @@ def counted_report(org: Organisation, period: Period) -> dict:
     records, span = Records(org), (period.start, period.end)
     with translation.override("ja"):
         return _header(org, period) | {
-            "contacts": contacts_from_rows(records.contact_rows(*span), records.persons(*span),
-                                           records.new_cases(*span)),
+            "contacts": contacts_from_rows(
+                records.contact_rows(*span), records.persons(*span), records.new_cases(*span)
+            ),
             "referrals": referrals_from_rows(records.referral_rows(*span), partner_categories()),
             "connected": connected_from_counts(records.connected(*span)),
         }

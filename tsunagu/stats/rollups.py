@@ -43,11 +43,11 @@ class Dialect:
 class Feed:
     """One source table feeding one rollup table."""
 
-    name: str           # short name for the triggers
-    rollup: str         # rollup table
-    source: str         # source table (its rows carry organisation_id)
-    columns: tuple      # source columns the keys and the condition read
-    keys: tuple         # ((rollup column, function(dialect, row alias) -> SQL), ...)
+    name: str  # short name for the triggers
+    rollup: str  # rollup table
+    source: str  # source table (its rows carry organisation_id)
+    columns: tuple  # source columns the keys and the condition read
+    keys: tuple  # ((rollup column, function(dialect, row alias) -> SQL), ...)
     condition: object = None  # function(dialect, row alias) -> SQL, or None for every row
 
     def key_sql(self, d: Dialect, row: str) -> list[tuple[str, str]]:
@@ -74,8 +74,10 @@ class Feed:
         columns, alias, stored = self.key_columns(), " AS t", "t.n"
         if d.vendor != "postgresql":
             alias, stored = "", "n"
-        return (f"INSERT INTO {self.rollup}{alias} ({columns}, n) {select} "
-                f"ON CONFLICT ({columns}) DO UPDATE SET n = {stored} + excluded.n")
+        return (
+            f"INSERT INTO {self.rollup}{alias} ({columns}, n) {select} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET n = {stored} + excluded.n"
+        )
 
 
 def _col(name):
@@ -83,27 +85,62 @@ def _col(name):
 
 
 FEEDS = (
-    Feed("contactmonth", "stats_contactmonth", "cases_contact",
-         ("organisation_id", "date", "channel", "consulter", "age_band", "with_peer"),
-         (("month", lambda d, r: d.month(f"{r}.date")), ("channel", _col("channel")),
-          ("consulter", _col("consulter")), ("age_band", _col("age_band")), ("with_peer", _col("with_peer")))),
-    Feed("caseyear", "stats_caseyear", "cases_contact", ("organisation_id", "date", "case_id"),
-         (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("case_id", _col("case_id")))),
-    Feed("newcasemonth", "stats_newcasemonth", "cases_case", ("organisation_id", "first_contact_on"),
-         (("month", lambda d, r: d.month(f"{r}.first_contact_on")),),
-         lambda d, r: f"{r}.first_contact_on IS NOT NULL"),
-    Feed("referralmonth", "stats_referralmonth", "cases_referral",
-         ("organisation_id", "date", "category_id", "target", "status"),
-         (("month", lambda d, r: d.month(f"{r}.date")), ("category_id", lambda d, r: f"coalesce({r}.category_id, 0)"),
-          ("target", _col("target")), ("decided", lambda d, r: f"({r}.status = 'decided')"))),
-    Feed("connectedref", "stats_connectedyear", "cases_referral",
-         ("organisation_id", "date", "target", "status", "case_id"),
-         (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
-         lambda d, r: f"{r}.status = 'decided'"),
-    Feed("connectedibasho", "stats_connectedyear", "ibasho_attendance",
-         ("organisation_id", "date", "target", "is_first", "case_id"),
-         (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
-         lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)"),
+    Feed(
+        "contactmonth",
+        "stats_contactmonth",
+        "cases_contact",
+        ("organisation_id", "date", "channel", "consulter", "age_band", "with_peer"),
+        (
+            ("month", lambda d, r: d.month(f"{r}.date")),
+            ("channel", _col("channel")),
+            ("consulter", _col("consulter")),
+            ("age_band", _col("age_band")),
+            ("with_peer", _col("with_peer")),
+        ),
+    ),
+    Feed(
+        "caseyear",
+        "stats_caseyear",
+        "cases_contact",
+        ("organisation_id", "date", "case_id"),
+        (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("case_id", _col("case_id"))),
+    ),
+    Feed(
+        "newcasemonth",
+        "stats_newcasemonth",
+        "cases_case",
+        ("organisation_id", "first_contact_on"),
+        (("month", lambda d, r: d.month(f"{r}.first_contact_on")),),
+        lambda d, r: f"{r}.first_contact_on IS NOT NULL",
+    ),
+    Feed(
+        "referralmonth",
+        "stats_referralmonth",
+        "cases_referral",
+        ("organisation_id", "date", "category_id", "target", "status"),
+        (
+            ("month", lambda d, r: d.month(f"{r}.date")),
+            ("category_id", lambda d, r: f"coalesce({r}.category_id, 0)"),
+            ("target", _col("target")),
+            ("decided", lambda d, r: f"({r}.status = 'decided')"),
+        ),
+    ),
+    Feed(
+        "connectedref",
+        "stats_connectedyear",
+        "cases_referral",
+        ("organisation_id", "date", "target", "status", "case_id"),
+        (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
+        lambda d, r: f"{r}.status = 'decided'",
+    ),
+    Feed(
+        "connectedibasho",
+        "stats_connectedyear",
+        "ibasho_attendance",
+        ("organisation_id", "date", "target", "is_first", "case_id"),
+        (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
+        lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)",
+    ),
 )
 ROLLUP_LOCK = 0x7473756E  # pg_advisory_xact_lock key of the rollup writers ("tsun")
 ROLLUP_TABLES = tuple(dict.fromkeys(feed.rollup for feed in FEEDS))
@@ -113,6 +150,8 @@ def _feeds() -> list[Feed]:
     """The feeds whose source table exists in this database."""
     tables = set(connection.introspection.table_names())
     return [feed for feed in FEEDS if feed.source in tables]
+
+
 ANCESTORS = "SELECT a.id FROM orgs_organisation a WHERE a.path = substr({row}.path, 1, length(a.path))"
 
 
@@ -122,12 +161,21 @@ ANCESTORS = "SELECT a.id FROM orgs_organisation a WHERE a.path = substr({row}.pa
 def _sqlite_row_sql(feed: Feed, d: Dialect, row: str, sign: str) -> str:
     keys = feed.key_sql(d, row)
     if sign == "+":
-        return feed.upsert(d,
-            f"SELECT a.ancestor_id, {', '.join(expr for _, expr in keys)}, 1 FROM stats_organcestor a "
-            f"WHERE a.org_id = {row}.organisation_id AND {feed.where(d, row)}") + ";"
+        return (
+            feed.upsert(
+                d,
+                f"SELECT a.ancestor_id, {', '.join(expr for _, expr in keys)}, 1 FROM stats_organcestor a "
+                f"WHERE a.org_id = {row}.organisation_id AND {feed.where(d, row)}",
+            )
+            + ";"
+        )
     match = " AND ".join(
-        [f"ancestor_id IN (SELECT ancestor_id FROM stats_organcestor WHERE org_id = {row}.organisation_id)",
-         feed.where(d, row)] + [f"{column} = {expr}" for column, expr in keys])
+        [
+            f"ancestor_id IN (SELECT ancestor_id FROM stats_organcestor WHERE org_id = {row}.organisation_id)",
+            feed.where(d, row),
+        ]
+        + [f"{column} = {expr}" for column, expr in keys]
+    )
     return f"UPDATE {feed.rollup} SET n = n - 1 WHERE {match}; DELETE FROM {feed.rollup} WHERE {match} AND n <= 0;"
 
 
@@ -147,7 +195,8 @@ def _sqlite_triggers() -> dict[str, str]:
         triggers[f"stats_{feed.name}_ins"] = f"AFTER INSERT ON {feed.source} BEGIN {add} END"
         triggers[f"stats_{feed.name}_del"] = f"AFTER DELETE ON {feed.source} BEGIN {sub} END"
         triggers[f"stats_{feed.name}_upd"] = (
-            f"AFTER UPDATE OF {', '.join(feed.columns)} ON {feed.source} BEGIN {sub} {add} END")
+            f"AFTER UPDATE OF {', '.join(feed.columns)} ON {feed.source} BEGIN {sub} {add} END"
+        )
     return triggers
 
 
@@ -179,17 +228,23 @@ def _pg_triggers() -> dict[str, tuple[str, str]]:
             "  IF TG_OP <> 'DELETE' THEN INSERT INTO stats_organcestor (org_id, ancestor_id) "
             f"SELECT NEW.id, a.id FROM ({ANCESTORS.format(row='NEW')}) a; END IF;\n"
             "  RETURN NULL;\nEND",
-            "AFTER INSERT OR DELETE OR UPDATE OF path ON orgs_organisation FOR EACH ROW"),
+            "AFTER INSERT OR DELETE OR UPDATE OF path ON orgs_organisation FOR EACH ROW",
+        ),
     }
     for feed in _feeds():
         body = _pg_function(feed, d)
         triggers[f"stats_{feed.name}_ins"] = (
-            body, f"AFTER INSERT ON {feed.source} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT")
+            body,
+            f"AFTER INSERT ON {feed.source} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT",
+        )
         triggers[f"stats_{feed.name}_upd"] = (
-            body, f"AFTER UPDATE ON {feed.source} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-                  "FOR EACH STATEMENT")
+            body,
+            f"AFTER UPDATE ON {feed.source} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT",
+        )
         triggers[f"stats_{feed.name}_del"] = (
-            body, f"AFTER DELETE ON {feed.source} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT")
+            body,
+            f"AFTER DELETE ON {feed.source} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT",
+        )
     return triggers
 
 
@@ -209,14 +264,17 @@ def installed_triggers() -> set[str]:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'stats\\_%'")
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stats\\_%' ESCAPE '\\'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stats\\_%' ESCAPE '\\'"
+            )
         return {row[0] for row in cursor.fetchall()}
 
 
 def _drop_all(cursor) -> None:
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
-                       "WHERE NOT tgisinternal AND tgname LIKE 'stats\\_%'")
+        cursor.execute(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'stats\\_%'"
+        )
         for name, table in cursor.fetchall():
             cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON {table}')
         cursor.execute("SELECT oid::regprocedure::text FROM pg_proc WHERE proname LIKE 'stats\\_%\\_f'")
@@ -256,9 +314,11 @@ def rebuild() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _exclusive(cursor)
         cursor.execute("DELETE FROM stats_organcestor")
-        cursor.execute("INSERT INTO stats_organcestor (org_id, ancestor_id) SELECT o.id, a.id "
-                       "FROM orgs_organisation o JOIN orgs_organisation a "
-                       "ON a.path = substr(o.path, 1, length(a.path))")
+        cursor.execute(
+            "INSERT INTO stats_organcestor (org_id, ancestor_id) SELECT o.id, a.id "
+            "FROM orgs_organisation o JOIN orgs_organisation a "
+            "ON a.path = substr(o.path, 1, length(a.path))"
+        )
         for table in ROLLUP_TABLES:
             cursor.execute(f"DELETE FROM {table}")
         for feed in _feeds():
@@ -268,8 +328,9 @@ def rebuild() -> None:
 def ancestors_of(org_id: int) -> list[int]:
     """The ids of the organisation's strict ancestors, from the closure."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT ancestor_id FROM stats_organcestor WHERE org_id = %s AND ancestor_id <> %s",
-                       [org_id, org_id])
+        cursor.execute(
+            "SELECT ancestor_id FROM stats_organcestor WHERE org_id = %s AND ancestor_id <> %s", [org_id, org_id]
+        )
         return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -286,12 +347,16 @@ def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]
             mine = f"SELECT {', '.join(keys)}, n FROM {table} WHERE ancestor_id = %s"
             match = " AND ".join(f"t.{column} = m.{column}" for column in keys)
             for ancestor in old_ancestors:
-                cursor.execute(f"UPDATE {table} AS t SET n = t.n - m.n FROM ({mine}) AS m "
-                               f"WHERE t.ancestor_id = %s AND {match}", [org_id, ancestor])
+                cursor.execute(
+                    f"UPDATE {table} AS t SET n = t.n - m.n FROM ({mine}) AS m WHERE t.ancestor_id = %s AND {match}",
+                    [org_id, ancestor],
+                )
                 cursor.execute(f"DELETE FROM {table} WHERE ancestor_id = %s AND n <= 0", [ancestor])
             for ancestor in new_ancestors:
-                cursor.execute(feed.upsert(d, f"SELECT %s, {', '.join(keys)}, n FROM {table} WHERE ancestor_id = %s"),
-                               [ancestor, org_id])
+                cursor.execute(
+                    feed.upsert(d, f"SELECT %s, {', '.join(keys)}, n FROM {table} WHERE ancestor_id = %s"),
+                    [ancestor, org_id],
+                )
 
 
 def differences(progress=None) -> dict[str, int]:
@@ -307,14 +372,16 @@ def differences(progress=None) -> dict[str, int]:
         for table in ROLLUP_TABLES:
             feeds = [feed for feed in _feeds() if feed.rollup == table]
             columns = feeds[0].key_columns()
-            union = " UNION ALL ".join(f"SELECT * FROM ({feed.grouped(d, feed.source)}) s{i}"
-                                       for i, feed in enumerate(feeds))
+            union = " UNION ALL ".join(
+                f"SELECT * FROM ({feed.grouped(d, feed.source)}) s{i}" for i, feed in enumerate(feeds)
+            )
             fresh = f"SELECT {columns}, sum(n) AS n FROM ({union}) u GROUP BY {columns}"
             stored = f"SELECT {columns}, n FROM {table}"
             # Keys whose count differs, is missing or should not be there, each once.
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT {columns} FROM (SELECT * FROM ({fresh}) f EXCEPT SELECT * FROM ({stored}) s) x "
-                f"UNION SELECT {columns} FROM (SELECT * FROM ({stored}) s EXCEPT SELECT * FROM ({fresh}) f) y) z")
+                f"UNION SELECT {columns} FROM (SELECT * FROM ({stored}) s EXCEPT SELECT * FROM ({fresh}) f) y) z"
+            )
             wrong = cursor.fetchone()[0]
             if wrong:
                 found[table] = wrong

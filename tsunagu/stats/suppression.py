@@ -47,7 +47,8 @@ def suppress(values: Mapping[Hashable, int], equations: Sequence[Equation], *, k
             if sum(member in hidden for member in equation.members) != 1:
                 continue
             visible = [
-                (values[part], position, part) for position, part in enumerate(equation.parts)
+                (values[part], position, part)
+                for position, part in enumerate(equation.parts)
                 if part not in hidden and values[part] > 0
             ]
             # With parts adding up, a lone hidden total always has a visible non-zero part.

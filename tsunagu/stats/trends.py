@@ -42,8 +42,10 @@ def default_years(span: tuple[int, int] | None, count: int = 5) -> list[int]:
 
 
 def _fiscal_year_of(field: str, years: list[int]) -> Case:
-    return Case(*[When(**{f"{field}__range": wareki.fiscal_year_range(y)}, then=Value(y)) for y in years],
-                output_field=IntegerField())
+    return Case(
+        *[When(**{f"{field}__range": wareki.fiscal_year_range(y)}, then=Value(y)) for y in years],
+        output_field=IntegerField(),
+    )
 
 
 def build_trends(org: Organisation, years: list[int]) -> dict[int, dict]:
@@ -55,27 +57,39 @@ def build_trends(org: Organisation, years: list[int]) -> dict[int, dict]:
 
 def _monthly(model, org: Organisation, years: list[int], span, keys: list[str]):
     """Rows (fiscal year, keys…, n) of a monthly rollup, summed per fiscal year."""
-    return (model.objects.filter(ancestor_id=org.pk, month__range=span).annotate(fy=_fiscal_year_of("month", years))
-            .values_list("fy", *keys).annotate(total=Sum("n")).values_list("fy", *keys, "total"))
+    return (
+        model.objects.filter(ancestor_id=org.pk, month__range=span)
+        .annotate(fy=_fiscal_year_of("month", years))
+        .values_list("fy", *keys)
+        .annotate(total=Sum("n"))
+        .values_list("fy", *keys, "total")
+    )
 
 
 def _build(org: Organisation, years: list[int]) -> dict[int, dict]:
     span = (wareki.fiscal_year_range(years[0])[0], wareki.fiscal_year_range(years[-1])[1])
     contact_rows = _by_year(_monthly(ContactMonth, org, years, span, ["channel", "consulter", "age_band", "with_peer"]))
-    new_cases = {fy: n for fy, n in _monthly(NewCaseMonth, org, years, span, [])}
+    new_cases = dict(_monthly(NewCaseMonth, org, years, span, []))
     referral_rows = _by_year(_monthly(ReferralMonth, org, years, span, ["category_id", "target", "decided"]))
     yearly = {"ancestor_id": org.pk, "fy__range": (years[0], years[-1])}
     persons = dict(CaseYear.objects.filter(**yearly).values_list("fy").annotate(n=Count("id")).values_list("fy", "n"))
     connected: dict[int, dict] = {}
-    for fy, target, n in (ConnectedYear.objects.filter(**yearly).values_list("fy", "target")
-                          .annotate(n=Count("id")).values_list("fy", "target", "n")):
+    for fy, target, n in (
+        ConnectedYear.objects.filter(**yearly)
+        .values_list("fy", "target")
+        .annotate(n=Count("id"))
+        .values_list("fy", "target", "n")
+    ):
         connected.setdefault(fy, {})[target] = n
     categories = partner_categories()
     result = {}
     for year in years:
         start, end = wareki.fiscal_year_range(year)
         result[year] = {
-            "org": org.code, "org_name": org.name, "from": start.isoformat(), "to": end.isoformat(),
+            "org": org.code,
+            "org_name": org.name,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
             "contacts": contacts_from_rows(contact_rows.get(year, []), persons.get(year, 0), new_cases.get(year, 0)),
             "referrals": referrals_from_rows(referral_rows.get(year, []), categories),
             "connected": connected_from_counts(connected.get(year, {})),
@@ -101,8 +115,15 @@ def _year_columns(years: list[int]) -> list[Column]:
 def _per_year(key, title, heading, years, trends, pick, labels, *, note="", chart=None) -> Table:
     rows = [[_(label)] + [pick(trends[y])[label] for y in years] for label in labels]
     totals = [sum(row[i] for row in rows) for i in range(1, len(years) + 1)]
-    return Table(key, title, [Column(heading, LABEL)] + _year_columns(years), rows, total=[_("計")] + totals,
-                 note=note, chart=chart or "")
+    return Table(
+        key,
+        title,
+        [Column(heading, LABEL)] + _year_columns(years),
+        rows,
+        total=[_("計")] + totals,
+        note=note,
+        chart=chart or "",
+    )
 
 
 def trend_tables(trends: dict[int, dict]) -> list[Table]:
@@ -122,24 +143,58 @@ def trend_tables(trends: dict[int, dict]) -> list[Table]:
         (_("居場所等の支援につながった件数（計）"), [r["connected"]["total"] for r in reports]),
     ]
     first = reports[0]
-    channels = [c for c in first["contacts"]["by_channel"]
-                if any(r["contacts"]["by_channel"][c] for r in reports)] or list(first["contacts"]["by_channel"])
+    channels = [
+        c for c in first["contacts"]["by_channel"] if any(r["contacts"]["by_channel"][c] for r in reports)
+    ] or list(first["contacts"]["by_channel"])
     return [
-        Table("main", _("主な指標の推移"), [Column(_("指標"), LABEL)] + _year_columns(years),
-              [[label] + values for label, values in main],
-              chart=charts.line_chart(chart_id="chart-trend-contacts", title=_("相談件数の推移"), x_labels=x_labels,
-                                      series=main[:3], unit=_("件"))),
-        _per_year("by_channel", _("相談方法別の件数の推移"), _("方法"), years, trends,
-                  lambda r: r["contacts"]["by_channel"], list(first["contacts"]["by_channel"]),
-                  chart=charts.line_chart(chart_id="chart-trend-channels", title=_("相談方法別の件数の推移"),
-                                          x_labels=x_labels, unit=_("件"), series=[
-                                              (_(c), [r["contacts"]["by_channel"][c] for r in reports])
-                                              for c in channels])),
-        _per_year("by_consulter", _("相談者別の件数の推移"), _("相談者"), years, trends,
-                  lambda r: r["contacts"]["by_consulter"], list(first["contacts"]["by_consulter"])),
-        _per_year("by_age_band", _("本人の年代別の件数の推移"), _("年代"), years, trends,
-                  lambda r: r["contacts"]["by_age_band"], list(first["contacts"]["by_age_band"]),
-                  note=_("年代は本人の相談日時点の年齢です（家族からの相談も本人の年代に数えます）。")),
+        Table(
+            "main",
+            _("主な指標の推移"),
+            [Column(_("指標"), LABEL)] + _year_columns(years),
+            [[label] + values for label, values in main],
+            chart=charts.line_chart(
+                chart_id="chart-trend-contacts",
+                title=_("相談件数の推移"),
+                x_labels=x_labels,
+                series=main[:3],
+                unit=_("件"),
+            ),
+        ),
+        _per_year(
+            "by_channel",
+            _("相談方法別の件数の推移"),
+            _("方法"),
+            years,
+            trends,
+            lambda r: r["contacts"]["by_channel"],
+            list(first["contacts"]["by_channel"]),
+            chart=charts.line_chart(
+                chart_id="chart-trend-channels",
+                title=_("相談方法別の件数の推移"),
+                x_labels=x_labels,
+                unit=_("件"),
+                series=[(_(c), [r["contacts"]["by_channel"][c] for r in reports]) for c in channels],
+            ),
+        ),
+        _per_year(
+            "by_consulter",
+            _("相談者別の件数の推移"),
+            _("相談者"),
+            years,
+            trends,
+            lambda r: r["contacts"]["by_consulter"],
+            list(first["contacts"]["by_consulter"]),
+        ),
+        _per_year(
+            "by_age_band",
+            _("本人の年代別の件数の推移"),
+            _("年代"),
+            years,
+            trends,
+            lambda r: r["contacts"]["by_age_band"],
+            list(first["contacts"]["by_age_band"]),
+            note=_("年代は本人の相談日時点の年齢です（家族からの相談も本人の年代に数えます）。"),
+        ),
         _referral_table(years, reports, x_labels),
     ]
 
@@ -149,8 +204,10 @@ def _referral_table(years: list[int], reports: list[dict], x_labels: list[str]) 
     columns = [Column(_("つなぎ先区分"), LABEL)]
     for year, label in zip(years, x_labels):
         full = wareki.fiscal_year_label_both(year)
-        columns += [Column(_("%(year)s 件数") % {"year": label}, full=full),
-                    Column(_("%(year)s 率（%%）") % {"year": label}, RATE, full=full)]
+        columns += [
+            Column(_("%(year)s 件数") % {"year": label}, full=full),
+            Column(_("%(year)s 率（%%）") % {"year": label}, RATE, full=full),
+        ]
     rows = []
     for name in reports[0]["referrals"]["by_category"]:
         row = [name]
@@ -162,14 +219,26 @@ def _referral_table(years: list[int], reports: list[dict], x_labels: list[str]) 
     for report in reports:
         total += [report["referrals"]["total"], 100.0 if report["referrals"]["total"] else 0.0]
     chart = charts.column_chart(
-        chart_id="chart-trend-referrals", title=_("つなぎ件数と支援決定件数の推移"), x_labels=x_labels, unit=_("件"),
-        series=[(_("つなぎ件数"), [r["referrals"]["total"] for r in reports]),
-                (_("専門機関での支援が決定した件数"), [r["referrals"]["decided"] for r in reports])])
-    return Table("referrals", _("つなぎ先区分別の件数の推移"), columns, rows, total=total, chart=chart,
-                 note=_("率は各年度のつなぎ件数全体に対する割合（小数第1位で四捨五入）です。"))
+        chart_id="chart-trend-referrals",
+        title=_("つなぎ件数と支援決定件数の推移"),
+        x_labels=x_labels,
+        unit=_("件"),
+        series=[
+            (_("つなぎ件数"), [r["referrals"]["total"] for r in reports]),
+            (_("専門機関での支援が決定した件数"), [r["referrals"]["decided"] for r in reports]),
+        ],
+    )
+    return Table(
+        "referrals",
+        _("つなぎ先区分別の件数の推移"),
+        columns,
+        rows,
+        total=total,
+        chart=chart,
+        note=_("率は各年度のつなぎ件数全体に対する割合（小数第1位で四捨五入）です。"),
+    )
 
 
 def year_range_label(years: list[int]) -> str:
     first, last = years[0], years[-1]
     return f"{wareki.fiscal_year_label(first)}〜{wareki.fiscal_year_label(last)}（{first}〜{last}年度）"
-

@@ -8,9 +8,8 @@ organisation, is a 404 whose page says so on the 組織 field, and the refusal i
 name that fits nothing is a message on the field.
 """
 
-from urllib.parse import urlencode
-
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,8 +25,8 @@ from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
 
-from .exporters import Document, japanese, report_tables, to_pdf, to_xlsx
 from . import organisations
+from .exporters import Document, japanese, report_tables, to_pdf, to_xlsx
 from .forms import FY, ReportForm, TrendsForm
 from .report import build_report
 from .trends import build_trends, data_years, default_years, selectable_years, trend_tables, year_range_label
@@ -58,11 +57,19 @@ def _organisation_form(request, page: str, resolution) -> dict:
     """The keyword arguments of the 組織 field, and the chooser around it for the template."""
     acting = request.actor.organisation
     choices = organisations.small_subtree_choices(acting)
-    chooser = organisations.chooser(acting, resolution, searchable=choices is None,
-                                    link=organisations.linker(page, request.GET, acting),
-                                    below=request.GET.get("below", "1"))
-    form_kwargs = {"resolution": resolution, "choices": choices, "search_url": reverse("stats_org_search"),
-                   "page": page}
+    chooser = organisations.chooser(
+        acting,
+        resolution,
+        searchable=choices is None,
+        link=organisations.linker(page, request.GET, acting),
+        below=request.GET.get("below", "1"),
+    )
+    form_kwargs = {
+        "resolution": resolution,
+        "choices": choices,
+        "search_url": reverse("stats_org_search"),
+        "page": page,
+    }
     return {"form_kwargs": form_kwargs, "chooser": chooser}
 
 
@@ -77,8 +84,7 @@ def _with_defaults(request, defaults: dict) -> dict:
 
 def _report_form(request, org: Organisation, **organisation) -> ReportForm:
     defaults = {"org": org.code, "period": FY, "fy": wareki.fiscal_year(timezone.localdate()), "half": 1}
-    return ReportForm(_with_defaults(request, defaults), fiscal_years=selectable_years(data_years(org)),
-                      **organisation)
+    return ReportForm(_with_defaults(request, defaults), fiscal_years=selectable_years(data_years(org)), **organisation)
 
 
 @staff_view(Perm.VIEW_STATS)
@@ -92,15 +98,21 @@ def report_page(request):
     context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
         report = build_report(org, form.chosen_period())
-        context.update(report=report, tables=report_tables(report), period_label=form.period_label(),
-                       query=form.query_string())
+        context.update(
+            report=report, tables=report_tables(report), period_label=form.period_label(), query=form.query_string()
+        )
     return render(request, "stats/report.html", context, status=_status(resolution))
 
 
 def _document(org: Organisation, form: ReportForm) -> Document:
     period = form.chosen_period()
-    return Document(org_name=org.name, org_code=org.code, period=period, period_label=form.period_label(),
-                    tables=report_tables(build_report(org, period)))
+    return Document(
+        org_name=org.name,
+        org_code=org.code,
+        period=period,
+        period_label=form.period_label(),
+        tables=report_tables(build_report(org, period)),
+    )
 
 
 def _export(request, fmt: str, render_file):
@@ -114,8 +126,12 @@ def _export(request, fmt: str, render_file):
         return redirect(f"{reverse('stats_report')}?{urlencode(request.GET)}")
     document = japanese(_document, org, form)
     body = japanese(render_file, document)
-    log_action(request.actor, "stats.export", obj=org,
-               label=f"{fmt.upper()} {org.code} {document.period.start.isoformat()}〜{document.period.end.isoformat()}")
+    log_action(
+        request.actor,
+        "stats.export",
+        obj=org,
+        label=f"{fmt.upper()} {org.code} {document.period.start.isoformat()}〜{document.period.end.isoformat()}",
+    )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.{fmt}"'
     return response
@@ -140,8 +156,11 @@ def trends_page(request):
     chosen = _organisation_form(request, "stats_trends", resolution)
     span = data_years(org)
     default = default_years(span)
-    form = TrendsForm(_with_defaults(request, {"org": org.code, "to": default[-1], "years": len(default)}),
-                      fiscal_years=selectable_years(span), **chosen["form_kwargs"])
+    form = TrendsForm(
+        _with_defaults(request, {"org": org.code, "to": default[-1], "years": len(default)}),
+        fiscal_years=selectable_years(span),
+        **chosen["form_kwargs"],
+    )
     context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
         years = form.fiscal_years()
@@ -161,5 +180,6 @@ def org_search(request):
     found = organisations.search(acting, request.GET.get("org", ""))
     link = organisations.linker(page, request.GET, acting)
     rows = [replace(row, href=link(row.code)) for row in found.rows]
-    return render(request, "stats/_org_results.html",
-                  {"rows": rows, "found": found, "typed": request.GET.get("org", "").strip()})
+    return render(
+        request, "stats/_org_results.html", {"rows": rows, "found": found, "typed": request.GET.get("org", "").strip()}
+    )

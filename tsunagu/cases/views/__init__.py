@@ -28,8 +28,6 @@ def case_work_view(*, write: bool = False):
     return decorate
 
 
-
-
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.core.forms import apply_errors
 from tsunagu.audit.log import log_action
+from tsunagu.core.forms import apply_errors
 from tsunagu.core.wareki import age_on, fiscal_year
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
@@ -18,38 +18,69 @@ from tsunagu.orgs.rules import Perm
 from .. import actions, queries
 from ..access import can_write_cases, get_case
 from ..forms import (
-    RELATIONSHIP_WORDS, AssignForm, CaseFilterForm, CaseForm, ContactForm, HouseholdFormSet, StatusForm, household_values,
+    RELATIONSHIP_WORDS,
+    AssignForm,
+    CaseFilterForm,
+    CaseForm,
+    ContactForm,
+    HouseholdFormSet,
+    StatusForm,
+    household_values,
 )
 from ..models import AgeBand, Status
 from ..rules import is_ice_age_generation
 from . import case_work_view, is_htmx, reading
 
-OUTING_CLASS = {1: gettext_lazy("準ひきこもり"), 2: gettext_lazy("狭義"), 3: gettext_lazy("狭義"), 4: gettext_lazy("狭義")}
+OUTING_CLASS = {
+    1: gettext_lazy("準ひきこもり"),
+    2: gettext_lazy("狭義"),
+    3: gettext_lazy("狭義"),
+    4: gettext_lazy("狭義"),
+}
 
 
 @case_work_view()
 def case_list(request):
     actor, today = request.actor, timezone.localdate()
     org = actor.organisation
-    form = CaseFilterForm(request.GET or None, staff_queryset=queries.case_staff(org),
-                          municipalities=queries.municipalities(org))
+    form = CaseFilterForm(
+        request.GET or None, staff_queryset=queries.case_staff(org), municipalities=queries.municipalities(org)
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(queries.case_list(actor, filters, today), queries.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.case_rows(list(page), today)
     # A list shows names: who saw which cases is part of the trail, as for the case page.
-    log_action(actor, "case.list", label=_("%(n)s件中%(shown)s件") % {"n": page.paginator.count, "shown": len(rows)},
-               changes={"cases": [None, [row.case.number for row in rows]]})
+    log_action(
+        actor,
+        "case.list",
+        label=_("%(n)s件中%(shown)s件") % {"n": page.paginator.count, "shown": len(rows)},
+        changes={"cases": [None, [row.case.number for row in rows]]},
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "today": today,
-        "can_write": can_write_cases(actor),
-    })
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "today": today,
+            "can_write": can_write_cases(actor),
+        },
+    )
 
 
 def _case_form_context(form, household, *, similar=(), suggest_8050=False, case=None):
-    return {"form": form, "household": household, "similar": similar, "suggest_8050": suggest_8050, "case": case,
-            "relationship_words": RELATIONSHIP_WORDS}
+    return {
+        "form": form,
+        "household": household,
+        "similar": similar,
+        "suggest_8050": suggest_8050,
+        "case": case,
+        "relationship_words": RELATIONSHIP_WORDS,
+    }
 
 
 def _suggestion(form, household, today) -> bool:
@@ -60,7 +91,8 @@ def _suggestion(form, household, today) -> bool:
         if getattr(f, "cleaned_data", None) and f.cleaned_data.get("relationship") and not f.cleaned_data.get("DELETE")
     ]
     return data.get("household_8050") is None and queries.suggests_8050(
-        birth_date=data.get("birth_date"), age_band=data.get("age_band", ""), household=members, today=today)
+        birth_date=data.get("birth_date"), age_band=data.get("age_band", ""), household=members, today=today
+    )
 
 
 @case_work_view(write=True)
@@ -78,8 +110,9 @@ def case_add(request):
             return render(request, "cases/_suggest_8050.html", {"suggest_8050": suggest})
         if valid:
             values = form.case_values()
-            similar = queries.similar_cases(actor.organisation, furigana=values["furigana"],
-                                            birth_date=values["birth_date"], today=today)
+            similar = queries.similar_cases(
+                actor.organisation, furigana=values["furigana"], birth_date=values["birth_date"], today=today
+            )
             if not similar or form.cleaned_data.get("confirm_similar"):
                 try:
                     case = actions.open_case(actor=actor, household=household_values(household), **values)
@@ -88,8 +121,9 @@ def case_add(request):
                 else:
                     messages.success(request, _("ケース%(number)sを作成しました。") % {"number": case.number})
                     return redirect("case_detail", pk=case.pk)
-    return render(request, "cases/case_form.html", _case_form_context(form, household, similar=similar,
-                                                                      suggest_8050=suggest))
+    return render(
+        request, "cases/case_form.html", _case_form_context(form, household, similar=similar, suggest_8050=suggest)
+    )
 
 
 @case_work_view()
@@ -110,14 +144,18 @@ def case_detail(request, pk):
         "ice_age": is_ice_age_generation(case.birth_date, today),
         "fiscal_year": fiscal_year(today),
         "outing_class": OUTING_CLASS.get(case.outing_level),
-        "suggest_8050": case.household_8050 is None and queries.suggests_8050(
-            birth_date=case.birth_date, age_band=case.age_band, household=members, today=today),
+        "suggest_8050": case.household_8050 is None
+        and queries.suggests_8050(birth_date=case.birth_date, age_band=case.age_band, household=members, today=today),
         "can_write": can_write,
         "can_assign": actor.can(Perm.EDIT_CASES),
-        "quick_form": ContactForm(quick=True, initial={
-            "consulter": latest_contact.consulter if latest_contact else case.first_consulter}) if can_write else None,
+        "quick_form": ContactForm(
+            quick=True, initial={"consulter": latest_contact.consulter if latest_contact else case.first_consulter}
+        )
+        if can_write
+        else None,
         "status_form": StatusForm(allowed=allowed, initial={"version": case.version}, auto_id="status_%s")
-        if can_write else None,
+        if can_write
+        else None,
         "viewers": queries.case_viewers(case) if actor.can(Perm.VIEW_CASES) else None,
     }
     return render(request, "cases/detail.html", context)
@@ -143,8 +181,13 @@ def case_edit(request, pk):
             return render(request, "cases/_suggest_8050.html", {"suggest_8050": _suggestion(form, household, today)})
         if valid:
             try:
-                actions.update_case(actor=actor, case=case, version=form.cleaned_data["version"],
-                                    household=household_values(household), **form.case_values())
+                actions.update_case(
+                    actor=actor,
+                    case=case,
+                    version=form.cleaned_data["version"],
+                    household=household_values(household),
+                    **form.case_values(),
+                )
             except ValidationError as error:  # StaleEdit included: what was typed stays on the page
                 apply_errors(form, error)
             else:
@@ -152,10 +195,16 @@ def case_edit(request, pk):
                 return redirect("case_detail", pk=case.pk)
     else:
         form = CaseForm(initial=_initial(case), municipalities=municipalities, editing=True)
-        household = HouseholdFormSet(prefix="household", initial=list(
-            case.household.values("relationship", "age", "notes")))
-    return render(request, "cases/case_form.html", _case_form_context(
-        form, household, suggest_8050=_suggestion(form, household, today) if form.is_bound else False, case=case))
+        household = HouseholdFormSet(
+            prefix="household", initial=list(case.household.values("relationship", "age", "notes"))
+        )
+    return render(
+        request,
+        "cases/case_form.html",
+        _case_form_context(
+            form, household, suggest_8050=_suggestion(form, household, today) if form.is_bound else False, case=case
+        ),
+    )
 
 
 @case_work_view(write=True)
@@ -168,8 +217,9 @@ def case_status(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.change_status(actor=actor, case=case, status=data["status"], on=data["on"], note=data["note"],
-                                  version=data["version"])
+            actions.change_status(
+                actor=actor, case=case, status=data["status"], on=data["on"], note=data["note"], version=data["version"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -183,8 +233,11 @@ def case_status(request, pk):
 def case_assign(request, pk):
     actor = request.actor
     case = get_case(actor, pk, write=True, log_read=reading(request))
-    form = AssignForm(request.POST or None, staff_queryset=queries.case_staff(actor.organisation),
-                      initial={"users": list(case.assigned.all())})
+    form = AssignForm(
+        request.POST or None,
+        staff_queryset=queries.case_staff(actor.organisation),
+        initial={"users": list(case.assigned.all())},
+    )
     if request.method == "POST" and form.is_valid():
         actions.set_assigned(actor=actor, case=case, users=list(form.cleaned_data["users"]))
         messages.success(request, _("担当者を保存しました。"))

@@ -24,9 +24,15 @@ def consent_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.record_consent(actor=actor, case=case, given_by=data["given_by"], purpose=data["purpose"],
-                                   given_on=data["given_on"], share_with=list(data["share_with"]),
-                                   share_with_categories=list(data["share_with_categories"]))
+            actions.record_consent(
+                actor=actor,
+                case=case,
+                given_by=data["given_by"],
+                purpose=data["purpose"],
+                given_on=data["given_on"],
+                share_with=list(data["share_with"]),
+                share_with_categories=list(data["share_with_categories"]),
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -17,20 +17,36 @@ from ..forms import ContactForm
 from ..models import Channel
 from . import case_work_view, is_htmx, reading
 
-CONTACT_FORM_FIELDS = ["date", "channel", "consulter", "staff", "minutes", "notes", "with_peer",
-                       "with_specialist_team", "visit_members"]
+CONTACT_FORM_FIELDS = [
+    "date",
+    "channel",
+    "consulter",
+    "staff",
+    "minutes",
+    "notes",
+    "with_peer",
+    "with_specialist_team",
+    "visit_members",
+]
 
 
 def _saved_message(contact) -> str:
     return _("%(date)s（%(wareki)s）の%(channel)sを記録しました。") % {
-        "date": contact.date.isoformat(), "wareki": format_date(contact.date), "channel": contact.get_channel_display()}
+        "date": contact.date.isoformat(),
+        "wareki": format_date(contact.date),
+        "channel": contact.get_channel_display(),
+    }
 
 
 def _quick_response(request, case, form, saved=None):
     """The htmx answer: the short form again (fresh after a save, with errors otherwise) and, after a
     save, the timeline swapped in out of band."""
-    context = {"case": case, "quick_form": form, "saved_message": _saved_message(saved) if saved else "",
-               "can_write": can_write_cases(request.actor)}
+    context = {
+        "case": case,
+        "quick_form": form,
+        "saved_message": _saved_message(saved) if saved else "",
+        "can_write": can_write_cases(request.actor),
+    }
     if saved is not None:
         context.update(queries.case_page(case), oob=True)
     return render(request, "cases/_quick_contact.html", context)
@@ -43,10 +59,14 @@ def contact_add(request, pk):
     case = get_case(actor, pk, write=True, log_read=reading(request))
     quick = request.POST.get("quick") == "1"
     channel = request.GET.get("channel")
-    initial = {"consulter": case.first_consulter, "staff": actor.user,
-               "channel": channel if channel in Channel.values else Channel.PHONE}
-    form = ContactForm(request.POST or None, quick=quick, staff_queryset=queries.case_staff(actor.organisation),
-                       initial=initial)
+    initial = {
+        "consulter": case.first_consulter,
+        "staff": actor.user,
+        "channel": channel if channel in Channel.values else Channel.PHONE,
+    }
+    form = ContactForm(
+        request.POST or None, quick=quick, staff_queryset=queries.case_staff(actor.organisation), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             contact = actions.log_contact(actor=actor, case=case, **form.contact_values())
@@ -88,8 +108,9 @@ def contact_edit(request, pk, contact_pk):
     else:
         initial = {name: getattr(contact, name) for name in CONTACT_FORM_FIELDS}
         form = ContactForm(initial={**initial, "version": contact.version}, editing=True, staff_queryset=staff)
-    return render(request, "cases/contact_form.html", {"case": case, "form": form, "contact": contact,
-                                                       "current": current})
+    return render(
+        request, "cases/contact_form.html", {"case": case, "form": form, "contact": contact, "current": current}
+    )
 
 
 @case_work_view(write=True)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.core.forms import apply_errors
 from tsunagu.audit.log import log_action
+from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import PartnerCategory, Role
 from tsunagu.orgs.rules import Perm
@@ -27,16 +27,20 @@ from . import case_work_view, reading
 def referral_add(request, pk):
     actor = request.actor
     case = get_case(actor, pk, write=True, log_read=reading(request))
-    form = ReferralForm(request.POST or None, partners=queries.partner_directory(actor.organisation),
-                        may_override=actor.role == Role.ADMIN)
+    form = ReferralForm(
+        request.POST or None,
+        partners=queries.partner_directory(actor.organisation),
+        may_override=actor.role == Role.ADMIN,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             referral = actions.refer(actor=actor, case=case, **form.referral_values())
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(partner)sへのつなぎを記録しました。") % {
-                "partner": referral.partner_name or _("居場所")})
+            messages.success(
+                request, _("%(partner)sへのつなぎを記録しました。") % {"partner": referral.partner_name or _("居場所")}
+            )
             return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#referrals")
     return render(request, "cases/referral_form.html", {"case": case, "form": form})
 
@@ -51,13 +55,15 @@ def referral_status(request, pk, referral_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.set_referral_status(actor=actor, referral=referral, status=data["status"], on=data["on"],
-                                        version=data["version"])
+            actions.set_referral_status(
+                actor=actor, referral=referral, status=data["status"], on=data["on"], version=data["version"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("つなぎの結果を「%(status)s」にしました。") % {
-                "status": referral.get_status_display()})
+            messages.success(
+                request, _("つなぎの結果を「%(status)s」にしました。") % {"status": referral.get_status_display()}
+            )
             return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#referrals")
     return render(request, "cases/referral_status.html", {"case": case, "referral": referral, "form": form})
 
@@ -68,12 +74,23 @@ def referral_incoming(request):
     done = request.GET.get("done") == "1"
     page = Paginator(queries.incoming_queue(actor, done=done), queries.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.incoming_rows(page)
-    log_action(actor, "referral.incoming_list", label=_("%(n)s件") % {"n": len(rows)},
-               changes={"referrals": [None, [row.referral.pk for row in rows]]})
-    return render(request, "cases/incoming.html", {
-        "rows": rows, "page": page, "done": done, "query": "done=1" if done else "",
-        "can_accept": actor.can(Perm.EDIT_CASES),
-    })
+    log_action(
+        actor,
+        "referral.incoming_list",
+        label=_("%(n)s件") % {"n": len(rows)},
+        changes={"referrals": [None, [row.referral.pk for row in rows]]},
+    )
+    return render(
+        request,
+        "cases/incoming.html",
+        {
+            "rows": rows,
+            "page": page,
+            "done": done,
+            "query": "done=1" if done else "",
+            "can_accept": actor.can(Perm.EDIT_CASES),
+        },
+    )
 
 
 @staff_view(Perm.EDIT_CASES)
@@ -101,8 +118,9 @@ def referral_decline(request, pk):
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decline_referral(actor=actor, referral=referral, on=timezone.localdate(),
-                                     reason=form.cleaned_data["reason"])
+            actions.decline_referral(
+                actor=actor, referral=referral, on=timezone.localdate(), reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -122,7 +140,15 @@ def partner_directory(request):
     page = Paginator(partners, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "cases/partners.html", {
-        "page": page, "categories": categories, "category": category, "q": query, "query": params.urlencode(),
-        "region": queries.region_of(org),
-    })
+    return render(
+        request,
+        "cases/partners.html",
+        {
+            "page": page,
+            "categories": categories,
+            "category": category,
+            "q": query,
+            "query": params.urlencode(),
+            "region": queries.region_of(org),
+        },
+    )

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--password", default=DEFAULT_PASSWORD, help=_("デモ利用者の共通パスワード（12文字以上）"),
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=_("デモ利用者の共通パスワード（12文字以上）"),
         )
 
     def handle(self, *args, password, **options):
@@ -33,10 +35,13 @@ class Command(BaseCommand):
                 build_kpis(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
-        self.stdout.write(_("組織: 追加 %(created)d件（デモの組織は全部で%(total)d件）") % {
-            "created": network.created,
-            "total": len(network.organisations),
-        })
+        self.stdout.write(
+            _("組織: 追加 %(created)d件（デモの組織は全部で%(total)d件）")
+            % {
+                "created": network.created,
+                "total": len(network.organisations),
+            }
+        )
         rows = [
             [
                 login.username,

@@ -7,21 +7,26 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from tsunagu.demo.synth_cases import Progress, generate
 from tsunagu.demo import synth_national as national
+from tsunagu.demo.synth_cases import Progress, generate
 from tsunagu.demo.synth_network import DEFAULT_ORG, prepare_target
 from tsunagu.orgs.rules import Actor
 
 
 class Command(BaseCommand):
-    help = ("合成データ（ケース・相談記録・つなぎ・居場所への参加）を10年度分まとめて作ります。組織がなければ合成県の"
-            "センターとして作ります。同じ --seed なら同じデータになります。")
+    help = (
+        "合成データ（ケース・相談記録・つなぎ・居場所への参加）を10年度分まとめて作ります。組織がなければ合成県の"
+        "センターとして作ります。同じ --seed なら同じデータになります。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, help=_("作るケースの数"))
         parser.add_argument("--contacts", type=int, help=_("作る相談記録の合計数"))
-        parser.add_argument("--scale", choices=sorted(national.SCALES),
-                            help=_("合成の全国（47都道府県・20指定都市・約1,741市区町村）を作ります。small は試験用の小さな国"))
+        parser.add_argument(
+            "--scale",
+            choices=sorted(national.SCALES),
+            help=_("合成の全国（47都道府県・20指定都市・約1,741市区町村）を作ります。small は試験用の小さな国"),
+        )
         parser.add_argument("--org", default=DEFAULT_ORG, help=_("ケースを持たせる組織のコード（既定: %(default)s）"))
         parser.add_argument("--seed", type=int, default=1, help=_("乱数の種（既定: %(default)s）"))
 
@@ -39,16 +44,31 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 target = prepare_target(actor, org)
-            done = generate(actor=actor, target=target, cases=cases, contacts=contacts, seed=seed,
-                            progress=Progress(self.stderr, cases, contacts))
+            done = generate(
+                actor=actor,
+                target=target,
+                cases=cases,
+                contacts=contacts,
+                seed=seed,
+                progress=Progress(self.stderr, cases, contacts),
+            )
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
-        self.stdout.write(_("%(org)s（%(code)s）: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"
-                            "居場所への参加 %(attendances)s件を%(seconds).1f秒で作りました。") % {
-            "org": target.organisation.name, "code": target.organisation.code, "cases": f"{done.cases:,}",
-            "contacts": f"{done.contacts:,}", "referrals": f"{done.referrals:,}",
-            "attendances": f"{done.attendances:,}", "seconds": time.monotonic() - started,
-        })
+        self.stdout.write(
+            _(
+                "%(org)s（%(code)s）: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"
+                "居場所への参加 %(attendances)s件を%(seconds).1f秒で作りました。"
+            )
+            % {
+                "org": target.organisation.name,
+                "code": target.organisation.code,
+                "cases": f"{done.cases:,}",
+                "contacts": f"{done.contacts:,}",
+                "referrals": f"{done.referrals:,}",
+                "attendances": f"{done.attendances:,}",
+                "seconds": time.monotonic() - started,
+            }
+        )
 
     def nation(self, actor, scale, contacts, seed, started):
         state = national.status()
@@ -58,10 +78,19 @@ class Command(BaseCommand):
         if state == "partial":
             raise CommandError(national.refusal())
         spec = national.spec_for(scale, contacts)
-        done = national.generate(actor=actor, spec=spec, seed=seed,
-                                 progress=Progress(self.stderr, spec.cases, spec.contacts))
-        self.stdout.write(_("合成の全国: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"
-                            "居場所への参加 %(attendances)s件を%(seconds).1f秒で作りました。") % {
-            "cases": f"{done.cases:,}", "contacts": f"{done.contacts:,}", "referrals": f"{done.referrals:,}",
-            "attendances": f"{done.attendances:,}", "seconds": time.monotonic() - started,
-        })
+        done = national.generate(
+            actor=actor, spec=spec, seed=seed, progress=Progress(self.stderr, spec.cases, spec.contacts)
+        )
+        self.stdout.write(
+            _(
+                "合成の全国: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"
+                "居場所への参加 %(attendances)s件を%(seconds).1f秒で作りました。"
+            )
+            % {
+                "cases": f"{done.cases:,}",
+                "contacts": f"{done.contacts:,}",
+                "referrals": f"{done.referrals:,}",
+                "attendances": f"{done.attendances:,}",
+                "seconds": time.monotonic() - started,
+            }
+        )

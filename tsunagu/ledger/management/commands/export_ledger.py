@@ -32,7 +32,9 @@ class Command(BaseCommand):
                 with path.open("wb") as out:
                     _data, counts = export_ledger(actor=actor, organisation=organisation, format="xlsx", out=out)
             except OSError as error:
-                raise CommandError(_("「%(path)s」に書き出せません: %(error)s") % {"path": path, "error": error.strerror})
+                raise CommandError(
+                    _("「%(path)s」に書き出せません: %(error)s") % {"path": path, "error": error.strerror}
+                )
         else:
             path = Path(output or default)
             files, counts = export_ledger(actor=actor, organisation=organisation, format="csv")
@@ -41,6 +43,10 @@ class Command(BaseCommand):
                 for name, data in files.items():
                     (path / name).write_bytes(data)
             except OSError as error:
-                raise CommandError(_("「%(path)s」に書き出せません: %(error)s") % {"path": path, "error": error.strerror})
-        self.stdout.write(_("書き出しました: %(path)s（ケース %(cases)d件、相談記録 %(contacts)d件、つなぎ %(referrals)d件）") % {
-            "path": path, "cases": counts["ケース"], "contacts": counts["相談記録"], "referrals": counts["つなぎ"]})
+                raise CommandError(
+                    _("「%(path)s」に書き出せません: %(error)s") % {"path": path, "error": error.strerror}
+                )
+        self.stdout.write(
+            _("書き出しました: %(path)s（ケース %(cases)d件、相談記録 %(contacts)d件、つなぎ %(referrals)d件）")
+            % {"path": path, "cases": counts["ケース"], "contacts": counts["相談記録"], "referrals": counts["つなぎ"]}
+        )

@@ -31,8 +31,9 @@ class Command(BaseCommand):
             try:
                 contents.append((Path(file).name, Path(file).read_bytes()))
             except OSError as error:
-                raise CommandError(_("ファイル「%(file)s」を読めません: %(error)s") % {
-                    "file": file, "error": error.strerror})
+                raise CommandError(
+                    _("ファイル「%(file)s」を読めません: %(error)s") % {"file": file, "error": error.strerror}
+                )
 
         def progress(phase: str, processed: int, total: int) -> None:
             if phase == JobPhase.WRITING:
@@ -40,14 +41,21 @@ class Command(BaseCommand):
             else:
                 self.stderr.write(_("確認中: %(processed)d/%(total)d行") % {"processed": processed, "total": total})
 
-        result = import_ledger(actor=Actor.system("import-ledger"), organisation=organisation, files=contents,
-                               progress=progress)
+        result = import_ledger(
+            actor=Actor.system("import-ledger"), organisation=organisation, files=contents, progress=progress
+        )
         if not result.ok:
-            lines = [_("%(count)d件の誤りがあるため、何も登録しませんでした。") % {"count": result.error_count},
-                     *result.errors]
+            lines = [
+                _("%(count)d件の誤りがあるため、何も登録しませんでした。") % {"count": result.error_count},
+                *result.errors,
+            ]
             if result.more_errors:
-                lines.append(_("ほか%(count)d件の誤りがあります（最初の%(shown)d件だけを表示しています）。") % {
-                    "count": result.more_errors, "shown": len(result.errors)})
+                lines.append(
+                    _("ほか%(count)d件の誤りがあります（最初の%(shown)d件だけを表示しています）。")
+                    % {"count": result.more_errors, "shown": len(result.errors)}
+                )
             raise CommandError("\n".join(lines))
-        self.stdout.write(_("%(org)sに%(rows)d行を取り込みました。%(summary)s") % {
-            "org": organisation.code, "rows": result.rows, "summary": result.summary()})
+        self.stdout.write(
+            _("%(org)sに%(rows)d行を取り込みました。%(summary)s")
+            % {"org": organisation.code, "rows": result.rows, "summary": result.summary()}
+        )

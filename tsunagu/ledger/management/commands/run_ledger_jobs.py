@@ -30,5 +30,7 @@ class Command(BaseCommand):
                 continue
             job = run_job(job_id)
             if job is not None:
-                self.stdout.write(_("取込 %(id)d: %(status)s（%(rows)d行）") % {
-                    "id": job.pk, "status": job.get_status_display(), "rows": job.total_rows})
+                self.stdout.write(
+                    _("取込 %(id)d: %(status)s（%(rows)d行）")
+                    % {"id": job.pk, "status": job.get_status_display(), "rows": job.total_rows}
+                )

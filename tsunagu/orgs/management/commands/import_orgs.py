@@ -20,10 +20,18 @@ class Command(BaseCommand):
         try:
             result = import_organisations(file, Actor.system("import-orgs"), progress=self.stderr.write)
         except OSError as error:
-            raise CommandError(_("ファイル「%(file)s」を読めません: %(error)s") % {"file": file, "error": error.strerror})
+            raise CommandError(
+                _("ファイル「%(file)s」を読めません: %(error)s") % {"file": file, "error": error.strerror}
+            )
         if not result.ok:
-            raise CommandError("\n".join([
-                _("%(count)d件の誤りがあるため、何も登録しませんでした。") % {"count": len(result.errors)},
-                *result.errors,
-            ]))
-        self.stdout.write(_("%(rows)d行を読み込みました: %(summary)s") % {"rows": result.rows, "summary": result.summary()})
+            raise CommandError(
+                "\n".join(
+                    [
+                        _("%(count)d件の誤りがあるため、何も登録しませんでした。") % {"count": len(result.errors)},
+                        *result.errors,
+                    ]
+                )
+            )
+        self.stdout.write(
+            _("%(rows)d行を読み込みました: %(summary)s") % {"rows": result.rows, "summary": result.summary()}
+        )

@@ -87,21 +87,30 @@ class Command(BaseCommand):
                 raise self.field_error("category", _("区分「%(category)s」が見つかりません。") % {"category": category})
         try:
             org = actions.create_organisation(
-                actor=Actor.system("orgs add"), code=code, name=name, kind=parse_kind(kind), parent=parent_org,
+                actor=Actor.system("orgs add"),
+                code=code,
+                name=name,
+                kind=parse_kind(kind),
+                parent=parent_org,
                 category=category_obj,
             )
         except ValidationError as error:
-            raise CommandError("\n".join(
-                self.field_message(field, message)
-                for field, messages in error.message_dict.items()
-                for message in messages
-            ))
-        self.stdout.write(_("追加しました: %(code)s %(name)s（%(kind)s、上位: %(parent)s）") % {
-            "code": org.code,
-            "name": org.name,
-            "kind": org.get_kind_display(),
-            "parent": org.parent.code if org.parent else _("なし"),
-        })
+            raise CommandError(
+                "\n".join(
+                    self.field_message(field, message)
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                )
+            )
+        self.stdout.write(
+            _("追加しました: %(code)s %(name)s（%(kind)s、上位: %(parent)s）")
+            % {
+                "code": org.code,
+                "name": org.name,
+                "kind": org.get_kind_display(),
+                "parent": org.parent.code if org.parent else _("なし"),
+            }
+        )
 
     @staticmethod
     def field_message(field: str, message: str) -> str:

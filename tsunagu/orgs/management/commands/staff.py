@@ -18,8 +18,10 @@ def _role(value: str) -> str:
     for choice, label in Role.choices:
         if value in (choice, str(label)):
             return choice
-    raise CommandError(_("役割「%(role)s」は使えません。使える役割: %(roles)s") % {
-        "role": value, "roles": "、".join(f"{label}（{choice}）" for choice, label in Role.choices)})
+    raise CommandError(
+        _("役割「%(role)s」は使えません。使える役割: %(roles)s")
+        % {"role": value, "roles": "、".join(f"{label}（{choice}）" for choice, label in Role.choices)}
+    )
 
 
 class Command(BaseCommand):
@@ -38,8 +40,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action=None, org=None, **options):
         if action is None:
-            raise CommandError(_("「list」か「add」を指定してください（例: tsunagu staff add --org 990001 "
-                                 "--username tanaka --role admin）。"))
+            raise CommandError(
+                _(
+                    "「list」か「add」を指定してください（例: tsunagu staff add --org 990001 "
+                    "--username tanaka --role admin）。"
+                )
+            )
         organisation = Organisation.objects.filter(code=org).first()
         if organisation is None:
             raise CommandError(_("組織「%(code)s」が見つかりません。") % {"code": org})
@@ -60,13 +66,20 @@ class Command(BaseCommand):
             password = self._read_password()
         try:
             membership = actions.add_staff(
-                actor=Actor.system("command line"), organisation=organisation, username=username,
-                role=role, full_name=options["name"], email=options["email"], password=password,
+                actor=Actor.system("command line"),
+                organisation=organisation,
+                username=username,
+                role=role,
+                full_name=options["name"],
+                email=options["email"],
+                password=password,
             )
         except ValidationError as error:
             raise CommandError(" ".join(f"{m}" for messages in error.message_dict.values() for m in messages))
-        self.stdout.write(_("%(user)sを%(org)sの%(role)sにしました。") % {
-            "user": username, "org": organisation.name, "role": membership.get_role_display()})
+        self.stdout.write(
+            _("%(user)sを%(org)sの%(role)sにしました。")
+            % {"user": username, "org": organisation.name, "role": membership.get_role_display()}
+        )
 
     def _read_password(self) -> str:
         """Asked twice at a terminal; read as one line from standard input in scripts."""

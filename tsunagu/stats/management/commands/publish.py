@@ -35,7 +35,13 @@ class Command(BaseCommand):
         write, _content_type = WRITERS[format]
         Path(output).write_bytes(write(pub))
         with transaction.atomic():
-            log_action(Actor.system("publish"), "stats.published.export", obj=organisation, organisation=organisation,
-                       label=f"{organisation.code} {fy} k={k} {format}")
-        self.stdout.write(_("%(path)s に書き出しました（秘匿したセル %(hidden)d）。") % {
-            "path": output, "hidden": pub.hidden})
+            log_action(
+                Actor.system("publish"),
+                "stats.published.export",
+                obj=organisation,
+                organisation=organisation,
+                label=f"{organisation.code} {fy} k={k} {format}",
+            )
+        self.stdout.write(
+            _("%(path)s に書き出しました（秘匿したセル %(hidden)d）。") % {"path": output, "hidden": pub.hidden}
+        )

@@ -31,13 +31,17 @@ class Command(BaseCommand):
             return
         self.stdout.write(_("集計表を記録から数え直して照合しています…"))
         missing = set(rollups.expected_triggers()) - rollups.installed_triggers()
-        wrong = rollups.differences(progress=lambda table, done, total: self.stdout.write(
-            _("照合済み %(done)d/%(total)d: %(table)s") % {"done": done, "total": total, "table": table}))
+        wrong = rollups.differences(
+            progress=lambda table, done, total: self.stdout.write(
+                _("照合済み %(done)d/%(total)d: %(table)s") % {"done": done, "total": total, "table": table}
+            )
+        )
         for table, rows in sorted(wrong.items()):
             self.stdout.write(_("%(table)s: %(rows)d行が記録と一致しません。") % {"table": table, "rows": rows})
         if missing:
             self.stdout.write(_("トリガーが%(n)d個ありません。") % {"n": len(missing)})
         if wrong or missing:
             raise CommandError(_("集計表が記録と一致しません。tsunagu rollups --rebuild で作り直してください。"))
-        self.stdout.write(_("すべての集計表が記録と一致しました（%(seconds).1f秒）。") % {
-            "seconds": time.perf_counter() - started})
+        self.stdout.write(
+            _("すべての集計表が記録と一致しました（%(seconds).1f秒）。") % {"seconds": time.perf_counter() - started}
+        )
