@@ -38,11 +38,12 @@ if [ $${#missing[@]} -gt 0 ]; then \
 fi
 endef
 
-.PHONY: help demo test check bench clean system-packages-test
+.PHONY: help demo test lint check bench clean system-packages-test
 
 help:
 	@echo "make demo   install into .venv, load the demo prefecture into var/, serve http://127.0.0.1:8000"
 	@echo "make test   install what the tests need, run the suite on SQLite and then on PostgreSQL"
+	@echo "make lint   ruff (lint and format check)"
 	@echo "make check  Django's deployment checks and the check for missing migrations"
 	@echo "make messages  collect the UI strings into the English catalogue and compile it (translate new entries)"
 	@echo "make bench  server time of the case pages with 100,000 cases, on SQLite and then on PostgreSQL"
@@ -94,7 +95,12 @@ if [ $$status -eq 124 ]; then echo "the test run took longer than $(TEST_RUN_SEC
 exit $$status
 endef
 
-test: system-packages-test $(INSTALLED_TEST)
+# The linters `make test` runs first (pre-commit runs the same ruff on each commit).
+lint: $(INSTALLED_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: system-packages-test $(INSTALLED_TEST) lint
 	@echo "== tests on SQLite"
 	@$(call pytest_run,env -u DATABASE_URL TSUNAGU_TEST_DATABASE=sqlite)
 	@echo "== tests on PostgreSQL (throw-away cluster)"
