@@ -17,10 +17,10 @@ from tsunagu.cases.models import ReferralTarget
 from tsunagu.ibasho import actions as ibasho_actions
 from tsunagu.ibasho.models import Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.regions import CASE_WORK_ROLES
 from tsunagu.orgs.rules import Actor
 from tsunagu.public import actions as public_actions
 from tsunagu.public.models import Want, Way, Window
-from tsunagu.public.regions import CASE_WORK_ROLES
 
 from .attendance import record_held_sessions
 from .network import CAPITAL, DemoNetwork, municipality_code

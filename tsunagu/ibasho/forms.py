@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.models import ReferralTarget
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.regions import municipalities, region_of
 from tsunagu.orgs.rules import Actor
-from tsunagu.public.regions import municipalities, region_of
 
 from .access import case_by_number
 from .models import IbashoKind

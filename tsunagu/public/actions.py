@@ -16,11 +16,12 @@ from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import AgeBand, Channel, Consulter
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.regions import MUNICIPAL_KINDS, case_workers
 from tsunagu.orgs.rules import Actor, Perm
 
 from . import pagecache, throttle
 from .models import ConsultationStatus, ReplyMethod, Want, Way, WebConsultation, Window, Writer
-from .regions import MUNICIPAL_KINDS, WINDOW_KINDS, case_workers, intake_organisation
+from .windows import WINDOW_KINDS, intake_organisation
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.models import AgeBand
+from tsunagu.orgs.regions import municipalities
 
 from .models import ReplyMethod, Want, Way, Writer
-from .regions import municipalities
 
 MESSAGE_MAX = 4000
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from tsunagu.ibasho.models import Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import Organisation, OrgKind
+from tsunagu.orgs.regions import CENTRE_KINDS, MUNICIPAL_KINDS, regions
 
 from .models import ConsultationStatus, Want, WebConsultation, Window, Writer
-from .regions import CENTRE_KINDS, MUNICIPAL_KINDS, WINDOW_KINDS, regions
+from .windows import WINDOW_KINDS
 
 
 def directory_version() -> str:

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.orgs.regions import get_region, region_of, regions
 
 from . import actions, queries
 from .forms import ConsultationForm, FinderForm
 from .pagecache import cached_page
-from .regions import get_region, region_of, regions
 
 PUBLIC_MAX_AGE = 60
 # The whole consultation request. A 4000-character Japanese message is about 36 KB once the browser has
