@@ -28,6 +28,8 @@ urlpatterns = [
     path("cases/", include("tsunagu.cases.urls")),
     path("ledger/", include("tsunagu.ledger.urls")),
     path("public/", include("tsunagu.public.urls")),
+    # The 組織 search of the statistics-reading pages (stats, KPI): the chooser lives with the organisations.
+    path("stats/organisations/", org_views.org_search, name="org_search"),
     path("stats/published/", stats_published.published_figures, name="stats_published"),
     path("stats/", include("tsunagu.stats.urls")),
     path("kpi/", include("tsunagu.kpi.urls")),

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
+from tsunagu.core.wareki import current_fiscal_year
 from tsunagu.kpi import actions
-from tsunagu.kpi.indicators import current_fiscal_year
 from tsunagu.kpi.models import MANUAL, EnteredValue, Indicator, Plan, Target
 from tsunagu.orgs.rules import Perm
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import ReferralStatus, ReferralTarget
-from tsunagu.core.wareki import fiscal_year_label
-from tsunagu.kpi.indicators import current_fiscal_year
+from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
 from tsunagu.kpi.models import EnteredValue, Indicator, JudgementLevel, Plan, Target
 from tsunagu.orgs.models import Role
 

@@ -45,6 +45,8 @@ URL_CASES = [
         changed=lambda w: Membership.objects.get(pk=w["other_staff"].pk).role == Role.ADMIN,
     ),
     UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),
+    # The 組織 search fragment; test_chooser.py searches for the other prefecture's names and codes.
+    UrlCase("org_search", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
 ]
 
 

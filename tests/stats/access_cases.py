@@ -22,8 +22,6 @@ URL_CASES = [
     # Binary files: the harness checks who may download them; test_views checks their contents.
     UrlCase("stats_export_xlsx", Perm.VIEW_STATS),
     UrlCase("stats_export_pdf", Perm.VIEW_STATS),
-    # The 組織 search fragment; test_org_chooser.py searches for the other prefecture's names and codes.
-    UrlCase("stats_org_search", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
 ]
 
 

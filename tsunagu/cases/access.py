@@ -9,6 +9,7 @@ import unicodedata
 from django.db.models import Q, QuerySet
 
 from tsunagu.audit.log import log_action
+from tsunagu.core.text import fold
 from tsunagu.orgs.access import deny, require
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -103,8 +104,6 @@ def search_filter(query: str) -> Q:
     """A case number (ASCII letters, digits and hyphens with a digit: exact or leading part), or else
     name/furigana folded (hiragana = katakana, full-width = half-width). Both forms stay inside an
     index with the organisation in front (case_number_per_org, case_org_search)."""
-    from .text import fold
-
     folded = fold(query)
     if CASE_NUMBER.fullmatch(folded) and any(c.isdigit() for c in folded):
         number = unicodedata.normalize("NFKC", query).strip()

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
+from tsunagu.core.text import fold
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Actor, Perm
 
 from .access import require_case_work
 from .models import Case, Consent, Contact, Referral, ReferralStatus, Status, StatusChange
 from .rules import age_band_on
-from .text import fold
 
 CASE_FIELDS = [
     "number",

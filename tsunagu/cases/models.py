@@ -89,7 +89,7 @@ class Case(models.Model):
     opened_on = models.DateField(_("受付日"))
     name = models.CharField(_("氏名"), max_length=100, blank=True)
     furigana = models.CharField(_("ふりがな"), max_length=100, blank=True)
-    # Name and furigana folded for search: NFKC, katakana→hiragana, no spaces (see cases.text).
+    # Name and furigana folded for search: NFKC, katakana→hiragana, no spaces (see core.text).
     search_key = models.CharField(max_length=220, blank=True, editable=False, db_index=True)
     birth_date = models.DateField(_("生年月日"), null=True, blank=True)
     # Known band when the ledger has no birth date; ignored when the birth date is known.

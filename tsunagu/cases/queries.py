@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.templatetags.wareki import both_dates
+from tsunagu.core.text import fold
 from tsunagu.core.wareki import age_on
 from tsunagu.orgs.models import Organisation, OrgKind, Role
 
@@ -34,7 +35,6 @@ from .models import (
     StatusChange,
 )
 from .rules import age_band_on, looks_like_8050
-from .text import fold
 
 User = get_user_model()
 

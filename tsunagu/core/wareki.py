@@ -66,6 +66,13 @@ def fiscal_year(d: date) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
+def current_fiscal_year() -> int:
+    """The fiscal year of today in the site's time zone (settings.TIME_ZONE, not the server's clock)."""
+    from django.utils import timezone  # here: the rest of this module runs without Django settings
+
+    return fiscal_year(timezone.localdate())
+
+
 def fiscal_year_range(fy: int) -> tuple[date, date]:
     """Inclusive (first day, last day) of fiscal year fy."""
     return date(fy, 4, 1), date(fy + 1, 3, 31)

@@ -33,7 +33,7 @@ from tsunagu.cases.models import (
     StatusChange,
 )
 from tsunagu.cases.rules import age_band_on
-from tsunagu.cases.text import fold
+from tsunagu.core.text import fold
 from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import PartnerCategory
 

@@ -2,26 +2,13 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from tsunagu.core.wareki import fiscal_year_label_both
+from tsunagu.core.forms import FiscalYearField, field_message
 
 from .actions import MAX_PLAN_YEARS
-from .indicators import current_fiscal_year, source_choices
-
-
-def _naming(template: str, label) -> str:
-    """A message naming the field, translated when shown (the form classes are built at import)."""
-    return lazy(lambda: gettext(template) % {"field": label}, str)()
-
-
-def fiscal_year_choices(extra: int | None = None) -> list[tuple[int, str]]:
-    """Ten years back and five ahead of the current fiscal year, labelled in 西暦 and 和暦."""
-    now = current_fiscal_year()
-    years = set(range(now - 10, now + 6)) | ({extra} if extra else set())
-    return [(fy, fiscal_year_label_both(fy)) for fy in sorted(years)]
+from .indicators import source_choices
 
 
 class AmountField(forms.DecimalField):
@@ -35,12 +22,12 @@ class AmountField(forms.DecimalField):
             decimal_places=1,
             min_value=Decimal(0),
             error_messages={
-                "required": _naming(gettext_noop("%(field)sを入力してください。"), label),
-                "invalid": _naming(gettext_noop("%(field)sは数で入力してください（例: 20、65.3）。"), label),
-                "min_value": _naming(gettext_noop("%(field)sは0以上の数で入力してください。"), label),
-                "max_decimal_places": _naming(gettext_noop("%(field)sの小数点以下は1桁までです。"), label),
-                "max_digits": _naming(gettext_noop("%(field)sが大きすぎます。"), label),
-                "max_whole_digits": _naming(gettext_noop("%(field)sが大きすぎます。"), label),
+                "required": field_message(gettext_noop("%(field)sを入力してください。"), label),
+                "invalid": field_message(gettext_noop("%(field)sは数で入力してください（例: 20、65.3）。"), label),
+                "min_value": field_message(gettext_noop("%(field)sは0以上の数で入力してください。"), label),
+                "max_decimal_places": field_message(gettext_noop("%(field)sの小数点以下は1桁までです。"), label),
+                "max_digits": field_message(gettext_noop("%(field)sが大きすぎます。"), label),
+                "max_whole_digits": field_message(gettext_noop("%(field)sが大きすぎます。"), label),
             },
             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             **kwargs,
@@ -50,20 +37,6 @@ class AmountField(forms.DecimalField):
         if isinstance(value, str):
             value = unicodedata.normalize("NFKC", value).replace(",", "").replace("%", "").strip()
         return super().to_python(value)
-
-
-class FiscalYearField(forms.TypedChoiceField):
-    def __init__(self, *, label=_("年度"), extra=None, **kwargs):
-        super().__init__(
-            label=label,
-            coerce=int,
-            choices=fiscal_year_choices(extra),
-            error_messages={
-                "invalid_choice": _naming(gettext_noop("%(field)sを一覧から選んでください。"), label),
-                "required": _naming(gettext_noop("%(field)sを選んでください。"), label),
-            },
-            **kwargs,
-        )
 
 
 class IndicatorForm(forms.Form):

@@ -62,10 +62,6 @@ def source_label(source: str) -> str:
     return str(computed.label) if computed else source
 
 
-def current_fiscal_year() -> int:
-    return fiscal_year(timezone.localdate())
-
-
 class YearFigures:
     """The report sections of one organisation subtree, each computed once per fiscal year, so a page
     with many indicators runs a fixed number of queries per year shown."""

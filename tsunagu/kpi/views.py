@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -5,13 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.core.forms import apply_errors
-from tsunagu.core.wareki import fiscal_year_label
-from tsunagu.orgs.access import deny, get_organisation
+from tsunagu.core.forms import apply_errors, fiscal_year_choices
+from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
+from tsunagu.orgs import chooser
+from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
+from tsunagu.orgs.forms import OrganisationChooserForm
+from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
-from tsunagu.stats import organisations
-from tsunagu.stats.forms import OrganisationForm
 
 from . import actions, queries
 from .access import get_indicator
@@ -22,9 +25,8 @@ from .forms import (
     PeriodChoiceForm,
     PlanForm,
     TargetForm,
-    fiscal_year_choices,
 )
-from .indicators import current_fiscal_year, levels_for, source_label
+from .indicators import levels_for, source_label
 from .models import JudgementLevel, Plan
 
 
@@ -33,19 +35,30 @@ def _chosen_year(request) -> int:
     return form.cleaned_data["fy"] if form.is_valid() else current_fiscal_year()
 
 
+def overview_linker(keep: dict, acting: Organisation):
+    """Picking an organisation in the KPI page's chooser leads to its own KPI address, in the same year
+    (registered with orgs.chooser by KpiConfig.ready)."""
+    fy = f"?{urlencode({'fy': keep['fy']})}" if keep.get("fy") else ""
+
+    def link(code: str) -> str:
+        url = reverse("kpi_overview") if code == acting.code else reverse("kpi_org", kwargs={"code": code})
+        return url + fy
+
+    return link
+
+
 def _page(request, org, resolution=None):
     """The KPIs of `org`, under the same 組織 chooser as the statistics pages (the form goes to
     kpi_overview, which sends a chosen organisation on to its own address)."""
     acting = request.actor.organisation
-    resolution = resolution or organisations.Resolution(org)
-    choices = organisations.small_subtree_choices(acting)
-    link = organisations.linker("kpi_overview", request.GET, acting)
+    resolution = resolution or chooser.Resolution(org)
+    choices = chooser.small_subtree_choices(acting)
+    link = chooser.linker("kpi_overview", request.GET, acting)
     fy = _chosen_year(request)
-    form = OrganisationForm(
+    form = OrganisationChooserForm(
         {"org": request.GET.get("org") or org.code},
         resolution=resolution,
         choices=choices,
-        search_url=reverse("stats_org_search"),
         page="kpi_overview",
     )
     form.is_valid()  # shows what the typed text came to on the field
@@ -61,7 +74,7 @@ def _page(request, org, resolution=None):
             "years": fiscal_year_choices(fy),
             "own": org == acting,
             "form": form,
-            "chooser": organisations.chooser(
+            "chooser": chooser.chooser(
                 acting, resolution, searchable=choices is None, link=link, below=request.GET.get("below", "1")
             ),
         },
@@ -74,13 +87,11 @@ def kpi_overview(request):
     """The acting organisation's KPIs; ?org= (typed without JavaScript) leads to another's."""
     acting = request.actor.organisation
     asked = request.GET.get("org", "")
-    resolution = organisations.resolve(acting, asked)
+    resolution = chooser.resolve(request.actor, asked)
     if resolution.org is None:
-        if resolution.refused:
-            deny(request.actor, "organisation", asked)
         return _page(request, acting, resolution)
     if asked and resolution.org != acting:
-        return redirect(organisations.linker("kpi_overview", request.GET, acting)(resolution.org.code))
+        return redirect(chooser.linker("kpi_overview", request.GET, acting)(resolution.org.code))
     return _page(request, acting)
 
 

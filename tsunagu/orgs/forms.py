@@ -1,6 +1,12 @@
+import json
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .chooser import Resolution
 from .models import ALLOWED_PARENT_KINDS, OrgKind, PartnerCategory, Role
 
 
@@ -58,3 +64,39 @@ class StaffAddForm(forms.Form):
 class StaffEditForm(forms.Form):
     role = forms.ChoiceField(label=_("役割"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("有効（ログインしてこの組織として作業できる）"), required=False)
+
+
+class OrganisationChooserForm(forms.Form):
+    """The 組織 field: a select over a small subtree, else a text field that takes a code or part of a
+    name and, with htmx, lists the organisations that fit as one types. What the text comes to is
+    worked out before the form (chooser.resolve); the form only reports it on the field."""
+
+    org = forms.CharField(label=_("組織"), max_length=120, required=False)
+
+    def __init__(self, data, *, resolution: Resolution, choices=None, page: str = ""):
+        super().__init__(data)
+        self.resolution = resolution
+        field = self.fields["org"]
+        if choices is not None:
+            field.widget = forms.Select(choices=choices)
+            return
+        field.help_text = gettext("名前の一部かコードを入力すると候補が出ます（例: 横浜、141003）。")
+        field.widget = forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+                "aria-controls": "org-results",
+                "hx-get": reverse("org_search"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#org-results",
+                "hx-include": "closest form",
+                "hx-vals": json.dumps({"for": page}),
+                "hx-sync": "this:replace",
+            }
+        )
+
+    def clean_org(self) -> str:
+        if self.resolution.org is None:
+            raise ValidationError(self.resolution.error)
+        return self.resolution.org.code

@@ -1,13 +1,16 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.core.forms import apply_errors
 
-from . import actions, queries
+from . import actions, chooser, queries
 from .access import get_membership, get_organisation
 from .decorators import staff_view
 from .forms import OrganisationForm, StaffAddForm, StaffEditForm
@@ -111,3 +114,25 @@ def staff_edit(request, pk):
             messages.success(request, _("%(user)sの役割を保存しました。") % {"user": membership.user.username})
             return redirect("staff_list")
     return render(request, "orgs/staff_form.html", {"form": form, "membership": membership})
+
+
+@staff_view(Perm.VIEW_STATS)
+@require_GET
+def org_search(request):
+    """The htmx fragment under the 組織 field of the statistics and KPI pages: at most RESULT_LIMIT
+    organisations of the acting subtree that fit what was typed, each a link to the page it was typed
+    on (?for=, one of chooser.PAGES; a fixed number of queries)."""
+    page = request.GET.get("for")
+    if page not in chooser.PAGES:
+        page = next(iter(chooser.PAGES), None)
+    if page is None:
+        raise Http404(_("見つかりません。"))
+    acting = request.actor.organisation
+    found = chooser.search(acting, request.GET.get("org", ""))
+    link = chooser.linker(page, request.GET, acting)
+    rows = [replace(row, href=link(row.code)) for row in found.rows]
+    return render(
+        request,
+        "orgs/_chooser_results.html",
+        {"rows": rows, "found": found, "typed": request.GET.get("org", "").strip()},
+    )

@@ -8,7 +8,12 @@ class StatsConfig(AppConfig):
     verbose_name = _("統計")
 
     def ready(self):
+        from tsunagu.orgs import chooser
+
         from . import rollups
+
+        chooser.register_page("stats_report")
+        chooser.register_page("stats_trends")
 
         # After every migrate (and on the test databases): the rollup triggers are in place and current.
         post_migrate.connect(rollups.ensure, sender=self, dispatch_uid="tsunagu.stats.rollups.ensure")

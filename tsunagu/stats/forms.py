@@ -1,22 +1,20 @@
-"""The choices on the statistics pages: which organisation (the KPI page shares that field), and which
-period or which fiscal years.
+"""The choices on the statistics pages: which organisation (orgs.forms.OrganisationChooserForm, which the
+KPI page shares), and which period or which fiscal years.
 
 Both forms are GET forms: a report is a link that can be bookmarked or sent to a colleague.
 """
 
-import json
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.core import wareki
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_text
+from tsunagu.orgs.forms import OrganisationChooserForm
 
-from .organisations import Resolution
 from .report import Period
 
 FY, HALF, RANGE = "fy", "half", "range"
@@ -27,43 +25,7 @@ def fiscal_year_choices(years) -> list[tuple[int, str]]:
     return [(year, fiscal_year_text(year)) for year in sorted(years, reverse=True)]
 
 
-class OrganisationForm(forms.Form):
-    """The 組織 field: a select over a small subtree, else a text field that takes a code or part of a
-    name and, with htmx, lists the organisations that fit as one types. What the text comes to is
-    worked out before the form (organisations.resolve); the form only reports it on the field."""
-
-    org = forms.CharField(label=gettext_lazy("組織"), max_length=120, required=False)
-
-    def __init__(self, data, *, resolution: Resolution, choices=None, search_url: str = "", page: str = ""):
-        super().__init__(data)
-        self.resolution = resolution
-        field = self.fields["org"]
-        if choices is not None:
-            field.widget = forms.Select(choices=choices)
-            return
-        field.help_text = _("名前の一部かコードを入力すると候補が出ます（例: 横浜、141003）。")
-        field.widget = forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "enterkeyhint": "search",
-                "aria-controls": "org-results",
-                "hx-get": search_url,
-                "hx-trigger": "input changed delay:300ms, search",
-                "hx-target": "#org-results",
-                "hx-include": "closest form",
-                "hx-vals": json.dumps({"for": page}),
-                "hx-sync": "this:replace",
-            }
-        )
-
-    def clean_org(self) -> str:
-        if self.resolution.org is None:
-            raise ValidationError(self.resolution.error)
-        return self.resolution.org.code
-
-
-class ReportForm(OrganisationForm):
+class ReportForm(OrganisationChooserForm):
     period = forms.ChoiceField(
         label=gettext_lazy("期間の決め方"),
         widget=forms.RadioSelect,
@@ -146,7 +108,7 @@ class ReportForm(OrganisationForm):
         return urlencode(params)
 
 
-class TrendsForm(OrganisationForm):
+class TrendsForm(OrganisationChooserForm):
     to = forms.TypedChoiceField(label=gettext_lazy("最後の年度"), coerce=int)
     years = forms.TypedChoiceField(label=gettext_lazy("年数"), coerce=int)
 

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET
 
 from tsunagu.audit.log import log_action
 from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralTarget
-from tsunagu.core.wareki import fiscal_year_label_both, fiscal_year_range
-from tsunagu.kpi.forms import FiscalYearField
-from tsunagu.kpi.indicators import current_fiscal_year
+from tsunagu.core.forms import FiscalYearField
+from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label_both, fiscal_year_range
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation

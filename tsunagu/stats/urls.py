@@ -7,5 +7,4 @@ urlpatterns = [
     path("report.xlsx", views.export_xlsx, name="stats_export_xlsx"),
     path("report.pdf", views.export_pdf, name="stats_export_pdf"),
     path("trends/", views.trends_page, name="stats_trends"),
-    path("organisations/", views.org_search, name="stats_org_search"),
 ]

@@ -3,12 +3,11 @@ XLSX and PDF downloads, and the trends over fiscal years.
 
 Aggregates only: nothing here reads a personal record, which is why a 統計担当 may see all of it.
 The organisation comes from ?org= (a code, or part of a name typed without JavaScript) and is looked
-up only within the acting organisation's subtree (organisations.resolve): a code outside it, or of no
+up only within the acting organisation's subtree (orgs.chooser.resolve): a code outside it, or of no
 organisation, is a 404 whose page says so on the 組織 field, and the refusal is logged like any other; a
 name that fits nothing is a message on the field.
 """
 
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
@@ -16,16 +15,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from tsunagu.audit.log import log_action
 from tsunagu.core import wareki
-from tsunagu.orgs.access import deny
+from tsunagu.orgs import chooser
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
 
-from . import organisations
 from .exporters import Document, japanese, report_tables, to_pdf, to_xlsx
 from .forms import FY, ReportForm, TrendsForm
 from .report import build_report
@@ -37,11 +34,8 @@ CONTENT_TYPES = {
 }
 
 
-def _resolution(request) -> organisations.Resolution:
-    resolution = organisations.resolve(request.actor.organisation, request.GET.get("org", ""))
-    if resolution.refused:
-        deny(request.actor, "organisation", request.GET.get("org", ""))
-    return resolution
+def _resolution(request) -> chooser.Resolution:
+    return chooser.resolve(request.actor, request.GET.get("org", ""))
 
 
 def _canonical(request, page: str, resolution) -> str | None:
@@ -50,27 +44,26 @@ def _canonical(request, page: str, resolution) -> str | None:
     asked = request.GET.get("org", "")
     if resolution.org is None or not asked or asked == resolution.org.code:
         return None
-    return organisations.linker(page, request.GET, request.actor.organisation)(resolution.org.code)
+    return chooser.linker(page, request.GET, request.actor.organisation)(resolution.org.code)
 
 
 def _organisation_form(request, page: str, resolution) -> dict:
     """The keyword arguments of the 組織 field, and the chooser around it for the template."""
     acting = request.actor.organisation
-    choices = organisations.small_subtree_choices(acting)
-    chooser = organisations.chooser(
+    choices = chooser.small_subtree_choices(acting)
+    surroundings = chooser.chooser(
         acting,
         resolution,
         searchable=choices is None,
-        link=organisations.linker(page, request.GET, acting),
+        link=chooser.linker(page, request.GET, acting),
         below=request.GET.get("below", "1"),
     )
     form_kwargs = {
         "resolution": resolution,
         "choices": choices,
-        "search_url": reverse("stats_org_search"),
         "page": page,
     }
-    return {"form_kwargs": form_kwargs, "chooser": chooser}
+    return {"form_kwargs": form_kwargs, "chooser": surroundings}
 
 
 def _status(resolution) -> int:
@@ -166,20 +159,3 @@ def trends_page(request):
         years = form.fiscal_years()
         context.update(tables=trend_tables(build_trends(org, years)), years_label=year_range_label(years))
     return render(request, "stats/trends.html", context, status=_status(resolution))
-
-
-@staff_view(Perm.VIEW_STATS)
-@require_GET
-def org_search(request):
-    """The htmx fragment under the 組織 field: at most RESULT_LIMIT organisations of the acting subtree
-    that fit what was typed, each a link to the page it was typed on (a fixed number of queries)."""
-    page = request.GET.get("for")
-    if page not in organisations.PAGES:
-        page = "stats_report"
-    acting = request.actor.organisation
-    found = organisations.search(acting, request.GET.get("org", ""))
-    link = organisations.linker(page, request.GET, acting)
-    rows = [replace(row, href=link(row.code)) for row in found.rows]
-    return render(
-        request, "stats/_org_results.html", {"rows": rows, "found": found, "typed": request.GET.get("org", "").strip()}
-    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.orgs.models import OrgKind, Role
-from tsunagu.stats.organisations import CHILDREN_PER_PAGE, RESULT_LIMIT, SELECT_LIMIT
+from tsunagu.orgs.chooser import CHILDREN_PER_PAGE, RESULT_LIMIT, SELECT_LIMIT
 
 from ..conftest import act_as
 from ..factories import make_org, make_staff
@@ -40,7 +40,7 @@ def statistician(client, network):
 
 
 def search(client, text, page="stats_report", **params) -> str:
-    response = client.get(reverse("stats_org_search"), {"org": text, "for": page, **params})
+    response = client.get(reverse("org_search"), {"org": text, "for": page, **params})
     assert response.status_code == 200
     return response.content.decode()
 

@@ -1,11 +1,14 @@
 """Choosing one organisation of the acting organisation's subtree by what a person types: part of a name,
-a code, or either in another width or kana (ｾﾝﾀｰ, せんたー and センター are the same letters).
+a code, or either in another width or kana (ｾﾝﾀｰ, せんたー and センター are the same letters). The
+statistics and KPI pages carry it; each page registers how picking an organisation links to it
+(register_page, from its app's AppConfig.ready), so the search fragment can link back to any of them.
 
 Every read starts from the acting organisation's path, so an organisation outside its subtree is never
 listed, matched or confirmed. Each function does a fixed number of queries whatever the subtree's size.
 """
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
@@ -13,8 +16,11 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tsunagu.cases.text import fold
-from tsunagu.orgs.models import Organisation, OrgKind
+from tsunagu.core.text import fold
+
+from .access import deny
+from .models import Organisation, OrgKind
+from .rules import Actor
 
 # A subtree this small is still easy to scan as a plain select (a centre with its stations, a small city).
 SELECT_LIMIT = 50
@@ -114,9 +120,17 @@ class Resolution:
     refused: bool = False
 
 
-def resolve(acting: Organisation, text: str) -> Resolution:
-    """The one organisation of the subtree that `text` names: its code (the common case, a bookmarked
-    ?org=CODE, one query), else the only one whose code or whole name it is, else the only partial fit."""
+def resolve(actor: Actor, text: str) -> Resolution:
+    """The one organisation of the acting subtree that `text` names: its code (the common case, a
+    bookmarked ?org=CODE, one query), else the only one whose code or whole name it is, else the only
+    partial fit. A refused code is logged as access.denied, as any look-up outside the subtree is."""
+    resolution = _resolve(actor.organisation, text)
+    if resolution.refused:
+        deny(actor, "organisation", text)
+    return resolution
+
+
+def _resolve(acting: Organisation, text: str) -> Resolution:
     typed = unicodedata.normalize("NFKC", text or "").strip()
     if not typed:
         return Resolution(acting)
@@ -162,24 +176,34 @@ def children_page(org: Organisation, number):
 
 # --- what a page shows around its 組織 field -------------------------------------------------------------
 
-# The pages that carry the chooser; the search endpoint's links lead back to one of them.
-PAGES = ("stats_report", "stats_trends", "kpi_overview")
+# Builds, from what else the page had chosen and the acting organisation, the link for an organisation code.
+PageLinker = Callable[[dict, Organisation], Callable[[str], str]]
+
+# The pages that carry the chooser, by URL name, in the order they registered; the search fragment's
+# links lead back to one of them.
+PAGES: dict[str, PageLinker] = {}
 
 
-def linker(page: str, params, acting: Organisation):
+def query_linker(page: str) -> PageLinker:
+    """The usual link: the page's own address with ?org=CODE and what else was chosen."""
+
+    def make(keep: dict, acting: Organisation) -> Callable[[str], str]:
+        url = reverse(page)
+        return lambda code: f"{url}?{urlencode({'org': code, **keep})}"
+
+    return make
+
+
+def register_page(page: str, make_linker: PageLinker | None = None) -> None:
+    """Declare a page (a URL name) that carries the chooser; by default picking links with ?org=CODE."""
+    PAGES[page] = make_linker or query_linker(page)
+
+
+def linker(page: str, params, acting: Organisation) -> Callable[[str], str]:
     """Where picking an organisation leads on `page`, keeping what else was chosen (the period, the
     year), so picking is one click and the link can be bookmarked."""
     keep = {key: value for key, value in params.items() if key not in ("org", "below", "for") and value != ""}
-    if page == "kpi_overview":
-        fy = f"?{urlencode({'fy': keep['fy']})}" if keep.get("fy") else ""
-
-        def kpi_link(code: str) -> str:
-            url = reverse("kpi_overview") if code == acting.code else reverse("kpi_org", kwargs={"code": code})
-            return url + fy
-
-        return kpi_link
-    url = reverse(page)
-    return lambda code: f"{url}?{urlencode({'org': code, **keep})}"
+    return PAGES[page](keep, acting)
 
 
 @dataclass
