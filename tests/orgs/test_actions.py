@@ -4,7 +4,7 @@ from django.db import transaction
 
 from tsunagu.audit.log import MASK
 from tsunagu.audit.models import AuditEntry
-from tsunagu.orgs import actions
+from tsunagu.orgs import actions, hooks
 from tsunagu.orgs.codes import check_digit, code_problem
 from tsunagu.orgs.models import Membership, Organisation, OrgKind, PartnerCategory, Role
 from tsunagu.orgs.rules import Actor
@@ -100,6 +100,28 @@ def test_changing_a_code_moves_the_paths_below(network):
     assert satellite.path == f"{network['own'].path}MAINCTR/{satellite.code}/"
     entry = AuditEntry.objects.get(action="org.update", object_id=str(center.pk))
     assert entry.changes == {"code": [old_code, "MAINCTR"]}
+
+
+def test_a_move_tells_the_apps_above_its_old_and_new_ancestors_inside_its_transaction(network):
+    """orgs.hooks.organisation_moved: the statistics connect to it; a receiver that fails undoes the move."""
+    center, satellite = network["own_center"], make_org(OrgKind.SATELLITE, network["own_center"])
+    heard = []
+
+    def refuse(*, organisation, old_ancestors, new_ancestors, **kwargs):
+        heard.append((organisation.code, old_ancestors, new_ancestors))
+        raise RuntimeError("the statistics could not follow")
+
+    hooks.organisation_moved.connect(refuse, sender=Organisation, dispatch_uid="test-refuse")
+    try:
+        with pytest.raises(RuntimeError):
+            actions.update_organisation(actor=SYSTEM, org=center, parent=network["other"])
+    finally:
+        hooks.organisation_moved.disconnect(sender=Organisation, dispatch_uid="test-refuse")
+    nation = network["nation"].pk
+    assert heard == [(center.code, sorted([nation, network["own"].pk]), sorted([nation, network["other"].pk]))]
+    assert Organisation.objects.get(pk=center.pk).parent == network["own"]
+    assert Organisation.objects.get(pk=satellite.pk).path == f"{network['own'].path}{center.code}/{satellite.code}/"
+    assert not AuditEntry.objects.filter(action="org.update").exists()
 
 
 def test_an_organisation_cannot_move_below_itself(network):

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tsunagu.audit.models import AuditEntry
-from tsunagu.orgs.models import OrgKind, Role
 from tsunagu.orgs.chooser import CHILDREN_PER_PAGE, RESULT_LIMIT, SELECT_LIMIT
+from tsunagu.orgs.models import OrgKind, Role
 
 from ..conftest import act_as
 from ..factories import make_org, make_staff

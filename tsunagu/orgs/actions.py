@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
-from tsunagu.stats import rollups
 
 from .codes import code_problem, normalise_code
+from .hooks import organisation_moved
 from .models import ALLOWED_PARENT_KINDS, PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory, Role
 from .rules import Actor, Perm
 
@@ -124,7 +124,7 @@ def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organis
         instance=org,
     )
     old_path = org.path
-    old_ancestors = rollups.ancestors_of(org.pk)
+    old_ancestors = _ancestor_ids(org.path)
     for name, value in new.items():
         setattr(org, name, value)
     org.path = f"{org.parent.path if org.parent else '/'}{org.code}/"
@@ -132,9 +132,21 @@ def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organis
     if org.path != old_path:
         _repath_descendants(old_path, org.path)
         # The statistics of everything below it now count for its new ancestors instead.
-        rollups.move_subtree(org.pk, old_ancestors, rollups.ancestors_of(org.pk))
+        organisation_moved.send(
+            sender=Organisation,
+            organisation=org,
+            old_ancestors=old_ancestors,
+            new_ancestors=_ancestor_ids(org.path),
+        )
     log_action(actor, "org.update", obj=org, changes=diff(before, snapshot(org, ORG_FIELDS)))
     return org
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    """The ids of the organisations above the one at `path` (/A/B/C/ → those at /A/ and /A/B/), in id order."""
+    codes = [code for code in path.split("/") if code][:-1]
+    above = ["/" + "".join(f"{code}/" for code in codes[:n]) for n in range(1, len(codes) + 1)]
+    return sorted(Organisation.objects.filter(path__in=above).values_list("pk", flat=True)) if above else []
 
 
 def _repath_descendants(old_prefix: str, new_prefix: str) -> None:

@@ -359,6 +359,11 @@ def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]
                 )
 
 
+def on_organisation_moved(*, organisation, old_ancestors: list[int], new_ancestors: list[int], **_kwargs) -> None:
+    """Receiver of orgs.hooks.organisation_moved (connected in StatsConfig.ready)."""
+    move_subtree(organisation.pk, old_ancestors, new_ancestors)
+
+
 def differences(progress=None) -> dict[str, int]:
     """{rollup table: keys whose stored count differs from a fresh count}, empty when every rollup is
     exact. On PostgreSQL the records and the rollups are read from one snapshot, so writes going on

@@ -1,0 +1,12 @@
+"""What the organisation tree tells the apps above it, which it must not import (see tests/test_layers.py).
+
+A receiver runs inside the transaction of the change it hears of, so its work commits or rolls back
+with it; a receiver that raises undoes the change.
+"""
+
+from django.dispatch import Signal
+
+# An organisation moved to another parent: sent with organisation, old_ancestors and new_ancestors (the
+# ids of its strict ancestors before and after, in id order), after it and everything below it got
+# their new paths. The statistics move the subtree's counts from the old ancestors to the new ones.
+organisation_moved = Signal()
