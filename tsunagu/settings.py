@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "tsunagu.ledger",
     "tsunagu.ibasho",
     "tsunagu.public",
+    "tsunagu.accounts",
+    "tsunagu.demo",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "tsunagu.core.middleware.SessionTimeoutMiddleware",
+    "tsunagu.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tsunagu.orgs.middleware.ActingOrganisationMiddleware",
     "tsunagu.core.middleware.SecurityHeadersMiddleware",
@@ -161,7 +163,7 @@ AXES_VERBOSE = False
 # different people; locking the account name is what stops guessing a password.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions: idle timeout of 30 minutes and an absolute one of 12 hours (core.middleware enforces both).
+# Sessions: idle timeout of 30 minutes and an absolute one of 12 hours (accounts.middleware enforces both).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

@@ -1,22 +1,14 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tsunagu.audit import views as audit_views
 from tsunagu.core import views as core_views
 from tsunagu.orgs import views as org_views
 from tsunagu.stats import published as stats_published
 
 urlpatterns = [
-    path("", core_views.root, name="root"),
+    path("", include("tsunagu.accounts.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("act/", core_views.choose_organisation, name="choose_organisation"),
-    path("home/", core_views.home, name="home"),
     path("orgs/", org_views.org_list, name="org_list"),
     path("orgs/<str:code>/", org_views.org_detail, name="org_detail"),
     path("orgs/<str:code>/edit/", org_views.org_edit, name="org_edit"),
@@ -24,7 +16,7 @@ urlpatterns = [
     path("staff/", org_views.staff_list, name="staff_list"),
     path("staff/add/", org_views.staff_add, name="staff_add"),
     path("staff/<int:pk>/", org_views.staff_edit, name="staff_edit"),
-    path("audit/", audit_views.audit_search, name="audit_search"),
+    path("audit/", org_views.audit_search, name="audit_search"),
     path("cases/", include("tsunagu.cases.urls")),
     path("ledger/", include("tsunagu.ledger.urls")),
     path("public/", include("tsunagu.public.urls")),

@@ -7,7 +7,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
 
 from ..conftest import act_as
-from ..factories import PASSWORD, make_org, make_staff, make_user
+from ..factories import PASSWORD, make_org, make_staff
 
 
 @pytest.fixture
@@ -15,15 +15,6 @@ def admin(client, network):
     membership = make_staff(network["own"], Role.ADMIN, username="pref-admin")
     act_as(client, membership)
     return membership
-
-
-def test_home_shows_acting_organisation_and_what_is_below(client, network, admin):
-    body = client.get(reverse("home")).content.decode()
-    assert 'data-testid="acting-org"' in body
-    assert network["own"].name in body and "管理者" in body
-    assert network["own_city"].name in body and network["own_center"].name in body
-    assert network["other_city"].name not in body
-    assert 'lang="ja"' in body
 
 
 def test_adding_a_municipality_below_the_prefecture(client, network, admin):
@@ -81,26 +72,6 @@ def test_changing_a_role(client, network, admin):
     assert response.status_code == 302
     peer.refresh_from_db()
     assert (peer.role, peer.is_active) == (Role.VIEWER, False)
-
-
-def test_person_in_two_organisations_chooses_and_can_switch(client, network):
-    user = make_user("two-orgs")
-    first = make_staff(network["own"], Role.COORDINATOR, user=user)
-    second = make_staff(network["own_center"], Role.PEER, user=user)
-    client.force_login(user)
-    assert client.get(reverse("home"))["Location"] == reverse("choose_organisation")
-    chooser = client.get(reverse("choose_organisation")).content.decode()
-    assert network["own"].name in chooser and network["own_center"].name in chooser
-    client.post(reverse("choose_organisation"), {"membership": second.pk})
-    body = client.get(reverse("home")).content.decode()
-    assert f'<h1 data-testid="home-title">{network["own_center"].name}</h1>' in body
-    assert "組織を切り替える" in body
-    # A membership of someone else cannot be chosen.
-    stranger = make_staff(network["other"], Role.ADMIN)
-    response = client.post(reverse("choose_organisation"), {"membership": stranger.pk}, follow=True)
-    assert "選んだ組織に所属していません。" in response.content.decode()
-    assert client.session["acting_membership"] == second.pk
-    assert first.pk != second.pk
 
 
 def _queries(client, url):

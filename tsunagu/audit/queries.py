@@ -3,15 +3,23 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from tsunagu.orgs.models import Membership
-
 from .models import AuditEntry
 
 
-def search(organisation, *, user="", record="", action="", date_from=None, date_to=None, denied_only=False):
-    """Entries recorded for this organisation, newest first. Dates are whole days in local time."""
-    # Log-ins happen before anyone acts for an organisation: show those of this organisation's staff too.
-    staff_names = Membership.objects.filter(organisation=organisation).values("user__username")
+def search(
+    organisation,
+    *,
+    staff_names,
+    user="",
+    record="",
+    action="",
+    date_from=None,
+    date_to=None,
+    denied_only=False,
+):
+    """Entries recorded for this organisation, newest first, with the entries of no organisation (log-ins,
+    which happen before anyone acts for an organisation) of the user names in `staff_names` (a list or
+    a values() subquery). Dates are whole days in local time."""
     entries = AuditEntry.objects.filter(
         Q(organisation=organisation) | Q(organisation__isnull=True, username__in=staff_names)
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import log_action
 
 from .models import Membership, Organisation
+from .queries import active_memberships
 from .rules import Actor, Perm
 
 
@@ -49,4 +50,13 @@ def get_membership(actor: Actor, pk: int, *, perm: str = Perm.MANAGE_STAFF) -> M
     if membership is None:
         raise deny(actor, "membership", pk)
     require(actor, perm)
+    return membership
+
+
+def get_own_membership(actor: Actor, pk) -> Membership:
+    """One of the acting person's own active memberships (to act for its organisation)."""
+    user = actor.user
+    membership = active_memberships(user).filter(pk=pk).first() if user is not None and str(pk).isdigit() else None
+    if membership is None:
+        raise deny(actor, "membership", pk)
     return membership

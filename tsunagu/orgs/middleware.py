@@ -2,16 +2,10 @@
 
 from tsunagu.core.http import client_ip
 
-from .models import Membership
+from .queries import active_memberships
 from .rules import Actor
 
 SESSION_KEY = "acting_membership"
-
-
-def active_memberships(user):
-    return Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
-        "organisation"
-    )
 
 
 class ActingOrganisationMiddleware:

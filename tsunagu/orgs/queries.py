@@ -7,6 +7,13 @@ from django.db.models import Count, Q
 from .models import Membership, Organisation, OrgKind
 
 
+def active_memberships(user):
+    """The memberships a user may act for: active, in an active organisation."""
+    return Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).select_related(
+        "organisation"
+    )
+
+
 def subtree(org: Organisation, *, query: str = "", kind: str = ""):
     """The organisation and everything below it, optionally narrowed by name/code and kind."""
     orgs = Organisation.objects.filter(path__startswith=org.path).select_related("parent", "category")

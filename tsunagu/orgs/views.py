@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tsunagu.audit import queries as audit_queries
+from tsunagu.audit.forms import AuditSearchForm
 from tsunagu.core.forms import apply_errors
 
 from . import actions, chooser, queries
 from .access import get_membership, get_organisation
 from .decorators import staff_view
 from .forms import OrganisationForm, StaffAddForm, StaffEditForm
-from .models import OrgKind
+from .models import Membership, OrgKind
 from .rules import Perm
 
 
@@ -136,3 +138,17 @@ def org_search(request):
         "orgs/_chooser_results.html",
         {"rows": rows, "found": found, "typed": request.GET.get("org", "").strip()},
     )
+
+
+@staff_view(Perm.VIEW_AUDIT)
+def audit_search(request):
+    """The organisation's audit trail, with the log-ins of its staff."""
+    org = request.actor.organisation
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    staff_names = Membership.objects.filter(organisation=org).values("user__username")
+    entries = audit_queries.search(org, staff_names=staff_names, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()})
