@@ -43,7 +43,7 @@ endef
 help:
 	@echo "make demo   install into .venv, load the demo prefecture into var/, serve http://127.0.0.1:8000"
 	@echo "make test   install what the tests need, run the suite on SQLite and then on PostgreSQL"
-	@echo "make lint   ruff (lint and format check)"
+	@echo "make lint   ruff (lint and format check) and lint-imports (the app graph runs one way)"
 	@echo "make check  Django's deployment checks and the check for missing migrations"
 	@echo "make messages  collect the UI strings into the English catalogue and compile it (translate new entries)"
 	@echo "make bench  server time of the case pages with 100,000 cases, on SQLite and then on PostgreSQL"
@@ -95,10 +95,12 @@ if [ $$status -eq 124 ]; then echo "the test run took longer than $(TEST_RUN_SEC
 exit $$status
 endef
 
-# The linters `make test` runs first (pre-commit runs the same ruff on each commit).
+# The linters `make test` runs first (pre-commit runs the same ruff on each commit); lint-imports checks
+# the app graph against the contracts in pyproject.toml ([tool.importlinter]).
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: system-packages-test $(INSTALLED_TEST) lint
 	@echo "== tests on SQLite"
