@@ -11,11 +11,19 @@ import importlib
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tsunagu.audit.models import AuditEntry
+from tsunagu.cases import access as case_access
+from tsunagu.ibasho import access as ibasho_access
+from tsunagu.kpi import access as kpi_access
+from tsunagu.ledger import access as ledger_access
+from tsunagu.orgs import access as org_access
 from tsunagu.orgs.models import Membership, Role
-from tsunagu.orgs.rules import ROLE_PERMS
+from tsunagu.orgs.rules import ROLE_PERMS, Actor
+from tsunagu.public import access as public_access
 
 from .access import UrlCase
 from .conftest import act_as
@@ -158,3 +166,47 @@ def test_acting_organisation_must_be_one_of_the_users(client, world):
 def test_unknown_org_code_is_404_like_another_organisations(client, world):
     act_as(client, world["members"][Role.ADMIN])
     assert client.get(reverse("org_detail", kwargs={"code": "NOPE"})).status_code == 404
+
+
+def _guarded(world) -> dict:
+    """Every access function, asked for an object of the own organisation that it guards."""
+    own = {name.removeprefix("own_"): value for name, value in world.items() if name.startswith("own_")}
+    case = own["case"]
+    return {
+        "get_organisation": lambda a: org_access.get_organisation(a, world["own"].code),
+        "get_membership": lambda a: org_access.get_membership(a, own["staff"].pk),
+        "get_own_membership": lambda a: org_access.get_own_membership(a, own["staff"].pk),
+        "get_case": lambda a: case_access.get_case(a, case.pk),
+        "get_contact": lambda a: case_access.get_contact(a, case, own["contact"].pk),
+        "get_consent": lambda a: case_access.get_consent(a, case, own["consent"].pk),
+        "get_referral": lambda a: case_access.get_referral(a, case, own["referral"].pk),
+        "get_incoming_referral": lambda a: case_access.get_incoming_referral(a, own["incoming"].pk),
+        "get_ibasho": lambda a: ibasho_access.get_ibasho(a, own["ibasho"].pk),
+        "get_event": lambda a: ibasho_access.get_event(a, own["event"].pk),
+        "get_attendance": lambda a: ibasho_access.get_attendance(a, own["attendance"].pk),
+        "get_indicator": lambda a: kpi_access.get_indicator(a, own["kpi"].pk),
+        "get_job": lambda a: ledger_access.get_job(a, own["ledger_job"].pk),
+        "get_consultation": lambda a: public_access.get_consultation(a, own["consultation"].pk),
+    }
+
+
+def test_an_actor_without_a_membership_reaches_nothing(world):
+    """The actor of a visitor, or of a person who acts for no organisation, is not the system: every
+    access function refuses it and every scoped list is empty for it."""
+    member = world["members"][Role.ADMIN]
+    for actor in (Actor(user=None, membership=None, ip="203.0.113.9"), Actor(user=member.user, membership=None)):
+        for name, reach in _guarded(world).items():
+            with pytest.raises((Http404, PermissionDenied)):
+                reach(actor)
+                pytest.fail(f"{name} let an actor without a membership in")
+        for perm in sorted(set().union(*ROLE_PERMS.values())):
+            with pytest.raises(PermissionDenied):
+                org_access.require(actor, perm)
+        assert not case_access.visible_cases(actor).exists()
+        assert not case_access.incoming_referrals(actor).exists()
+        assert not ibasho_access.own_ibasho(actor).exists()
+        assert not public_access.intake_queue(actor).exists()
+        assert ibasho_access.case_by_number(actor, world["own_case"].number) is None
+    assert AuditEntry.objects.filter(allowed=False, ip="203.0.113.9").count() == len(_guarded(world)) + len(
+        set().union(*ROLE_PERMS.values())
+    )

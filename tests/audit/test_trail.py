@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.audit.log import log_action
+from tsunagu.audit.log import keep_after_rollback, log_action
 from tsunagu.audit.models import AuditEntry, AuditImmutableError
 from tsunagu.orgs.models import Role
 from tsunagu.orgs.rules import Actor
@@ -122,3 +122,23 @@ def test_bad_date_range_keeps_input_and_says_why(admin_client):
     response = admin_client.get(reverse("audit_search"), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert response.context["form"].errors == {"date_to": ["終了日は開始日より後にしてください。"]}
     assert 'value="2026-05-02"' in response.content.decode()
+
+
+def test_an_entry_rolled_back_with_its_transaction_can_be_kept(network):
+    """What a refusal inside a state change relies on (orgs.access.state_change)."""
+    actor = Actor.system("tests")
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            entry = log_action(actor, "permission.denied", label="manage_org", allowed=False)
+            raise RuntimeError
+    assert not AuditEntry.objects.filter(pk=entry.pk).exists()
+    kept = keep_after_rollback(entry)
+    assert (kept.at, kept.username, kept.action, kept.object_label, kept.allowed) == (
+        entry.at,
+        "system:tests",
+        "permission.denied",
+        "manage_org",
+        False,
+    )
+    assert keep_after_rollback(kept) == kept
+    assert AuditEntry.objects.filter(action="permission.denied").count() == 1

@@ -250,7 +250,7 @@ def test_the_audit_trail_names_the_staff_who_did_it(demo, db):
         "contact.create": Contact.objects.count(),
         "referral.accept": 25,
     }
-    assert not entries.filter(username="demo-data").exists()
+    assert not entries.filter(username="system:demo-data").exists()
     assert set(entries.values_list("username", flat=True)) == {
         "center-coordinator",
         "two-orgs",

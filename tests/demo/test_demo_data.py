@@ -80,7 +80,7 @@ def test_every_partner_category_has_a_partner(built, db):
 
 def test_each_organisation_has_its_create_entry(built, db):
     logged = set(AuditEntry.objects.filter(action="org.create").values_list("object_id", "username"))
-    assert logged == {(str(pk), "demo-data") for pk in Organisation.objects.values_list("pk", flat=True)}
+    assert logged == {(str(pk), "system:demo-data") for pk in Organisation.objects.values_list("pk", flat=True)}
 
 
 def test_staff_log_ins(built, db):

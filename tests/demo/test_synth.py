@@ -86,7 +86,7 @@ def test_creates_exactly_the_rows_asked_for(db):
     )
     entry = AuditEntry.objects.get(action="synth.generate")
     assert (entry.username, entry.organisation, entry.changes) == (
-        "synth",
+        "system:synth",
         org,
         {
             "cases": [None, 50],

@@ -155,6 +155,23 @@ def test_an_organisation_cannot_file_a_place_under_another(network, coordinator)
             kind="online",
         )
     assert str(raised.value) == "他の組織の居場所は編集できません。"
+    denied = AuditEntry.objects.get(action="permission.denied")
+    assert (denied.username, denied.object_label, denied.organisation, denied.allowed) == (
+        coordinator.user.username,
+        f"edit_cases:{network['other_center'].code}",
+        network["own_center"],
+        False,
+    )
+
+
+def test_a_role_that_may_not_run_places_is_refused_and_the_refusal_logged(network):
+    peer = make_staff(network["own_center"], Role.PEER)
+    ibasho = actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="サロン", kind="online")
+    with pytest.raises(PermissionDenied):
+        actions.update_ibasho(actor=Actor(user=peer.user, membership=peer), ibasho=ibasho, name="書き換え")
+    denied = AuditEntry.objects.get(action="permission.denied")
+    assert (denied.username, denied.object_label, denied.allowed) == (peer.user.username, "edit_cases", False)
+    assert Ibasho.objects.get(pk=ibasho.pk).name == "サロン"
 
 
 def test_the_municipality_must_be_a_municipality(network):

@@ -5,15 +5,17 @@ total is the sum of the increments, not counting the baseline; the number of win
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.kpi import actions
 from tsunagu.kpi.models import Plan, Target
 from tsunagu.kpi.queries import kpi_page
+from tsunagu.orgs.models import Role
+from tsunagu.orgs.rules import Actor
 
-from ..factories import SYSTEM
-from .factories import entered, make_indicator
+from ..factories import SYSTEM, make_staff
+from .factories import entered, make_indicator, target
 
 D = Decimal
 
@@ -106,3 +108,35 @@ def test_plans_of_one_indicator_may_not_overlap(network):
     later = actions.save_plan(actor=SYSTEM, indicator=windows, first_year=2023, baseline=D(33), increments=[D(1)])
     assert Plan.objects.filter(indicator=windows).count() == 2
     assert later.years == range(2023, 2024)
+
+
+def test_a_role_that_may_not_keep_kpis_is_refused_and_the_refusal_logged(network):
+    indicator = make_indicator(network["own"])
+    viewer = make_staff(network["own"], Role.VIEWER)
+    with pytest.raises(PermissionDenied):
+        actions.save_plan(
+            actor=Actor(user=viewer.user, membership=viewer),
+            indicator=indicator,
+            plan=None,
+            first_year=2021,
+            baseline=Decimal(13),
+            increments=[Decimal(5)],
+        )
+    denied = AuditEntry.objects.get(action="permission.denied")
+    assert (denied.username, denied.object_label, denied.allowed) == (viewer.user.username, "manage_org", False)
+    assert not Plan.objects.exists()
+
+
+def test_an_administrator_above_cannot_change_a_centres_kpis_and_the_refusal_is_logged(network):
+    indicator = make_indicator(network["own_center"])
+    admin = make_staff(network["own"], Role.ADMIN)
+    with pytest.raises(PermissionDenied) as raised:
+        target(indicator, 2021, 5, actor=Actor(user=admin.user, membership=admin))
+    assert str(raised.value) == "他の組織の指標は変更できません。"
+    denied = AuditEntry.objects.get(action="permission.denied")
+    assert (denied.username, denied.object_label, denied.organisation) == (
+        admin.user.username,
+        f"manage_org:{network['own_center'].code}",
+        network["own"],
+    )
+    assert not Target.objects.exists()

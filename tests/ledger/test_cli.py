@@ -25,7 +25,7 @@ def test_import_ledger_prints_progress_and_the_result(org, tmp_path):
     )
     assert err == "確認中: 0/3行\n確認中: 3/3行\n書き込み中: 3行\n"
     assert Case.objects.filter(organisation=org).count() == 2
-    assert AuditEntry.objects.get(action="ledger.import").username == "import-ledger"
+    assert AuditEntry.objects.get(action="ledger.import").username == "system:import-ledger"
 
 
 def test_import_ledger_reads_the_three_csv_files(org, tmp_path):
@@ -84,7 +84,7 @@ def test_export_ledger_writes_xlsx_and_csv(org, tmp_path):
     out, _err = run("export_ledger", "--org", "99CENTER", "--format", "csv", "--output", str(tmp_path / "csv"))
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(["ケース.csv", "相談記録.csv", "つなぎ.csv"])
     assert (tmp_path / "csv" / "ケース.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert [e.username for e in AuditEntry.objects.filter(action="ledger.export")] == ["export-ledger"] * 2
+    assert [e.username for e in AuditEntry.objects.filter(action="ledger.export")] == ["system:export-ledger"] * 2
 
 
 def _write(tmp_path, sheets):

@@ -411,7 +411,10 @@ def test_case_numbers_belong_to_the_importing_organisation(org, tree):
 def test_each_case_written_gets_an_audit_entry_and_the_import_one_summary(org):
     run_import(org, ledger([case_row(number="A"), case_row(number="B")], [contact_row(number="A")]))
     entries = AuditEntry.objects.filter(action="ledger.case_create").order_by("object_label")
-    assert [(e.object_label, e.username, e.organisation) for e in entries] == [("A", "tests", org), ("B", "tests", org)]
+    assert [(e.object_label, e.username, e.organisation) for e in entries] == [
+        ("A", "system:tests", org),
+        ("B", "system:tests", org),
+    ]
     assert entries[0].changes["name"] == ["***", "***"] and entries[0].changes["contacts_added"] == [None, 1]
     summary = AuditEntry.objects.get(action="ledger.import")
     assert summary.object_label == "台帳.xlsx"

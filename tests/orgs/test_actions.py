@@ -43,7 +43,7 @@ def test_create_builds_path_and_audit_entry(network):
     assert org.name == "子ども相談"
     assert org.path == f"{pref.path}AB12/"
     entry = AuditEntry.objects.get(action="org.create", object_id=str(org.pk))
-    assert entry.username == "tests"
+    assert entry.username == "system:tests"
     assert entry.changes["code"] == [None, "AB12"]
     assert entry.changes["parent"] == [None, pref.pk]
 
@@ -176,6 +176,21 @@ def test_admin_cannot_manage_another_organisations_staff(network):
         actions.add_staff(
             actor=admin, organisation=network["own_city"], username="x", role=Role.PEER, password=PASSWORD
         )
+
+
+def test_refused_staff_changes_are_logged(network):
+    coordinator = actor_for(make_staff(network["own"], Role.COORDINATOR))
+    with pytest.raises(PermissionDenied):
+        actions.add_staff(actor=coordinator, organisation=network["own"], username="newbie", role=Role.PEER)
+    admin = actor_for(make_staff(network["own"], Role.ADMIN))
+    with pytest.raises(PermissionDenied):
+        actions.add_staff(actor=admin, organisation=network["other"], username="newbie", role=Role.PEER)
+    denied = AuditEntry.objects.filter(action="permission.denied").order_by("id")
+    assert [(e.username, e.object_label, e.organisation, e.allowed) for e in denied] == [
+        (coordinator.user.username, "manage_staff", network["own"], False),
+        (admin.user.username, f"manage_staff:{network['other'].code}", network["own"], False),
+    ]
+    assert not Membership.objects.filter(user__username="newbie").exists()
 
 
 def test_admin_cannot_remove_own_admin_role(network):

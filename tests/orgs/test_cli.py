@@ -94,7 +94,7 @@ def test_add_accepts_the_japanese_kind_label(tree):
     org = Organisation.objects.get(code="992020")
     assert (org.kind, org.parent, org.path) == (OrgKind.MUNICIPALITY, tree["pref"], "/000000/990001/992020/")
     entry = AuditEntry.objects.get(action="org.create", object_id=str(org.pk))
-    assert entry.username == "orgs add"
+    assert entry.username == "system:orgs add"
     assert entry.changes["code"] == [None, "992020"]
 
 

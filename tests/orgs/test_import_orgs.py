@@ -72,7 +72,7 @@ def test_imports_a_cp932_tree_with_full_width_digits(db, tmp_path):
 def test_each_imported_organisation_has_its_audit_entry(db, tmp_path):
     run(write(tmp_path, tree_rows()))
     logged = set(AuditEntry.objects.filter(action="org.create").values_list("object_id", "username"))
-    assert logged == {(str(pk), "import-orgs") for pk in Organisation.objects.values_list("pk", flat=True)}
+    assert logged == {(str(pk), "system:import-orgs") for pk in Organisation.objects.values_list("pk", flat=True)}
 
 
 def test_reimport_changes_nothing_and_says_so(db, tmp_path):

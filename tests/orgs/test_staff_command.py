@@ -30,7 +30,7 @@ def test_first_administrator_of_a_region(network, monkeypatch):
     assert membership.user.check_password(PASSWORD)
     assert out.getvalue().strip() == f"tanakaを{network['own'].name}の管理者にしました。"
     entry = AuditEntry.objects.get(action="staff.add")
-    assert (entry.username, entry.organisation) == ("command line", network["own"])
+    assert (entry.username, entry.organisation) == ("system:command line", network["own"])
     out = io.StringIO()
     call_command("staff", "list", "--org", network["own"].code, stdout=out)
     assert out.getvalue() == "tanaka\t管理者\n"

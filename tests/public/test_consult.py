@@ -83,7 +83,12 @@ def test_a_consultation_lands_in_the_citys_queue_with_a_reference_and_nothing_sh
     for personal in (MESSAGE, "mother@example.jp", "山田", "30代", "家族"):
         assert personal not in mail.body and personal not in mail.subject
     entry = AuditEntry.objects.get(action="webconsult.receive")
-    assert (entry.organisation, entry.username, entry.ip, entry.user) == (city["own_city"], "web-form", None, None)
+    assert (entry.organisation, entry.username, entry.ip, entry.user) == (
+        city["own_city"],
+        "system:web-form",
+        None,
+        None,
+    )
 
 
 def test_the_address_is_kept_only_as_a_keyed_hash_for_a_day(city, client):

@@ -84,6 +84,24 @@ def test_prefecture_admin_keeps_windows_below_but_a_city_cannot_edit_its_prefect
         actions.save_window(
             actor=Actor(user=city_admin.user, membership=city_admin), organisation=network["own"], name="県の窓口"
         )
+    denied = AuditEntry.objects.filter(action="permission.denied").get()
+    assert (denied.username, denied.object_label, denied.organisation) == (
+        city_admin.user.username,
+        f"manage_org:{network['own'].code}",
+        network["own_city"],
+    )
+    assert not Window.objects.filter(organisation=network["own"]).exists()
+
+
+def test_a_role_that_may_not_keep_windows_is_refused_and_the_refusal_logged(network):
+    coordinator = make_staff(network["own_city"], Role.COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        actions.save_window(
+            actor=Actor(user=coordinator.user, membership=coordinator), organisation=network["own_city"], name="窓口"
+        )
+    denied = AuditEntry.objects.get(action="permission.denied")
+    assert (denied.username, denied.object_label, denied.allowed) == (coordinator.user.username, "manage_org", False)
+    assert not Window.objects.exists()
 
 
 def test_partner_agencies_and_the_ministry_have_no_window(network):

@@ -162,7 +162,7 @@ def test_publish_command_writes_csv_and_xlsx(records, tmp_path):
     )
     sheet = load_workbook(xlsx).active
     assert ["メール", 3, 0, 0, 0, 3] in [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
-    assert AuditEntry.objects.filter(action="stats.published.export", username="publish").count() == 2
+    assert AuditEntry.objects.filter(action="stats.published.export", username="system:publish").count() == 2
 
 
 def test_publish_command_refuses_unknown_org(db, tmp_path):

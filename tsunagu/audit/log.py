@@ -8,6 +8,19 @@ from django.db import models
 from .models import AuditEntry
 
 MASK = "***"
+# The user name of work no person does (orgs.rules.SystemActor): Django's user names cannot hold ":",
+# so no account's entries can read like these.
+SYSTEM_PREFIX = "system:"
+
+
+def system_name(label: str) -> str:
+    """The user name recorded for system work named `label` ("import-ledger" → "system:import-ledger")."""
+    return f"{SYSTEM_PREFIX}{label}"
+
+
+def typed_name(text: str) -> str:
+    """A user name as someone typed it at the log-in, recorded so it can never read as system work."""
+    return text.replace(":", "\uff1a")
 
 
 def _plain(value):
@@ -39,6 +52,16 @@ def diff(before: dict, after: dict, personal: frozenset[str] | set[str] = frozen
     return changes
 
 
+def keep_after_rollback(entry: AuditEntry) -> AuditEntry:
+    """The entry, written again if the transaction it was written in has since been rolled back: a
+    refusal inside a state change is undone with the change, but must stay in the trail."""
+    if AuditEntry.objects.filter(pk=entry.pk).exists():
+        return entry
+    fields = {field.attname: getattr(entry, field.attname) for field in AuditEntry._meta.concrete_fields}
+    del fields["id"]
+    return AuditEntry.objects.create(**fields)
+
+
 def log_action(
     actor,
     action: str,
@@ -48,21 +71,20 @@ def log_action(
     changes: dict | None = None,
     allowed: bool = True,
     organisation=None,
-    username: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. `actor` is an orgs.rules.Actor; `organisation` defaults to the acting one."""
-    user = getattr(actor, "user", None)
-    if username is None:
-        username = user.get_username() if user is not None else getattr(actor, "label", "")
+    """Append one entry. `actor` is an orgs.rules.Actor: the entry records its user and user name
+    (actor.audit_name: "system:LABEL" for system work) and its address; `organisation` defaults to the
+    acting one."""
+    user = actor.user
     return AuditEntry.objects.create(
         user=user if user is not None and user.pk else None,
-        username=username or "",
-        organisation=organisation if organisation is not None else getattr(actor, "organisation", None),
+        username=actor.audit_name,
+        organisation=organisation if organisation is not None else actor.organisation,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_label=(label or (str(obj) if obj is not None else ""))[:200],
-        ip=getattr(actor, "ip", None),
+        ip=actor.ip,
         allowed=allowed,
         changes=changes or {},
     )

@@ -10,13 +10,15 @@ from django.dispatch import receiver
 
 from tsunagu.core.http import client_ip
 
+from .log import typed_name
 from .models import AuditEntry
 
 
 def _record(request, action, *, user=None, username="", allowed=True):
     AuditEntry.objects.create(
         user=user,
-        username=(user.get_username() if user is not None else username)[:150],
+        # A name typed at a failed log-in is no account's: recorded so it cannot pass for system work.
+        username=(user.get_username() if user is not None else typed_name(username))[:150],
         action=action,
         ip=client_ip(request) if request is not None else None,
         allowed=allowed,

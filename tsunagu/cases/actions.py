@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.core.text import fold
+from tsunagu.orgs.access import state_change
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -100,7 +101,7 @@ def _validate_case(values: dict, *, organisation: Organisation, instance: Case |
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@state_change
 def open_case(*, actor: Actor, organisation: Organisation | None = None, assigned=(), household=(), **values) -> Case:
     """Open a case (受付). `household` is a list of dicts (relationship, age, notes)."""
     require_case_work(actor, write=True)
@@ -143,7 +144,7 @@ def next_case_number(organisation: Organisation, on: date) -> str:
     return f"{prefix}{serial:04d}"
 
 
-@transaction.atomic
+@state_change
 def update_case(*, actor: Actor, case: Case, version: int | None = None, household=None, **values) -> Case:
     """Edit a case. `household`, when given, replaces the household members (list of dicts)."""
     require_case_work(actor, write=True)
@@ -188,7 +189,7 @@ ALLOWED_STATUS_CHANGES = {
 }
 
 
-@transaction.atomic
+@state_change
 def change_status(
     *, actor: Actor, case: Case, status: str, on: date, note: str = "", version: int | None = None
 ) -> Case:
@@ -235,7 +236,7 @@ def _validate_contact(values: dict, case: Case) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@state_change
 def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
     """Record a consultation, home visit or accompaniment on a case."""
     require_case_work(actor, write=True)
@@ -259,7 +260,7 @@ def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
     return contact
 
 
-@transaction.atomic
+@state_change
 def update_contact(*, actor: Actor, contact: Contact, version: int | None = None, **values) -> Contact:
     require_case_work(actor, write=True)
     before = snapshot(contact, CONTACT_FIELDS)
@@ -281,7 +282,7 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
     return contact
 
 
-@transaction.atomic
+@state_change
 def delete_contact(*, actor: Actor, contact: Contact) -> None:
     require_case_work(actor, write=True)
     case = contact.case
@@ -308,7 +309,7 @@ def _refresh_contact_bands(case: Case) -> None:
         Contact.objects.filter(pk=contact.pk).update(age_band=band)
 
 
-@transaction.atomic
+@state_change
 def record_consent(
     *, actor: Actor, case: Case, given_by: str, purpose: str, given_on: date, share_with=(), share_with_categories=()
 ) -> Consent:
@@ -338,7 +339,7 @@ def record_consent(
     return consent
 
 
-@transaction.atomic
+@state_change
 def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
     require_case_work(actor, write=True)
     if consent.withdrawn_on is not None:
@@ -375,7 +376,7 @@ REFERRAL_FIELDS = [
 ]
 
 
-@transaction.atomic
+@state_change
 def refer(
     *,
     actor: Actor,
@@ -451,7 +452,7 @@ def refer(
     return referral
 
 
-@transaction.atomic
+@state_change
 def set_referral_status(
     *, actor: Actor, referral: Referral, status: str, on: date, version: int | None = None
 ) -> Referral:
@@ -507,7 +508,7 @@ def shared_case_fields(referral: Referral) -> dict:
     return fields
 
 
-@transaction.atomic
+@state_change
 def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
     """The partner accepts: the referral becomes 支援決定 and the partner opens its own case, linked to
     the origin, holding only what the referral shared."""
@@ -534,7 +535,7 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
     return case
 
 
-@transaction.atomic
+@state_change
 def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str = "") -> Referral:
     if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
         raise PermissionDenied(_("このつなぎを断る権限がありません。"))

@@ -2,12 +2,12 @@
 
 from datetime import time
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases.models import Case, ReferralTarget
+from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.rules import Actor
 
@@ -19,10 +19,7 @@ EVENT_FIELDS = ["date", "start_time", "end_time", "place", "online", "how_to_joi
 
 
 def _require(actor: Actor, organisation: Organisation) -> None:
-    if not actor.can(WRITE_PERM):
-        raise PermissionDenied(_("この操作を行う権限がありません。"))
-    if actor.organisation is not None and organisation != actor.organisation:
-        raise PermissionDenied(_("他の組織の居場所は編集できません。"))
+    require(actor, WRITE_PERM, organisation, message=_("他の組織の居場所は編集できません。"))
 
 
 def _validate_ibasho(values: dict) -> dict:
@@ -41,7 +38,7 @@ def _validate_ibasho(values: dict) -> dict:
     return {**values, "name": values["name"].strip(), "place": (values.get("place") or "").strip()}
 
 
-@transaction.atomic
+@state_change
 def create_ibasho(*, actor: Actor, organisation: Organisation, **values) -> Ibasho:
     _require(actor, organisation)
     values = _validate_ibasho(values)
@@ -52,7 +49,7 @@ def create_ibasho(*, actor: Actor, organisation: Organisation, **values) -> Ibas
     return ibasho
 
 
-@transaction.atomic
+@state_change
 def update_ibasho(*, actor: Actor, ibasho: Ibasho, **values) -> Ibasho:
     _require(actor, ibasho.organisation)
     before = snapshot(ibasho, IBASHO_FIELDS)
@@ -85,7 +82,7 @@ def _validate_event(values: dict, ibasho: Ibasho) -> dict:
     return {**values, "place": place, "how_to_join": (values.get("how_to_join") or "").strip()}
 
 
-@transaction.atomic
+@state_change
 def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
     _require(actor, ibasho.organisation)
     values = _validate_event(values, ibasho)
@@ -103,7 +100,7 @@ def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
     return event
 
 
-@transaction.atomic
+@state_change
 def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
     _require(actor, event.organisation)
     before = _event_snapshot(event)
@@ -192,7 +189,7 @@ def _validate_attendance(*, event: IbashoEvent, case: Case | None, target: str, 
     return nickname
 
 
-@transaction.atomic
+@state_change
 def record_attendance(
     *,
     actor: Actor,
@@ -229,7 +226,7 @@ def record_attendance(
     return attendance
 
 
-@transaction.atomic
+@state_change
 def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
     """Remove an attendee recorded by mistake; the case's next attendance becomes its first."""
     _require(actor, attendance.organisation)

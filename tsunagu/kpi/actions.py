@@ -3,11 +3,11 @@ audit entry in it; validation errors are Japanese and name the field."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -20,11 +20,8 @@ MAX_PLAN_YEARS = 5
 YEAR_RANGE = (2000, 2100)
 
 
-def _require(actor: Actor, perm: str, organisation: Organisation) -> None:
-    if not actor.can(perm):
-        raise PermissionDenied(_("この操作を行う権限がありません。"))
-    if actor.organisation is not None and organisation != actor.organisation:
-        raise PermissionDenied(_("他の組織の指標は変更できません。"))
+def _require(actor: Actor, organisation: Organisation) -> None:
+    require(actor, Perm.MANAGE_ORG, organisation, message=_("他の組織の指標は変更できません。"))
 
 
 def _number(value: Decimal) -> str:
@@ -66,7 +63,7 @@ def _validate_indicator(*, organisation, name, unit, source, instance=None) -> N
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@state_change
 def create_indicator(
     *,
     actor: Actor,
@@ -78,7 +75,7 @@ def create_indicator(
     order: int = 0,
     description: str = "",
 ) -> Indicator:
-    _require(actor, Perm.MANAGE_ORG, organisation)
+    _require(actor, organisation)
     unit = _unit(unit, source)
     _validate_indicator(organisation=organisation, name=name, unit=unit, source=source)
     indicator = Indicator.objects.create(
@@ -100,9 +97,9 @@ def create_indicator(
     return indicator
 
 
-@transaction.atomic
+@state_change
 def update_indicator(*, actor: Actor, indicator: Indicator, **values) -> Indicator:
-    _require(actor, Perm.MANAGE_ORG, indicator.organisation)
+    _require(actor, indicator.organisation)
     new = {name: values.get(name, getattr(indicator, name)) for name in INDICATOR_FIELDS}
     new["unit"] = _unit(new["unit"], new["source"])
     _validate_indicator(
@@ -139,10 +136,10 @@ def _year_label(indicator: Indicator, fiscal_year: int) -> str:
     return f"{indicator.name} {fiscal_year}"
 
 
-@transaction.atomic
+@state_change
 def set_target(*, actor: Actor, indicator: Indicator, fiscal_year: int, value: Decimal | None) -> Target | None:
     """Set 計画値 B for a year; None removes it."""
-    _require(actor, Perm.MANAGE_ORG, indicator.organisation)
+    _require(actor, indicator.organisation)
     _check_year(fiscal_year)
     if indicator.monitoring and value is not None:
         raise ValidationError({"value": _("モニタリング指標には計画値を置きません。")})
@@ -151,12 +148,12 @@ def set_target(*, actor: Actor, indicator: Indicator, fiscal_year: int, value: D
     return _put_yearly(actor, Target, indicator, fiscal_year, value, action="kpi.target")
 
 
-@transaction.atomic
+@state_change
 def set_entered_value(
     *, actor: Actor, indicator: Indicator, fiscal_year: int, value: Decimal | None, note: str = ""
 ) -> EnteredValue | None:
     """Enter 実績値 A by hand for a year (survey results, counts kept elsewhere); None removes it."""
-    _require(actor, Perm.MANAGE_ORG, indicator.organisation)
+    _require(actor, indicator.organisation)
     _check_year(fiscal_year)
     if not indicator.is_manual:
         raise ValidationError({"value": _("この指標の実績値は記録から計算されるため、手入力できません。")})
@@ -196,7 +193,7 @@ def _put_yearly(actor, model, indicator, fiscal_year, value, *, action, **extra)
     return row
 
 
-@transaction.atomic
+@state_change
 def save_plan(
     *,
     actor: Actor,
@@ -209,7 +206,7 @@ def save_plan(
     plan: Plan | None = None,
 ) -> Plan:
     """Create or change a multi-year plan. Each year's increment becomes that year's Target."""
-    _require(actor, Perm.MANAGE_ORG, indicator.organisation)
+    _require(actor, indicator.organisation)
     _check_year(first_year, "first_year")
     if indicator.monitoring:
         raise ValidationError({"first_year": _("モニタリング指標には計画を置きません。")})
@@ -253,11 +250,11 @@ def save_plan(
     return plan
 
 
-@transaction.atomic
+@state_change
 def delete_plan(*, actor: Actor, plan: Plan) -> None:
     """Remove a plan and the yearly targets it set."""
     indicator = plan.indicator
-    _require(actor, Perm.MANAGE_ORG, indicator.organisation)
+    _require(actor, indicator.organisation)
     Target.objects.filter(indicator=indicator, fiscal_year__in=plan.years).delete()
     log_action(
         actor,
@@ -284,10 +281,10 @@ def _validate_levels(levels: list[tuple[str, Decimal]]) -> None:
         raise ValidationError({"levels": _("どの達成割合にも区分が付くよう、下限0%の区分を1つ入れてください。")})
 
 
-@transaction.atomic
+@state_change
 def set_levels(*, actor: Actor, organisation: Organisation, levels: list[tuple[str, Decimal]]) -> None:
     """Replace the organisation's own judgement levels (label, lower bound in %)."""
-    _require(actor, Perm.MANAGE_ORG, organisation)
+    _require(actor, organisation)
     levels = [(label.strip(), bound) for label, bound in levels]
     _validate_levels(levels)
     before = {row.label: str(row.min_ratio) for row in JudgementLevel.objects.filter(organisation=organisation)}
@@ -304,10 +301,10 @@ def set_levels(*, actor: Actor, organisation: Organisation, levels: list[tuple[s
     )
 
 
-@transaction.atomic
+@state_change
 def reset_levels(*, actor: Actor, organisation: Organisation) -> None:
     """Drop the organisation's own levels so it follows its parent's (or the defaults) again."""
-    _require(actor, Perm.MANAGE_ORG, organisation)
+    _require(actor, organisation)
     rows = JudgementLevel.objects.filter(organisation=organisation)
     before = {row.label: str(row.min_ratio) for row in rows}
     if before:

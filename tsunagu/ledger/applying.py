@@ -386,7 +386,7 @@ class _Writer:
 
     def audit(self, cases: dict[str, Case], file_label: str, rows: int) -> None:
         user = self.actor.user
-        username = user.get_username() if user is not None else getattr(self.actor, "label", "")
+        username = self.actor.audit_name
         # One entry per case written, the same fields log_action fills, inserted in bulk for speed.
         entries = [
             AuditEntry(

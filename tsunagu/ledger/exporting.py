@@ -9,7 +9,6 @@ import io
 import zipfile
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -198,9 +197,7 @@ def export_ledger(
     """Write the organisation's ledger and record who took it; returns (data, rows per sheet).
     XLSX goes to `out` (a path or a binary file) when given, else comes back as bytes; CSV comes back
     as {file name: bytes}."""
-    require(actor, Perm.VIEW_CASES)
-    if actor.organisation is not None and organisation != actor.organisation:
-        raise PermissionDenied(_("他の組織の台帳は書き出せません。"))
+    require(actor, Perm.VIEW_CASES, organisation, message=_("他の組織の台帳は書き出せません。"))
     sheets = ledger_sheets(organisation)
     if format == "xlsx":
         target = out if out is not None else io.BytesIO()

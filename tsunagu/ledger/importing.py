@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -321,9 +320,7 @@ def import_ledger(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check everything, then write everything or nothing. `files` are (name, contents)."""
-    require(actor, Perm.EDIT_CASES)
-    if actor.organisation is not None and organisation != actor.organisation:
-        raise PermissionDenied(_("他の組織には取り込めません。"))
+    require(actor, Perm.EDIT_CASES, organisation, message=_("他の組織には取り込めません。"))
     errors = Errors()
     try:
         sheets = read_ledger(files)

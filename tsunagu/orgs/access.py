@@ -1,31 +1,83 @@
-"""Access functions: the only way views reach organisations and memberships.
+"""Access functions: the only way views reach organisations and memberships, and `require`, the one
+permission check of every app's access functions and actions.
 
 Each takes the acting Actor and answers Http404 for anything outside the acting organisation's reach,
-whether it exists or not, so another organisation's record is never confirmed. A denial is logged.
-A role that may see an object but not do the asked thing gets PermissionDenied (403).
+whether it exists or not, so another organisation's record is never confirmed. A role that may see an
+object but not do the asked thing gets PermissionDenied (403). Every denial of either kind is logged.
 """
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import log_action
+from tsunagu.audit.log import keep_after_rollback, log_action
 
 from .models import Membership, Organisation
 from .queries import active_memberships
 from .rules import Actor, Perm
 
 
-def deny(actor: Actor, object_type: str, key) -> Http404:
+class Denied(Http404):
+    """A refused look-up (404), with its access.denied entry."""
+
+    def __init__(self, message, entry):
+        super().__init__(message)
+        self.entry = entry
+
+
+class Refused(PermissionDenied):
+    """A refused action (403), with its permission.denied entry."""
+
+    def __init__(self, message, entry):
+        super().__init__(message)
+        self.entry = entry
+
+
+def deny(actor: Actor, object_type: str, key) -> Denied:
     """Log a refused look-up and return the 404 to raise."""
-    log_action(actor, "access.denied", label=f"{object_type}:{key}"[:200], allowed=False)
-    return Http404(_("見つかりません。"))
+    entry = log_action(actor, "access.denied", label=f"{object_type}:{key}"[:200], allowed=False)
+    return Denied(_("見つかりません。"), entry)
 
 
-def require(actor: Actor, perm: str) -> None:
+def refuse(actor: Actor, label: str, message: str | None = None) -> Refused:
+    """Log a refused action (permission.denied, `label` says what was asked) and return the 403 to raise."""
+    entry = log_action(actor, "permission.denied", label=label[:200], allowed=False)
+    return Refused(message or _("この操作を行う権限がありません。"), entry)
+
+
+def state_change(function):
+    """transaction.atomic for an action (a state change), keeping the record of a refusal: a denial raised
+    inside the action's transaction is rolled back with it, so its entry is written again after."""
+    atomic = transaction.atomic(function)
+
+    @wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return atomic(*args, **kwargs)
+        except (Denied, Refused) as refusal:
+            refusal.entry = keep_after_rollback(refusal.entry)
+            raise
+
+    return run
+
+
+def require(
+    actor: Actor, perm: str, organisation: Organisation | None = None, *, below: bool = False, message: str = ""
+) -> None:
+    """Refuse (logged, PermissionDenied) unless the actor holds `perm` and, when `organisation` is given,
+    acts for that organisation, or with below=True for it or one above it. `message` says why an
+    organisation does not fit. The system actor may do everything; an actor with no membership nothing."""
+    if actor.is_system:
+        return
     if not actor.can(perm):
-        log_action(actor, "permission.denied", label=perm, allowed=False)
-        raise PermissionDenied(_("この操作を行う権限がありません。"))
+        raise refuse(actor, perm)
+    if organisation is not None:
+        acting = actor.organisation
+        if not (organisation.is_within(acting) if below else organisation == acting):
+            raise refuse(actor, f"{perm}:{organisation.code}", message or None)
 
 
 def get_organisation(actor: Actor, code: str, *, perm: str = Perm.VIEW_ORG) -> Organisation:

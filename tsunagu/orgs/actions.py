@@ -3,23 +3,18 @@ transaction; each takes the acting Actor explicitly."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
 
+from .access import refuse, require, state_change
 from .codes import code_problem, normalise_code
 from .hooks import organisation_moved
 from .models import ALLOWED_PARENT_KINDS, PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory, Role
 from .rules import Actor, Perm
 
 ORG_FIELDS = ["code", "name", "kind", "parent", "category", "is_active"]
-
-
-def _require(actor: Actor, perm: str):
-    if not actor.can(perm):
-        raise PermissionDenied(_("この操作を行う権限がありません。"))
 
 
 def validate_organisation(
@@ -72,7 +67,7 @@ def validate_organisation(
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@state_change
 def create_organisation(
     *,
     actor: Actor,
@@ -84,12 +79,10 @@ def create_organisation(
 ) -> Organisation:
     if parent is None:
         # Only a command-line job may create a root; staff add organisations below their own.
-        if not isinstance(actor, Actor) or actor.user is not None:
-            raise PermissionDenied(_("最上位の組織はコマンドラインからのみ作成できます。"))
+        if not actor.is_system:
+            raise refuse(actor, "org.create_root", _("最上位の組織はコマンドラインからのみ作成できます。"))
     else:
-        _require(actor, Perm.MANAGE_ORG)
-        if actor.organisation is not None and not parent.is_within(actor.organisation):
-            raise PermissionDenied(_("この組織の下には追加できません。"))
+        require(actor, Perm.MANAGE_ORG, parent, below=True, message=_("この組織の下には追加できません。"))
     code = normalise_code(code)
     name = name.strip()
     validate_organisation(code=code, name=name, kind=kind, parent=parent, category=category)
@@ -105,16 +98,16 @@ def create_organisation(
     return org
 
 
-@transaction.atomic
+@state_change
 def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organisation:
-    _require(actor, Perm.MANAGE_ORG)
+    require(actor, Perm.MANAGE_ORG, org, below=True)
     before = snapshot(org, ORG_FIELDS)
     new = {name: values.get(name, getattr(org, name)) for name in ORG_FIELDS}
     new["code"] = normalise_code(new["code"])
     new["name"] = new["name"].strip()
-    if new["parent"] != org.parent and actor.organisation is not None:
+    if new["parent"] != org.parent and not actor.is_system:
         if new["parent"] is None or not new["parent"].is_within(actor.organisation) or org == actor.organisation:
-            raise PermissionDenied(_("この組織をそこへ移す権限がありません。"))
+            raise refuse(actor, f"org.move:{org.code}", _("この組織をそこへ移す権限がありません。"))
     validate_organisation(
         code=new["code"],
         name=new["name"],
@@ -158,7 +151,7 @@ def _repath_descendants(old_prefix: str, new_prefix: str) -> None:
 MEMBERSHIP_FIELDS = ["role", "is_active"]
 
 
-@transaction.atomic
+@state_change
 def add_staff(
     *,
     actor: Actor,
@@ -170,9 +163,7 @@ def add_staff(
     password: str | None = None,
 ) -> Membership:
     """Give a person a role in an organisation, creating the account when it does not exist yet."""
-    _require(actor, Perm.MANAGE_STAFF)
-    if actor.organisation is not None and organisation != actor.organisation:
-        raise PermissionDenied(_("他の組織の職員は管理できません。"))
+    require(actor, Perm.MANAGE_STAFF, organisation, message=_("他の組織の職員は管理できません。"))
     if role not in Role.values:
         raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
     User = get_user_model()
@@ -202,9 +193,9 @@ def add_staff(
     return membership
 
 
-@transaction.atomic
+@state_change
 def change_staff(*, actor: Actor, membership: Membership, role: str, is_active: bool) -> Membership:
-    _require(actor, Perm.MANAGE_STAFF)
+    require(actor, Perm.MANAGE_STAFF, membership.organisation, message=_("他の組織の職員は管理できません。"))
     if role not in Role.values:
         raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
     if membership == actor.membership and (role != Role.ADMIN or not is_active):

@@ -1,8 +1,11 @@
 """What each role may do, as data: one table to read when asking "who can do this?"."""
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser
+
+from tsunagu.audit.log import system_name
 
 from .models import Membership, Organisation, Role
 
@@ -41,13 +44,19 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
 class Actor:
     """Who is acting, for which organisation, in which role, and from where.
 
-    Every access function and every state change takes one; it is built once per request by
-    ActingOrganisationMiddleware, or by the command line for jobs run there.
+    Every access function and every state change takes one. ActingOrganisationMiddleware builds one per
+    request: a person acting for one of their memberships, or, with no membership (a visitor, or a
+    person who has not chosen an organisation yet), an actor that may do nothing. Work that no person
+    does (a command-line job, the web form's intake) acts as Actor.system(label), a kind of its own that
+    no request can produce.
     """
 
     user: AbstractBaseUser | None
     membership: Membership | None
     ip: str | None = None
+
+    # Only SystemActor says True: a missing user or organisation never makes an actor the system.
+    is_system: ClassVar[bool] = False
 
     @property
     def organisation(self) -> Organisation | None:
@@ -57,18 +66,36 @@ class Actor:
     def role(self) -> str | None:
         return self.membership.role if self.membership else None
 
+    @property
+    def audit_name(self) -> str:
+        """The name the audit trail records: the person's user name ("" for a visitor)."""
+        return self.user.get_username() if self.user is not None else ""
+
     def can(self, perm: str) -> bool:
         return self.membership is not None and perm in ROLE_PERMS.get(self.membership.role, frozenset())
 
     @classmethod
-    def system(cls, label: str = "system") -> "Actor":
-        """The actor for command-line jobs (import, demo data): no user, recorded by label."""
-        return _SystemActor(user=None, membership=None, ip=None, label=label)
+    def system(cls, label: str) -> "SystemActor":
+        """The actor of work no person does, named by what it is (import-ledger, demo-data, web-form)."""
+        return SystemActor(user=None, membership=None, ip=None, label=label)
 
 
 @dataclass(frozen=True)
-class _SystemActor(Actor):
-    label: str = "system"
+class SystemActor(Actor):
+    """tsunagu itself at work: may do everything, for no organisation in particular. Its audit entries
+    carry "system:LABEL" as the user name, which no account can have (Django's user names cannot hold
+    a colon), so they are never taken for a person's."""
+
+    label: str = ""
+    is_system: ClassVar[bool] = True
+
+    def __post_init__(self):
+        if not self.label.strip() or self.user is not None or self.membership is not None:
+            raise ValueError("a system actor has a label and no user or membership")
+
+    @property
+    def audit_name(self) -> str:
+        return system_name(self.label)
 
     def can(self, perm: str) -> bool:
         return True

@@ -5,7 +5,7 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import AgeBand, Channel, Consulter
+from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.regions import MUNICIPAL_KINDS, case_workers
 from tsunagu.orgs.rules import Actor, Perm
@@ -28,17 +29,10 @@ logger = logging.getLogger(__name__)
 WINDOW_FIELDS = ["name", "phone", "email", "hours", "address", "ways", "topics", "note"]
 
 
-def _require(actor: Actor, perm: str) -> None:
-    if not actor.can(perm):
-        raise PermissionDenied(_("この操作を行う権限がありません。"))
-
-
-@transaction.atomic
+@state_change
 def save_window(*, actor: Actor, organisation: Organisation, **values) -> Window:
     """Create or update the organisation's consultation window (its 管理者, or one above it)."""
-    _require(actor, Perm.MANAGE_ORG)
-    if actor.organisation is not None and not organisation.is_within(actor.organisation):
-        raise PermissionDenied(_("この組織の窓口は編集できません。"))
+    require(actor, Perm.MANAGE_ORG, organisation, below=True, message=_("この組織の窓口は編集できません。"))
     errors = {}
     if organisation.kind not in WINDOW_KINDS:
         errors["name"] = _("%(name)sには相談窓口を登録できません。") % {"name": organisation.name}
@@ -135,13 +129,7 @@ def submit_consultation(
                 if attempt == 4:
                     raise
         # The trail records where it landed, not who sent it or from which address.
-        log_action(
-            Actor(user=None, membership=None),
-            "webconsult.receive",
-            obj=consultation,
-            organisation=organisation,
-            username="web-form",
-        )
+        log_action(Actor.system("web-form"), "webconsult.receive", obj=consultation, organisation=organisation)
         link = site_url.rstrip("/") + reverse("intake_detail", kwargs={"pk": consultation.pk})
         transaction.on_commit(lambda: _notify(consultation, link))
     return consultation
@@ -174,13 +162,11 @@ def _require_new(consultation: WebConsultation) -> None:
         )
 
 
-@transaction.atomic
+@state_change
 def convert_to_case(*, actor: Actor, consultation: WebConsultation):
     """ケースにする: open a case from the consultation and record it as its first contact (channel Web)."""
-    _require(actor, Perm.EDIT_CASES)
     consultation = WebConsultation.objects.select_for_update().get(pk=consultation.pk)
-    if consultation.organisation_id != getattr(actor.organisation, "pk", None):
-        raise PermissionDenied(_("他の組織のWeb相談です。"))
+    require(actor, Perm.EDIT_CASES, consultation.organisation, message=_("他の組織のWeb相談です。"))
     _require_new(consultation)
     received_on = timezone.localdate(consultation.received_at)
     writer = Consulter(consultation.writer)
@@ -225,13 +211,11 @@ def convert_to_case(*, actor: Actor, consultation: WebConsultation):
     return case
 
 
-@transaction.atomic
+@state_change
 def close_consultation(*, actor: Actor, consultation: WebConsultation, reason: str) -> WebConsultation:
     """対応不要: close without a case, saying why (e.g. a test message, an advertisement)."""
-    _require(actor, Perm.EDIT_CASES)
     consultation = WebConsultation.objects.select_for_update().get(pk=consultation.pk)
-    if consultation.organisation_id != getattr(actor.organisation, "pk", None):
-        raise PermissionDenied(_("他の組織のWeb相談です。"))
+    require(actor, Perm.EDIT_CASES, consultation.organisation, message=_("他の組織のWeb相談です。"))
     _require_new(consultation)
     reason = reason.strip()
     if not reason:
