@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.audit.log import log_action
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.text import fold
@@ -139,6 +141,20 @@ class CaseRow:
     case: Case
     band: str
     staff: str
+
+
+def case_list_page(actor, filters: dict, today: date, number) -> tuple[Page, list[CaseRow]]:
+    """Page `number` of the actor's case list (case_list) and its rows. A list shows names: who saw
+    which cases is part of the trail (case.list with the case numbers), as for the case page."""
+    page = Paginator(case_list(actor, filters, today), PAGE_SIZE).get_page(number)
+    rows = case_rows(list(page), today)
+    log_action(
+        actor,
+        "case.list",
+        label=_("%(n)s件中%(shown)s件") % {"n": page.paginator.count, "shown": len(rows)},
+        changes={"cases": [None, [row.case.number for row in rows]]},
+    )
+    return page, rows
 
 
 def case_rows(ids: list[int], today: date) -> list[CaseRow]:
@@ -398,6 +414,20 @@ def incoming_queue(actor, *, done: bool = False) -> QuerySet[Referral]:
     return referrals.select_related(
         "organisation", "category", "consent", "case", "case__municipality", "receiving_case"
     ).order_by("-date", "-id")
+
+
+def incoming_page(actor, *, done: bool, number) -> tuple[Page, list[IncomingRow]]:
+    """Page `number` of the acting organisation's incoming queue and its rows; recorded as
+    referral.incoming_list with the referrals shown."""
+    page = Paginator(incoming_queue(actor, done=done), PAGE_SIZE).get_page(number)
+    rows = incoming_rows(page)
+    log_action(
+        actor,
+        "referral.incoming_list",
+        label=_("%(n)s件") % {"n": len(rows)},
+        changes={"referrals": [None, [row.referral.pk for row in rows]]},
+    )
+    return page, rows
 
 
 def incoming_rows(referrals) -> list[IncomingRow]:

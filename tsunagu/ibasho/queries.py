@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from tsunagu.audit.log import log_action
+from tsunagu.orgs.rules import Actor
+
 from .models import Attendance, IbashoEvent
 
 
@@ -18,10 +21,21 @@ class EventAttendance:
         return len(self.cases) + len(self.nicknamed) + len(self.anonymous)
 
 
-def event_attendance(event: IbashoEvent) -> EventAttendance:
+def event_attendance(actor: Actor, event: IbashoEvent) -> EventAttendance:
+    """Who came to an event reached through get_event. It names cases: who saw which is part of the
+    trail (ibasho.attendance_view with the case numbers), as for the case list."""
     rows = list(event.attendances.select_related("case").order_by("id"))
-    return EventAttendance(
+    attendance = EventAttendance(
         cases=sorted((a for a in rows if a.case_id), key=lambda a: (a.case.number, a.target)),
         nicknamed=[a for a in rows if a.nickname],
         anonymous=[a for a in rows if a.anonymous],
     )
+    log_action(
+        actor,
+        "ibasho.attendance_view",
+        obj=event,
+        organisation=event.organisation,
+        label=str(event),
+        changes={"cases": [None, [a.case.number for a in attendance.cases]]},
+    )
+    return attendance

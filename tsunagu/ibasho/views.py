@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.audit.log import log_action
 from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
@@ -108,16 +107,7 @@ def event_edit(request, pk):
 
 
 def _event_page(request, event, form):
-    attendance = queries.event_attendance(event)
-    # The page lists which cases came: who saw that is part of the trail, as for the case list.
-    log_action(
-        request.actor,
-        "ibasho.attendance_view",
-        obj=event,
-        organisation=event.organisation,
-        label=str(event),
-        changes={"cases": [None, [a.case.number for a in attendance.cases]]},
-    )
+    attendance = queries.event_attendance(request.actor, event)
     return render(
         request,
         "ibasho/event_detail.html",

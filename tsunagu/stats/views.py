@@ -16,22 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import log_action
 from tsunagu.core import wareki
 from tsunagu.orgs import chooser
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
 
-from .exporters import Document, japanese, report_tables, to_pdf, to_xlsx
+from . import downloads
+from .exporters import report_tables
 from .forms import FY, ReportForm, TrendsForm
 from .report import build_report
 from .trends import build_trends, data_years, default_years, selectable_years, trend_tables, year_range_label
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _resolution(request) -> chooser.Resolution:
@@ -97,18 +92,7 @@ def report_page(request):
     return render(request, "stats/report.html", context, status=_status(resolution))
 
 
-def _document(org: Organisation, form: ReportForm) -> Document:
-    period = form.chosen_period()
-    return Document(
-        org_name=org.name,
-        org_code=org.code,
-        period=period,
-        period_label=form.period_label(),
-        tables=report_tables(build_report(org, period)),
-    )
-
-
-def _export(request, fmt: str, render_file):
+def _export(request, fmt: str):
     resolution = _resolution(request)
     if resolution.refused:
         raise Http404(_("見つかりません。"))
@@ -117,27 +101,20 @@ def _export(request, fmt: str, render_file):
     if not form.is_valid():
         # The page shows what is wrong with the period, on the fields, with what was typed.
         return redirect(f"{reverse('stats_report')}?{urlencode(request.GET)}")
-    document = japanese(_document, org, form)
-    body = japanese(render_file, document)
-    log_action(
-        request.actor,
-        "stats.export",
-        obj=org,
-        label=f"{fmt.upper()} {org.code} {document.period.start.isoformat()}〜{document.period.end.isoformat()}",
-    )
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.{fmt}"'
+    body, filename = downloads.report_file(request.actor, org, form, fmt)
+    response = HttpResponse(body, content_type=downloads.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @staff_view(Perm.VIEW_STATS)
 def export_xlsx(request):
-    return _export(request, "xlsx", to_xlsx)
+    return _export(request, "xlsx")
 
 
 @staff_view(Perm.VIEW_STATS)
 def export_pdf(request):
-    return _export(request, "pdf", to_pdf)
+    return _export(request, "pdf")
 
 
 @staff_view(Perm.VIEW_STATS)

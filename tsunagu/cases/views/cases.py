@@ -2,14 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.audit.log import log_action
 from tsunagu.core.forms import apply_errors
 from tsunagu.core.wareki import age_on, fiscal_year
 from tsunagu.orgs.decorators import staff_view
@@ -47,15 +45,7 @@ def case_list(request):
         request.GET or None, staff_queryset=queries.case_staff(org), municipalities=queries.municipalities(org)
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(queries.case_list(actor, filters, today), queries.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = queries.case_rows(list(page), today)
-    # A list shows names: who saw which cases is part of the trail, as for the case page.
-    log_action(
-        actor,
-        "case.list",
-        label=_("%(n)s件中%(shown)s件") % {"n": page.paginator.count, "shown": len(rows)},
-        changes={"cases": [None, [row.case.number for row in rows]]},
-    )
+    page, rows = queries.case_list_page(actor, filters, today, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

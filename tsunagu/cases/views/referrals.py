@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tsunagu.audit.log import log_action
 from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import PartnerCategory, Role
@@ -72,14 +71,7 @@ def referral_status(request, pk, referral_pk):
 def referral_incoming(request):
     actor = request.actor
     done = request.GET.get("done") == "1"
-    page = Paginator(queries.incoming_queue(actor, done=done), queries.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = queries.incoming_rows(page)
-    log_action(
-        actor,
-        "referral.incoming_list",
-        label=_("%(n)s件") % {"n": len(rows)},
-        changes={"referrals": [None, [row.referral.pk for row in rows]]},
-    )
+    page, rows = queries.incoming_page(actor, done=done, number=request.GET.get("page"))
     return render(
         request,
         "cases/incoming.html",
