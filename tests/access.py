@@ -10,6 +10,9 @@ class UrlCase:
     perm: str
     # Builds the URL kwargs from the world for "own" or "other"; None for URLs without an object.
     kwargs: Callable[[dict, str], dict] | None = None
+    # Builds the query-string ids the page reads (?org=CODE, ?plan=ID) for "own" or "other": the harness
+    # asks the own page with the own ids (as `expected`) and with the other organisation's (404, logged).
+    query: Callable[[dict, str], dict] | None = None
     # For URLs without an object: text of the other organisation that must never appear.
     leak: Callable[[dict], str] | None = None
     post: dict | None = None  # a POST that would change something, checked to change nothing

@@ -1,7 +1,7 @@
 """The access harness: every URL, for every role, on the acting organisation's own records and on
-another organisation's. Each app's tests declare their URLs in tests/<app>/access_cases.py (URL_CASES,
-PUBLIC, ACCOUNT_ONLY and extend_world); a URL pattern without a declaration fails
-test_every_url_has_a_case.
+another organisation's, whether the URL names them in its path or in its query string. Each app's tests
+declare their URLs in tests/<app>/access_cases.py (URL_CASES, PUBLIC, ACCOUNT_ONLY and extend_world); a
+URL pattern without a declaration fails test_every_url_has_a_case.
 
 Expectations follow from tsunagu.orgs.rules.ROLE_PERMS unless a case says otherwise, so a change of the
 role table changes what is asserted here, and nothing else has to be kept in step.
@@ -9,6 +9,7 @@ role table changes what is asserted here, and nothing else has to be kept in ste
 
 import importlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -76,17 +77,25 @@ def _expected(case: UrlCase, role) -> int:
 
 CASE_ROLE = [(case, role) for case in URL_CASES for role in Role]
 OBJECT_CASE_ROLE = [(case, role) for case, role in CASE_ROLE if case.kwargs is not None]
+QUERY_CASE_ROLE = [(case, role) for case, role in CASE_ROLE if case.query is not None]
 
 
 def _id(value):
     return value.name if isinstance(value, UrlCase) else str(value)
 
 
+def _url(case: UrlCase, world, side: str, *, query_side: str | None = None) -> str:
+    """The case's URL for the objects of `side`, with the query-string ids of `query_side` (default: the same)."""
+    url = reverse(case.name, kwargs=case.kwargs(world, side) if case.kwargs else None)
+    if case.query is not None:
+        url += "?" + urlencode(case.query(world, query_side or side))
+    return url
+
+
 @pytest.mark.parametrize("case,role", CASE_ROLE, ids=[f"{c.name}-{r.value}" for c, r in CASE_ROLE])
 def test_own_organisation(client, world, case, role):
     act_as(client, world["members"][role])
-    url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
-    response = client.get(url)
+    response = client.get(_url(case, world, "own"))
     expected = _expected(case, role)
     assert response.status_code == expected
     if case.leak and expected == 200:
@@ -97,7 +106,7 @@ def test_own_organisation(client, world, case, role):
 def test_other_organisation(client, world, case, role):
     """URLs naming an object of another organisation; list URLs are covered by the leak check above."""
     act_as(client, world["members"][role])
-    url = reverse(case.name, kwargs=case.kwargs(world, "other"))
+    url = _url(case, world, "other")
     allowed_role = _expected(case, role) != 403
     assert client.get(url).status_code == (404 if allowed_role else 403)
     if case.post is not None:
@@ -108,10 +117,25 @@ def test_other_organisation(client, world, case, role):
         assert denied.exists()
 
 
+@pytest.mark.parametrize("case,role", QUERY_CASE_ROLE, ids=[f"{c.name}-{r.value}" for c, r in QUERY_CASE_ROLE])
+def test_other_organisation_in_the_query_string(client, world, case, role):
+    """The own page asked with another organisation's id in its query string (?org=, ?plan=): not found,
+    like an id in the path, and the look-up logged; a POST there changes nothing."""
+    member = world["members"][role]
+    act_as(client, member)
+    url = _url(case, world, "own", query_side="other")
+    allowed_role = _expected(case, role) != 403
+    assert client.get(url).status_code == (404 if allowed_role else 403)
+    if case.post is not None:
+        assert client.post(url, case.post).status_code == (404 if allowed_role else 403)
+        assert not case.changed(world)
+    denied = AuditEntry.objects.filter(allowed=False, action="access.denied", user=member.user)
+    assert denied.exists() == allowed_role
+
+
 @pytest.mark.parametrize("case", URL_CASES, ids=_id)
 def test_anonymous_is_sent_to_login(client, world, case):
-    url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
-    response = client.get(url)
+    response = client.get(_url(case, world, "own"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -122,8 +146,7 @@ def test_user_without_membership_gets_no_organisation(client, world, case):
     membership = world["members"][Role.ADMIN]
     act_as(client, membership)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
-    url = reverse(case.name, kwargs=case.kwargs(world, "own") if case.kwargs else None)
-    response = client.get(url)
+    response = client.get(_url(case, world, "own"))
     assert response.status_code == 302
     assert response["Location"] == reverse("choose_organisation")
 

@@ -1,4 +1,6 @@
-"""Access declarations for the KPI pages and the published-figures download."""
+"""Access declarations for the KPI pages and the published-figures download. The organisation of the
+overview and of the published figures (?org=CODE) and the plan being changed (?plan=ID) come in the query
+string: the harness also asks them with the other prefecture's."""
 
 from decimal import Decimal
 
@@ -23,7 +25,7 @@ def _other(world):
 
 
 URL_CASES = [
-    UrlCase("kpi_overview", Perm.VIEW_STATS, leak=lambda w: OTHER_INDICATOR),
+    UrlCase("kpi_overview", Perm.VIEW_STATS, leak=lambda w: OTHER_INDICATOR, query=lambda w, s: {"org": w[s].code}),
     UrlCase("kpi_org", Perm.VIEW_STATS, kwargs=lambda w, s: {"code": w[f"{s}_center"].code}),
     UrlCase("kpi_levels", Perm.MANAGE_ORG, leak=lambda w: OTHER_LEVEL),
     UrlCase("kpi_indicator_add", Perm.MANAGE_ORG, leak=lambda w: OTHER_INDICATOR),
@@ -40,7 +42,7 @@ URL_CASES = [
         Perm.MANAGE_ORG,
         kwargs=_indicator,
         post={"fiscal_year": str(current_fiscal_year()), "value": "99"},
-        changed=lambda w: Target.objects.filter(indicator=_other(w)).exists(),
+        changed=lambda w: Target.objects.filter(indicator=_other(w), value=99).exists(),
     ),
     UrlCase(
         "kpi_actual",
@@ -53,6 +55,7 @@ URL_CASES = [
         "kpi_plan",
         Perm.MANAGE_ORG,
         kwargs=_indicator,
+        query=lambda w, s: {"plan": w[f"{s}_plan"].pk},
         post={
             "first_year": str(current_fiscal_year()),
             "baseline": "13",
@@ -62,9 +65,15 @@ URL_CASES = [
             "increment_2": "10",
             "increment_3": "5",
         },
-        changed=lambda w: Plan.objects.filter(indicator=_other(w)).exists(),
+        # The world's plans start from 7: a plan from 13 is one this POST made.
+        changed=lambda w: Plan.objects.filter(baseline=13).exists(),
     ),
-    UrlCase("stats_published", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
+    UrlCase(
+        "stats_published",
+        Perm.VIEW_STATS,
+        leak=lambda w: w["other"].name,
+        query=lambda w, s: {"org": w[f"{s}_center"].code},
+    ),
 ]
 
 
@@ -76,6 +85,13 @@ def extend_world(world):
             name=name,
             unit="回",
             source=MANUAL,
+        )
+        world[f"{side}_plan"] = actions.save_plan(
+            actor=SYSTEM,
+            indicator=world[f"{side}_kpi"],
+            first_year=current_fiscal_year() - 1,
+            baseline=Decimal(7),
+            increments=[Decimal(1)],
         )
     actions.set_levels(
         actor=SYSTEM, organisation=world["other"], levels=[(OTHER_LEVEL, Decimal("100")), ("その他", Decimal("0"))]

@@ -13,12 +13,13 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import ReferralStatus, ReferralTarget
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
+from tsunagu.kpi import actions
 from tsunagu.kpi.models import EnteredValue, Indicator, JudgementLevel, Plan, Target
 from tsunagu.orgs.models import Role
 
 from ..cases.factories import actor_for, make_case
 from ..conftest import act_as
-from ..factories import make_staff
+from ..factories import SYSTEM, make_staff
 from .factories import entered, make_indicator, target
 
 
@@ -265,3 +266,28 @@ def test_the_page_in_english_counts_the_same(client, network, admin):
 def test_plan_page_ignores_a_malformed_plan_id(client, network, admin, council):
     page = body(client.get(reverse("kpi_plan", kwargs={"pk": council.pk}), {"plan": "x"}))
     assert 'name="increment_1"' in page and "この計画を削除" not in page
+
+
+def test_a_plan_in_the_query_string_must_be_one_of_the_indicators_plans(client, network, admin, council):
+    """?plan= names the plan to change or delete: another organisation's plan, or another indicator's, is
+    not found and the look-up is logged, and posting to it changes nothing."""
+    others = make_indicator(network["other"], "他県の指標")
+    other_plan = actions.save_plan(
+        actor=SYSTEM, indicator=others, first_year=2021, baseline=Decimal(7), increments=[Decimal(1)]
+    )
+    sibling = make_indicator(network["own"], "もう一つの指標")
+    sibling_plan = actions.save_plan(
+        actor=SYSTEM, indicator=sibling, first_year=2021, baseline=Decimal(8), increments=[Decimal(2)]
+    )
+    url = reverse("kpi_plan", kwargs={"pk": council.pk})
+    for plan in (other_plan, sibling_plan):
+        assert client.get(url, {"plan": plan.pk}).status_code == 404
+        assert client.post(f"{url}?plan={plan.pk}", {"delete": "1"}).status_code == 404
+    assert set(Plan.objects.values_list("pk", flat=True)) == {other_plan.pk, sibling_plan.pk}
+    denied = AuditEntry.objects.filter(action="access.denied").order_by("id")
+    assert [(e.username, e.object_label) for e in denied] == [
+        ("pref-admin", f"kpi_plan:{other_plan.pk}"),
+        ("pref-admin", f"kpi_plan:{other_plan.pk}"),
+        ("pref-admin", f"kpi_plan:{sibling_plan.pk}"),
+        ("pref-admin", f"kpi_plan:{sibling_plan.pk}"),
+    ]

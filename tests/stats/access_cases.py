@@ -1,8 +1,8 @@
 """Access declarations for the statistics pages.
 
-The organisation is a query parameter (?org=CODE), not part of the path, so the harness checks these
-URLs as lists: on the acting organisation by default, with the other prefecture's name never shown.
-tests/stats/test_views.py asks for the other prefecture's organisations by code and gets 404.
+The organisation is a query parameter (?org=CODE), not part of the path: the harness asks each page for
+a centre of the own prefecture and for one of the other prefecture (404, logged), and as a list for the
+acting organisation, with the other prefecture's name never shown.
 """
 
 from datetime import date
@@ -16,12 +16,17 @@ from ..access import UrlCase
 from ..cases.factories import actor_for, make_case
 from ..factories import make_staff
 
+
+def _centre(world, side):
+    return {"org": world[f"{side}_center"].code}
+
+
 URL_CASES = [
-    UrlCase("stats_report", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
-    UrlCase("stats_trends", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
+    UrlCase("stats_report", Perm.VIEW_STATS, leak=lambda w: w["other"].name, query=_centre),
+    UrlCase("stats_trends", Perm.VIEW_STATS, leak=lambda w: w["other"].name, query=_centre),
     # Binary files: the harness checks who may download them; test_views checks their contents.
-    UrlCase("stats_export_xlsx", Perm.VIEW_STATS),
-    UrlCase("stats_export_pdf", Perm.VIEW_STATS),
+    UrlCase("stats_export_xlsx", Perm.VIEW_STATS, query=_centre),
+    UrlCase("stats_export_pdf", Perm.VIEW_STATS, query=_centre),
 ]
 
 

@@ -4,7 +4,7 @@ the acting organisation's own indicators with MANAGE_ORG. Anything else is a 404
 from tsunagu.orgs.access import deny, require
 from tsunagu.orgs.rules import Actor, Perm
 
-from .models import Indicator
+from .models import Indicator, Plan
 
 
 def get_indicator(actor: Actor, pk, *, write: bool = False) -> Indicator:
@@ -17,3 +17,12 @@ def get_indicator(actor: Actor, pk, *, write: bool = False) -> Indicator:
         raise deny(actor, "kpi_indicator", pk)
     require(actor, Perm.MANAGE_ORG if write else Perm.VIEW_STATS)
     return indicator
+
+
+def get_plan(actor: Actor, indicator: Indicator, pk) -> Plan:
+    """A multi-year plan of an indicator the actor already reached through get_indicator (write=True):
+    an id from the query string that names any other plan is a 404, logged."""
+    plan = indicator.plans.filter(pk=pk).first() if str(pk).isdigit() else None
+    if plan is None:
+        raise deny(actor, "kpi_plan", pk)
+    return plan

@@ -17,7 +17,7 @@ from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
 
 from . import actions, queries
-from .access import get_indicator
+from .access import get_indicator, get_plan
 from .forms import (
     EnteredValueForm,
     IndicatorForm,
@@ -27,7 +27,7 @@ from .forms import (
     TargetForm,
 )
 from .indicators import levels_for, source_label
-from .models import JudgementLevel, Plan
+from .models import JudgementLevel
 
 
 def _chosen_year(request) -> int:
@@ -216,7 +216,8 @@ def plan_edit(request, pk):
     """Add a multi-year plan, or change or delete the one named by ?plan=."""
     indicator = get_indicator(request.actor, pk, write=True)
     plan_id = request.GET.get("plan", "")
-    plan = Plan.objects.filter(indicator=indicator, pk=plan_id).first() if plan_id.isdigit() else None
+    # A malformed id names no plan: the page offers a new one, as without it.
+    plan = get_plan(request.actor, indicator, plan_id) if plan_id.isdigit() else None
     initial = {"first_year": current_fiscal_year()}
     if plan is not None:
         increments = dict(indicator.targets.filter(fiscal_year__in=plan.years).values_list("fiscal_year", "value"))
