@@ -3,7 +3,7 @@ attendance of one organisation, written with bulk_create in batches.
 
 The per-row domain functions would take hours for a million contacts, so this module keeps their
 derived fields itself: Contact.age_band (cases.rules.age_band_on), Case.first_contact_on and
-last_contact_on, Case.search_key (cases.text.fold, as cases.actions stores it), the organisation
+last_contact_on, Case.search_key (core.text.fold, as cases.actions stores it), the organisation
 on every contact, referral, event and attendance, and Attendance.is_first (ibasho.actions._refresh_first).
 The same seed gives the same rows.
 """
