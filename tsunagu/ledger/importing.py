@@ -21,6 +21,7 @@ from . import mapping as m
 from .applying import apply_ledger
 from .models import JobPhase
 from .reading import LedgerFileError, Sheet, read_ledger
+from .sheets import CellProblem
 
 MAX_ERRORS = 200
 PROGRESS_EVERY = 1000
@@ -120,6 +121,17 @@ def _column_map(sheet: Sheet, errors: Errors, ignored: list[str]) -> dict[str, i
         else:
             found[column.field] = index
     missing = [c.header for c in m.COLUMNS[sheet.name] if c.required and c.field not in found]
+    typed = [h.strip() for h in sheet.header if h.strip()]
+    if missing and not found and typed:
+        # Not one heading is ours: the wrong row, the wrong file or the wrong encoding, not a missing column.
+        errors.add(
+            _(
+                "%(where)s 1行目: 見出しが標準様式の列名と1つも合いません（読み取った見出し: %(typed)s）。"
+                "1行目が見出しの行か、文字コードが UTF-8 か Shift_JIS（CP932）かを確かめてください。"
+            )
+            % {"where": sheet.where, "typed": "、".join(f"「{h[:20]}」" for h in typed[:5])}
+        )
+        return None
     for header in missing:
         errors.add(
             _("%(where)s: 必須の列「%(column)s」がありません（1行目の見出しを確かめてください）。")
@@ -178,6 +190,10 @@ def _parse_rows(
         values, ok = {}, True
         for name, index in columns.items():
             raw = cells[index] if index < len(cells) else None
+            if isinstance(raw, CellProblem):
+                errors.cell(sheet, number, headers[name], raw.message)
+                ok = False
+                continue
             try:
                 value = parsers[name](raw)
             except m.CellError as error:
@@ -235,7 +251,7 @@ def _typed_numbers(sheet: Sheet, columns: dict[str, int] | None) -> set[str]:
         return set()
     index, numbers = columns["number"], set()
     for _number, cells in sheet.rows:
-        if index < len(cells):
+        if index < len(cells) and not isinstance(cells[index], CellProblem):
             numbers.add(m.nfkc(m.cell_text(cells[index])))
     return numbers
 
