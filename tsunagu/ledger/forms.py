@@ -2,8 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .jobs import MAX_FILE_BYTES
-from .reading import LedgerFileError, check_file_names
+from .reading import LedgerFileError, check_file_names, check_size, check_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -11,9 +10,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class LedgerFilesField(forms.FileField):
-    """One or more files from one <input type=file multiple>."""
+    """One or more files from one <input type=file multiple>. An empty file is let through to
+    check_upload, whose message names it."""
 
     widget = MultipleFileInput(attrs={"accept": ".xlsx,.csv"})
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_empty_file=True, **kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
@@ -32,16 +35,16 @@ class LedgerUploadForm(forms.Form):
         error_messages={"required": _("台帳のファイルを選んでください。")},
     )
 
-    def clean_files(self):
+    def clean_files(self) -> list[tuple[str, bytes]]:
+        """(name, contents) of each file, once what can be said without parsing them has been said."""
         files = self.cleaned_data["files"]
         try:
             check_file_names([f.name for f in files])
+            for f in files:
+                check_size(f.name, f.size)  # before reading a byte of it
+            contents = [(f.name, f.read()) for f in files]
+            for name, data in contents:
+                check_upload(name, data)
         except LedgerFileError as error:
             raise ValidationError(str(error)) from None
-        for f in files:
-            if f.size > MAX_FILE_BYTES:
-                raise ValidationError(
-                    _("「%(name)s」は大きすぎます（%(max)dMBまで）。")
-                    % {"name": f.name, "max": MAX_FILE_BYTES // (1024 * 1024)}
-                )
-        return files
+        return contents

@@ -22,7 +22,6 @@ from .models import ImportFile, ImportJob, JobPhase, JobStatus
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 30 * 1024 * 1024
 STALE_AFTER = timedelta(hours=2)
 
 
