@@ -274,3 +274,17 @@ def test_a_hostile_workbook_fails_its_job_with_the_reason(
     body = client.get(response["Location"]).content.decode()
     assert escape(message) in body and "予期しない問題" not in body
     assert Case.objects.count() == 0
+
+
+def test_a_job_waiting_for_another_import_says_so(client, org, coordinator):
+    job = ImportJob.objects.create(
+        organisation=org,
+        user=coordinator.user,
+        file_names="x.xlsx",
+        status=JobStatus.RUNNING,
+        phase=JobPhase.WAITING,
+        total_rows=1000,
+    )
+    fragment = client.get(reverse("ledger_job", kwargs={"pk": job.pk}), headers={"HX-Request": "true"}).content.decode()
+    assert '<label for="job-progress">この組織のほかの取込が終わるのを待っています</label>' in fragment
+    assert '<progress id="job-progress">処理中</progress>' in fragment and 'hx-trigger="every 1s"' in fragment

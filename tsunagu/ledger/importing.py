@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from tsunagu.orgs.rules import Actor, Perm
 
 from . import mapping as m
 from .applying import apply_ledger
+from .locks import one_import_at_a_time
 from .models import JobPhase
 from .reading import LedgerFileError, Sheet, read_ledger
 from .sheets import CellProblem
@@ -347,20 +349,44 @@ def import_ledger(
         errors.add(str(error))
         return ImportResult(errors=errors.messages, error_count=errors.count)
     rows = sum(len(sheet.rows) for sheet in sheets.values())
-    if progress:
-        progress(JobPhase.CHECKING, 0, rows)
-    parsed = parse_ledger(sheets, organisation, errors, progress)
-    result = ImportResult(rows=rows, ignored_columns=parsed.ignored_columns)
-    if errors.count == 0:
-        if progress:
-            progress(JobPhase.WRITING, rows, rows)
-        result.counts = apply_ledger(
-            actor=actor,
-            organisation=organisation,
-            parsed=parsed,
-            file_label=file_label or "、".join(name for name, _data in files),
-            rows=rows,
-            errors=errors,
+    result = ImportResult(rows=rows)
+    try:
+        waiting = (lambda: progress(JobPhase.WAITING, 0, rows)) if progress else None
+        with one_import_at_a_time(organisation.pk, waiting):
+            if progress:
+                progress(JobPhase.CHECKING, 0, rows)
+            parsed = parse_ledger(sheets, organisation, errors, progress)
+            result.ignored_columns = parsed.ignored_columns
+            if errors.count == 0:
+                if progress:
+                    progress(JobPhase.WRITING, rows, rows)
+                result.counts = apply_ledger(
+                    actor=actor,
+                    organisation=organisation,
+                    parsed=parsed,
+                    file_label=file_label or "、".join(name for name, _data in files),
+                    rows=rows,
+                    errors=errors,
+                )
+    except LedgerFileError as error:
+        errors.add(str(error))
+    except IntegrityError:
+        # Someone saved a record this ledger also creates (a case number typed on the case page) after
+        # the check; the transaction rolled back whole.
+        errors.add(
+            _(
+                "取り込みの途中で、同じケース番号などがほかの操作で登録されたため、何も登録しませんでした。もう一度取り込んでください。"
+            )
+        )
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        errors.add(
+            _(
+                "データベースがほかの書き込みで使われ続けていたため、何も登録しませんでした。しばらくしてからもう一度取り込んでください。"
+            )
         )
     result.errors, result.error_count = errors.messages, errors.count
+    if not result.ok:
+        result.counts = {}
     return result

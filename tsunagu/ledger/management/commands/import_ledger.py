@@ -41,7 +41,9 @@ class Command(BaseCommand):
                 raise CommandError(str(error))
 
         def progress(phase: str, processed: int, total: int) -> None:
-            if phase == JobPhase.WRITING:
+            if phase == JobPhase.WAITING:
+                self.stderr.write(_("この組織のほかの取込が終わるのを待っています…"))
+            elif phase == JobPhase.WRITING:
                 self.stderr.write(_("書き込み中: %(total)d行") % {"total": total})
             else:
                 self.stderr.write(_("確認中: %(processed)d/%(total)d行") % {"processed": processed, "total": total})
