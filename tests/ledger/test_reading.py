@@ -71,8 +71,8 @@ def test_a_quote_left_open_is_named_on_the_cell_it_swallows(org):
             id="unknown-encoding",
         ),
         pytest.param(
-            b"," * 3_000_001,
-            "「相談記録.csv」はセルが多すぎます（空のセルも含めて3,000,000個まで）。",
+            b"," * 2_000_001,
+            "「相談記録.csv」はセルが多すぎます（空のセルも含めて2,000,000個まで）。",
             id="commas",
         ),
     ],
@@ -132,3 +132,8 @@ def test_a_csv_ledger_still_reads_a_bom_and_quoted_line_breaks(org):
     result = run_import(org, files=files_with(contacts))
     assert result.ok, result.errors
     assert Contact.objects.get().notes == "1行目\n2行目"
+
+
+def test_files_over_the_size_limit_together_are_refused_unread(org):
+    files = [("ケース.csv", b"A" * (20 * 1024 * 1024)), ("相談記録.csv", b"A" * (11 * 1024 * 1024))]
+    assert refused(org, files) == ["選んだファイルは合わせて31MBあり、大きすぎます（合わせて30MBまで）。"]

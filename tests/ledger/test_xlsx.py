@@ -282,3 +282,22 @@ def test_too_many_shared_strings(org, monkeypatch):
     assert refused(org, hostile.xlsx_of(parts)) == [
         "「台帳.xlsx」の文字列の表は文字列が多すぎます（1,000個まで）。ファイルを分けて取り込んでください。"
     ]
+
+
+def test_a_sheet_that_expands_to_gigabytes_is_refused_unexpanded(org):
+    parts = hostile.ledger_parts()
+    name = "xl/worksheets/sheet1.xml"
+    head, tail = parts[name][: -len(b"</sheetData></worksheet>")], b"</sheetData></worksheet>"
+    data, _crc = hostile.deflate_repeated(head, b"<row/>" * (MB // 6), 2 * 1024, tail)
+    bomb = hostile.xlsx_of(parts, {name: hostile.Member(name, data, len(head) + 2 * 1024 * (MB // 6) * 6 + len(tail))})
+    assert len(bomb) < 4 * MB
+    assert refused(org, bomb) == [
+        "「ケース」シートは展開すると2,048MBになり、読み込める大きさ（128MB）を超えています。"
+    ]
+
+
+def test_more_text_than_a_workbook_may_hold(org, monkeypatch):
+    monkeypatch.setattr(xlsx, "MAX_TEXT_CHARS", 50)  # fifty characters rather than millions, as above
+    assert refused(org, hostile.xlsx_of(hostile.ledger_parts())) == [
+        "「台帳.xlsx」は文字が多すぎます（全体で50文字まで）。ファイルを分けて取り込んでください。"
+    ]

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .reading import LedgerFileError, check_file_names, check_size, check_upload
+from .reading import LedgerFileError, check_file_names, check_sizes, check_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,7 +30,7 @@ class LedgerUploadForm(forms.Form):
         label=_("台帳のファイル"),
         help_text=_(
             "標準様式のExcelファイル（.xlsx）1つ、または「ケース.csv」「相談記録.csv」「つなぎ.csv」をまとめて選びます"
-            "（CSVはUTF-8かShift_JIS。「つなぎ.csv」は省略できます）。"
+            "（CSVはUTF-8かShift_JIS。「つなぎ.csv」は省略できます）。合わせて30MB、1シート10万行までです。"
         ),
         error_messages={"required": _("台帳のファイルを選んでください。")},
     )
@@ -40,8 +40,7 @@ class LedgerUploadForm(forms.Form):
         files = self.cleaned_data["files"]
         try:
             check_file_names([f.name for f in files])
-            for f in files:
-                check_size(f.name, f.size)  # before reading a byte of it
+            check_sizes([(f.name, f.size) for f in files])  # before reading a byte of them
             contents = [(f.name, f.read()) for f in files]
             for name, data in contents:
                 check_upload(name, data)

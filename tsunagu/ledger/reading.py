@@ -30,7 +30,7 @@ from .sheets import (
 from .xlsx import read_xlsx
 from .xlsx_zip import open_archive
 
-__all__ = ["SHEETS", "LedgerFileError", "Sheet", "check_file_names", "check_size", "check_upload", "read_ledger"]
+__all__ = ["SHEETS", "LedgerFileError", "Sheet", "check_file_names", "check_sizes", "check_upload", "read_ledger"]
 
 
 def _nfkc(text: str) -> str:
@@ -122,6 +122,18 @@ def check_size(name: str, size: int) -> None:
         )
 
 
+def check_sizes(sizes: list[tuple[str, int]]) -> None:
+    """Each file, and the files of one import together, within MAX_FILE_BYTES."""
+    for name, size in sizes:
+        check_size(name, size)
+    total = sum(size for _name, size in sizes)
+    if total > MAX_FILE_BYTES:
+        raise LedgerFileError(
+            _("選んだファイルは合わせて%(size)dMBあり、大きすぎます（合わせて%(max)dMBまで）。")
+            % {"size": -(-total // (1024 * 1024)), "max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+
+
 def check_upload(name: str, data: bytes) -> None:
     """What can be said of one file without expanding or parsing it, for the upload form to say at
     once: its size, and whether it is what its name says (an .xlsx that is a zip with a readable
@@ -140,8 +152,7 @@ def check_upload(name: str, data: bytes) -> None:
 def read_ledger(files: list[tuple[str, bytes]]) -> dict[str, Sheet]:
     """files: (file name, contents). Raises LedgerFileError when they do not make one ledger."""
     check_file_names([name for name, _data in files])
-    for name, data in files:
-        check_size(name, len(data))
+    check_sizes([(name, len(data)) for name, data in files])
     if files[0][0].lower().endswith(".xlsx"):
         return read_xlsx(files[0][1], files[0][0])
     return {sheet_for_csv(name): read_csv(data, name, sheet_for_csv(name)) for name, data in files}

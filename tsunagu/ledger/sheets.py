@@ -16,7 +16,7 @@ REQUIRED_SHEETS = ("ケース", "相談記録")
 MAX_FILE_BYTES = 30 * 1024 * 1024  # one uploaded or named file
 MAX_ROWS = 100_000  # rows below the header, per sheet
 MAX_COLUMNS = 100  # columns read per row (the widest sheet has 15); anything typed further right is refused
-MAX_CELLS = 3_000_000  # cells per sheet, empty ones included, so that time stays bounded too
+MAX_CELLS = 2_000_000  # cells per sheet, empty ones included, so that time stays bounded too
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold; each column has its own, lower, limit
 
 
@@ -54,11 +54,16 @@ def blank(cells) -> bool:
 
 def fill(sheet: Sheet, rows) -> Sheet:
     """Put (row number, cells) into the sheet: row 1 is the header, blank rows are skipped, and a row
-    with something in it past MAX_ROWS refuses the file."""
+    with something in it past MAX_ROWS refuses the file. A cell right of the last heading belongs to no
+    column, so it is not kept."""
+    width = 0
     for number, cells in rows:
         if number == 1:
             sheet.header = ["" if cell is None or isinstance(cell, CellProblem) else str(cell) for cell in cells]
-        elif blank(cells):
+            width = max((i + 1 for i, heading in enumerate(sheet.header) if heading.strip()), default=0)
+            continue
+        del cells[width:]
+        if blank(cells):
             continue
         elif number > MAX_ROWS + 1:
             raise LedgerFileError(

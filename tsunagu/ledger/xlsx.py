@@ -34,6 +34,9 @@ from .xlsx_zip import MB, Book, Handler
 MAX_SHEET_BYTES = 128 * MB  # a worksheet or the shared strings, expanded
 MAX_PART_BYTES = 8 * MB  # the workbook, its relationships and the styles, expanded
 MAX_SHARED_STRINGS = 1_000_000
+# Characters of text kept from one workbook (shared and inline strings). What bounds its memory: a text
+# of ASCII with one emoji takes 4 bytes a character in Python, whatever it took in the file.
+MAX_TEXT_CHARS = 32_000_000
 MAX_ROW_ELEMENTS = 1_048_576  # Excel's last row
 MAX_SHEETS = 1_000
 MAX_STYLES = 65_000  # Excel's own limit on cell formats is 64,000
@@ -44,6 +47,21 @@ PACKAGE_RELS = "_rels/.rels"
 # openpyxl does not know: they belong to the locale, so Excel does not write them into the file.
 JAPANESE_DATE_FORMATS = frozenset([27, 28, 29, 30, 31, 34, 35, 36, *range(50, 59)])
 _CELL_REFERENCE = re.compile(r"([A-Z]{1,3})\d*")
+
+
+class _Characters:
+    """What is left of MAX_TEXT_CHARS for one workbook."""
+
+    def __init__(self, name: str):
+        self.name, self.left = name, MAX_TEXT_CHARS
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise LedgerFileError(
+                _("「%(name)s」は文字が多すぎます（全体で%(max)s文字まで）。ファイルを分けて取り込んでください。")
+                % {"name": self.name, "max": f"{MAX_TEXT_CHARS:,}"}
+            )
 
 
 class _Text:
@@ -144,8 +162,9 @@ class _Styles(Handler):
 class _SharedStrings(Handler):
     """The shared string table: each <si> is its <t> and its runs' <t>, without the phonetic guide (rPh)."""
 
-    def __init__(self, where: str):
+    def __init__(self, where: str, characters: _Characters):
         super().__init__(where)
+        self.characters = characters
         self.strings: list[str | CellProblem] = []
         self.item: _Text | None = None
         self.text: _Text | None = None  # the item while inside one of its <t>
@@ -177,6 +196,7 @@ class _SharedStrings(Handler):
                     % {"where": self.where, "max": f"{MAX_SHARED_STRINGS:,}"}
                 )
             value = self.item.value()
+            self.characters.spend(min(self.item.length, MAX_CELL_CHARS))
             # openpyxl's reading of Excel's escape for an underscore, kept so that values read as before.
             self.strings.append(value.replace("x005F_", "") if isinstance(value, str) else value)
             self.item = None
@@ -188,11 +208,12 @@ class _Cells(Handler):
     """The rows of one worksheet as (row number, cells); blank cells and rows are left out. The hot
     path of a big import: one call per expat event."""
 
-    def __init__(self, where: str, strings, dates: frozenset[str], durations: frozenset[str], epoch):
+    def __init__(self, where: str, strings, dates: frozenset[str], durations: frozenset[str], epoch, characters):
         from openpyxl.utils.datetime import from_excel, from_ISO8601
 
         super().__init__(where)
         self.strings, self.dates, self.durations, self.epoch = strings, dates, durations, epoch
+        self.characters = characters
         self.from_excel, self.from_iso = from_excel, from_ISO8601
         self.rows: list[tuple[int, list]] = []  # finished since the caller last took them
         self.row = self.row_elements = self.cells = self.column = 0
@@ -307,7 +328,10 @@ class _Cells(Handler):
     def _value(self):
         kind = self.cell.get("t", "n")
         if kind == "inlineStr":
-            return self.inline.value() if self.inline is not None else None
+            if self.inline is None:
+                return None
+            self.characters.spend(min(self.inline.length, MAX_CELL_CHARS))
+            return self.inline.value()
         if self.value is None:
             return None if self.formula is None else self._uncalculated()
         raw = "".join(self.value)
@@ -319,7 +343,10 @@ class _Cells(Handler):
             except (ValueError, IndexError):
                 raise self.broken() from None
         if kind == "str":
-            return too_long(len(raw)) if len(raw) > MAX_CELL_CHARS else raw
+            if len(raw) > MAX_CELL_CHARS:
+                return too_long(len(raw))
+            self.characters.spend(len(raw))
+            return raw
         if kind == "b":
             return raw.strip() in ("1", "true")
         if kind == "e":
@@ -435,10 +462,11 @@ def read_xlsx(data: bytes, name: str) -> dict[str, Sheet]:
     dates = durations = frozenset()
     if styles := part("/styles"):
         dates, durations = book.read(styles, MAX_PART_BYTES, _Styles(_("「%(name)s」の書式") % {"name": name})).kinds()
+    characters = _Characters(name)
     strings: list = []
     if shared := part("/sharedStrings"):
         where_strings = _("「%(name)s」の文字列の表") % {"name": name}
-        strings = book.read(shared, MAX_SHEET_BYTES, _SharedStrings(where_strings)).strings
+        strings = book.read(shared, MAX_SHEET_BYTES, _SharedStrings(where_strings, characters)).strings
     epoch = CALENDAR_MAC_1904 if workbook.date1904 else CALENDAR_WINDOWS_1900
     sheets = {}
     for sheet_name in SHEETS:
@@ -447,6 +475,6 @@ def read_xlsx(data: bytes, name: str) -> dict[str, Sheet]:
         sheet = Sheet(name=sheet_name, where=_("「%(name)s」シート") % {"name": sheet_name}, header=[])
         _type, target = rels.targets.get(titles[sheet_name], ("", ""))
         path = _resolve(workbook_path, target) if target else ""
-        cells = _Cells(sheet.where, strings, dates, durations, epoch)
+        cells = _Cells(sheet.where, strings, dates, durations, epoch, characters)
         sheets[sheet_name] = fill(sheet, _rows(book, path, cells))
     return sheets
