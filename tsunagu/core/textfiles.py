@@ -44,42 +44,45 @@ def describe_binary(data: bytes, name: str) -> str | None:
     return None
 
 
-def decode(data: bytes, name: str) -> str:
-    """The text of a CSV file: UTF-8 with or without BOM, else CP932 (what Japanese Excel writes)."""
+def encoding_of(data: bytes, name: str) -> str:
+    """UTF-8 with or without BOM, else CP932 (what Japanese Excel writes); refuses what is not text."""
     if not data:
         raise TextFileError(_("「%(name)s」は空のファイルです（0バイト）。") % {"name": name})
     problem = describe_binary(data, name)
     if problem:
         raise TextFileError(problem)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError as error:
-        raise TextFileError(
-            _(
-                "「%(name)s」の%(line)d行目の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。"
-            )
-            % {"name": name, "line": data.count(b"\n", 0, error.start) + 1}
-        ) from None
+    # Decoded to see whether it can be, and let go: the records are decoded again as they are read, so
+    # that the whole text and its cells are never in memory together.
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as error:
+            failure = error
+            continue
+        return encoding
+    raise TextFileError(
+        _(
+            "「%(name)s」の%(line)d行目の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。"
+        )
+        % {"name": name, "line": data.count(b"\n", 0, failure.start) + 1}
+    )
 
 
-def records(text: str, name: str, *, max_cells: int) -> Iterator[tuple[int, list[str]]]:
+def records(data: bytes, name: str, *, max_cells: int) -> Iterator[tuple[int, list[str]]]:
     """(record number, cells) of each CSV record; a quoted cell keeps its line breaks, so the number is
-    the row Excel shows. Refuses, before parsing, a text that could hold more than max_cells cells."""
-    # Every comma and line break may start a cell: counted in C, before the csv module builds a list
-    # of millions of empty strings out of a line of commas.
-    if text.count(",") + text.count("\n") > max_cells:
+    the row Excel shows. Refuses, before parsing, a file that could hold more than max_cells cells."""
+    encoding = encoding_of(data, name)
+    # Every comma and line break may start a cell: counted in C, before the csv module builds a list of
+    # millions of empty strings out of a line of commas (neither byte is ever part of a CP932 character).
+    if data.count(b",") + data.count(b"\n") > max_cells:
         raise TextFileError(
             _("「%(name)s」はセルが多すぎます（空のセルも含めて%(max)s個まで）。")
             % {"name": name, "max": f"{max_cells:,}"}
         )
-    # The csv module refuses fields over 131,072 characters by default; no field of this text can be
-    # longer than the text itself, and the caller says which lengths are too long, on their cell.
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # The csv module refuses fields over 131,072 characters by default; no field can be longer than the
+    # file, and the caller says which lengths are too long, on their cell.
+    csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):

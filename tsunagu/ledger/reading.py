@@ -49,8 +49,8 @@ def _csv_cell(text: str):
     return too_long(len(text))
 
 
-def _csv_rows(text: str, name: str, where: str):
-    for number, cells in textfiles.records(text, name, max_cells=MAX_CELLS):
+def _csv_rows(data: bytes, name: str, where: str):
+    for number, cells in textfiles.records(data, name, max_cells=MAX_CELLS):
         if len(cells) > MAX_COLUMNS:
             extra = next((i for i in range(MAX_COLUMNS, len(cells)) if cells[i].strip()), None)
             if extra is not None:
@@ -62,9 +62,8 @@ def _csv_rows(text: str, name: str, where: str):
 def read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
     """One sheet from a CSV file: UTF-8 with or without BOM, or CP932 (what Japanese Excel writes)."""
     try:
-        text = textfiles.decode(data, name)
         sheet = Sheet(name=sheet_name, where=_("「%(name)s」") % {"name": name}, header=[])
-        return fill(sheet, _csv_rows(text, name, sheet.where))
+        return fill(sheet, _csv_rows(data, name, sheet.where))
     except textfiles.TextFileError as error:
         raise LedgerFileError(str(error)) from None
 

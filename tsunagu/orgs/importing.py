@@ -100,28 +100,27 @@ def _file_name(source) -> str:
     return Path(source).name if isinstance(source, (str, Path)) else Path(getattr(source, "name", "") or "").name
 
 
-def read_text(source) -> str:
-    """The file's text: UTF-8 with or without BOM, else CP932 (what Japanese Excel writes). A file over
-    MAX_FILE_BYTES is refused before it is read."""
+def read_bytes(source) -> bytes:
+    """The file's contents; a file over MAX_FILE_BYTES is refused before it is read."""
     name = _file_name(source) or _("ファイル")
     if isinstance(source, (str, Path)):
         size = Path(source).stat().st_size
         data = Path(source).read_bytes() if size <= MAX_FILE_BYTES else b""
     else:
         data = source.read(MAX_FILE_BYTES + 1)
+        data = data.encode() if isinstance(data, str) else data
         size = len(data)
     if size > MAX_FILE_BYTES:
         raise textfiles.TextFileError(
             _("「%(name)s」は大きすぎます（%(max)dMBまで）。") % {"name": name, "max": MAX_FILE_BYTES // (1024 * 1024)}
         )
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    return textfiles.decode(data, name)
+    return data
 
 
-def _records(text: str, name: str) -> list[list[str]]:
+def _records(data: bytes, name: str) -> list[list[str]]:
+    """The CSV records (UTF-8 with or without BOM, else CP932), within MAX_ROWS."""
     records = []
-    for number, cells in textfiles.records(text, name, max_cells=MAX_ROWS * 10):
+    for number, cells in textfiles.records(data, name, max_cells=MAX_ROWS * 10):
         if number > MAX_ROWS + 1 and any(map(str.strip, cells)):
             raise textfiles.TextFileError(
                 _("「%(name)s」は行が多すぎます（見出しのほかに%(max)s行まで）。")
@@ -135,8 +134,7 @@ def import_organisations(source, actor: Actor, *, progress: Callable[[str], None
     """Add every organisation of the CSV file, or none of them. Errors are in the result, not raised."""
     result = ImportResult()
     try:
-        text = read_text(source)
-        records = _records(text, _file_name(source) or _("ファイル"))
+        records = _records(read_bytes(source), _file_name(source) or _("ファイル"))
     except textfiles.TextFileError as error:
         result.errors.append(str(error))
         result.error_count = 1
