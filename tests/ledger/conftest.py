@@ -1,5 +1,7 @@
 import pytest
 
+from tsunagu.audit.models import AuditEntry
+from tsunagu.cases.models import Case, Contact, Referral
 from tsunagu.ledger.importing import import_ledger
 from tsunagu.orgs.models import OrgKind
 
@@ -32,3 +34,16 @@ def run_import(org, sheets=None, *, files=None, csv_encoding=None):
     if files is None:
         files = csv_files(sheets, csv_encoding) if csv_encoding else [("台帳.xlsx", xlsx_bytes(sheets))]
     return import_ledger(actor=SYSTEM, organisation=org, files=files)
+
+
+def assert_nothing_written():
+    assert (Case.objects.count(), Contact.objects.count(), Referral.objects.count()) == (0, 0, 0)
+    assert not AuditEntry.objects.filter(action__startswith="ledger.").exists()
+
+
+def refused(org, data: bytes, name: str = "台帳.xlsx") -> list[str]:
+    """The messages of importing one hostile file, which must write nothing."""
+    result = run_import(org, files=[(name, data)])
+    assert not result.ok
+    assert_nothing_written()
+    return result.errors

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.models import Case, Contact
 
+from . import hostile
 from .builders import case_row, contact_row, csv_files, ledger, xlsx_bytes, xlsx_cells
 
 
@@ -91,3 +92,24 @@ def _write(tmp_path, sheets):
     path = tmp_path / "in.xlsx"
     path.write_bytes(xlsx_bytes(sheets))
     return [str(path)]
+
+
+def test_import_ledger_prints_why_a_hostile_workbook_is_refused(org, tmp_path):
+    path = tmp_path / "台帳.xlsx"
+    path.write_bytes(hostile.shared_strings_bomb())
+    with pytest.raises(CommandError) as raised:
+        run("import_ledger", "--org", "99CENTER", str(path))
+    assert str(raised.value) == (
+        "1件の誤りがあるため、何も登録しませんでした。\n"
+        "「台帳.xlsx」の文字列の表は展開すると2,047MBになり、読み込める大きさ（128MB）を超えています。"
+    )
+    assert Case.objects.count() == 0
+
+
+def test_import_ledger_refuses_a_file_over_the_limit_without_reading_it(org, tmp_path):
+    path = tmp_path / "台帳.xlsx"
+    with path.open("wb") as sparse:
+        sparse.truncate(4 * 1024**3)  # 4 GB that take no disk: read into memory, they would take 4 GB
+    with pytest.raises(CommandError) as raised:
+        run("import_ledger", "--org", "99CENTER", str(path))
+    assert str(raised.value) == "「台帳.xlsx」は大きすぎます（30MBまで）。"

@@ -3,18 +3,11 @@ with any problem writes nothing at all."""
 
 import pytest
 
-from tsunagu.audit.models import AuditEntry
-from tsunagu.cases.models import Case, Contact, Referral
+from tsunagu.cases.models import Contact
 from tsunagu.ledger.importing import MAX_ERRORS
 
 from .builders import HEADERS, case_row, contact_row, csv_bytes, ledger, referral_row, xlsx_bytes
-from .conftest import run_import
-
-
-def assert_nothing_written():
-    assert (Case.objects.count(), Contact.objects.count(), Referral.objects.count()) == (0, 0, 0)
-    assert not AuditEntry.objects.filter(action__startswith="ledger.").exists()
-
+from .conftest import assert_nothing_written, run_import
 
 REQUIRED = [
     ("ケース", "ケース番号"),
@@ -231,7 +224,10 @@ def test_csv_errors_name_the_file(org):
             [("cases.csv", b""), ("相談記録.csv", b"")],
             "CSVファイル「cases.csv」が何の表か分かりません。ファイル名を 「ケース.csv」、「相談記録.csv」、「つなぎ.csv」 のどれかにしてください。",
         ),
-        ([("台帳.xlsx", b"not a zip")], "「台帳.xlsx」はExcelファイル（.xlsx）として読めません。"),
+        (
+            [("台帳.xlsx", b"not a zip")],
+            "「台帳.xlsx」はExcelファイル（.xlsx）ではありません（中身が別の形式のファイルです）。",
+        ),
         (
             [("台帳.xlsx", b""), ("ケース.csv", b"")],
             "Excelファイル（.xlsx）は1つだけ選んでください（CSVと一緒には取り込めません）。",
@@ -242,7 +238,7 @@ def test_csv_errors_name_the_file(org):
         ),
         (
             [("ケース.csv", b"\x82\xa0\x85\x40"), ("相談記録.csv", b"")],
-            "「ケース.csv」の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。",
+            "「ケース.csv」の1行目の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。",
         ),
     ],
 )

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.models import Case
@@ -16,6 +17,7 @@ from tsunagu.orgs.models import Role
 
 from ..conftest import act_as
 from ..factories import make_staff
+from . import hostile
 from .builders import case_row, contact_row, csv_files, ledger, xlsx_bytes, xlsx_cells
 from .conftest import run_import
 
@@ -205,4 +207,84 @@ def test_a_queued_job_says_it_is_waiting(client, org, coordinator):
     job = ImportJob.objects.create(organisation=org, user=coordinator.user, file_names="x.xlsx")
     fragment = client.get(reverse("ledger_job", kwargs={"pk": job.pk}), headers={"HX-Request": "true"}).content.decode()
     assert '<label for="job-progress">順番を待っています</label>' in fragment
+    assert '<progress id="job-progress">処理中</progress>' in fragment and 'hx-trigger="every 1s"' in fragment
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        pytest.param(
+            "台帳.xlsx",
+            hostile.ole_file(),
+            "「台帳.xlsx」はパスワードで保護されたExcelファイルか、古い形式（.xls）のファイルです。",
+            id="encrypted",
+        ),
+        pytest.param(
+            "台帳.xlsx",
+            hostile.truncated(xlsx_bytes(hostile.small_ledger())),
+            "「台帳.xlsx」が壊れています（ファイルが途中で切れているか、中身が書き換わっています）。",
+            id="truncated",
+        ),
+        pytest.param("台帳.xlsx", b"", "「台帳.xlsx」は空のファイルです（0バイト）。", id="empty"),
+    ],
+)
+def test_a_workbook_that_cannot_be_one_is_refused_on_the_form(client, org, coordinator, name, data, message):
+    response = client.post(reverse("ledger_import"), {"files": [SimpleUploadedFile(name, data)]})
+    assert response.status_code == 200
+    assert escape(message) in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_csv_that_is_not_text_is_refused_on_the_form(client, org, coordinator):
+    files = [
+        SimpleUploadedFile("ケース.csv", xlsx_bytes(hostile.small_ledger())),
+        SimpleUploadedFile("相談記録.csv", b""),
+    ]
+    body = client.post(reverse("ledger_import"), {"files": files}).content.decode()
+    assert "「ケース.csv」はCSVではなく、Excelファイル（.xlsx）かZIPファイルです。" in body
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        pytest.param(
+            hostile.shared_strings_bomb(),
+            "「台帳.xlsx」の文字列の表は展開すると2,047MBになり、読み込める大きさ（128MB）を超えています。",
+            id="bomb",
+        ),
+        pytest.param(
+            hostile.billion_laughs(),
+            "「台帳.xlsx」の文字列の表にDTD（文書型宣言）があります。",
+            id="entities",
+        ),
+        pytest.param(
+            hostile.formula_without_value(),
+            '「ケース」シート 2行目「氏名」: 数式（=A2&"様"）の計算結果がファイルに保存されていません。',
+            id="formula",
+        ),
+    ],
+)
+def test_a_hostile_workbook_fails_its_job_with_the_reason(
+    client, org, coordinator, inline_jobs, django_capture_on_commit_callbacks, data, message
+):
+    response = upload(client, django_capture_on_commit_callbacks, [SimpleUploadedFile("台帳.xlsx", data)])
+    job = ImportJob.objects.get()
+    assert (job.status, job.error_count, job.errors[0].startswith(message)) == (JobStatus.FAILED, 1, True)
+    body = client.get(response["Location"]).content.decode()
+    assert escape(message) in body and "予期しない問題" not in body
+    assert Case.objects.count() == 0
+
+
+def test_a_job_waiting_for_another_import_says_so(client, org, coordinator):
+    job = ImportJob.objects.create(
+        organisation=org,
+        user=coordinator.user,
+        file_names="x.xlsx",
+        status=JobStatus.RUNNING,
+        phase=JobPhase.WAITING,
+        total_rows=1000,
+    )
+    fragment = client.get(reverse("ledger_job", kwargs={"pk": job.pk}), headers={"HX-Request": "true"}).content.decode()
+    assert '<label for="job-progress">この組織のほかの取込が終わるのを待っています</label>' in fragment
     assert '<progress id="job-progress">処理中</progress>' in fragment and 'hx-trigger="every 1s"' in fragment

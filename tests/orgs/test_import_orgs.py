@@ -179,7 +179,7 @@ def test_undecodable_file(db, tmp_path):
     path = tmp_path / "orgs.csv"
     path.write_bytes(b"code,name,kind\n\x81\x20")
     assert import_error(path)[1:] == [
-        "ファイルの文字コードを読み取れません。UTF-8 または Shift_JIS（CP932）で保存してください。"
+        "「orgs.csv」の2行目の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。"
     ]
 
 
@@ -205,3 +205,104 @@ def test_function_takes_an_uploaded_file_and_returns_the_result(db):
         0,
     )
     assert result.summary() == "追加 2件、変更なし 0件"
+
+
+def test_a_name_of_200000_characters_is_an_error_on_its_cell(prefecture, tmp_path):
+    rows = [
+        [code("99201"), "長" * 200_000, "市区町村", "990001", ""],
+        [code("99202"), "短市", "市区町村", "990001", ""],
+    ]
+    assert import_error(write(tmp_path, rows))[1:] == [
+        "2行目「名称」: 120文字以内で入力してください（200,000文字あります）。"
+    ]
+    assert not Organisation.objects.filter(name="短市").exists()
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        pytest.param(b"", "「orgs.csv」は空のファイルです（0バイト）。", id="empty"),
+        pytest.param(
+            "コード,名称,種別\r\n".encode("utf-16"),
+            "「orgs.csv」はUTF-16（Excelの「Unicode テキスト」）で保存されています。"
+            "「CSV UTF-8（コンマ区切り）」か「CSV（コンマ区切り）」で保存し直してください。",
+            id="utf-16",
+        ),
+        pytest.param(
+            b"code,name,kind\r\n\0\0",
+            "「orgs.csv」の2行目にNUL文字（0x00）があります。テキストのCSVファイルではないようです。",
+            id="nul",
+        ),
+        pytest.param(
+            b"PK\x03\x04" + b"\0" * 30,
+            "「orgs.csv」はCSVではなく、Excelファイル（.xlsx）かZIPファイルです。",
+            id="xlsx",
+        ),
+        pytest.param(
+            "コード,名称,種別\r\n".encode() + b"x\r\n" * 100_001,
+            "「orgs.csv」は行が多すぎます（見出しのほかに100,000行まで）。",
+            id="rows",
+        ),
+    ],
+)
+def test_files_that_are_not_an_organisation_csv(db, tmp_path, data, message):
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(data)
+    assert import_error(path) == ["1件の誤りがあるため、何も登録しませんでした。", message]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(db, tmp_path):
+    path = tmp_path / "orgs.csv"
+    with path.open("wb") as sparse:
+        sparse.truncate(2 * 1024**3)
+    assert import_error(path)[1:] == ["「orgs.csv」は大きすぎます（10MBまで）。"]
+
+
+def test_the_error_list_is_capped_with_a_count_of_the_rest(prefecture, tmp_path):
+    rows = [[code(f"99{n:03d}"), f"町{n}", "村役場", "990001", ""] for n in range(300, 550)]
+    lines = import_error(write(tmp_path, rows))
+    assert (lines[0], len(lines), lines[-1]) == (
+        "250件の誤りがあるため、何も登録しませんでした。",
+        202,
+        "ほか50件の誤りがあります（最初の200件だけを表示しています）。",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_tree_at_once_add_it_once(tmp_path):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    path = write(tmp_path, tree_rows())
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run_import():
+        try:
+            barrier.wait()
+            result = import_organisations(path, Actor.system("tests"))
+            outcomes.append((len(result.created), result.unchanged, result.errors))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # The second either checked after the first committed (nothing to add) or before (refused whole).
+    assert sorted(outcomes)[1] == (31, 0, [])
+    assert sorted(outcomes)[0] in (
+        (0, 31, []),
+        (
+            0,
+            0,
+            [
+                "取り込みの途中で、同じコードの組織がほかの操作で登録されたため、何も登録しませんでした。"
+                "もう一度取り込んでください。"
+            ],
+        ),
+    )
+    assert Organisation.objects.count() == 31

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +19,10 @@ from tsunagu.orgs.rules import Actor, Perm
 
 from . import mapping as m
 from .applying import apply_ledger
+from .locks import one_import_at_a_time
 from .models import JobPhase
 from .reading import LedgerFileError, Sheet, read_ledger
+from .sheets import CellProblem
 
 MAX_ERRORS = 200
 PROGRESS_EVERY = 1000
@@ -119,6 +122,17 @@ def _column_map(sheet: Sheet, errors: Errors, ignored: list[str]) -> dict[str, i
         else:
             found[column.field] = index
     missing = [c.header for c in m.COLUMNS[sheet.name] if c.required and c.field not in found]
+    typed = [h.strip() for h in sheet.header if h.strip()]
+    if missing and not found and typed:
+        # Not one heading is ours: the wrong row, the wrong file or the wrong encoding, not a missing column.
+        errors.add(
+            _(
+                "%(where)s 1行目: 見出しが標準様式の列名と1つも合いません（読み取った見出し: %(typed)s）。"
+                "1行目が見出しの行か、文字コードが UTF-8 か Shift_JIS（CP932）かを確かめてください。"
+            )
+            % {"where": sheet.where, "typed": "、".join(f"「{h[:20]}」" for h in typed[:5])}
+        )
+        return None
     for header in missing:
         errors.add(
             _("%(where)s: 必須の列「%(column)s」がありません（1行目の見出しを確かめてください）。")
@@ -177,6 +191,10 @@ def _parse_rows(
         values, ok = {}, True
         for name, index in columns.items():
             raw = cells[index] if index < len(cells) else None
+            if isinstance(raw, CellProblem):
+                errors.cell(sheet, number, headers[name], raw.message)
+                ok = False
+                continue
             try:
                 value = parsers[name](raw)
             except m.CellError as error:
@@ -234,7 +252,7 @@ def _typed_numbers(sheet: Sheet, columns: dict[str, int] | None) -> set[str]:
         return set()
     index, numbers = columns["number"], set()
     for _number, cells in sheet.rows:
-        if index < len(cells):
+        if index < len(cells) and not isinstance(cells[index], CellProblem):
             numbers.add(m.nfkc(m.cell_text(cells[index])))
     return numbers
 
@@ -328,20 +346,44 @@ def import_ledger(
         errors.add(str(error))
         return ImportResult(errors=errors.messages, error_count=errors.count)
     rows = sum(len(sheet.rows) for sheet in sheets.values())
-    if progress:
-        progress(JobPhase.CHECKING, 0, rows)
-    parsed = parse_ledger(sheets, organisation, errors, progress)
-    result = ImportResult(rows=rows, ignored_columns=parsed.ignored_columns)
-    if errors.count == 0:
-        if progress:
-            progress(JobPhase.WRITING, rows, rows)
-        result.counts = apply_ledger(
-            actor=actor,
-            organisation=organisation,
-            parsed=parsed,
-            file_label=file_label or "、".join(name for name, _data in files),
-            rows=rows,
-            errors=errors,
+    result = ImportResult(rows=rows)
+    try:
+        waiting = (lambda: progress(JobPhase.WAITING, 0, rows)) if progress else None
+        with one_import_at_a_time(organisation.pk, waiting):
+            if progress:
+                progress(JobPhase.CHECKING, 0, rows)
+            parsed = parse_ledger(sheets, organisation, errors, progress)
+            result.ignored_columns = parsed.ignored_columns
+            if errors.count == 0:
+                if progress:
+                    progress(JobPhase.WRITING, rows, rows)
+                result.counts = apply_ledger(
+                    actor=actor,
+                    organisation=organisation,
+                    parsed=parsed,
+                    file_label=file_label or "、".join(name for name, _data in files),
+                    rows=rows,
+                    errors=errors,
+                )
+    except LedgerFileError as error:
+        errors.add(str(error))
+    except IntegrityError:
+        # Someone saved a record this ledger also creates (a case number typed on the case page) after
+        # the check; the transaction rolled back whole.
+        errors.add(
+            _(
+                "取り込みの途中で、同じケース番号などがほかの操作で登録されたため、何も登録しませんでした。もう一度取り込んでください。"
+            )
+        )
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        errors.add(
+            _(
+                "データベースがほかの書き込みで使われ続けていたため、何も登録しませんでした。しばらくしてからもう一度取り込んでください。"
+            )
         )
     result.errors, result.error_count = errors.messages, errors.count
+    if not result.ok:
+        result.counts = {}
     return result

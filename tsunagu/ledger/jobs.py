@@ -22,7 +22,6 @@ from .models import ImportFile, ImportJob, JobPhase, JobStatus
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 30 * 1024 * 1024
 STALE_AFTER = timedelta(hours=2)
 
 
@@ -130,7 +129,8 @@ def _import(job: ImportJob, actor: Actor) -> None:
     def progress(phase: str, processed: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(phase=phase, processed_rows=processed, total_rows=total)
 
-    files = [(f.name, bytes(f.data)) for f in job.files.all()]
+    # PostgreSQL gives a memoryview, SQLite bytes: one copy of each file, not two.
+    files = [(f.name, f.data if isinstance(f.data, bytes) else bytes(f.data)) for f in job.files.all()]
     result = import_ledger(
         actor=actor, organisation=job.organisation, files=files, file_label=job.file_names, progress=progress
     )

@@ -17,6 +17,7 @@ class JobStatus(models.TextChoices):
 
 class JobPhase(models.TextChoices):
     READING = "reading", _("ファイルの読み込み")
+    WAITING = "waiting", _("この組織のほかの取込が終わるのを待っています")
     CHECKING = "checking", _("内容の確認")
     WRITING = "writing", _("書き込み")
     FINISHED = "finished", _("終了")

@@ -1,112 +1,71 @@
-"""Reading a ledger's files into sheets of raw cells: one XLSX workbook, or CSV files named after the
-sheets. Nothing here knows what a column means; mapping.py and importing.py do.
+"""Reading a ledger's files into sheets of raw cells: one XLSX workbook (xlsx.py), or CSV files named
+after the sheets. Nothing here knows what a column means; mapping.py and importing.py do. Every file is
+read within the limits of sheets.py, so that a hostile one is refused with a message instead of taking
+the server's memory.
 """
 
-import csv
-import io
 import unicodedata
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from tsunagu.core import textfiles
+
 from .mapping import unneutralise
+from .sheets import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    REQUIRED_SHEETS,
+    SHEETS,
+    CellProblem,
+    LedgerFileError,
+    Sheet,
+    column_letter,
+    fill,
+    too_far_right,
+    too_long,
+)
+from .xlsx import read_xlsx
+from .xlsx_zip import open_archive
 
-SHEETS = ("ケース", "相談記録", "つなぎ")
-REQUIRED_SHEETS = ("ケース", "相談記録")
-
-
-@dataclass
-class Sheet:
-    name: str  # one of SHEETS
-    where: str  # how messages name it: 「相談記録」シート or 「相談記録.csv」
-    header: list[str]
-    # (row number as Excel shows it, cells); blank rows are left out but keep their numbers counted.
-    rows: list[tuple[int, list]] = field(default_factory=list)
-
-
-class LedgerFileError(ValueError):
-    """The files themselves cannot be read as a ledger; the message is for the person who sent them."""
+__all__ = ["SHEETS", "LedgerFileError", "Sheet", "check_file_names", "check_sizes", "check_upload", "read_ledger"]
 
 
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _blank(cells) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+def _csv_cell(text: str):
+    if len(text) <= MAX_CELL_CHARS:
+        return unneutralise(text)
+    if "\n" in text:
+        # One cell over many lines is what a quote left open makes of the rest of the file.
+        return CellProblem(
+            _('%(problem)s。引用符（"）が閉じられずに、後の行まで1つのセルになっていないか確かめてください')
+            % {"problem": too_long(len(text)).message}
+        )
+    return too_long(len(text))
 
 
-def _header(cells) -> list[str]:
-    return ["" if cell is None else str(cell) for cell in cells]
-
-
-def decode_csv(data: bytes, name: str) -> str:
-    """UTF-8 with or without BOM, or CP932 (what Japanese Excel writes as 「CSV」)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError:
-        raise LedgerFileError(
-            _("「%(name)s」の文字コードが読み取れません（UTF-8 または Shift_JIS（CP932）で保存してください）。")
-            % {"name": name}
-        ) from None
+def _csv_rows(data: bytes, name: str, where: str):
+    for number, cells in textfiles.records(data, name, max_cells=MAX_CELLS):
+        if len(cells) > MAX_COLUMNS:
+            extra = next((i for i in range(MAX_COLUMNS, len(cells)) if cells[i].strip()), None)
+            if extra is not None:
+                raise too_far_right(where, number, column_letter(extra + 1))
+            del cells[MAX_COLUMNS:]
+        yield number, [_csv_cell(cell) for cell in cells]
 
 
 def read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
-    text = decode_csv(data, name)
-    # newline="" semantics: quoted cells keep their line breaks, and each record is one Excel row.
-    records = csv.reader(io.StringIO(text, newline=""))
-    sheet = Sheet(name=sheet_name, where=_("「%(name)s」") % {"name": name}, header=[])
-    for number, cells in enumerate(records, start=1):
-        if number == 1:
-            sheet.header = _header(cells)
-        elif not _blank(cells):
-            sheet.rows.append((number, [unneutralise(cell) for cell in cells]))
-    return sheet
-
-
-def read_xlsx(data: bytes, name: str) -> dict[str, Sheet]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    """One sheet from a CSV file: UTF-8 with or without BOM, or CP932 (what Japanese Excel writes)."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise LedgerFileError(_("「%(name)s」はExcelファイル（.xlsx）として読めません。") % {"name": name}) from None
-    sheets = {}
-    try:
-        titles = {_nfkc(title): title for title in workbook.sheetnames}
-        for sheet_name in SHEETS:
-            if sheet_name not in titles:
-                continue
-            worksheet = workbook[titles[sheet_name]]
-            sheet = Sheet(name=sheet_name, where=_("「%(name)s」シート") % {"name": sheet_name}, header=[])
-            for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                if number == 1:
-                    sheet.header = _header(cells)
-                elif not _blank(cells):
-                    sheet.rows.append((number, list(cells)))
-            sheets[sheet_name] = sheet
-        missing = [s for s in REQUIRED_SHEETS if s not in sheets]
-        if missing:
-            raise LedgerFileError(
-                _("「%(name)s」に%(missing)sシートがありません（あるシート: %(found)s）。")
-                % {
-                    "name": name,
-                    "missing": "、".join(f"「{s}」" for s in missing),
-                    "found": "、".join(f"「{t}」" for t in workbook.sheetnames),
-                }
-            )
-    finally:
-        workbook.close()
-    return sheets
+        sheet = Sheet(name=sheet_name, where=_("「%(name)s」") % {"name": name}, header=[])
+        return fill(sheet, _csv_rows(data, name, sheet.where))
+    except textfiles.TextFileError as error:
+        raise LedgerFileError(str(error)) from None
 
 
 def sheet_for_csv(name: str) -> str | None:
@@ -155,9 +114,44 @@ def check_file_names(names: list[str]) -> None:
         )
 
 
+def check_size(name: str, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise LedgerFileError(
+            _("「%(name)s」は大きすぎます（%(max)dMBまで）。") % {"name": name, "max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+
+
+def check_sizes(sizes: list[tuple[str, int]]) -> None:
+    """Each file, and the files of one import together, within MAX_FILE_BYTES."""
+    for name, size in sizes:
+        check_size(name, size)
+    total = sum(size for _name, size in sizes)
+    if total > MAX_FILE_BYTES:
+        raise LedgerFileError(
+            _("選んだファイルは合わせて%(size)dMBあり、大きすぎます（合わせて%(max)dMBまで）。")
+            % {"size": -(-total // (1024 * 1024)), "max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+
+
+def check_upload(name: str, data: bytes) -> None:
+    """What can be said of one file without expanding or parsing it, for the upload form to say at
+    once: its size, and whether it is what its name says (an .xlsx that is a zip with a readable
+    directory, a .csv that is text)."""
+    check_size(name, len(data))
+    if name.lower().endswith(".xlsx"):
+        open_archive(data, name).close()
+    elif not data:
+        raise LedgerFileError(_("「%(name)s」は空のファイルです（0バイト）。") % {"name": name})
+    else:
+        problem = textfiles.describe_binary(data, name)
+        if problem:
+            raise LedgerFileError(problem)
+
+
 def read_ledger(files: list[tuple[str, bytes]]) -> dict[str, Sheet]:
     """files: (file name, contents). Raises LedgerFileError when they do not make one ledger."""
     check_file_names([name for name, _data in files])
+    check_sizes([(name, len(data)) for name, data in files])
     if files[0][0].lower().endswith(".xlsx"):
         return read_xlsx(files[0][1], files[0][0])
     return {sheet_for_csv(name): read_csv(data, name, sheet_for_csv(name)) for name, data in files}

@@ -34,8 +34,7 @@ def import_page(request):
     # Bound on every POST, so that a POST without any file says which field is missing.
     form = LedgerUploadForm(request.POST, request.FILES) if request.method == "POST" else LedgerUploadForm()
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
-        job = jobs.submit_import(actor=request.actor, files=files)
+        job = jobs.submit_import(actor=request.actor, files=form.cleaned_data["files"])
         return redirect("ledger_job", pk=job.pk)
     return render(
         request, "ledger/import.html", {"form": form, "jobs": queries.recent_jobs(request.actor.organisation)}

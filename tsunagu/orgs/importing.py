@@ -2,18 +2,20 @@
 
 `tsunagu import-orgs` calls import_organisations(); a web upload can call it with the uploaded file.
 Every row is checked before anything is written, so the person fixing the file sees every problem at once.
+The file is read within limits (size, rows, cells, the length of each cell), so that no file costs more
+than a real tree's or answers with anything but a message (tsunagu.core.textfiles).
 """
 
-import csv
-import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+
+from tsunagu.core import textfiles
 
 from . import actions
 from .models import Organisation, OrgKind, PartnerCategory
@@ -30,6 +32,17 @@ HEADERS = {
 FIELD_LABELS = {name: headers[0] for name, headers in HEADERS.items()}
 REQUIRED = ("code", "name", "kind")
 PROGRESS_EVERY = 200
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the nation's tree is about 200 KB
+MAX_ROWS = 100_000
+MAX_ERRORS = 200
+# The longest value each column can hold (the model's fields; a kind is one of a few labels).
+MAX_LENGTHS = {
+    "code": Organisation._meta.get_field("code").max_length,
+    "name": Organisation._meta.get_field("name").max_length,
+    "kind": 40,
+    "parent": Organisation._meta.get_field("code").max_length,
+    "category": PartnerCategory._meta.get_field("name").max_length,
+}
 
 
 def normalise(text: str | None) -> str:
@@ -56,7 +69,8 @@ class ImportResult:
     rows: int = 0
     created: list[Organisation] = field(default_factory=list)
     unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS
+    error_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -79,34 +93,55 @@ class _Row:
     category: str
     category_obj: PartnerCategory | None = None
     unchanged: bool = False
+    too_long: bool = False  # a cell longer than its column holds, already reported
 
 
-def read_text(source) -> str:
-    """The file's text: UTF-8 with or without BOM, else CP932 (what Japanese Excel writes)."""
-    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp932")
+def _file_name(source) -> str:
+    return Path(source).name if isinstance(source, (str, Path)) else Path(getattr(source, "name", "") or "").name
+
+
+def read_bytes(source) -> bytes:
+    """The file's contents; a file over MAX_FILE_BYTES is refused before it is read."""
+    name = _file_name(source) or _("ファイル")
+    if isinstance(source, (str, Path)):
+        size = Path(source).stat().st_size
+        data = Path(source).read_bytes() if size <= MAX_FILE_BYTES else b""
+    else:
+        data = source.read(MAX_FILE_BYTES + 1)
+        data = data.encode() if isinstance(data, str) else data
+        size = len(data)
+    if size > MAX_FILE_BYTES:
+        raise textfiles.TextFileError(
+            _("「%(name)s」は大きすぎます（%(max)dMBまで）。") % {"name": name, "max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    return data
+
+
+def _records(data: bytes, name: str) -> list[list[str]]:
+    """The CSV records (UTF-8 with or without BOM, else CP932), within MAX_ROWS."""
+    records = []
+    for number, cells in textfiles.records(data, name, max_cells=MAX_ROWS * 10):
+        if number > MAX_ROWS + 1 and any(map(str.strip, cells)):
+            raise textfiles.TextFileError(
+                _("「%(name)s」は行が多すぎます（見出しのほかに%(max)s行まで）。")
+                % {"name": name, "max": f"{MAX_ROWS:,}"}
+            )
+        records.append(cells)
+    return records
 
 
 def import_organisations(source, actor: Actor, *, progress: Callable[[str], None] | None = None) -> ImportResult:
     """Add every organisation of the CSV file, or none of them. Errors are in the result, not raised."""
     result = ImportResult()
     try:
-        records = list(csv.reader(io.StringIO(read_text(source))))
-    except UnicodeDecodeError:
-        result.errors.append(
-            _("ファイルの文字コードを読み取れません。UTF-8 または Shift_JIS（CP932）で保存してください。")
-        )
-        return result
-    except csv.Error as error:
-        result.errors.append(_("CSVとして読めません: %(error)s") % {"error": error})
+        records = _records(read_bytes(source), _file_name(source) or _("ファイル"))
+    except textfiles.TextFileError as error:
+        result.errors.append(str(error))
+        result.error_count = 1
         return result
     if not records:
         result.errors.append(_("ファイルが空です。"))
+        result.error_count = 1
         return result
     importer = _Importer(records, actor, result, progress or (lambda message: None))
     importer.run()
@@ -144,7 +179,18 @@ class _Importer:
             name: normalise(cells[index]) if index < len(cells) else ""
             for name, (index, _header) in self.headers.items()
         }
-        return _Row(number=number, **{name: values.get(name, "") for name in HEADERS})
+        row = _Row(number=number, **{name: values.get(name, "") for name in HEADERS})
+        for name, value in values.items():
+            if len(value) > MAX_LENGTHS[name]:
+                self.error(
+                    row,
+                    name,
+                    _("%(max)d文字以内で入力してください（%(length)s文字あります）。")
+                    % {"max": MAX_LENGTHS[name], "length": f"{len(value):,}"},
+                )
+                setattr(row, name, value[: MAX_LENGTHS[name]])
+                row.too_long = True
+        return row
 
     def error(self, row: _Row, name: str, message: str) -> None:
         header = self.headers.get(name, (0, FIELD_LABELS[name]))[1]
@@ -164,16 +210,31 @@ class _Importer:
 
     def run(self) -> None:
         if self.result.errors:
+            self.result.error_count = len(self.result.errors)
             return
-        with transaction.atomic():
-            self.validate()
-            if not self.errors:
-                self.create()
-            if self.errors:
-                # All or nothing: what was created before the failure goes too.
-                transaction.set_rollback(True)
-                self.result.created = []
-        self.result.errors = [message for _row, _order, message in sorted(self.errors)]
+        try:
+            with transaction.atomic():
+                self.validate()
+                if not self.errors:
+                    self.create()
+                if self.errors:
+                    # All or nothing: what was created before the failure goes too.
+                    transaction.set_rollback(True)
+                    self.result.created = []
+        except IntegrityError:
+            # Another import or a person added one of these codes after the check; nothing was kept.
+            self.result.created = []
+            self.errors.append(
+                (
+                    0,
+                    0,
+                    _(
+                        "取り込みの途中で、同じコードの組織がほかの操作で登録されたため、何も登録しませんでした。もう一度取り込んでください。"
+                    ),
+                )
+            )
+        messages = [message for _row, _order, message in sorted(self.errors)]
+        self.result.errors, self.result.error_count = messages[:MAX_ERRORS], len(messages)
 
     # -- checking every row before writing anything --
 
@@ -204,6 +265,8 @@ class _Importer:
                 self.progress(_("検証中: %(done)d / %(total)d行") % {"done": done, "total": len(self.rows)})
 
     def _validate_row(self, row: _Row) -> None:
+        if row.too_long:
+            return  # its cell is reported; what the rest of it would make is not worth a guess
         row.kind = parse_kind(row.kind)
         if row.category:
             row.category_obj = self.categories.get(row.category)

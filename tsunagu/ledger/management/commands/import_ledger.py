@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.ledger.importing import import_ledger
 from tsunagu.ledger.models import JobPhase
+from tsunagu.ledger.reading import LedgerFileError, check_sizes
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor
 
@@ -26,17 +27,21 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(code=org).first()
         if organisation is None:
             raise CommandError(_("組織コード「%(code)s」は登録されていません。") % {"code": org})
-        contents = []
-        for file in files:
-            try:
-                contents.append((Path(file).name, Path(file).read_bytes()))
-            except OSError as error:
-                raise CommandError(
-                    _("ファイル「%(file)s」を読めません: %(error)s") % {"file": file, "error": error.strerror}
-                )
+        try:
+            # Files over the limit are refused before they are read into memory.
+            check_sizes([(Path(file).name, Path(file).stat().st_size) for file in files])
+            contents = [(Path(file).name, Path(file).read_bytes()) for file in files]
+        except OSError as error:
+            raise CommandError(
+                _("ファイル「%(file)s」を読めません: %(error)s") % {"file": error.filename, "error": error.strerror}
+            )
+        except LedgerFileError as error:
+            raise CommandError(str(error))
 
         def progress(phase: str, processed: int, total: int) -> None:
-            if phase == JobPhase.WRITING:
+            if phase == JobPhase.WAITING:
+                self.stderr.write(_("この組織のほかの取込が終わるのを待っています…"))
+            elif phase == JobPhase.WRITING:
                 self.stderr.write(_("書き込み中: %(total)d行") % {"total": total})
             else:
                 self.stderr.write(_("確認中: %(processed)d/%(total)d行") % {"processed": processed, "total": total})

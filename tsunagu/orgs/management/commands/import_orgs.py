@@ -24,14 +24,16 @@ class Command(BaseCommand):
                 _("ファイル「%(file)s」を読めません: %(error)s") % {"file": file, "error": error.strerror}
             )
         if not result.ok:
-            raise CommandError(
-                "\n".join(
-                    [
-                        _("%(count)d件の誤りがあるため、何も登録しませんでした。") % {"count": len(result.errors)},
-                        *result.errors,
-                    ]
+            lines = [
+                _("%(count)d件の誤りがあるため、何も登録しませんでした。") % {"count": result.error_count},
+                *result.errors,
+            ]
+            if result.error_count > len(result.errors):
+                lines.append(
+                    _("ほか%(count)d件の誤りがあります（最初の%(shown)d件だけを表示しています）。")
+                    % {"count": result.error_count - len(result.errors), "shown": len(result.errors)}
                 )
-            )
+            raise CommandError("\n".join(lines))
         self.stdout.write(
             _("%(rows)d行を読み込みました: %(summary)s") % {"rows": result.rows, "summary": result.summary()}
         )
