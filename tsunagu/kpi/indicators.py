@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.wareki import fiscal_year, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
-from tsunagu.stats.models import ContactMonth
+from tsunagu.stats.models import ContactMonth, OrgAncestor
 from tsunagu.stats.report import Period, connected_section, contact_section, rate, referral_section
 
 from .models import MANUAL, JudgementLevel
@@ -177,12 +177,13 @@ def centres_in(org: Organisation, fy: int) -> int:
             later.append(pk)
     if not later:
         return registered
-    # A centre's rollup rows count its satellites' contacts too (stats.models: everything below it).
-    worked = (
-        ContactMonth.objects.filter(ancestor_id__in=later, month__range=(first_day, last_day))
-        .order_by()
-        .values_list("ancestor_id", flat=True)
-        .distinct()
+    # A centre counts when it or an organisation below it has a contact (the rollup rows are each
+    # organisation's own: stats.models), mapped to the centre through the closure.
+    worked_orgs = (
+        ContactMonth.objects.filter(month__range=(first_day, last_day)).order_by().values("ancestor_id").distinct()
+    )
+    worked = OrgAncestor.objects.filter(ancestor_id__in=later, org_id__in=worked_orgs).values_list(
+        "ancestor_id", flat=True
     )
     return registered + len(set(worked))
 
