@@ -307,3 +307,23 @@ def test_an_edit_that_changes_no_counted_column_writes_no_rollup_row(network, wo
     actions.update_contact(actor=worker, contact=contact, notes="内容だけ直す")
     assert _rollup_rows() == before
     assert_exact(network["own"])
+
+
+def test_the_rollups_command_prints_the_triggers_it_installs(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rollups", sql=True, stdout=out)
+    printed = out.getvalue()
+    assert printed == "".join(statement + ";\n" for statement in rollups.trigger_sql())
+    for name in rollups.installed_triggers():
+        assert name in printed
+    if connection.vendor == "postgresql":
+        assert printed.count("CREATE TRIGGER") == 19  # the closure's and 3 per feed
+        assert "pg_advisory_xact_lock(1937006964, (org % 2147483648)::int)" in printed
+        assert "IS DISTINCT FROM" in printed
+    else:
+        assert printed.count("CREATE TRIGGER") == 21  # the closure's 3 and 3 per feed
+        assert "WHEN OLD.organisation_id IS NOT NEW.organisation_id" in printed

@@ -314,17 +314,26 @@ def _drop_all(cursor) -> None:
             cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
+def trigger_sql() -> list[str]:
+    """The statements that create the current triggers on this engine (what `tsunagu rollups --sql`
+    prints and `install` runs)."""
+    statements = []
+    for name, spec in expected_triggers().items():
+        if connection.vendor == "postgresql":
+            body, clause = spec
+            statements.append(f"CREATE FUNCTION {name}_f() RETURNS trigger LANGUAGE plpgsql AS $f$\n{body}\n$f$")
+            statements.append(f"CREATE TRIGGER {name} {clause} EXECUTE FUNCTION {name}_f()")
+        else:
+            statements.append(f'CREATE TRIGGER "{name}" {spec}')
+    return statements
+
+
 def install() -> None:
     """Drop every stats trigger and create the current ones (one transaction)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _drop_all(cursor)
-        for name, spec in expected_triggers().items():
-            if connection.vendor == "postgresql":
-                body, clause = spec
-                cursor.execute(f"CREATE FUNCTION {name}_f() RETURNS trigger LANGUAGE plpgsql AS $f$\n{body}\n$f$")
-                cursor.execute(f"CREATE TRIGGER {name} {clause} EXECUTE FUNCTION {name}_f()")
-            else:
-                cursor.execute(f'CREATE TRIGGER "{name}" {spec}')
+        for statement in trigger_sql():
+            cursor.execute(statement)
 
 
 # --- rebuild and check --------------------------------------------------------------------------------
