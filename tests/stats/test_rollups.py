@@ -208,7 +208,7 @@ def test_ibasho_attendance_keeps_connected_exact(network, worker):
 
 def test_writers_in_opposite_orders_queue_instead_of_deadlocking(transactional_db, network):
     """Two transactions each write two contacts whose rollup rows they would lock in opposite orders.
-    Without the triggers' advisory lock PostgreSQL aborts one with a deadlock; with it the second waits
+    Without the triggers' per-organisation lock PostgreSQL aborts one with a deadlock; with it the second waits
     for the first to commit and both succeed, exactly counted."""
     import threading
     import time

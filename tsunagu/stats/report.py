@@ -1,9 +1,9 @@
 """The statistics report of DOMAIN.md ("The report contract"), for an organisation and everything
 below it, over a period. Breakdowns list every label with 0 where nothing was counted.
 
-The figures come from the rollup tables (models.py), which count the records of each organisation
-subtree per month or per fiscal year and are kept exact by database triggers: the whole months of a
-period are a sum over a few hundred rollup rows, and only the days of a partial month at either end
+The figures come from the rollup tables (models.py), which count the records of each organisation per
+month or per fiscal year and are kept exact by database triggers: the whole months of a period are a
+sum over the rollup rows of the subtree's organisations (read through the closure), and only the days of a partial month at either end
 are counted from the records. 実人数 and the connected cases are distinct counts: for a fiscal year
 they are read from the per-year presence tables, for any other period counted from the records.
 

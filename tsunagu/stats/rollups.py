@@ -19,9 +19,12 @@ prefecture made a contact save in another wait 2.01 s. With a row per organisati
 writers share no rollup row, and the lock is per organisation (orgs/locks.py), so nobody waits for
 another organisation; a prefecture's report sums its few organisations' rows instead of one.
 
-Lock order: the actions call orgs.locks.lock_statistics before their first row lock; each trigger takes
-the same locks first (a no-op when the action holds them) for the writers that are not actions. An
-UPDATE that changes none of a feed's columns (a renamed case) writes no rollup row and takes no lock.
+Lock order: the actions call orgs.locks.lock_statistics before their first row lock
+(tests/stats/test_rollup_locks.py runs each pair that deadlocked). Each trigger takes the same locks
+before it touches a rollup row, a no-op when the action holds them; for a writer that is not an action
+(a bulk loader) that comes after its own rows, so code that locks rows and then writes counted records
+calls lock_statistics first too. An UPDATE that changes none of a feed's counted columns (a renamed
+case, a contact's note) writes no rollup row and takes no lock.
 """
 
 import hashlib
