@@ -525,7 +525,7 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
         raise ValidationError(
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
-    lock_statistics(referral.organisation_id, actor.organisation.pk)
+    lock_statistics(referral.organisation_id, getattr(actor.organisation, "pk", None))
     shared = shared_case_fields(referral)
     shared.pop("target")
     case = open_case(actor=actor, organisation=actor.organisation, opened_on=on, number="", **shared)
