@@ -179,8 +179,12 @@ def centres_in(org: Organisation, fy: int) -> int:
         return registered
     # A centre counts when it or an organisation below it has a contact (the rollup rows are each
     # organisation's own: stats.models), mapped to the centre through the closure.
+    below = OrgAncestor.objects.filter(ancestor_id__in=later).values("org_id")
     worked_orgs = (
-        ContactMonth.objects.filter(month__range=(first_day, last_day)).order_by().values("ancestor_id").distinct()
+        ContactMonth.objects.filter(ancestor_id__in=below, month__range=(first_day, last_day))
+        .order_by()
+        .values("ancestor_id")
+        .distinct()
     )
     worked = OrgAncestor.objects.filter(ancestor_id__in=later, org_id__in=worked_orgs).values_list(
         "ancestor_id", flat=True

@@ -18,6 +18,11 @@ nation's rows: one national advisory lock kept them from deadlocking, and a 2-se
 prefecture made a contact save in another wait 2.01 s. With a row per organisation two organisations'
 writers share no rollup row, and the lock is per organisation (orgs/locks.py), so nobody waits for
 another organisation; a prefecture's report sums its few organisations' rows instead of one.
+The price is the nation's report, which sums every organisation's rows (bench/rollup_layout.py, SQLite,
+141,994 contacts in 17 organisations of a partly built synthetic nation, FY2024: 9,847 contact rows
+and 118.8 ms; the same file with per-subtree rows, as before, 2,030 rows and 56.7 ms). Folding the organisations' rows
+into national rows later, from an append-only table that writers insert into without waiting, would
+win that back; it is not done yet.
 
 Lock order: the actions call orgs.locks.lock_statistics before their first row lock
 (tests/stats/test_rollup_locks.py runs each pair that deadlocked). Each trigger takes the same locks
