@@ -135,18 +135,18 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     return case
 
 
-def _ensure_case_edit_open(case: Case, before: dict, new: dict) -> None:
+def _ensure_case_edit_open(case: Case, new: dict) -> None:
     """A case's dates moved into or out of a locked period, or a birth date or 年代 that would re-band
     contacts in one, change reported figures; other edits (a name, a note) do not."""
     locks = OpenCheck(case.organisation)
     if not locks.spans:
         return
-    for name in ("opened_on", "closed_on"):
-        if before[name] != new[name]:
-            locks.ensure_open(before[name], field=name)
+    for name in ("opened_on", "closed_on"):  # closed_on changes through change_status, unless a caller sets it
+        if name in new and getattr(case, name) != new[name]:
+            locks.ensure_open(getattr(case, name), field=name)
             locks.ensure_open(new[name], field=name)
-    if before["birth_date"] != new["birth_date"] or before["age_band"] != new["age_band"]:
-        field = "birth_date" if before["birth_date"] != new["birth_date"] else "age_band"
+    if case.birth_date != new["birth_date"] or case.age_band != new["age_band"]:
+        field = "birth_date" if case.birth_date != new["birth_date"] else "age_band"
         for start, end in locks.spans:
             if on := case.contacts.filter(date__range=(start, end)).values_list("date", flat=True).first():
                 locks.ensure_open(on, field=field)
@@ -171,7 +171,7 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
     before = snapshot(case, CASE_FIELDS)
     new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
     _validate_case(new, organisation=case.organisation, instance=case)
-    _ensure_case_edit_open(case, before, new)
+    _ensure_case_edit_open(case, new)
     new["search_key"] = _search_key(new["name"], new["furigana"])
     _bump(Case, case, version, **new)
     for name, value in new.items():
