@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget, Status
+from tsunagu.core.exporting import neutralise, unneutralise
 from tsunagu.ledger.exporting import export_ledger
-from tsunagu.ledger.mapping import neutralise, unneutralise
 from tsunagu.orgs.models import OrgKind, PartnerCategory
 
 from ..factories import SYSTEM, make_org, make_user, public_code

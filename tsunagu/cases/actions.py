@@ -13,6 +13,7 @@ from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.core.text import fold
 from tsunagu.orgs.access import state_change
 from tsunagu.orgs.models import Organisation, Role
+from tsunagu.orgs.periods import OpenCheck, ensure_open
 from tsunagu.orgs.rules import Actor, Perm
 
 from .access import require_case_work
@@ -110,6 +111,8 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
         raise PermissionDenied(_("他の組織のケースは作成できません。"))
     values["number"] = (values.get("number") or "").strip() or next_case_number(organisation, values["opened_on"])
     _validate_case(values, organisation=organisation)
+    ensure_open(organisation, values["opened_on"], field="opened_on")
+    ensure_open(organisation, values.get("closed_on"), field="closed_on")
     case = Case.objects.create(
         organisation=organisation,
         search_key=_search_key(values.get("name", ""), values.get("furigana", "")),
@@ -132,6 +135,23 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     return case
 
 
+def _ensure_case_edit_open(case: Case, new: dict) -> None:
+    """A case's dates moved into or out of a locked period, or a birth date or 年代 that would re-band
+    contacts in one, change reported figures; other edits (a name, a note) do not."""
+    locks = OpenCheck(case.organisation)
+    if not locks.spans:
+        return
+    for name in ("opened_on", "closed_on"):  # closed_on changes through change_status, unless a caller sets it
+        if name in new and getattr(case, name) != new[name]:
+            locks.ensure_open(getattr(case, name), field=name)
+            locks.ensure_open(new[name], field=name)
+    if case.birth_date != new["birth_date"] or case.age_band != new["age_band"]:
+        field = "birth_date" if case.birth_date != new["birth_date"] else "age_band"
+        for start, end in locks.spans:
+            if on := case.contacts.filter(date__range=(start, end)).values_list("date", flat=True).first():
+                locks.ensure_open(on, field=field)
+
+
 def _search_key(name: str, furigana: str) -> str:
     return f"{fold(name)}|{fold(furigana)}"
 
@@ -151,6 +171,7 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
     before = snapshot(case, CASE_FIELDS)
     new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
     _validate_case(new, organisation=case.organisation, instance=case)
+    _ensure_case_edit_open(case, new)
     new["search_key"] = _search_key(new["name"], new["furigana"])
     _bump(Case, case, version, **new)
     for name, value in new.items():
@@ -205,6 +226,8 @@ def change_status(
         raise ValidationError({"on": _("受付日より前の日付にはできません。")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("未来の日付は入力できません。")})
+    ensure_open(case.organisation, on, field="on")
+    ensure_open(case.organisation, case.closed_on, field="on")  # reopening removes a closing date
     before = {"status": case.status, "closed_on": case.closed_on}
     closed_on = on if status == Status.CLOSED else None
     _bump(Case, case, version, status=status, closed_on=closed_on)
@@ -241,6 +264,7 @@ def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
     """Record a consultation, home visit or accompaniment on a case."""
     require_case_work(actor, write=True)
     _validate_contact(values, case)
+    ensure_open(case.organisation, values["date"], field="date")
     if values.get("staff") is None and actor.user is not None and "staff_name" not in values:
         values["staff"] = actor.user
     contact = Contact.objects.create(
@@ -267,6 +291,8 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
     new = {name: values.get(name, getattr(contact, name)) for name in CONTACT_FIELDS}
     _validate_contact(new, contact.case)
     case = contact.case
+    ensure_open(case.organisation, contact.date, field="date")
+    ensure_open(case.organisation, new["date"], field="date")
     new["age_band"] = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=new["date"])
     _bump(Contact, contact, version, **new)
     for name, value in new.items():
@@ -286,6 +312,7 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
 def delete_contact(*, actor: Actor, contact: Contact) -> None:
     require_case_work(actor, write=True)
     case = contact.case
+    ensure_open(case.organisation, contact.date, field="date")
     log_action(
         actor,
         "contact.delete",
@@ -318,6 +345,7 @@ def record_consent(
         raise ValidationError({"share_with": _("共有先の組織か区分を一つ以上選んでください。")})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("未来の日付は入力できません。")})
+    ensure_open(case.organisation, given_on, field="given_on")
     consent = Consent.objects.create(
         case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on, recorded_by=actor.user
     )
@@ -348,6 +376,7 @@ def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
         raise ValidationError({"on": _("撤回日が同意日より前になっています。")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("未来の日付は入力できません。")})
+    ensure_open(consent.case.organisation, on, field="on")
     consent.withdrawn_on, consent.withdrawn_by = on, actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     log_action(
@@ -425,6 +454,8 @@ def refer(
                     errors["override_reason"] = _("同意なしの共有は管理者だけが行えます。")
     if errors:
         raise ValidationError(errors)
+    ensure_open(case.organisation, date, field="date")
+    ensure_open(case.organisation, result_on, field="date")
     referral = Referral.objects.create(
         case=case,
         organisation=case.organisation,
@@ -472,6 +503,8 @@ def set_referral_status(
     if on < referral.date:
         raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
     result_on = on if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN) else None
+    ensure_open(referral.organisation, result_on, field="on")
+    ensure_open(referral.organisation, referral.result_on, field="on")  # an outcome taken back
     _bump(Referral, referral, version, status=status, result_on=result_on)
     referral.status, referral.result_on = status, result_on
     log_action(
@@ -518,6 +551,7 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
         raise ValidationError(
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
+    ensure_open(referral.organisation, on, field="on")  # the origin's 支援決定 is dated `on`
     shared = shared_case_fields(referral)
     shared.pop("target")
     case = open_case(actor=actor, organisation=actor.organisation, opened_on=on, number="", **shared)
@@ -543,6 +577,7 @@ def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str 
         raise ValidationError(
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
+    ensure_open(referral.organisation, on, field="on")
     _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.FAILED, on
     log_action(

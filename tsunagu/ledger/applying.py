@@ -21,6 +21,7 @@ from tsunagu.cases.actions import _search_key as search_key  # the format the ca
 from tsunagu.cases.models import Case, Contact, Referral, ReferralStatus, Status, StatusChange
 from tsunagu.cases.rules import age_band_on
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.periods import OpenCheck
 from tsunagu.orgs.rules import Actor
 
 from . import mapping as m
@@ -109,6 +110,18 @@ class _Writer:
         )
         self.changes: dict[str, dict] = {}  # case number -> audit changes
         self.created_numbers: set[str] = set()
+        self.locks = OpenCheck(organisation)  # read once: a lookup per row, no query
+
+    def locked(self, sheet: str, row: int, column: str, *dates) -> bool:
+        """Name the row's cell when one of `dates` lies in a locked period (orgs.periods)."""
+        problem = next((message for on in dates if (message := self.locks.message(on))), None)
+        if problem is None:
+            return False
+        self.errors.add(
+            _("%(where)s %(row)d行目「%(column)s」: %(problem)s")
+            % {"where": self.parsed.where[sheet], "row": row, "column": column, "problem": problem}
+        )
+        return True
 
     def load_cases(self) -> dict[str, Case]:
         needed = (
@@ -142,6 +155,8 @@ class _Writer:
             values = _case_values(row)
             case = cases.get(number)
             if case is None:
+                self.locked("ケース", row.row, "受付日", values["opened_on"])
+                self.locked("ケース", row.row, "終結日", values.get("closed_on"))
                 dates = file_dates.get(number)
                 case = Case(
                     organisation=self.organisation,
@@ -160,6 +175,9 @@ class _Writer:
             if not differs:
                 self.counts["cases_unchanged"] += 1
                 continue
+            for name, header in (("opened_on", "受付日"), ("closed_on", "終結日")):
+                if name in differs:
+                    self.locked("ケース", row.row, header, _current(case, name), values[name])
             old_status = case.status
             for name in differs:
                 setattr(case, name, values[name])
@@ -218,6 +236,9 @@ class _Writer:
                     continue
                 band = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=contact.date)
                 if band != contact.age_band:
+                    row = self.parsed.cases[m.nfkc(case.number)]
+                    if self.locked("ケース", row.row, "生年月日", contact.date):
+                        continue
                     contact.age_band = band
                     updates.append(contact)
         Contact.objects.bulk_update(updates, ["age_band"], batch_size=CHUNK)
@@ -271,6 +292,7 @@ class _Writer:
                 seen[case.pk][identity] -= 1
                 self.counts["contacts_unchanged"] += 1
                 continue
+            self.locked("相談記録", row.row, "日付", v["date"])
             new.append(
                 Contact(
                     case=case,
@@ -349,6 +371,7 @@ class _Writer:
             if hit is not None:
                 # Same referral, new result (調整中 → 支援決定): an update, not a second referral.
                 candidates.remove(hit)
+                self.locked("つなぎ", row.row, "結果日", hit["result_on"], v.get("result_on", hit["result_on"]))
                 updated.append(
                     Referral(
                         pk=hit["id"],
@@ -360,6 +383,8 @@ class _Writer:
                 )
                 self._count(row.number, "referrals_updated")
                 continue
+            self.locked("つなぎ", row.row, "日付", v["date"])
+            self.locked("つなぎ", row.row, "結果日", v.get("result_on"))
             new.append(
                 Referral(
                     case=case,
@@ -429,6 +454,8 @@ def apply_ledger(*, actor: Actor, organisation: Organisation, parsed, file_label
             grown = writer.write_contacts(cases)
             writer.refresh_contact_dates(cases, grown)
             writer.write_referrals(cases)
+            if errors.count:  # rows in a locked period
+                raise _Rollback
             writer.audit(cases, file_label, rows)
     except _Rollback:
         return {}

@@ -80,27 +80,8 @@ def header_key(text: str) -> str:
 
 # --- spreadsheet safety --------------------------------------------------------------------------
 
-# A cell starting with one of these is a formula to Excel; see neutralise().
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# The formula neutraliser of every download is tsunagu.core.exporting.neutralise.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(text: str) -> str:
-    """Prefix ' to text that a spreadsheet would run as a formula. Plain numbers (-5) are left alone.
-    Text already starting with ' and a formula character gets one more, so unneutralise() gives
-    back exactly what was stored."""
-    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """For CSV cells only: in an XLSX file a leading ' is what the person typed (Excel keeps its own
-    quote prefix out of the value)."""
-    if text.startswith("'") and _FORMULA.match(text[1:]):
-        return text[1:]
-    return text
 
 
 # --- cells -----------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ class StatsConfig(AppConfig):
         from tsunagu.orgs import chooser, hooks
         from tsunagu.orgs.models import Organisation
 
-        from . import rollups
+        from . import queries, rollups
 
+        queries.register_figures()
         chooser.register_page("stats_report")
         chooser.register_page("stats_trends")
 
