@@ -61,13 +61,18 @@ def test_contact_changes_keep_rollups_exact(network, worker):
         consulter=Consulter.PERSON,
         with_peer=True,
     )
-    month = ContactMonth.objects.get(ancestor_id=network["own"].pk, month=date(2021, 5, 1), channel=Channel.PHONE)
+    month = ContactMonth.objects.get(
+        ancestor_id=network["own_center"].pk, month=date(2021, 5, 1), channel=Channel.PHONE
+    )
     assert month.n == 1
+    # The row is the centre's own: its prefecture and the nation read it through the closure.
+    assert ContactMonth.objects.filter(channel=Channel.PHONE).count() == 1
+    assert build_report(network["nation"], FY2021)["contacts"]["total"] == 2
     assert_exact(network["own"], network["own_center"])
     # Across the fiscal-year boundary: the case leaves FY2021's persons only when no contact is left there.
     actions.update_contact(actor=worker, contact=first, date=date(2022, 4, 2))
     assert_exact(network["own"])
-    assert CaseYear.objects.filter(ancestor_id=network["own"].pk, case_id=case.pk).count() == 2
+    assert CaseYear.objects.filter(ancestor_id=network["own_center"].pk, case_id=case.pk).count() == 2
     actions.delete_contact(actor=worker, contact=first)
     assert_exact(network["own"])
     assert not ContactMonth.objects.filter(month=date(2022, 4, 1)).exists()
@@ -168,7 +173,7 @@ def test_the_rollups_command_checks_and_rebuilds(network, worker):
     call_command("rollups", stdout=out)
     assert "照合済み 5/5: stats_connectedyear" in out.getvalue()
     assert "すべての集計表が記録と一致しました" in out.getvalue()
-    ContactMonth.objects.filter(ancestor_id=network["own"].pk).update(n=7)  # a hand edit
+    ContactMonth.objects.filter(ancestor_id=network["own_center"].pk).update(n=7)  # a hand edit
     out = io.StringIO()
     with pytest.raises(CommandError, match="tsunagu rollups --rebuild"):
         call_command("rollups", stdout=out)
@@ -203,7 +208,7 @@ def test_ibasho_attendance_keeps_connected_exact(network, worker):
 
 def test_writers_in_opposite_orders_queue_instead_of_deadlocking(transactional_db, network):
     """Two transactions each write two contacts whose rollup rows they would lock in opposite orders.
-    Without the triggers' advisory lock PostgreSQL aborts one with a deadlock; with it the second waits
+    Without the triggers' per-organisation lock PostgreSQL aborts one with a deadlock; with it the second waits
     for the first to commit and both succeed, exactly counted."""
     import threading
     import time
@@ -261,7 +266,7 @@ def test_writers_in_opposite_orders_queue_instead_of_deadlocking(transactional_d
         thread.join(30)
     assert errors == []
     assert rollups.differences() == {}
-    assert ContactMonth.objects.get(ancestor_id=network["own"].pk, channel=Channel.EMAIL).n == 2
+    assert ContactMonth.objects.get(ancestor_id=network["own_center"].pk, channel=Channel.EMAIL).n == 2
 
 
 def test_a_report_reads_the_subtree_once_and_a_fiscal_year_not_at_all(network):
@@ -273,3 +278,52 @@ def test_a_report_reads_the_subtree_once_and_a_fiscal_year_not_at_all(network):
         return sum('FROM "orgs_organisation"' in q["sql"] for q in queries.captured_queries)
 
     assert (subtree_reads(FY2021), subtree_reads(ODD)) == (0, 1)
+
+
+def _rollup_rows() -> dict[str, list]:
+    """Every rollup row as stored, with PostgreSQL's xmin and ctid (each action is a savepoint with its
+    own transaction id, and every write makes a new row version): a row written again with the same
+    values shows. On SQLite a rewritten row was deleted at 0 and inserted under a new id."""
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in rollups.ROLLUP_TABLES:
+            written = "xmin::text || ctid::text" if connection.vendor == "postgresql" else "''"
+            cursor.execute(f"SELECT *, {written} FROM {table} ORDER BY id")
+            rows[table] = cursor.fetchall()
+    return rows
+
+
+def test_an_edit_that_changes_no_counted_column_writes_no_rollup_row(network, worker):
+    case = make_case(worker, opened_on=date(2021, 4, 1), name="山田 太郎")
+    contact = actions.log_contact(
+        actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE, consulter=Consulter.PERSON
+    )
+    actions.refer(actor=worker, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON, to_ibasho=True)
+    before = _rollup_rows()
+    assert [len(before[table]) for table in rollups.ROLLUP_TABLES] == [1, 1, 1, 1, 0]
+    case.refresh_from_db()
+    actions.update_case(actor=worker, case=case, name="山田 花子", notes="改名")
+    case.refresh_from_db()
+    actions.update_contact(actor=worker, contact=contact, notes="内容だけ直す")
+    assert _rollup_rows() == before
+    assert_exact(network["own"])
+
+
+def test_the_rollups_command_prints_the_triggers_it_installs(db):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rollups", sql=True, stdout=out)
+    printed = out.getvalue()
+    assert printed == "".join(statement + ";\n" for statement in rollups.trigger_sql())
+    for name in rollups.installed_triggers():
+        assert name in printed
+    if connection.vendor == "postgresql":
+        assert printed.count("CREATE TRIGGER") == 19  # the closure's and 3 per feed
+        assert "pg_advisory_xact_lock(1937006964, (org % 2147483648)::int)" in printed
+        assert "IS DISTINCT FROM" in printed
+    else:
+        assert printed.count("CREATE TRIGGER") == 21  # the closure's 3 and 3 per feed
+        assert "WHEN OLD.organisation_id IS NOT NEW.organisation_id" in printed

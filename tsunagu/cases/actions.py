@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.core.text import fold
 from tsunagu.orgs.access import state_change
+from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.periods import OpenCheck, ensure_open
 from tsunagu.orgs.rules import Actor, Perm
@@ -168,6 +169,7 @@ def next_case_number(organisation: Organisation, on: date) -> str:
 def update_case(*, actor: Actor, case: Case, version: int | None = None, household=None, **values) -> Case:
     """Edit a case. `household`, when given, replaces the household members (list of dicts)."""
     require_case_work(actor, write=True)
+    lock_statistics(case.organisation_id)  # before any row lock: orgs/locks.py
     before = snapshot(case, CASE_FIELDS)
     new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
     _validate_case(new, organisation=case.organisation, instance=case)
@@ -263,6 +265,7 @@ def _validate_contact(values: dict, case: Case) -> None:
 def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
     """Record a consultation, home visit or accompaniment on a case."""
     require_case_work(actor, write=True)
+    lock_statistics(case.organisation_id)
     _validate_contact(values, case)
     ensure_open(case.organisation, values["date"], field="date")
     if values.get("staff") is None and actor.user is not None and "staff_name" not in values:
@@ -287,6 +290,7 @@ def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
 @state_change
 def update_contact(*, actor: Actor, contact: Contact, version: int | None = None, **values) -> Contact:
     require_case_work(actor, write=True)
+    lock_statistics(contact.organisation_id)
     before = snapshot(contact, CONTACT_FIELDS)
     new = {name: values.get(name, getattr(contact, name)) for name in CONTACT_FIELDS}
     _validate_contact(new, contact.case)
@@ -311,6 +315,7 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
 @state_change
 def delete_contact(*, actor: Actor, contact: Contact) -> None:
     require_case_work(actor, write=True)
+    lock_statistics(contact.organisation_id)
     case = contact.case
     ensure_open(case.organisation, contact.date, field="date")
     log_action(
@@ -425,6 +430,7 @@ def refer(
     """Refer the person or the family (つなぎ). Sharing personal data needs a consent covering the
     partner, or a 管理者's override with its reason, which is recorded."""
     require_case_work(actor, write=True)
+    lock_statistics(case.organisation_id)
     errors = {}
     if date > timezone.localdate():
         errors["date"] = _("未来の日付は入力できません。")
@@ -489,6 +495,7 @@ def set_referral_status(
 ) -> Referral:
     """The referring organisation records the outcome (for partners outside tsunagu, or a withdrawal)."""
     require_case_work(actor, write=True)
+    lock_statistics(referral.organisation_id)
     before = snapshot(referral, ["status", "result_on"])
     if referral.partner_id and status != ReferralStatus.WITHDRAWN:
         # A partner using tsunagu answers in its own queue (accept/decline opens or refuses its case).
@@ -551,6 +558,7 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
         raise ValidationError(
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
+    lock_statistics(referral.organisation_id, getattr(actor.organisation, "pk", None))
     ensure_open(referral.organisation, on, field="on")  # the origin's 支援決定 is dated `on`
     shared = shared_case_fields(referral)
     shared.pop("target")
@@ -577,6 +585,7 @@ def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str 
         raise ValidationError(
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
+    lock_statistics(referral.organisation_id)
     ensure_open(referral.organisation, on, field="on")
     _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.FAILED, on

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.access import require, state_change
+from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.periods import ensure_open
 from tsunagu.orgs.rules import Actor
@@ -105,6 +106,7 @@ def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
 @state_change
 def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
     _require(actor, event.organisation)
+    lock_statistics(event.organisation_id)  # a new date moves its attendances: orgs/locks.py
     before = _event_snapshot(event)
     values = _validate_event({name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS}, event.ibasho)
     if values["date"] != event.date:
@@ -207,6 +209,7 @@ def record_attendance(
 ) -> Attendance:
     """Record one attendee of an event: a case of the organisation (本人 or 家族), a nickname, or 匿名."""
     _require(actor, event.organisation)
+    lock_statistics(event.organisation_id)  # before the case rows: orgs/locks.py
     if case is not None:
         _lock_cases([case.pk])
     nickname = _validate_attendance(event=event, case=case, target=target, nickname=nickname, anonymous=anonymous)
@@ -237,6 +240,7 @@ def record_attendance(
 def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
     """Remove an attendee recorded by mistake; the case's next attendance becomes its first."""
     _require(actor, attendance.organisation)
+    lock_statistics(attendance.organisation_id)
     case_id, target = attendance.case_id, attendance.target
     ensure_open(attendance.organisation, attendance.date)
     if case_id is not None:

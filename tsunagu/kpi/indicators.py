@@ -145,7 +145,7 @@ def centres_in(org: Organisation, fy: int) -> int:
             later.append(pk)
     if not later:
         return registered
-    # A centre's contacts include its satellites' (everything below it).
+    # A centre counts when it or an organisation below it has a contact.
     return registered + len(organisations_with_contacts(later, first_day, last_day))
 
 

@@ -20,6 +20,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.actions import _search_key as search_key  # the format the case search reads
 from tsunagu.cases.models import Case, Contact, Referral, ReferralStatus, Status, StatusChange
 from tsunagu.cases.rules import age_band_on
+from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.periods import OpenCheck
 from tsunagu.orgs.rules import Actor
@@ -444,6 +445,7 @@ def apply_ledger(*, actor: Actor, organisation: Organisation, parsed, file_label
     writer = _Writer(actor, organisation, parsed, errors)
     try:
         with transaction.atomic():
+            lock_statistics(organisation.pk)  # before the case rows: orgs/locks.py
             cases = writer.load_cases()
             if errors.count:
                 raise _Rollback

@@ -1,9 +1,10 @@
 """Rollups: the statistics' counts kept per organisation subtree, so a report sums a few hundred rows
 instead of counting a nation's contacts.
 
-Every table is keyed by `ancestor_id`: a row counts the records of that organisation *and everything
-below it*. A contact of a municipality is counted in the municipality's rows, its prefecture's and the
-nation's. Database triggers (rollups.py) keep the tables exact on every insert, update and delete of
+Every table is keyed by `ancestor_id`: a row counts the records of that one organisation (the column's
+name is from when a row counted a whole subtree). A report for an organisation sums the rows of every
+organisation below it, read through the closure (`subtree`); so two organisations' writers never meet
+on a rollup row (rollups.py says why that matters). Database triggers (rollups.py) keep the tables exact on every insert, update and delete of
 contacts, referrals, cases and 居場所 attendance, whichever code path writes them (forms, the ledger
 import, bulk loaders, cascades); `tsunagu rollups --check` compares them with a fresh count.
 
@@ -12,6 +13,7 @@ distinct cases, and are never shown.
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 class OrgAncestor(models.Model):
@@ -23,6 +25,11 @@ class OrgAncestor(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org_id", "ancestor_id"], name="stats_organcestor_key")]
+
+
+def subtree(org_id: int) -> Q:
+    """The rollup rows of the organisation and everything below it (one subquery on the closure)."""
+    return Q(ancestor_id__in=OrgAncestor.objects.filter(ancestor_id=org_id).values("org_id"))
 
 
 class ContactMonth(models.Model):

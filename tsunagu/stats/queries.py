@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core import figures
 
-from .models import ContactMonth
+from .models import ContactMonth, OrgAncestor
 from .report import Period, connected_section, contact_section, rate, referral_section
 
 __all__ = ["Period", "organisations_with_contacts", "rate", "register_figures"]
@@ -59,11 +59,16 @@ def register_figures() -> None:
 
 
 def organisations_with_contacts(ids, first: date, last: date) -> set[int]:
-    """Which of the organisations `ids` (or something below them) recorded a contact between the dates;
-    read from the rollup rows, which count a subtree's contacts at every ancestor."""
-    return set(
-        ContactMonth.objects.filter(ancestor_id__in=ids, month__range=(first, last))
+    """Which of the organisations `ids` (or something below them) recorded a contact between the dates.
+    The rollup rows are each organisation's own (stats.models), so the organisations below `ids` are
+    read through the closure and mapped back to the one of `ids` above them."""
+    below = OrgAncestor.objects.filter(ancestor_id__in=ids).values("org_id")
+    worked = (
+        ContactMonth.objects.filter(ancestor_id__in=below, month__range=(first, last))
         .order_by()
-        .values_list("ancestor_id", flat=True)
+        .values("ancestor_id")
         .distinct()
+    )
+    return set(
+        OrgAncestor.objects.filter(ancestor_id__in=ids, org_id__in=worked).values_list("ancestor_id", flat=True)
     )

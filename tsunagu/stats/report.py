@@ -1,9 +1,9 @@
 """The statistics report of DOMAIN.md ("The report contract"), for an organisation and everything
 below it, over a period. Breakdowns list every label with 0 where nothing was counted.
 
-The figures come from the rollup tables (models.py), which count the records of each organisation
-subtree per month or per fiscal year and are kept exact by database triggers: the whole months of a
-period are a sum over a few hundred rollup rows, and only the days of a partial month at either end
+The figures come from the rollup tables (models.py), which count the records of each organisation per
+month or per fiscal year and are kept exact by database triggers: the whole months of a period are a
+sum over the rollup rows of the subtree's organisations (read through the closure), and only the days of a partial month at either end
 are counted from the records. 実人数 and the connected cases are distinct counts: for a fiscal year
 they are read from the per-year presence tables, for any other period counted from the records.
 
@@ -34,7 +34,7 @@ from tsunagu.core import wareki
 from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.models import Organisation, PartnerCategory
 
-from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth
+from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth, subtree
 
 IBASHO_LABEL = "居場所"
 IBASHO_CATEGORY = 0  # the rollups' category_id for referrals to a 居場所 (no partner category)
@@ -161,14 +161,15 @@ class Records:
 
 
 class Rollups:
-    """Counts read from the rollup tables of one organisation subtree."""
+    """Counts read from the rollup tables of one organisation subtree: the rows of each organisation in
+    it, through the closure."""
 
     def __init__(self, org: Organisation):
-        self.ancestor = org.pk
+        self.rows = subtree(org.pk)
 
     def contact_rows(self, first_month, last_month) -> list[tuple]:
         return list(
-            ContactMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
+            ContactMonth.objects.filter(self.rows, month__range=(first_month, last_month))
             .values_list("channel", "consulter", "age_band", "with_peer")
             .annotate(total=Sum("n"))
             .values_list("channel", "consulter", "age_band", "with_peer", "total")
@@ -176,26 +177,26 @@ class Rollups:
 
     def new_cases(self, first_month, last_month) -> int:
         return (
-            NewCaseMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month)).aggregate(
-                total=Sum("n")
-            )["total"]
+            NewCaseMonth.objects.filter(self.rows, month__range=(first_month, last_month)).aggregate(total=Sum("n"))[
+                "total"
+            ]
             or 0
         )
 
     def referral_rows(self, first_month, last_month) -> list[tuple]:
         return list(
-            ReferralMonth.objects.filter(ancestor_id=self.ancestor, month__range=(first_month, last_month))
+            ReferralMonth.objects.filter(self.rows, month__range=(first_month, last_month))
             .values_list("category_id", "target", "decided")
             .annotate(total=Sum("n"))
             .values_list("category_id", "target", "decided", "total")
         )
 
     def persons(self, fy: int) -> int:
-        return CaseYear.objects.filter(ancestor_id=self.ancestor, fy=fy).count()
+        return CaseYear.objects.filter(self.rows, fy=fy).count()
 
     def connected(self, fy: int) -> dict:
         return dict(
-            ConnectedYear.objects.filter(ancestor_id=self.ancestor, fy=fy)
+            ConnectedYear.objects.filter(self.rows, fy=fy)
             .values_list("target")
             .annotate(cases=Count("id"))
             .values_list("target", "cases")

@@ -10,18 +10,34 @@ rebuilt by a later migration (SQLite's ALTER TABLE is a copy) loses its triggers
 notices any missing or changed trigger, reinstalls them all and rebuilds the rollups from the records.
 Trigger names carry a hash of their definition, so changing a declaration here is noticed the same way.
 
-Concurrency on PostgreSQL: an upsert locks its rollup row until the transaction ends, and every
-contact touches its nation's row. Two transactions that each wrote several records (a ledger import and a
-coordinator's save) could take those rows in opposite orders and deadlock, so each trigger first takes
-one transaction-scoped advisory lock: writers of statistics-relevant records queue behind each other from
-their first such write to their commit (milliseconds for a form; a large import holds them for its
-length, as its row locks on the nation's rollups would anyway) and never deadlock.
+Every rollup row counts the records of one organisation (its `ancestor_id`, a name kept from when a row
+held a whole subtree); a report sums the rows of the organisations of its subtree, read through the
+closure (stats_organcestor). Measured on PostgreSQL, rows per subtree made each contact upsert its
+municipality's, its prefecture's and the nation's rows, so writers of the whole nation met on the
+nation's rows: one national advisory lock kept them from deadlocking, and a 2-second transaction in one
+prefecture made a contact save in another wait 2.01 s. With a row per organisation two organisations'
+writers share no rollup row, and the lock is per organisation (orgs/locks.py), so nobody waits for
+another organisation; a prefecture's report sums its few organisations' rows instead of one.
+The price is the nation's report, which sums every organisation's rows (bench/rollup_layout.py, SQLite,
+141,994 contacts in 17 organisations of a partly built synthetic nation, FY2024: 9,847 contact rows
+and 118.8 ms; the same file with per-subtree rows, as before, 2,030 rows and 56.7 ms). Folding the organisations' rows
+into national rows later, from an append-only table that writers insert into without waiting, would
+win that back; it is not done yet.
+
+Lock order: the actions call orgs.locks.lock_statistics before their first row lock
+(tests/stats/test_rollup_locks.py runs each pair that deadlocked). Each trigger takes the same locks
+before it touches a rollup row, a no-op when the action holds them; for a writer that is not an action
+(a bulk loader) that comes after its own rows, so code that locks rows and then writes counted records
+calls lock_statistics first too. An UPDATE that changes none of a feed's counted columns (a renamed
+case, a contact's note) writes no rollup row and takes no lock.
 """
 
 import hashlib
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+
+from tsunagu.orgs.locks import ORGANISATION, STATISTICS
 
 
 @dataclass(frozen=True)
@@ -57,13 +73,20 @@ class Feed:
         return self.condition(d, row) if self.condition else "1 = 1"
 
     def grouped(self, d: Dialect, rows: str) -> str:
-        """SELECT ancestor_id, keys…, n over a set of source rows, one row per rollup key."""
+        """SELECT organisation, keys…, n over a set of source rows, one row per rollup key."""
         keys = self.key_sql(d, "r")
         positions = ", ".join(str(i) for i in range(1, len(keys) + 2))
         return (
-            f"SELECT a.ancestor_id, {', '.join(f'{expr} AS {column}' for column, expr in keys)}, count(*) AS n "
-            f"FROM {rows} r JOIN stats_organcestor a ON a.org_id = r.organisation_id "
-            f"WHERE {self.where(d, 'r')} GROUP BY {positions} ORDER BY {positions}"
+            f"SELECT r.organisation_id AS ancestor_id, {', '.join(f'{expr} AS {column}' for column, expr in keys)}, "
+            f"count(*) AS n FROM {rows} r WHERE {self.where(d, 'r')} GROUP BY {positions} ORDER BY {positions}"
+        )
+
+    def changed(self, old: str, new: str) -> str:
+        """The rows of `old` (an UPDATE's transition table) whose counted columns differ in `new`."""
+        return (
+            f"(SELECT {old}.* FROM {old} JOIN {new} USING (id) "
+            f"WHERE ({', '.join(f'{old}.{c}' for c in self.columns)}) IS DISTINCT FROM "
+            f"({', '.join(f'{new}.{c}' for c in self.columns)}))"
         )
 
     def key_columns(self) -> str:
@@ -142,7 +165,6 @@ FEEDS = (
         lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)",
     ),
 )
-ROLLUP_LOCK = 0x7473756E  # pg_advisory_xact_lock key of the rollup writers ("tsun")
 ROLLUP_TABLES = tuple(dict.fromkeys(feed.rollup for feed in FEEDS))
 
 
@@ -161,20 +183,10 @@ ANCESTORS = "SELECT a.id FROM orgs_organisation a WHERE a.path = substr({row}.pa
 def _sqlite_row_sql(feed: Feed, d: Dialect, row: str, sign: str) -> str:
     keys = feed.key_sql(d, row)
     if sign == "+":
-        return (
-            feed.upsert(
-                d,
-                f"SELECT a.ancestor_id, {', '.join(expr for _, expr in keys)}, 1 FROM stats_organcestor a "
-                f"WHERE a.org_id = {row}.organisation_id AND {feed.where(d, row)}",
-            )
-            + ";"
-        )
+        select = f"SELECT {row}.organisation_id, {', '.join(expr for _, expr in keys)}, 1 WHERE {feed.where(d, row)}"
+        return feed.upsert(d, select) + ";"
     match = " AND ".join(
-        [
-            f"ancestor_id IN (SELECT ancestor_id FROM stats_organcestor WHERE org_id = {row}.organisation_id)",
-            feed.where(d, row),
-        ]
-        + [f"{column} = {expr}" for column, expr in keys]
+        [f"ancestor_id = {row}.organisation_id", feed.where(d, row)] + [f"{column} = {expr}" for column, expr in keys]
     )
     return f"UPDATE {feed.rollup} SET n = n - 1 WHERE {match}; DELETE FROM {feed.rollup} WHERE {match} AND n <= 0;"
 
@@ -192,29 +204,54 @@ def _sqlite_triggers() -> dict[str, str]:
     }
     for feed in _feeds():
         add, sub = _sqlite_row_sql(feed, d, "NEW", "+"), _sqlite_row_sql(feed, d, "OLD", "-")
+        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in feed.columns)
         triggers[f"stats_{feed.name}_ins"] = f"AFTER INSERT ON {feed.source} BEGIN {add} END"
         triggers[f"stats_{feed.name}_del"] = f"AFTER DELETE ON {feed.source} BEGIN {sub} END"
         triggers[f"stats_{feed.name}_upd"] = (
-            f"AFTER UPDATE OF {', '.join(feed.columns)} ON {feed.source} BEGIN {sub} {add} END"
+            f"AFTER UPDATE OF {', '.join(feed.columns)} ON {feed.source} WHEN {changed} BEGIN {sub} {add} END"
         )
     return triggers
+
+
+def _pg_lock(rows: str, feed: Feed, d: Dialect) -> str:
+    """Take orgs.locks.lock_statistics's locks for the organisations of the counted rows, in its order."""
+    return (
+        f"    FOR org IN SELECT DISTINCT r.organisation_id FROM ({rows}) r WHERE {feed.where(d, 'r')} ORDER BY 1 LOOP\n"
+        f"      PERFORM pg_advisory_xact_lock_shared({STATISTICS});\n"
+        f"      PERFORM pg_advisory_xact_lock({ORGANISATION}, (org % 2147483648)::int);\n"
+        f"    END LOOP;\n"
+    )
 
 
 def _pg_function(feed: Feed, d: Dialect) -> str:
     keys = [column for column, _ in feed.keys]
     match = " AND ".join(f"t.{column} = g.{column}" for column in ["ancestor_id", *keys])
-    old = feed.grouped(d, "old_rows")
+
+    def subtract(rows):
+        old = feed.grouped(d, rows)
+        return (
+            f"    UPDATE {feed.rollup} AS t SET n = t.n - g.n FROM ({old}) g WHERE {match};\n"
+            f"    DELETE FROM {feed.rollup} AS t USING ({old}) g WHERE {match} AND t.n <= 0;\n"
+        )
+
+    def add(rows):
+        return f"    {feed.upsert(d, feed.grouped(d, rows))};\n"
+
+    # An UPDATE counts only the rows whose counted columns changed: a renamed case writes nothing.
+    old, new = feed.changed("old_rows", "new_rows"), feed.changed("new_rows", "old_rows")
     return (
-        f"BEGIN\n"
-        f"  PERFORM pg_advisory_xact_lock({ROLLUP_LOCK});\n"
-        f"  IF TG_OP <> 'INSERT' THEN\n"
-        f"    UPDATE {feed.rollup} AS t SET n = t.n - g.n FROM ({old}) g WHERE {match};\n"
-        f"    DELETE FROM {feed.rollup} AS t USING ({old}) g WHERE {match} AND t.n <= 0;\n"
-        f"  END IF;\n"
-        f"  IF TG_OP <> 'DELETE' THEN\n"
-        f"    {feed.upsert(d, feed.grouped(d, 'new_rows'))};\n"
-        f"  END IF;\n"
-        f"  RETURN NULL;\nEND"
+        "DECLARE org bigint;\nBEGIN\n"
+        "  IF TG_OP = 'INSERT' THEN\n"
+        + _pg_lock("SELECT * FROM new_rows", feed, d)
+        + add("new_rows")
+        + "  ELSIF TG_OP = 'DELETE' THEN\n"
+        + _pg_lock("SELECT * FROM old_rows", feed, d)
+        + subtract("old_rows")
+        + "  ELSE\n"
+        + _pg_lock(f"SELECT * FROM {old} o UNION ALL SELECT * FROM {new} n", feed, d)
+        + subtract(old)
+        + add(new)
+        + "  END IF;\n  RETURN NULL;\nEND"
     )
 
 
@@ -285,27 +322,36 @@ def _drop_all(cursor) -> None:
             cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
+def trigger_sql() -> list[str]:
+    """The statements that create the current triggers on this engine (what `tsunagu rollups --sql`
+    prints and `install` runs)."""
+    statements = []
+    for name, spec in expected_triggers().items():
+        if connection.vendor == "postgresql":
+            body, clause = spec
+            statements.append(f"CREATE FUNCTION {name}_f() RETURNS trigger LANGUAGE plpgsql AS $f$\n{body}\n$f$")
+            statements.append(f"CREATE TRIGGER {name} {clause} EXECUTE FUNCTION {name}_f()")
+        else:
+            statements.append(f'CREATE TRIGGER "{name}" {spec}')
+    return statements
+
+
 def install() -> None:
     """Drop every stats trigger and create the current ones (one transaction)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _drop_all(cursor)
-        for name, spec in expected_triggers().items():
-            if connection.vendor == "postgresql":
-                body, clause = spec
-                cursor.execute(f"CREATE FUNCTION {name}_f() RETURNS trigger LANGUAGE plpgsql AS $f$\n{body}\n$f$")
-                cursor.execute(f"CREATE TRIGGER {name} {clause} EXECUTE FUNCTION {name}_f()")
-            else:
-                cursor.execute(f'CREATE TRIGGER "{name}" {spec}')
+        for statement in trigger_sql():
+            cursor.execute(statement)
 
 
 # --- rebuild and check --------------------------------------------------------------------------------
 
 
 def _exclusive(cursor) -> None:
-    """Wait for the writers of records in flight and hold new ones back until this transaction ends (the
-    triggers' advisory lock), so a recount sees every committed record and misses no delta."""
+    """Wait for the writers of records in flight and hold new ones back until this transaction ends (every
+    writer holds the STATISTICS lock shared), so a recount sees every committed record and misses no delta."""
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STATISTICS])
 
 
 def rebuild() -> None:
@@ -332,36 +378,6 @@ def ancestors_of(org_id: int) -> list[int]:
             "SELECT ancestor_id FROM stats_organcestor WHERE org_id = %s AND ancestor_id <> %s", [org_id, org_id]
         )
         return sorted(row[0] for row in cursor.fetchall())
-
-
-def move_subtree(org_id: int, old_ancestors: list[int], new_ancestors: list[int]) -> None:
-    """After an organisation moved in the tree (its closure already updated by trigger): its own rollup
-    rows hold everything below it, so they are taken off its old ancestors and added to its new ones.
-    Call inside the transaction that moved it."""
-    d = Dialect(connection.vendor)
-    with connection.cursor() as cursor:
-        _exclusive(cursor)
-        for table in ROLLUP_TABLES:
-            feed = next(feed for feed in FEEDS if feed.rollup == table)
-            keys = [column for column, _ in feed.keys]
-            mine = f"SELECT {', '.join(keys)}, n FROM {table} WHERE ancestor_id = %s"
-            match = " AND ".join(f"t.{column} = m.{column}" for column in keys)
-            for ancestor in old_ancestors:
-                cursor.execute(
-                    f"UPDATE {table} AS t SET n = t.n - m.n FROM ({mine}) AS m WHERE t.ancestor_id = %s AND {match}",
-                    [org_id, ancestor],
-                )
-                cursor.execute(f"DELETE FROM {table} WHERE ancestor_id = %s AND n <= 0", [ancestor])
-            for ancestor in new_ancestors:
-                cursor.execute(
-                    feed.upsert(d, f"SELECT %s, {', '.join(keys)}, n FROM {table} WHERE ancestor_id = %s"),
-                    [ancestor, org_id],
-                )
-
-
-def on_organisation_moved(*, organisation, old_ancestors: list[int], new_ancestors: list[int], **_kwargs) -> None:
-    """Receiver of orgs.hooks.organisation_moved (connected in StatsConfig.ready)."""
-    move_subtree(organisation.pk, old_ancestors, new_ancestors)
 
 
 def differences(progress=None) -> dict[str, int]:

@@ -14,13 +14,13 @@ from tsunagu.orgs.models import Organisation
 
 from . import charts
 from .exporters import LABEL, RATE, Column, Table
-from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth
+from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth, subtree
 from .report import connected_from_counts, contacts_from_rows, partner_categories, referrals_from_rows
 
 
 def data_years(org: Organisation) -> tuple[int, int] | None:
     """The first and last fiscal year with a contact in the subtree, or None (one query)."""
-    span = ContactMonth.objects.filter(ancestor_id=org.pk).aggregate(first=Min("month"), last=Max("month"))
+    span = ContactMonth.objects.filter(subtree(org.pk)).aggregate(first=Min("month"), last=Max("month"))
     if span["first"] is None:
         return None
     return wareki.fiscal_year(span["first"]), wareki.fiscal_year(span["last"])
@@ -58,7 +58,7 @@ def build_trends(org: Organisation, years: list[int]) -> dict[int, dict]:
 def _monthly(model, org: Organisation, years: list[int], span, keys: list[str]):
     """Rows (fiscal year, keys…, n) of a monthly rollup, summed per fiscal year."""
     return (
-        model.objects.filter(ancestor_id=org.pk, month__range=span)
+        model.objects.filter(subtree(org.pk), month__range=span)
         .annotate(fy=_fiscal_year_of("month", years))
         .values_list("fy", *keys)
         .annotate(total=Sum("n"))
@@ -71,11 +71,16 @@ def _build(org: Organisation, years: list[int]) -> dict[int, dict]:
     contact_rows = _by_year(_monthly(ContactMonth, org, years, span, ["channel", "consulter", "age_band", "with_peer"]))
     new_cases = dict(_monthly(NewCaseMonth, org, years, span, []))
     referral_rows = _by_year(_monthly(ReferralMonth, org, years, span, ["category_id", "target", "decided"]))
-    yearly = {"ancestor_id": org.pk, "fy__range": (years[0], years[-1])}
-    persons = dict(CaseYear.objects.filter(**yearly).values_list("fy").annotate(n=Count("id")).values_list("fy", "n"))
+    yearly = {"fy__range": (years[0], years[-1])}
+    persons = dict(
+        CaseYear.objects.filter(subtree(org.pk), **yearly)
+        .values_list("fy")
+        .annotate(n=Count("id"))
+        .values_list("fy", "n")
+    )
     connected: dict[int, dict] = {}
     for fy, target, n in (
-        ConnectedYear.objects.filter(**yearly)
+        ConnectedYear.objects.filter(subtree(org.pk), **yearly)
         .values_list("fy", "target")
         .annotate(n=Count("id"))
         .values_list("fy", "target", "n")

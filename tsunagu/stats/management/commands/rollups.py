@@ -1,5 +1,5 @@
 """`tsunagu rollups`: check the statistics' rollup tables against a fresh count of the records, or
-rebuild them. The triggers keep them exact on every write; this is the auditor's proof and the repair
+rebuild them, or print the triggers that keep them (`--sql`, for the engine DATABASE_URL names). The triggers keep them exact on every write; this is the auditor's proof and the repair
 after someone edited the database by hand with the triggers off."""
 
 import time
@@ -18,9 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true", help=_("照合せずに作り直す"))
+        parser.add_argument("--sql", action="store_true", help=_("集計表を保つトリガーのSQLを表示する"))
 
-    def handle(self, *args, rebuild, **options):
+    def handle(self, *args, rebuild, sql=False, **options):
         started = time.perf_counter()
+        if sql:
+            for statement in rollups.trigger_sql():
+                self.stdout.write(statement + ";\n")
+            return
         if rebuild:
             self.stdout.write(_("トリガーを入れ直し、集計表を記録から作り直しています…"))
             rollups.install()
