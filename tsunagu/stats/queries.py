@@ -69,6 +69,4 @@ def organisations_with_contacts(ids, first: date, last: date) -> set[int]:
         .values("ancestor_id")
         .distinct()
     )
-    return set(
-        OrgAncestor.objects.filter(ancestor_id__in=ids, org_id__in=worked).values_list("ancestor_id", flat=True)
-    )
+    return set(OrgAncestor.objects.filter(ancestor_id__in=ids, org_id__in=worked).values_list("ancestor_id", flat=True))
