@@ -11,9 +11,9 @@ from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget, Status
 from tsunagu.ledger.exporting import export_ledger
 from tsunagu.ledger.mapping import neutralise, unneutralise
-from tsunagu.orgs.models import OrgKind, PartnerCategory
+from tsunagu.orgs.models import OrgKind, PartnerCategory, Role
 
-from ..factories import SYSTEM, make_org, make_user, public_code
+from ..factories import SYSTEM, make_org, make_staff, make_user, public_code
 from .builders import case_row, contact_row, ledger, referral_row, xlsx_cells
 from .conftest import run_import
 
@@ -36,6 +36,7 @@ def ledger_data(org, tree):
     other_pref = make_org(OrgKind.PREFECTURE, tree["pref"].parent, code="980005", name="緑川県")
     namesake = make_org(OrgKind.MUNICIPALITY, other_pref, code=public_code("98201"), name="青海市")
     staff = make_user("sato", first_name="佐藤 花子")
+    make_staff(org, Role.COORDINATOR, user=staff)  # a contact's 担当者 works in the organisation
     partner = make_org(
         OrgKind.PARTNER, tree["city"], code="99P09", name="青海県精神保健福祉センター", category="精神保健福祉センター"
     )
