@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import PartnerCategory
 
-from .domain import CASE_LIMITS, CONSENT_LIMITS, CONTACT_LIMITS, REFERRAL_LIMITS, STATUS_LIMITS
+from .domain import CASE_LIMITS, CONSENT_LIMITS, CONTACT_LIMITS, REFERRAL_LIMITS, STATUS_LIMITS, too_long
 from .models import (
     AgeBand,
     Channel,
@@ -28,14 +28,25 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IBASHO = "ibasho"
 
 
-def limited(limit: int) -> dict:
-    """A text field's length limit (cases.domain) with the message the actions and the ledger give."""
-    return {
-        "max_length": limit,
-        "error_messages": {
-            "max_length": _("%(limit_value)s文字以内で入力してください（%(show_value)s文字あります）。")
-        },
-    }
+class LimitedCharField(forms.CharField):
+    """Text within its field's limit (cases.domain), refused with the message the actions and the
+    ledger import give, so a person reads the same words wherever the text came from."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit  # before super().__init__, which asks widget_attrs for maxlength
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if not widget.is_hidden:
+            attrs["maxlength"] = str(self.limit)
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        problem = too_long(value or "", self.limit)
+        if problem:
+            raise ValidationError(problem, code="max_length")
 
 
 class JapaneseDateField(forms.DateField):
@@ -121,21 +132,21 @@ class CaseFilterForm(forms.Form):
 class CaseForm(forms.Form):
     """A case's facts. Family-first cases are the norm: only the date and who consulted are required."""
 
-    number = forms.CharField(
+    number = LimitedCharField(
         label=_("ケース番号"),
-        **limited(CASE_LIMITS["number"]),
+        limit=CASE_LIMITS["number"],
         required=False,
         help_text=_("空欄なら自動で付けます（例: 2026-0001）"),
     )
     opened_on = JapaneseDateField(label=_("受付日"))
     first_consulter = forms.ChoiceField(label=_("初回相談者"), choices=Consulter.choices, initial=Consulter.FAMILY)
-    name = forms.CharField(
+    name = LimitedCharField(
         label=_("氏名"),
-        **limited(CASE_LIMITS["name"]),
+        limit=CASE_LIMITS["name"],
         required=False,
         help_text=_("家族が伝えていないときは空欄で構いません"),
     )
-    furigana = forms.CharField(label=_("ふりがな"), **limited(CASE_LIMITS["furigana"]), required=False)
+    furigana = LimitedCharField(label=_("ふりがな"), limit=CASE_LIMITS["furigana"], required=False)
     birth_date = JapaneseDateField(
         label=_("生年月日"),
         required=False,
@@ -167,8 +178,8 @@ class CaseForm(forms.Form):
     needs_medical_care = forms.BooleanField(label=_("医療的ケアが必要"), required=False)
     suspected_disorder = forms.BooleanField(label=_("発達障害・精神疾患の疑い"), required=False)
     school_refusal_history = forms.BooleanField(label=_("不登校の経験"), required=False)
-    notes = forms.CharField(
-        label=_("備考"), **limited(CASE_LIMITS["notes"]), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    notes = LimitedCharField(
+        label=_("備考"), limit=CASE_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_similar = forms.BooleanField(
@@ -248,14 +259,14 @@ class ContactForm(forms.Form):
         label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("（記入者）")
     )
     minutes = forms.IntegerField(label=_("所要時間（分）"), min_value=0, max_value=24 * 60, required=False)
-    notes = forms.CharField(
-        label=_("内容"), **limited(CONTACT_LIMITS["notes"]), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    notes = LimitedCharField(
+        label=_("内容"), limit=CONTACT_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     with_peer = forms.BooleanField(label=_("ピアサポーターが同行した"), required=False)
     with_specialist_team = forms.BooleanField(label=_("多職種チームを派遣した"), required=False)
-    visit_members = forms.CharField(
+    visit_members = LimitedCharField(
         label=_("訪問した人の名前"),
-        **limited(CONTACT_LIMITS["visit_members"]),
+        limit=CONTACT_LIMITS["visit_members"],
         required=False,
         help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"),
     )
@@ -284,7 +295,7 @@ class ContactForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("新しい状態"))
     on = JapaneseDateField(label=_("変更日"))
-    note = forms.CharField(label=_("メモ"), **limited(STATUS_LIMITS["note"]), required=False)
+    note = LimitedCharField(label=_("メモ"), limit=STATUS_LIMITS["note"], required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, allowed, **kwargs):
@@ -305,9 +316,9 @@ class AssignForm(forms.Form):
 
 class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("同意した人"), choices=ReferralTarget.choices)
-    purpose = forms.CharField(
+    purpose = LimitedCharField(
         label=_("目的"),
-        **limited(CONSENT_LIMITS["purpose"]),
+        limit=CONSENT_LIMITS["purpose"],
         help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ"),
     )
     given_on = JapaneseDateField(label=_("同意日"))
@@ -341,9 +352,9 @@ class ReferralForm(forms.Form):
     partner = PartnerChoiceField(
         label=_("つなぎ先（tsunaguを使っている機関）"), queryset=None, required=False, empty_label=_("（一覧にない）")
     )
-    partner_name = forms.CharField(
+    partner_name = LimitedCharField(
         label=_("つなぎ先の名称"),
-        **limited(REFERRAL_LIMITS["partner_name"]),
+        limit=REFERRAL_LIMITS["partner_name"],
         required=False,
         help_text=_("一覧にないつなぎ先や居場所の名前"),
     )
@@ -351,11 +362,11 @@ class ReferralForm(forms.Form):
         label=_("つなぎ先区分"), required=False, help_text=_("一覧から選んだつなぎ先は、その区分が使われます")
     )
     shares_personal_data = forms.BooleanField(label=_("個人情報（氏名・生年月日など）を共有する"), required=False)
-    override_reason = forms.CharField(
-        label=_("同意なしで共有する理由（管理者のみ）"), **limited(REFERRAL_LIMITS["override_reason"]), required=False
+    override_reason = LimitedCharField(
+        label=_("同意なしで共有する理由（管理者のみ）"), limit=REFERRAL_LIMITS["override_reason"], required=False
     )
-    notes = forms.CharField(
-        label=_("メモ"), **limited(REFERRAL_LIMITS["notes"]), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    notes = LimitedCharField(
+        label=_("メモ"), limit=REFERRAL_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, partners, may_override, **kwargs):
