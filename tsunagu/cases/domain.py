@@ -6,6 +6,15 @@ the ledger and the synthetic data.
 A check returns {field: message} (empty when all is well); `raise_if` turns it into the
 ValidationError the actions raise, and the ledger puts each message on its sheet, row and column. The
 messages are the same wherever the record comes from.
+
+What is kept here, and who calls it:
+- search key (search_key), first/last contact dates (build_case, contact_dates, refresh_contact_dates),
+  each contact's age band and organisation (contact_band, build_contact, reband), the opening status
+  history (opening_history): actions, ledger.applying, demo.synth_cases;
+- length limits (*_LIMITS, too_long): the forms (LimitedCharField), the ledger's cell parsers, the actions;
+- case, contact, referral, consent and status-change rules (*_errors): actions and ledger.importing.
+Age bands themselves are counted by rules.age_band_on; versions stay with the actions (_bump); audit
+entries go through audit.log.log_action and its bulk form log_actions.
 """
 
 from collections.abc import Iterable
