@@ -32,15 +32,10 @@ class LimitedCharField(forms.CharField):
     """Text within its field's limit (cases.domain), refused with the message the actions and the
     ledger import give, so a person reads the same words wherever the text came from."""
 
+    # No maxlength attribute (as on the public form): a browser would cut pasted text silently.
     def __init__(self, *, limit: int, **kwargs):
-        self.limit = limit  # before super().__init__, which asks widget_attrs for maxlength
+        self.limit = limit
         super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        if not widget.is_hidden:
-            attrs["maxlength"] = str(self.limit)
-        return attrs
 
     def validate(self, value):
         super().validate(value)
