@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from tsunagu.cases.domain import CASE_LIMITS, too_long
 from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget, Sex, Status
 from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import Organisation, OrgKind, PartnerCategory
@@ -116,16 +117,16 @@ def cell_text(value) -> str:
 
 
 def parse_text(value, max_length: int) -> str:
+    """Text within the field's limit (cases.domain: the same limit and message as the pages)."""
     text = cell_text(value)
-    if len(text) > max_length:
-        raise CellError(
-            _("%(max)d文字以内で入力してください（%(length)d文字あります）") % {"max": max_length, "length": len(text)}
-        )
+    problem = too_long(text, max_length)
+    if problem:
+        raise CellError(problem)
     return text
 
 
 def parse_case_number(value) -> str:
-    return nfkc(parse_text(value, 30))
+    return nfkc(parse_text(value, CASE_LIMITS["number"]))
 
 
 def parse_date_cell(value) -> date | None:
