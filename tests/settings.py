@@ -19,3 +19,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # A fast hasher: password hashing is not what these tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A concrete model of each abstract base in tsunagu.core.models, for their tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.effective"]  # noqa: F405

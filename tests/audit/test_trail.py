@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.audit.log import keep_after_rollback, log_action
+from tsunagu.audit.log import keep_after_rollback, log_action, log_actions
 from tsunagu.audit.models import AuditEntry, AuditImmutableError
 from tsunagu.orgs.models import Role
 from tsunagu.orgs.rules import Actor
@@ -60,6 +60,29 @@ def test_log_action_records_who_where_and_what(network):
         network["own_city"].name,
     )
     assert entry.allowed is True
+
+
+def test_log_actions_writes_in_bulk_the_entries_log_action_writes(network):
+    member = make_staff(network["own"], Role.ADMIN)
+    actor = Actor(user=member.user, membership=member, ip="2001:db8::1")
+    fields = ["user", "username", "organisation", "action", "object_type", "object_id", "object_label", "ip"]
+    fields += ["allowed", "changes"]
+    one = log_action(actor, "org.update", obj=network["own_city"], changes={"name": ["a", "b"]})
+    bulk = log_actions(
+        actor,
+        [
+            {"action": "org.update", "obj": network["own_city"], "changes": {"name": ["a", "b"]}},
+            {
+                "action": "org.update",
+                "obj": network["other_city"],
+                "label": "x" * 300,
+                "organisation": network["other"],
+            },
+        ],
+    )
+    stored = list(AuditEntry.objects.filter(pk__in=[e.pk for e in bulk]).order_by("id"))
+    assert [getattr(stored[0], f) for f in fields] == [getattr(one, f) for f in fields]
+    assert (stored[1].object_label, stored[1].organisation, stored[1].changes) == ("x" * 200, network["other"], {})
 
 
 def test_login_and_failed_login_are_recorded(client, network):

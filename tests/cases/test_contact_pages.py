@@ -251,3 +251,12 @@ def test_a_peer_logs_a_visit_on_an_assigned_case(client, network, worker, case):
     )
     assert response.status_code == 302
     assert Contact.objects.get().staff == peer.user
+
+
+def test_a_note_longer_than_the_ledger_holds_is_refused_on_its_field(client, worker, case):
+    data = {"date": "2021-05-01", "channel": Channel.PHONE, "consulter": Consulter.FAMILY, "notes": "あ" * 40_000}
+    response = client.post(reverse("contact_add", kwargs={"pk": case.pk}), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["notes"] == ["16,000文字以内で入力してください（40,000文字あります）。"]
+    assert "あ" * 40_000 in response.content.decode()  # kept for the person to shorten, not cut
+    assert Contact.objects.count() == 0

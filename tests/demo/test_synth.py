@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
 
 from tsunagu.audit.models import AuditEntry
-from tsunagu.cases.actions import _search_key
+from tsunagu.cases.domain import search_key
 from tsunagu.cases.models import Case, Contact, Referral, ReferralTarget, Status, StatusChange
 from tsunagu.cases.rules import age_band_on
 from tsunagu.demo.synth_cases import contact_counts
@@ -102,7 +102,7 @@ def test_derived_fields_are_what_the_domain_functions_keep(db):
     synth("--cases", "50", "--contacts", "400", "--seed", "7")
     for case in Case.objects.prefetch_related("contacts", "referrals", "status_changes"):
         contacts = list(case.contacts.all())
-        assert case.search_key == _search_key(case.name, case.furigana)
+        assert case.search_key == search_key(case.name, case.furigana)
         assert (case.first_contact_on, case.last_contact_on) == (
             min(c.date for c in contacts),
             max(c.date for c in contacts),

@@ -55,6 +55,7 @@ def _records(network, worker):
         date=date(2021, 9, 1),
         target=ReferralTarget.FAMILY,
         to_ibasho=True,
+        partner_name="居場所ひなた",
         status=ReferralStatus.DECIDED,
     )
 

@@ -44,7 +44,13 @@ def centres(network):
 def decided_referrals(worker, case, on, n, status=ReferralStatus.DECIDED):
     for _ in range(n):
         case_actions.refer(
-            actor=worker, case=case, date=on, target=ReferralTarget.PERSON, to_ibasho=True, status=status
+            actor=worker,
+            case=case,
+            date=on,
+            target=ReferralTarget.PERSON,
+            to_ibasho=True,
+            partner_name="居場所ひなた",
+            status=status,
         )
 
 

@@ -248,6 +248,7 @@ def test_the_page_in_english_counts_the_same(client, network, admin):
         date=date(2021, 6, 1),
         target=ReferralTarget.FAMILY,
         to_ibasho=True,
+        partner_name="居場所ひなた",
         status=ReferralStatus.DECIDED,
     )
     connected = make_indicator(network["own"], "家族のつながり", unit="件", source="connected_family")

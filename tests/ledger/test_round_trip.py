@@ -4,16 +4,18 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
-from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget, Status
+from tsunagu.cases.domain import CONTACT_LIMITS
+from tsunagu.cases.models import Case, Channel, Consulter, Contact, ReferralStatus, ReferralTarget, Status
+from tsunagu.core.exporting import neutralise, unneutralise
 from tsunagu.ledger.exporting import export_ledger
-from tsunagu.ledger.mapping import neutralise, unneutralise
-from tsunagu.orgs.models import OrgKind, PartnerCategory
+from tsunagu.orgs.models import OrgKind, PartnerCategory, Role
 
-from ..factories import SYSTEM, make_org, make_user, public_code
+from ..factories import SYSTEM, make_org, make_staff, make_user, public_code
 from .builders import case_row, contact_row, ledger, referral_row, xlsx_cells
 from .conftest import run_import
 
@@ -36,6 +38,7 @@ def ledger_data(org, tree):
     other_pref = make_org(OrgKind.PREFECTURE, tree["pref"].parent, code="980005", name="緑川県")
     namesake = make_org(OrgKind.MUNICIPALITY, other_pref, code=public_code("98201"), name="青海市")
     staff = make_user("sato", first_name="佐藤 花子")
+    make_staff(org, Role.COORDINATOR, user=staff)  # a contact's 担当者 works in the organisation
     partner = make_org(
         OrgKind.PARTNER, tree["city"], code="99P09", name="青海県精神保健福祉センター", category="精神保健福祉センター"
     )
@@ -235,3 +238,33 @@ def test_an_export_holds_only_the_organisations_own_cases(org, tree, ledger_data
     cells = xlsx_cells(export_xlsx(org))
     assert "FRESH-SECRET" not in [row[0] for row in cells["ケース"]]
     assert PartnerCategory.objects.count() == 21
+
+
+def test_the_longest_note_the_pages_accept_round_trips_import_export_import(org, tree):
+    """A 40,000-character note used to save from the web, be cut at 32,767 by the XLSX export and
+    make the CSV export refuse to import. One limit (cases.domain.CONTACT_LIMITS) now holds on all."""
+    longest = "あ" * (CONTACT_LIMITS["notes"] - 1) + "終"
+    sheets = ledger([case_row(number="L-1")], [contact_row(number="L-1", notes=longest)], [])
+    assert run_import(org, sheets).ok
+    for fmt in ("xlsx", "csv"):
+        exported, _counts = export_ledger(actor=SYSTEM, organisation=org, format=fmt)
+        files = list(exported.items()) if fmt == "csv" else [("台帳.xlsx", exported)]
+        fresh = make_org(OrgKind.CENTER, tree["pref"], name=f"{fmt}のセンター")
+        result = run_import(fresh, files=files)
+        assert result.ok, result.errors
+        assert Contact.objects.get(organisation=fresh).notes == longest
+    case = Case.objects.get(organisation=org)
+    with pytest.raises(ValidationError) as error:
+        actions.log_contact(
+            actor=SYSTEM,
+            case=case,
+            date=date(2021, 5, 1),
+            channel=Channel.PHONE,
+            consulter=Consulter.FAMILY,
+            notes="あ" * 40_000,
+        )
+    assert error.value.message_dict == {"notes": ["16,000文字以内で入力してください（40,000文字あります）。"]}
+    too_long = ledger([case_row(number="L-2")], [contact_row(number="L-2", notes=longest + "あ")], [])
+    assert run_import(org, too_long).errors == [
+        "「相談記録」シート 2行目「内容」: 16,000文字以内で入力してください（16,001文字あります）。"
+    ]

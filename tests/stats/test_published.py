@@ -2,6 +2,7 @@
 
 import csv
 import io
+import subprocess
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget
 from tsunagu.orgs.models import OrgKind, Role
-from tsunagu.stats.published import fiscal_year_publication, write_csv, write_xlsx
+from tsunagu.stats.published import fiscal_year_publication, write_csv, write_pdf, write_xlsx
 
 from ..cases.factories import actor_for, make_case
 from ..conftest import act_as
@@ -137,6 +138,19 @@ def test_xlsx_holds_the_same_rows(records):
     assert sheet.title == "公表用集計"
 
 
+def test_xlsx_keeps_a_formula_looking_name_as_text_and_pdf_holds_the_same_rows(records):
+    records["own"].name = '=HYPERLINK("http://example.com")'
+    pub = fiscal_year_publication(records["own"], 2021)
+    sheet = load_workbook(io.BytesIO(write_xlsx(pub))).active
+    assert (sheet["B1"].value, sheet["B1"].data_type) == ('=HYPERLINK("http://example.com")', "s")
+    assert sheet["B10"].alignment.horizontal == "right"  # 電話 本人 is suppressed
+    pdf = write_pdf(pub)
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.decode().splitlines()]
+    assert f"電話 {X} {X} 0 0 37" in lines
+    assert "合計 15 40 0 0 55" in lines
+
+
 def test_publish_command_writes_csv_and_xlsx(records, tmp_path):
     out = io.StringIO()
     path = tmp_path / "r3.csv"
@@ -185,7 +199,9 @@ def test_statistician_previews_and_downloads(client, records):
     assert "メール,＊,0,0,0,＊" in response.content.decode("utf-8-sig")
     response = client.get(url, {"fy": 2021, "format": "xlsx"})
     assert load_workbook(io.BytesIO(response.content)).active.title == "公表用集計"
-    assert AuditEntry.objects.filter(action="stats.published.download", user=member.user).count() == 2
+    response = client.get(url, {"fy": 2021, "format": "pdf"})
+    assert (response["Content-Type"], response.content[:5]) == ("application/pdf", b"%PDF-")
+    assert AuditEntry.objects.filter(action="stats.published.download", user=member.user).count() == 3
 
 
 def test_form_errors_are_japanese_and_other_organisations_are_404(client, records):

@@ -155,6 +155,7 @@ def test_connected_counts_each_case_once_per_target(network, worker):
         date=date(2021, 6, 2),
         target=ReferralTarget.FAMILY,
         to_ibasho=True,
+        partner_name="居場所ひなた",
         status=ReferralStatus.DECIDED,
     )
     pending = make_case(worker)
@@ -197,6 +198,7 @@ def test_a_first_ibasho_attendance_connects_a_case_once(network, worker):
         date=date(2021, 9, 1),
         target=ReferralTarget.FAMILY,
         to_ibasho=True,
+        partner_name="居場所ひなた",
         status=ReferralStatus.DECIDED,
     )
     before = make_case(worker)  # first attended in FY2020: its FY2021 attendance is not a first
@@ -274,6 +276,7 @@ def test_seed_peer_support_half_year_is_rebuilt_from_records(network):
             date=date(2021, 9, 1),
             target=ReferralTarget.FAMILY,
             to_ibasho=True,
+            partner_name="居場所ひなた",
             status=ReferralStatus.DECIDED,
         )
     actions.refer(
@@ -282,6 +285,7 @@ def test_seed_peer_support_half_year_is_rebuilt_from_records(network):
         date=date(2021, 9, 20),
         target=ReferralTarget.FAMILY,
         to_ibasho=True,
+        partner_name="居場所ひなた",
         status=ReferralStatus.DECIDED,
     )
     actions.refer(

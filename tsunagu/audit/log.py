@@ -62,6 +62,25 @@ def keep_after_rollback(entry: AuditEntry) -> AuditEntry:
     return AuditEntry.objects.create(**fields)
 
 
+def _entry(actor, action, *, obj, label, changes, allowed, organisation, at=None) -> AuditEntry:
+    user = actor.user
+    entry = AuditEntry(
+        user=user if user is not None and user.pk else None,
+        username=actor.audit_name,
+        organisation=organisation if organisation is not None else actor.organisation,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=(label or (str(obj) if obj is not None else ""))[:200],
+        ip=actor.ip,
+        allowed=allowed,
+        changes=changes or {},
+    )
+    if at is not None:
+        entry.at = at
+    return entry
+
+
 def log_action(
     actor,
     action: str,
@@ -75,16 +94,26 @@ def log_action(
     """Append one entry. `actor` is an orgs.rules.Actor: the entry records its user and user name
     (actor.audit_name: "system:LABEL" for system work) and its address; `organisation` defaults to the
     acting one."""
-    user = actor.user
-    return AuditEntry.objects.create(
-        user=user if user is not None and user.pk else None,
-        username=actor.audit_name,
-        organisation=organisation if organisation is not None else actor.organisation,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_label=(label or (str(obj) if obj is not None else ""))[:200],
-        ip=actor.ip,
-        allowed=allowed,
-        changes=changes or {},
-    )
+    entry = _entry(actor, action, obj=obj, label=label, changes=changes, allowed=allowed, organisation=organisation)
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_actions(actor, entries, *, organisation=None, batch_size: int = 500) -> list[AuditEntry]:
+    """Append many entries of one actor at once (a ledger import writes one per case): each item of
+    `entries` is a dict of log_action's keyword arguments (action, obj, label, changes). The entries
+    are those log_action would write, inserted in bulk."""
+    rows = [
+        _entry(
+            actor,
+            item["action"],
+            obj=item.get("obj"),
+            label=item.get("label", ""),
+            changes=item.get("changes"),
+            allowed=item.get("allowed", True),
+            organisation=item.get("organisation", organisation),
+            at=item.get("at"),
+        )
+        for item in entries
+    ]
+    return AuditEntry.objects.bulk_create(rows, batch_size=batch_size)

@@ -5,20 +5,20 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
-from tsunagu.core.text import fold
 from tsunagu.orgs.access import state_change
 from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, Role
+from tsunagu.orgs.periods import OpenCheck, ensure_open
 from tsunagu.orgs.rules import Actor, Perm
 
+from . import domain
 from .access import require_case_work
 from .models import Case, Consent, Contact, Referral, ReferralStatus, Status, StatusChange
-from .rules import age_band_on
 
 CASE_FIELDS = [
     "number",
@@ -78,30 +78,6 @@ def _bump(model, obj, expected_version: int | None, **values):
     obj.version = expected_version + 1
 
 
-def _validate_case(values: dict, *, organisation: Organisation, instance: Case | None = None) -> None:
-    errors = {}
-    number = (values.get("number") or "").strip()
-    if not number:
-        errors["number"] = _("ケース番号を入力してください。")
-    elif (
-        Case.objects.filter(organisation=organisation, number=number).exclude(pk=getattr(instance, "pk", None)).exists()
-    ):
-        errors["number"] = _("ケース番号「%(number)s」はすでにあります。") % {"number": number}
-    today = timezone.localdate()
-    for field in ("opened_on", "reached_on", "birth_date", "closed_on"):
-        if values.get(field) and values[field] > today:
-            errors[field] = _("未来の日付は入力できません。")
-    if values.get("birth_date") and values.get("opened_on") and values["birth_date"] > values["opened_on"]:
-        errors["birth_date"] = _("生年月日が受付日より後になっています。")
-    if values.get("reached_on") and values.get("opened_on") and values["reached_on"] < values["opened_on"]:
-        errors["reached_on"] = _("本人につながった日が受付日より前になっています。")
-    municipality = values.get("municipality")
-    if municipality is not None and municipality.kind not in ("municipality", "designated_city"):
-        errors["municipality"] = _("市区町村を選んでください。")
-    if errors:
-        raise ValidationError(errors)
-
-
 @state_change
 def open_case(*, actor: Actor, organisation: Organisation | None = None, assigned=(), household=(), **values) -> Case:
     """Open a case (受付). `household` is a list of dicts (relationship, age, notes)."""
@@ -109,13 +85,14 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     organisation = organisation or actor.organisation
     if actor.organisation is not None and organisation != actor.organisation:
         raise PermissionDenied(_("他の組織のケースは作成できません。"))
-    values["number"] = (values.get("number") or "").strip() or next_case_number(organisation, values["opened_on"])
-    _validate_case(values, organisation=organisation)
-    case = Case.objects.create(
-        organisation=organisation,
-        search_key=_search_key(values.get("name", ""), values.get("furigana", "")),
-        **values,
-    )
+    if values.get("opened_on") is not None:
+        values["number"] = (values.get("number") or "").strip() or next_case_number(organisation, values["opened_on"])
+    domain.check_case(values, organisation=organisation, today=timezone.localdate())
+    domain.raise_if(domain.staff_errors(organisation, assigned=assigned))
+    ensure_open(organisation, values["opened_on"], field="opened_on")
+    ensure_open(organisation, values.get("closed_on"), field="closed_on")
+    case = domain.build_case(organisation=organisation, values=values)
+    case.save(force_insert=True)
     for member in household:
         case.household.create(**member)
     if assigned:
@@ -133,8 +110,21 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     return case
 
 
-def _search_key(name: str, furigana: str) -> str:
-    return f"{fold(name)}|{fold(furigana)}"
+def _ensure_case_edit_open(case: Case, new: dict) -> None:
+    """A case's dates moved into or out of a locked period, or a birth date or 年代 that would re-band
+    contacts in one, change reported figures; other edits (a name, a note) do not."""
+    locks = OpenCheck(case.organisation)
+    if not locks.spans:
+        return
+    for name in ("opened_on", "closed_on"):  # closed_on changes through change_status, unless a caller sets it
+        if name in new and getattr(case, name) != new[name]:
+            locks.ensure_open(getattr(case, name), field=name)
+            locks.ensure_open(new[name], field=name)
+    if case.birth_date != new["birth_date"] or case.age_band != new["age_band"]:
+        field = "birth_date" if case.birth_date != new["birth_date"] else "age_band"
+        for start, end in locks.spans:
+            if on := case.contacts.filter(date__range=(start, end)).values_list("date", flat=True).first():
+                locks.ensure_open(on, field=field)
 
 
 def next_case_number(organisation: Organisation, on: date) -> str:
@@ -152,13 +142,16 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
     lock_statistics(case.organisation_id)  # before any row lock: orgs/locks.py
     before = snapshot(case, CASE_FIELDS)
     new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
-    _validate_case(new, organisation=case.organisation, instance=case)
-    new["search_key"] = _search_key(new["name"], new["furigana"])
+    domain.check_case(new, organisation=case.organisation, today=timezone.localdate(), instance=case)
+    _ensure_case_edit_open(case, new)
+    if before["birth_date"] != new["birth_date"]:
+        domain.raise_if({"birth_date": domain.birth_after_contact(new["birth_date"], case.first_contact_on)})
+    new["search_key"] = domain.search_key(new["name"], new["furigana"])
     _bump(Case, case, version, **new)
     for name, value in new.items():
         setattr(case, name, value)
     if before["birth_date"] != new["birth_date"] or before["age_band"] != new["age_band"]:
-        _refresh_contact_bands(case)
+        domain.reband([case])
     changes = diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
     if household is not None:
         old = list(case.household.values("relationship", "age", "notes"))
@@ -177,18 +170,14 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
 def set_assigned(*, actor: Actor, case: Case, users) -> None:
     with transaction.atomic():
         require_case_work(actor, write=True)
+        domain.raise_if(domain.staff_errors(case.organisation, assigned=users))
         before = sorted(case.assigned.values_list("username", flat=True))
         case.assigned.set(users)
         after = sorted(u.username for u in users)
         log_action(actor, "case.assign", obj=case, changes={"assigned": [before, after]} if before != after else {})
 
 
-ALLOWED_STATUS_CHANGES = {
-    Status.INTAKE: {Status.ASSESSMENT, Status.SUPPORT, Status.CLOSED},
-    Status.ASSESSMENT: {Status.SUPPORT, Status.CLOSED},
-    Status.SUPPORT: {Status.ASSESSMENT, Status.CLOSED},
-    Status.CLOSED: {Status.SUPPORT},  # reopening
-}
+ALLOWED_STATUS_CHANGES = domain.ALLOWED_STATUS_CHANGES
 
 
 @state_change
@@ -196,17 +185,9 @@ def change_status(
     *, actor: Actor, case: Case, status: str, on: date, note: str = "", version: int | None = None
 ) -> Case:
     require_case_work(actor, write=True)
-    if status not in ALLOWED_STATUS_CHANGES[Status(case.status)]:
-        raise ValidationError(
-            {
-                "status": _("「%(from)s」から「%(to)s」には変えられません。")
-                % {"from": Status(case.status).label, "to": Status(status).label}
-            }
-        )
-    if on < case.opened_on:
-        raise ValidationError({"on": _("受付日より前の日付にはできません。")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("未来の日付は入力できません。")})
+    domain.raise_if(domain.status_change_errors(case, status=status, on=on, note=note, today=timezone.localdate()))
+    ensure_open(case.organisation, on, field="on")
+    ensure_open(case.organisation, case.closed_on, field="on")  # reopening removes a closing date
     before = {"status": case.status, "closed_on": case.closed_on}
     closed_on = on if status == Status.CLOSED else None
     _bump(Case, case, version, status=status, closed_on=closed_on)
@@ -226,32 +207,19 @@ def snapshot_dates(values: dict) -> dict:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-def _validate_contact(values: dict, case: Case) -> None:
-    errors = {}
-    if values.get("date") is None:
-        errors["date"] = _("日付を入力してください。")
-    elif values["date"] > timezone.localdate():
-        errors["date"] = _("未来の日付は入力できません。")
-    if values.get("minutes") is not None and values["minutes"] > 24 * 60:
-        errors["minutes"] = _("所要時間は1440分（24時間）以内で入力してください。")
-    if errors:
-        raise ValidationError(errors)
-
-
 @state_change
 def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
     """Record a consultation, home visit or accompaniment on a case."""
     require_case_work(actor, write=True)
     lock_statistics(case.organisation_id)
-    _validate_contact(values, case)
+    errors = domain.contact_errors(values, birth_date=case.birth_date, today=timezone.localdate())
+    errors.update(domain.staff_errors(case.organisation, staff=values.get("staff")))
+    domain.raise_if(errors)
+    ensure_open(case.organisation, values["date"], field="date")
     if values.get("staff") is None and actor.user is not None and "staff_name" not in values:
         values["staff"] = actor.user
-    contact = Contact.objects.create(
-        case=case,
-        organisation=case.organisation,
-        age_band=age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=values["date"]),
-        **values,
-    )
+    contact = domain.build_contact(case, values)
+    contact.save(force_insert=True)
     _refresh_contact_dates(case)
     log_action(
         actor,
@@ -269,9 +237,14 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
     lock_statistics(contact.organisation_id)
     before = snapshot(contact, CONTACT_FIELDS)
     new = {name: values.get(name, getattr(contact, name)) for name in CONTACT_FIELDS}
-    _validate_contact(new, contact.case)
     case = contact.case
-    new["age_band"] = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=new["date"])
+    errors = domain.contact_errors(new, birth_date=case.birth_date, today=timezone.localdate())
+    if new["staff"] != contact.staff:
+        errors.update(domain.staff_errors(case.organisation, staff=new["staff"]))
+    domain.raise_if(errors)
+    ensure_open(case.organisation, contact.date, field="date")
+    ensure_open(case.organisation, new["date"], field="date")
+    new["age_band"] = domain.contact_band(case, new["date"])
     _bump(Contact, contact, version, **new)
     for name, value in new.items():
         setattr(contact, name, value)
@@ -291,6 +264,7 @@ def delete_contact(*, actor: Actor, contact: Contact) -> None:
     require_case_work(actor, write=True)
     lock_statistics(contact.organisation_id)
     case = contact.case
+    ensure_open(case.organisation, contact.date, field="date")
     log_action(
         actor,
         "contact.delete",
@@ -303,15 +277,9 @@ def delete_contact(*, actor: Actor, contact: Contact) -> None:
 
 
 def _refresh_contact_dates(case: Case) -> None:
-    dates = case.contacts.aggregate(first=Min("date"), last=Max("date"))
-    Case.objects.filter(pk=case.pk).update(first_contact_on=dates["first"], last_contact_on=dates["last"])
-    case.first_contact_on, case.last_contact_on = dates["first"], dates["last"]
-
-
-def _refresh_contact_bands(case: Case) -> None:
-    for contact in case.contacts.only("id", "date"):
-        band = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=contact.date)
-        Contact.objects.filter(pk=contact.pk).update(age_band=band)
+    first, last = domain.contact_dates([case.pk])[case.pk]
+    Case.objects.filter(pk=case.pk).update(first_contact_on=first, last_contact_on=last)
+    case.first_contact_on, case.last_contact_on = first, last
 
 
 @state_change
@@ -319,10 +287,16 @@ def record_consent(
     *, actor: Actor, case: Case, given_by: str, purpose: str, given_on: date, share_with=(), share_with_categories=()
 ) -> Consent:
     require_case_work(actor, write=True)
-    if not share_with and not share_with_categories:
-        raise ValidationError({"share_with": _("共有先の組織か区分を一つ以上選んでください。")})
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": _("未来の日付は入力できません。")})
+    domain.raise_if(
+        domain.consent_errors(
+            purpose=purpose,
+            given_on=given_on,
+            share_with=share_with,
+            share_with_categories=share_with_categories,
+            today=timezone.localdate(),
+        )
+    )
+    ensure_open(case.organisation, given_on, field="given_on")
     consent = Consent.objects.create(
         case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on, recorded_by=actor.user
     )
@@ -347,12 +321,8 @@ def record_consent(
 @state_change
 def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
     require_case_work(actor, write=True)
-    if consent.withdrawn_on is not None:
-        raise ValidationError({"on": _("この同意はすでに撤回されています。")})
-    if on < consent.given_on:
-        raise ValidationError({"on": _("撤回日が同意日より前になっています。")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("未来の日付は入力できません。")})
+    domain.raise_if(domain.withdrawal_errors(consent, on=on, today=timezone.localdate()))
+    ensure_open(consent.case.organisation, on, field="on")
     consent.withdrawn_on, consent.withdrawn_by = on, actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     log_action(
@@ -402,16 +372,24 @@ def refer(
     partner, or a 管理者's override with its reason, which is recorded."""
     require_case_work(actor, write=True)
     lock_statistics(case.organisation_id)
-    errors = {}
-    if date > timezone.localdate():
-        errors["date"] = _("未来の日付は入力できません。")
+    errors = domain.referral_errors(
+        {
+            "date": date,
+            "partner": partner,
+            "partner_name": partner_name,
+            "category": category,
+            "to_ibasho": to_ibasho,
+            "status": status,
+            "result_on": result_on,
+            "override_reason": override_reason,
+            "notes": notes,
+        },
+        case=case,
+        today=timezone.localdate(),
+    )
     if partner is not None:
         category = category or partner.category
         partner_name = partner_name or partner.name
-        if partner == case.organisation:
-            errors["partner"] = _("自分の組織にはつなげません。")
-    if not to_ibasho and category is None:
-        errors["category"] = _("つなぎ先区分を選んでください（居場所の場合は「居場所」）。")
     consent = None
     if shares_personal_data:
         if partner is None:
@@ -431,6 +409,8 @@ def refer(
                     errors["override_reason"] = _("同意なしの共有は管理者だけが行えます。")
     if errors:
         raise ValidationError(errors)
+    ensure_open(case.organisation, date, field="date")
+    ensure_open(case.organisation, result_on, field="date")
     referral = Referral.objects.create(
         case=case,
         organisation=case.organisation,
@@ -478,7 +458,9 @@ def set_referral_status(
         )
     if on < referral.date:
         raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
-    result_on = on if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN) else None
+    result_on = on if status in domain.RESULT_STATUSES else None
+    ensure_open(referral.organisation, result_on, field="on")
+    ensure_open(referral.organisation, referral.result_on, field="on")  # an outcome taken back
     _bump(Referral, referral, version, status=status, result_on=result_on)
     referral.status, referral.result_on = status, result_on
     log_action(
@@ -496,7 +478,7 @@ def shared_case_fields(referral: Referral) -> dict:
     consent (or a recorded override) still in force; otherwise what any aggregate would show."""
     case = referral.case
     fields = {
-        "age_band": age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=referral.date),
+        "age_band": domain.contact_band(case, referral.date),
         "sex": case.sex,
         "municipality": case.municipality,
         "target": referral.target,
@@ -526,6 +508,7 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
     lock_statistics(referral.organisation_id, getattr(actor.organisation, "pk", None))
+    ensure_open(referral.organisation, on, field="on")  # the origin's 支援決定 is dated `on`
     shared = shared_case_fields(referral)
     shared.pop("target")
     case = open_case(actor=actor, organisation=actor.organisation, opened_on=on, number="", **shared)
@@ -552,6 +535,7 @@ def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str 
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
     lock_statistics(referral.organisation_id)
+    ensure_open(referral.organisation, on, field="on")
     _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.FAILED, on
     log_action(

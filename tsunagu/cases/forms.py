@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import PartnerCategory
 
+from .domain import CASE_LIMITS, CONSENT_LIMITS, CONTACT_LIMITS, REFERRAL_LIMITS, STATUS_LIMITS, too_long
 from .models import (
-    OUTREACH_CHANNELS,
     AgeBand,
     Channel,
     Consulter,
@@ -26,6 +26,22 @@ from .models import (
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IBASHO = "ibasho"
+
+
+class LimitedCharField(forms.CharField):
+    """Text within its field's limit (cases.domain), refused with the message the actions and the
+    ledger import give, so a person reads the same words wherever the text came from."""
+
+    # No maxlength attribute (as on the public form): a browser would cut pasted text silently.
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        problem = too_long(value or "", self.limit)
+        if problem:
+            raise ValidationError(problem, code="max_length")
 
 
 class JapaneseDateField(forms.DateField):
@@ -111,15 +127,21 @@ class CaseFilterForm(forms.Form):
 class CaseForm(forms.Form):
     """A case's facts. Family-first cases are the norm: only the date and who consulted are required."""
 
-    number = forms.CharField(
-        label=_("ケース番号"), max_length=30, required=False, help_text=_("空欄なら自動で付けます（例: 2026-0001）")
+    number = LimitedCharField(
+        label=_("ケース番号"),
+        limit=CASE_LIMITS["number"],
+        required=False,
+        help_text=_("空欄なら自動で付けます（例: 2026-0001）"),
     )
     opened_on = JapaneseDateField(label=_("受付日"))
     first_consulter = forms.ChoiceField(label=_("初回相談者"), choices=Consulter.choices, initial=Consulter.FAMILY)
-    name = forms.CharField(
-        label=_("氏名"), max_length=100, required=False, help_text=_("家族が伝えていないときは空欄で構いません")
+    name = LimitedCharField(
+        label=_("氏名"),
+        limit=CASE_LIMITS["name"],
+        required=False,
+        help_text=_("家族が伝えていないときは空欄で構いません"),
     )
-    furigana = forms.CharField(label=_("ふりがな"), max_length=100, required=False)
+    furigana = LimitedCharField(label=_("ふりがな"), limit=CASE_LIMITS["furigana"], required=False)
     birth_date = JapaneseDateField(
         label=_("生年月日"),
         required=False,
@@ -151,7 +173,9 @@ class CaseForm(forms.Form):
     needs_medical_care = forms.BooleanField(label=_("医療的ケアが必要"), required=False)
     suspected_disorder = forms.BooleanField(label=_("発達障害・精神疾患の疑い"), required=False)
     school_refusal_history = forms.BooleanField(label=_("不登校の経験"), required=False)
-    notes = forms.CharField(label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = LimitedCharField(
+        label=_("備考"), limit=CASE_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_similar = forms.BooleanField(
         label=_("似たケースを確かめました。別の人として新しいケースを保存します"), required=False
@@ -230,12 +254,14 @@ class ContactForm(forms.Form):
         label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("（記入者）")
     )
     minutes = forms.IntegerField(label=_("所要時間（分）"), min_value=0, max_value=24 * 60, required=False)
-    notes = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = LimitedCharField(
+        label=_("内容"), limit=CONTACT_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     with_peer = forms.BooleanField(label=_("ピアサポーターが同行した"), required=False)
     with_specialist_team = forms.BooleanField(label=_("多職種チームを派遣した"), required=False)
-    visit_members = forms.CharField(
+    visit_members = LimitedCharField(
         label=_("訪問した人の名前"),
-        max_length=200,
+        limit=CONTACT_LIMITS["visit_members"],
         required=False,
         help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"),
     )
@@ -254,16 +280,6 @@ class ContactForm(forms.Form):
         if not editing:
             del self.fields["version"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("channel") and data["channel"] not in OUTREACH_CHANNELS:
-            for name in self.VISIT_FIELDS:
-                if data.get(name):
-                    self.add_error(
-                        name, _("訪問・同行のときだけ入力できます。方法を「訪問」か「同行」にしてください。")
-                    )
-        return data
-
     def contact_values(self) -> dict:
         values = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         if "staff" in values and values["staff"] is None:
@@ -274,7 +290,7 @@ class ContactForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("新しい状態"))
     on = JapaneseDateField(label=_("変更日"))
-    note = forms.CharField(label=_("メモ"), max_length=200, required=False)
+    note = LimitedCharField(label=_("メモ"), limit=STATUS_LIMITS["note"], required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, allowed, **kwargs):
@@ -295,8 +311,10 @@ class AssignForm(forms.Form):
 
 class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("同意した人"), choices=ReferralTarget.choices)
-    purpose = forms.CharField(
-        label=_("目的"), max_length=200, help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ")
+    purpose = LimitedCharField(
+        label=_("目的"),
+        limit=CONSENT_LIMITS["purpose"],
+        help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ"),
     )
     given_on = JapaneseDateField(label=_("同意日"))
     share_with = forms.ModelMultipleChoiceField(
@@ -329,15 +347,22 @@ class ReferralForm(forms.Form):
     partner = PartnerChoiceField(
         label=_("つなぎ先（tsunaguを使っている機関）"), queryset=None, required=False, empty_label=_("（一覧にない）")
     )
-    partner_name = forms.CharField(
-        label=_("つなぎ先の名称"), max_length=120, required=False, help_text=_("一覧にないつなぎ先や居場所の名前")
+    partner_name = LimitedCharField(
+        label=_("つなぎ先の名称"),
+        limit=REFERRAL_LIMITS["partner_name"],
+        required=False,
+        help_text=_("一覧にないつなぎ先や居場所の名前"),
     )
     destination = forms.ChoiceField(
         label=_("つなぎ先区分"), required=False, help_text=_("一覧から選んだつなぎ先は、その区分が使われます")
     )
     shares_personal_data = forms.BooleanField(label=_("個人情報（氏名・生年月日など）を共有する"), required=False)
-    override_reason = forms.CharField(label=_("同意なしで共有する理由（管理者のみ）"), max_length=300, required=False)
-    notes = forms.CharField(label=_("メモ"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = LimitedCharField(
+        label=_("同意なしで共有する理由（管理者のみ）"), limit=REFERRAL_LIMITS["override_reason"], required=False
+    )
+    notes = LimitedCharField(
+        label=_("メモ"), limit=REFERRAL_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, partners, may_override, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,12 +373,6 @@ class ReferralForm(forms.Form):
         ]
         if not may_override:
             del self.fields["override_reason"]
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("partner") and not (data.get("partner_name") or "").strip():
-            self.add_error("partner", _("つなぎ先を一覧から選ぶか、名称を入力してください。"))
-        return data
 
     def referral_values(self) -> dict:
         data = dict(self.cleaned_data)

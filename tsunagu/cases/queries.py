@@ -20,8 +20,9 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.text import fold
 from tsunagu.core.wareki import age_on
-from tsunagu.orgs.models import Organisation, OrgKind, Role
+from tsunagu.orgs.models import Organisation, OrgKind
 
+from . import domain
 from .access import incoming_referrals, search_filter, visible_cases
 from .actions import shared_case_fields
 from .models import (
@@ -43,7 +44,7 @@ User = get_user_model()
 PAGE_SIZE = 50
 TIMELINE_SIZE = 50
 # Roles that do case work, and so may be assigned to a case or named on a contact.
-CASE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.PEER)
+CASE_ROLES = domain.CASE_ROLES
 DIRECTORY_KINDS = (OrgKind.PARTNER, OrgKind.CONTRACTOR, OrgKind.CENTER, OrgKind.STATION)
 CONSENT_KINDS = (OrgKind.PARTNER, OrgKind.CONTRACTOR, OrgKind.CENTER, OrgKind.STATION, OrgKind.MUNICIPALITY)
 SIMILAR_RATIO = 0.85

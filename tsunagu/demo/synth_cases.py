@@ -1,10 +1,10 @@
 """Bulk synthetic case work for scale tests: cases, contacts, status history, referrals and 居場所
 attendance of one organisation, written with bulk_create in batches.
 
-The per-row domain functions would take hours for a million contacts, so this module keeps their
-derived fields itself: Contact.age_band (cases.rules.age_band_on), Case.first_contact_on and
-last_contact_on, Case.search_key (core.text.fold, as cases.actions stores it), the organisation
-on every contact, referral, event and attendance, and Attendance.is_first (ibasho.actions._refresh_first).
+The per-row actions would take hours for a million contacts, so this module builds the rows with the
+bulk functions of cases.domain, which give them the derived fields the actions keep (Case.search_key,
+first_contact_on and last_contact_on, Contact.age_band and organisation); it keeps the organisation on
+every referral, event and attendance, and Attendance.is_first (ibasho.actions._refresh_first).
 The same seed gives the same rows.
 """
 
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import log_action
+from tsunagu.cases import domain
 from tsunagu.cases.models import (
     Case,
     Channel,
@@ -32,8 +33,6 @@ from tsunagu.cases.models import (
     Status,
     StatusChange,
 )
-from tsunagu.cases.rules import age_band_on
-from tsunagu.core.text import fold
 from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import PartnerCategory
 
@@ -281,18 +280,16 @@ class CaseWriter:
         dates = ([opened_on] + later)[:count]
         channels = rng.choices(list(CHANNELS), weights=list(CHANNELS.values()), k=count)
         consulters = [first] + rng.choices(list(CONSULTERS), weights=list(CONSULTERS.values()), k=max(count - 1, 0))
-        contacts = [
-            Contact(
-                organisation=org,
-                date=on,
-                channel=channel,
-                consulter=consulter,
-                staff=staff,
-                minutes=rng.randint(2, 24) * 5,
-                notes=rng.choice(NOTES),
-                with_peer=channel == Channel.HOME_VISIT and rng.random() < 0.4,
-                age_band=age_band_on(birth_date=who.birth_date, known_band=who.age_band, on=on),
-            )
+        contact_values = [
+            {
+                "date": on,
+                "channel": channel,
+                "consulter": consulter,
+                "staff": staff,
+                "minutes": rng.randint(2, 24) * 5,
+                "notes": rng.choice(NOTES),
+                "with_peer": channel == Channel.HOME_VISIT and rng.random() < 0.4,
+            }
             for on, channel, consulter in zip(dates, channels, consulters[:count])
         ]
         last = dates[-1] if dates else opened_on
@@ -309,27 +306,28 @@ class CaseWriter:
             if first == Consulter.PERSON
             else next((d for d, c in zip(dates, consulters) if c == Consulter.PERSON), None)
         )
-        case = Case(
+        case = domain.build_case(
             organisation=org,
-            number=f"{opened_on.year}-{serial:05d}",
-            opened_on=opened_on,
-            name=who.name,
-            furigana=who.furigana,
-            search_key=f"{fold(who.name)}|{fold(who.furigana)}",
-            birth_date=who.birth_date,
-            age_band=who.age_band,
-            sex=who.sex,
-            municipality=rng.choice(target.municipalities) if target.municipalities else None,
-            first_consulter=first,
-            reached_on=reached_on if reached else None,
-            outing_level=rng.choice([1, 2, 2, 3, 4, None]),
-            duration_months=rng.choice([6, 12, 24, 36, 60, 120, None]),
-            household_8050=is_8050(who.age, members),
-            status=changes[-1][0],
-            closed_on=closed_on if closed else None,
-            first_contact_on=dates[0] if dates else None,
-            last_contact_on=last if dates else None,
+            values={
+                "number": f"{opened_on.year}-{serial:05d}",
+                "opened_on": opened_on,
+                "name": who.name,
+                "furigana": who.furigana,
+                "birth_date": who.birth_date,
+                "age_band": who.age_band,
+                "sex": who.sex,
+                "municipality": rng.choice(target.municipalities) if target.municipalities else None,
+                "first_consulter": first,
+                "reached_on": reached_on if reached else None,
+                "outing_level": rng.choice([1, 2, 2, 3, 4, None]),
+                "duration_months": rng.choice([6, 12, 24, 36, 60, 120, None]),
+                "household_8050": is_8050(who.age, members),
+                "status": changes[-1][0],
+                "closed_on": closed_on if closed else None,
+            },
+            contact_dates=dates,
         )
+        contacts = [domain.build_contact(case, values) for values in contact_values]
         referral = self._referral(org, dates, reached) if dates and rng.random() < self.referral_rate else None
         return case, contacts, (members, staff, changes, referral)
 
@@ -340,7 +338,7 @@ class CaseWriter:
         category = None if to_ibasho else self.categories[_pick(rng, CATEGORY_WEIGHTS)]
         status = _pick(rng, REFERRAL_OUTCOMES)
         result_on = None
-        if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN):
+        if status in domain.RESULT_STATUSES:
             result_on = min(on + timedelta(days=rng.randint(3, 60)), self.end)
         return Referral(
             organisation=org,

@@ -10,6 +10,7 @@ from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, OrgKind
+from tsunagu.orgs.periods import ensure_open
 from tsunagu.orgs.rules import Actor
 
 from .access import WRITE_PERM
@@ -87,6 +88,7 @@ def _validate_event(values: dict, ibasho: Ibasho) -> dict:
 def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
     _require(actor, ibasho.organisation)
     values = _validate_event(values, ibasho)
+    ensure_open(ibasho.organisation, values["date"], field="date")
     event = IbashoEvent.objects.create(
         ibasho=ibasho, organisation=ibasho.organisation, **{k: v for k, v in values.items() if k in EVENT_FIELDS}
     )
@@ -107,6 +109,10 @@ def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
     lock_statistics(event.organisation_id)  # a new date moves its attendances: orgs/locks.py
     before = _event_snapshot(event)
     values = _validate_event({name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS}, event.ibasho)
+    if values["date"] != event.date:
+        # Moving a session moves its attendances: out of a locked period or into one, both are refused.
+        ensure_open(event.organisation, event.date, field="date")
+        ensure_open(event.organisation, values["date"], field="date")
     for name in EVENT_FIELDS:
         setattr(event, name, values[name])
     event.save()
@@ -207,6 +213,7 @@ def record_attendance(
     if case is not None:
         _lock_cases([case.pk])
     nickname = _validate_attendance(event=event, case=case, target=target, nickname=nickname, anonymous=anonymous)
+    ensure_open(event.organisation, event.date)
     attendance = Attendance.objects.create(
         event=event,
         organisation=event.organisation,
@@ -235,6 +242,7 @@ def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
     _require(actor, attendance.organisation)
     lock_statistics(attendance.organisation_id)
     case_id, target = attendance.case_id, attendance.target
+    ensure_open(attendance.organisation, attendance.date)
     if case_id is not None:
         _lock_cases([case_id])
     log_action(

@@ -156,7 +156,11 @@ def attendance_remove(request, pk):
     attendance = get_attendance(request.actor, pk)
     event = attendance.event
     if request.method == "POST":
-        actions.remove_attendance(actor=request.actor, attendance=attendance)
-        messages.success(request, _("参加の記録を削除しました。"))
+        try:
+            actions.remove_attendance(actor=request.actor, attendance=attendance)
+        except ValidationError as error:  # an attendance in a locked period
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("参加の記録を削除しました。"))
         return redirect("ibasho_event_detail", pk=event.pk)
     return render(request, "ibasho/attendance_remove.html", {"attendance": attendance, "event": event})

@@ -1,57 +1,33 @@
 """What an indicator's actual value is, and how a ratio becomes a judgement.
 
-Computed indicators are read from the statistics report's sections (tsunagu.stats.report), so a KPI
-shows exactly the figure the report shows for the same organisation subtree and fiscal year.
+Computed indicators are read from the figures record types registered (tsunagu.core.figures); the
+statistics register the report's, so a KPI shows exactly the figure the report shows for the same
+organisation subtree and fiscal year.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.figures import FIGURES, FigureCache
 from tsunagu.core.wareki import fiscal_year, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
-from tsunagu.stats.models import ContactMonth, OrgAncestor
-from tsunagu.stats.report import Period, connected_section, contact_section, rate, referral_section
+from tsunagu.stats.queries import Period, organisations_with_contacts, rate
 
 from .models import MANUAL, JudgementLevel
 
-SECTIONS = {"contacts": contact_section, "referrals": referral_section, "connected": connected_section}
-
-
-@dataclass(frozen=True)
-class Computed:
-    key: str
-    label: str
-    unit: str
-    section: str
-    pick: Callable[[dict], int]
-
-
-COMPUTED_LIST = [
-    Computed("new_cases", _("新規相談件数"), "件", "contacts", lambda s: s["new_cases"]),
-    Computed("contacts", _("延べ相談件数"), "件", "contacts", lambda s: s["total"]),
-    Computed("persons", _("実人数"), "人", "contacts", lambda s: s["persons"]),
-    Computed("visits", _("訪問件数"), "件", "contacts", lambda s: s["outreach"]["visits"]),
-    Computed("accompaniment", _("同行件数"), "件", "contacts", lambda s: s["outreach"]["accompaniment"]),
-    Computed("referrals", _("つなぎ件数"), "件", "referrals", lambda s: s["total"]),
-    Computed("decided", _("支援決定件数（専門機関での支援が決定した件数）"), "件", "referrals", lambda s: s["decided"]),
-    Computed("connected", _("居場所等の支援につながった件数"), "件", "connected", lambda s: s["total"]),
-    Computed("connected_person", _("居場所等の支援につながった件数（本人）"), "件", "connected", lambda s: s["本人"]),
-    Computed("connected_family", _("居場所等の支援につながった件数（家族）"), "件", "connected", lambda s: s["家族"]),
-]
-COMPUTED = {c.key: c for c in COMPUTED_LIST}
+# Every figure a record type registered (tsunagu.core.figures): the KPI app names none of them.
+COMPUTED = FIGURES
 
 
 def source_choices() -> list[tuple[str, str]]:
     return [(MANUAL, gettext("手入力（調査結果・他で集計した数）"))] + [
-        (c.key, gettext("記録から計算: %(label)s") % {"label": c.label}) for c in COMPUTED_LIST
+        (c.key, gettext("記録から計算: %(label)s") % {"label": c.label}) for c in COMPUTED.values()
     ]
 
 
@@ -63,23 +39,15 @@ def source_label(source: str) -> str:
 
 
 class YearFigures:
-    """The report sections of one organisation subtree, each computed once per fiscal year, so a page
-    with many indicators runs a fixed number of queries per year shown."""
+    """The registered figures of one organisation subtree, each source computed once per fiscal year, so
+    a page with many indicators runs a fixed number of queries per year shown."""
 
     def __init__(self, org: Organisation):
         self.org = org
-        self._sections: dict[tuple[str, int], dict] = {}
-
-    def section(self, name: str, fy: int) -> dict:
-        if (name, fy) not in self._sections:
-            # The sections key some breakdowns by their Japanese labels; read them in Japanese.
-            with translation.override("ja"):
-                self._sections[name, fy] = SECTIONS[name](self.org, Period(*fiscal_year_range(fy)))
-        return self._sections[name, fy]
+        self._cache = FigureCache(org)
 
     def value(self, key: str, fy: int) -> int:
-        computed = COMPUTED[key]
-        return computed.pick(self.section(computed.section, fy))
+        return self._cache.value(key, Period(*fiscal_year_range(fy)))
 
 
 def computed_value(key: str, org: Organisation, fy: int) -> int:
@@ -177,19 +145,8 @@ def centres_in(org: Organisation, fy: int) -> int:
             later.append(pk)
     if not later:
         return registered
-    # A centre counts when it or an organisation below it has a contact (the rollup rows are each
-    # organisation's own: stats.models), mapped to the centre through the closure.
-    below = OrgAncestor.objects.filter(ancestor_id__in=later).values("org_id")
-    worked_orgs = (
-        ContactMonth.objects.filter(ancestor_id__in=below, month__range=(first_day, last_day))
-        .order_by()
-        .values("ancestor_id")
-        .distinct()
-    )
-    worked = OrgAncestor.objects.filter(ancestor_id__in=later, org_id__in=worked_orgs).values_list(
-        "ancestor_id", flat=True
-    )
-    return registered + len(set(worked))
+    # A centre counts when it or an organisation below it has a contact.
+    return registered + len(organisations_with_contacts(later, first_day, last_day))
 
 
 def outcome_check(org: Organisation, fy: int, figures: YearFigures | None = None) -> OutcomeCheck:

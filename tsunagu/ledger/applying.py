@@ -1,6 +1,7 @@
 """Writing a checked ledger in one transaction, with bulk operations so that ten thousand cases take
-seconds, while keeping what the case functions keep: each contact's age band, each case's first and
-last contact dates and search key, the status history, and the audit trail.
+seconds. The derived fields (each contact's age band, each case's first and last contact dates and
+search key, the status history) come from the bulk functions of cases.domain, which the case actions
+use too, and the audit entries are written by audit.log.log_actions, the bulk form of log_action.
 
 Matching: a case by its ケース番号 in the organisation; a contact by its whole content, as a multiset
 (two identical phone calls on one day are two contacts); a referral by (date, target, partner) with
@@ -11,17 +12,15 @@ never deleted, because tsunagu also holds records entered in it directly.
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import diff, log_action, snapshot
-from tsunagu.audit.models import AuditEntry
-from tsunagu.cases.actions import _search_key as search_key  # the format the case search reads
+from tsunagu.audit.log import diff, log_action, log_actions, snapshot
+from tsunagu.cases import domain
 from tsunagu.cases.models import Case, Contact, Referral, ReferralStatus, Status, StatusChange
-from tsunagu.cases.rules import age_band_on
 from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.periods import OpenCheck
 from tsunagu.orgs.rules import Actor
 
 from . import mapping as m
@@ -110,6 +109,18 @@ class _Writer:
         )
         self.changes: dict[str, dict] = {}  # case number -> audit changes
         self.created_numbers: set[str] = set()
+        self.locks = OpenCheck(organisation)  # read once: a lookup per row, no query
+
+    def locked(self, sheet: str, row: int, column: str, *dates) -> bool:
+        """Name the row's cell when one of `dates` lies in a locked period (orgs.periods)."""
+        problem = next((message for on in dates if (message := self.locks.message(on))), None)
+        if problem is None:
+            return False
+        self.errors.add(
+            _("%(where)s %(row)d行目「%(column)s」: %(problem)s")
+            % {"where": self.parsed.where[sheet], "row": row, "column": column, "problem": problem}
+        )
+        return True
 
     def load_cases(self) -> dict[str, Case]:
         needed = (
@@ -143,14 +154,12 @@ class _Writer:
             values = _case_values(row)
             case = cases.get(number)
             if case is None:
-                dates = file_dates.get(number)
-                case = Case(
+                self.locked("ケース", row.row, "受付日", values["opened_on"])
+                self.locked("ケース", row.row, "終結日", values.get("closed_on"))
+                case = domain.build_case(
                     organisation=self.organisation,
-                    number=number,
-                    search_key=search_key(values.get("name", ""), values.get("furigana", "")),
-                    first_contact_on=min(dates) if dates else None,
-                    last_contact_on=max(dates) if dates else None,
-                    **values,
+                    values={"number": number, **values},
+                    contact_dates=file_dates.get(number, ()),
                 )
                 new.append(case)
                 cases[number] = case
@@ -161,10 +170,13 @@ class _Writer:
             if not differs:
                 self.counts["cases_unchanged"] += 1
                 continue
+            for name, header in (("opened_on", "受付日"), ("closed_on", "終結日")):
+                if name in differs:
+                    self.locked("ケース", row.row, header, _current(case, name), values[name])
             old_status = case.status
             for name in differs:
                 setattr(case, name, values[name])
-            case.search_key = search_key(case.name, case.furigana)
+            case.search_key = domain.search_key(case.name, case.furigana)
             case.version += 1
             case.updated_at = self.now
             changed.append(case)
@@ -180,23 +192,8 @@ class _Writer:
                 rebanded.append(case)
         Case.objects.bulk_create(new, batch_size=CHUNK)
         for case in new:
-            status_changes.append(
-                StatusChange(
-                    case=case,
-                    status=Status.INTAKE,
-                    changed_on=case.opened_on,
-                    changed_by=self.actor.user,
-                    note=IMPORT_NOTE,
-                )
-            )
-            if case.status != Status.INTAKE:
-                # The ledger does not say when support began; the 受付日 is the honest lower bound.
-                on = case.closed_on if case.status == Status.CLOSED else case.opened_on
-                status_changes.append(
-                    StatusChange(
-                        case=case, status=case.status, changed_on=on, changed_by=self.actor.user, note=IMPORT_NOTE
-                    )
-                )
+            # The ledger does not say when support began: domain.opening_history takes the lower bound.
+            status_changes += domain.opening_history(case, user=self.actor.user, note=IMPORT_NOTE)
             self.changes[case.number] = diff({}, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
         Case.objects.bulk_update(changed, CASE_FIELDS + ["search_key", "version", "updated_at"], batch_size=CHUNK)
         StatusChange.objects.bulk_create(status_changes, batch_size=CHUNK)
@@ -205,22 +202,23 @@ class _Writer:
 
     def reband(self, rebanded: list[Case]) -> None:
         """A changed birth date or 年代 changes the band of the case's earlier contacts too."""
-        updates = []
+        firsts = domain.contact_dates(case.pk for case in rebanded)
+        for case in rebanded:
+            problem = domain.birth_after_contact(case.birth_date, firsts[case.pk][0])
+            if problem:
+                row = self.parsed.cases[m.nfkc(case.number)]
+                self.errors.add(
+                    _("%(where)s %(row)d行目「%(column)s」: %(problem)s")
+                    % {"where": self.parsed.where["ケース"], "row": row.row, "column": "生年月日", "problem": problem}
+                )
+        if self.errors.count:
+            return
         by_id = {case.pk: case for case in rebanded}
-        for chunk in chunks(list(by_id)):
-            for contact in Contact.objects.filter(case_id__in=chunk).only("id", "case_id", "date", "age_band"):
-                case = by_id[contact.case_id]
-                if case.birth_date and contact.date < case.birth_date:
-                    row = self.parsed.cases[m.nfkc(case.number)]
-                    self.errors.add(
-                        _("%(where)s %(row)d行目「生年月日」: 登録済みの相談記録（%(date)s）より後の日付です")
-                        % {"where": self.parsed.where["ケース"], "row": row.row, "date": contact.date.isoformat()}
-                    )
-                    continue
-                band = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=contact.date)
-                if band != contact.age_band:
-                    contact.age_band = band
-                    updates.append(contact)
+        updates = []
+        for contact in domain.rebanded_contacts(rebanded):
+            row = self.parsed.cases[m.nfkc(by_id[contact.case_id].number)]
+            if not self.locked("ケース", row.row, "生年月日", contact.date):
+                updates.append(contact)
         Contact.objects.bulk_update(updates, ["age_band"], batch_size=CHUNK)
 
     def _existing_ids(self, cases: dict[str, Case], rows) -> list[int]:
@@ -272,17 +270,18 @@ class _Writer:
                 seen[case.pk][identity] -= 1
                 self.counts["contacts_unchanged"] += 1
                 continue
+            self.locked("相談記録", row.row, "日付", v["date"])
             new.append(
-                Contact(
-                    case=case,
-                    organisation=self.organisation,
-                    date=v["date"],
-                    channel=v["channel"],
-                    consulter=v["consulter"],
-                    staff_name=v.get("staff_name", ""),
-                    minutes=v.get("minutes"),
-                    notes=v.get("notes", ""),
-                    age_band=age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=v["date"]),
+                domain.build_contact(
+                    case,
+                    {
+                        "date": v["date"],
+                        "channel": v["channel"],
+                        "consulter": v["consulter"],
+                        "staff_name": v.get("staff_name", ""),
+                        "minutes": v.get("minutes"),
+                        "notes": v.get("notes", ""),
+                    },
                     created_at=self.now,
                     updated_at=self.now,
                 )
@@ -295,16 +294,7 @@ class _Writer:
         return grown
 
     def refresh_contact_dates(self, cases: dict[str, Case], grown: set[int]) -> None:
-        by_id = {case.pk: case for case in cases.values() if case.pk in grown}
-        for chunk in chunks(sorted(grown)):
-            for row in (
-                Contact.objects.filter(case_id__in=chunk)
-                .values("case_id")
-                .annotate(first=Min("date"), last=Max("date"))
-            ):
-                case = by_id[row["case_id"]]
-                case.first_contact_on, case.last_contact_on = row["first"], row["last"]
-        Case.objects.bulk_update(list(by_id.values()), ["first_contact_on", "last_contact_on"], batch_size=CHUNK)
+        domain.refresh_contact_dates(case for case in cases.values() if case.pk in grown)
 
     def write_referrals(self, cases: dict[str, Case]) -> None:
         present = self.parsed.present.get("つなぎ", set())
@@ -350,6 +340,7 @@ class _Writer:
             if hit is not None:
                 # Same referral, new result (調整中 → 支援決定): an update, not a second referral.
                 candidates.remove(hit)
+                self.locked("つなぎ", row.row, "結果日", hit["result_on"], v.get("result_on", hit["result_on"]))
                 updated.append(
                     Referral(
                         pk=hit["id"],
@@ -361,6 +352,8 @@ class _Writer:
                 )
                 self._count(row.number, "referrals_updated")
                 continue
+            self.locked("つなぎ", row.row, "日付", v["date"])
+            self.locked("つなぎ", row.row, "結果日", v.get("result_on"))
             new.append(
                 Referral(
                     case=case,
@@ -386,25 +379,22 @@ class _Writer:
         changes[key] = [None, (changes.get(key) or [None, 0])[1] + 1]
 
     def audit(self, cases: dict[str, Case], file_label: str, rows: int) -> None:
-        user = self.actor.user
-        username = self.actor.audit_name
-        # One entry per case written, the same fields log_action fills, inserted in bulk for speed.
-        entries = [
-            AuditEntry(
-                user=user if user is not None and user.pk else None,
-                username=username,
-                organisation=self.organisation,
-                action="ledger.case_create" if number in self.created_numbers else "ledger.case_update",
-                object_type=Case._meta.label_lower,
-                object_id=str(cases[number].pk),
-                object_label=number[:200],
-                ip=self.actor.ip,
-                changes=changes,
-                at=self.now,
-            )
-            for number, changes in sorted(self.changes.items())
-        ]
-        AuditEntry.objects.bulk_create(entries, batch_size=CHUNK)
+        # One entry per case written, inserted in bulk for speed.
+        log_actions(
+            self.actor,
+            (
+                {
+                    "action": "ledger.case_create" if number in self.created_numbers else "ledger.case_update",
+                    "obj": cases[number],
+                    "label": number,
+                    "changes": changes,
+                    "at": self.now,
+                }
+                for number, changes in sorted(self.changes.items())
+            ),
+            organisation=self.organisation,
+            batch_size=CHUNK,
+        )
         log_action(
             self.actor,
             "ledger.import",
@@ -431,6 +421,8 @@ def apply_ledger(*, actor: Actor, organisation: Organisation, parsed, file_label
             grown = writer.write_contacts(cases)
             writer.refresh_contact_dates(cases, grown)
             writer.write_referrals(cases)
+            if errors.count:  # rows in a locked period
+                raise _Rollback
             writer.audit(cases, file_label, rows)
     except _Rollback:
         return {}

@@ -1,29 +1,23 @@
-"""Exporting an organisation's ledger in the standard format: one row generator per sheet, rendered as
-one XLSX workbook or as three CSV files (UTF-8 with BOM, which Excel opens as UTF-8).
+"""Exporting an organisation's ledger in the standard format: one row generator per sheet, rendered by
+the core exporter as one XLSX workbook or as three CSV files (UTF-8 with BOM, which Excel opens as UTF-8).
 
 What an export writes, an import reads back to the same records (tests/ledger/test_round_trip.py).
 """
 
-import csv
 import io
 import zipfile
-from datetime import date
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from tsunagu.audit.log import log_action
 from tsunagu.cases.models import Case, Contact, Referral
+from tsunagu.core.exporting import Sheet, csv_bytes, xlsx_write
 from tsunagu.orgs.access import require
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
 from . import mapping as m
 from .reading import SHEETS
-
-CSV_ENCODING = "utf-8-sig"
 
 
 def case_rows(organisation: Organisation, lookups: m.Lookups):
@@ -123,71 +117,21 @@ def referral_rows(organisation: Organisation, lookups: m.Lookups):
         ]
 
 
-def ledger_sheets(organisation: Organisation):
-    """(sheet name, headers, rows) for each sheet, rows generated lazily."""
+def ledger_sheets(organisation: Organisation) -> list[Sheet]:
+    """One sheet each for ケース, 相談記録 and つなぎ, rows generated lazily."""
     lookups = m.Lookups(organisation)
     return [
-        ("ケース", [c.header for c in m.CASE_COLUMNS], case_rows(organisation, lookups)),
-        ("相談記録", [c.header for c in m.CONTACT_COLUMNS], contact_rows(organisation)),
-        ("つなぎ", [c.header for c in m.REFERRAL_COLUMNS], referral_rows(organisation, lookups)),
+        Sheet("ケース", case_rows(organisation, lookups), headers=[c.header for c in m.CASE_COLUMNS]),
+        Sheet("相談記録", contact_rows(organisation), headers=[c.header for c in m.CONTACT_COLUMNS]),
+        Sheet("つなぎ", referral_rows(organisation, lookups), headers=[c.header for c in m.REFERRAL_COLUMNS]),
     ]
 
 
-def write_xlsx(sheets, out) -> dict[str, int]:
-    workbook = Workbook(write_only=True)
-    counts = {}
-    for name, headers, rows in sheets:
-        sheet = workbook.create_sheet(name)
-        header_cells = []
-        for header in headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        count = 0
-        for row in rows:
-            sheet.append([_xlsx_value(sheet, value) for value in row])
-            count += 1
-        counts[name] = count
-    workbook.save(out)
-    return counts
-
-
-def _xlsx_value(sheet, value):
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl would store "=…" as a formula: keep it text, which Excel shows and never runs.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return m.neutralise(value)
-    return str(value)
-
-
-def csv_bytes(headers: list[str], rows) -> tuple[bytes, int]:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-        count += 1
-    return buffer.getvalue().encode(CSV_ENCODING), count
-
-
-def write_csv_files(sheets) -> tuple[dict[str, bytes], dict[str, int]]:
+def write_csv_files(sheets: list[Sheet]) -> tuple[dict[str, bytes], dict[str, int]]:
     """{"ケース.csv": bytes, …} and the row count of each sheet."""
     files, counts = {}, {}
-    for name, headers, rows in sheets:
-        files[f"{name}.csv"], counts[name] = csv_bytes(headers, rows)
+    for sheet in sheets:
+        files[f"{sheet.name}.csv"], counts[sheet.name] = csv_bytes(sheet)
     return files, counts
 
 
@@ -201,7 +145,7 @@ def export_ledger(
     sheets = ledger_sheets(organisation)
     if format == "xlsx":
         target = out if out is not None else io.BytesIO()
-        counts = write_xlsx(sheets, target)
+        counts = xlsx_write(sheets, target)
         result = None if out is not None else target.getvalue()
     elif format == "csv":
         result, counts = write_csv_files(sheets)

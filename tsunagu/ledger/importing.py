@@ -12,7 +12,8 @@ from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tsunagu.cases.models import Case, ReferralStatus, Status
+from tsunagu.cases import domain
+from tsunagu.cases.models import Case, Status
 from tsunagu.orgs.access import require
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
@@ -147,8 +148,8 @@ def _parsers(lookups: m.Lookups) -> dict[str, dict[str, Callable]]:
         "ケース": {
             "number": m.parse_case_number,
             "opened_on": dates,
-            "name": lambda v: m.parse_text(v, 100),
-            "furigana": lambda v: m.parse_text(v, 100),
+            "name": lambda v: m.parse_text(v, domain.CASE_LIMITS["name"]),
+            "furigana": lambda v: m.parse_text(v, domain.CASE_LIMITS["furigana"]),
             "birth_date": dates,
             "age_band": m.AGE_BANDS.parse,
             "sex": m.SEXES.parse,
@@ -166,16 +167,16 @@ def _parsers(lookups: m.Lookups) -> dict[str, dict[str, Callable]]:
             "date": dates,
             "channel": m.CHANNELS.parse,
             "consulter": m.CONSULTERS.parse,
-            "staff_name": lambda v: m.parse_text(v, 100),
+            "staff_name": lambda v: m.parse_text(v, domain.CONTACT_LIMITS["staff_name"]),
             "minutes": lambda v: m.parse_int(v, 0, 24 * 60),
-            "notes": lambda v: m.parse_text(v, 20000),
+            "notes": lambda v: m.parse_text(v, domain.CONTACT_LIMITS["notes"]),
         },
         "つなぎ": {
             "number": m.parse_case_number,
             "date": dates,
             "target": m.TARGETS.parse,
             "category": lookups.category,
-            "partner_name": lambda v: m.parse_text(v, 120),
+            "partner_name": lambda v: m.parse_text(v, domain.REFERRAL_LIMITS["partner_name"]),
             "status": m.RESULTS.parse,
             "result_on": dates,
         },
@@ -210,41 +211,25 @@ def _parse_rows(
             yield Row(sheet.name, number, values.pop("number"), values)
 
 
+def _report(errors: Errors, sheet: Sheet, row: Row, problems: dict[str, str]) -> None:
+    """The domain's messages, each on its column."""
+    headers = {c.field: c.header for c in m.COLUMNS[sheet.name]}
+    for name, problem in problems.items():
+        errors.cell(sheet, row.row, headers.get(name, name), problem)
+
+
 def _check_case(row: Row, sheet: Sheet, errors: Errors, today: date) -> None:
-    v, h = row.values, {c.field: c.header for c in m.CASE_COLUMNS}
-
-    def bad(name, problem):
-        errors.cell(sheet, row.row, h[name], problem)
-
-    for name in ("opened_on", "birth_date", "reached_on", "closed_on"):
-        if v.get(name) and v[name] > today:
-            bad(name, _("未来の日付は入力できません"))
-    opened = v["opened_on"]
-    if v.get("birth_date") and v["birth_date"] > opened:
-        bad("birth_date", _("生年月日が受付日より後になっています"))
-    if v.get("reached_on") and v["reached_on"] < opened:
-        bad("reached_on", _("本人につながった日が受付日より前になっています"))
-    status = v.get("status", Status.INTAKE)
-    if status == Status.CLOSED and not v.get("closed_on"):
-        bad("closed_on", _("状態が「終結」のときは終結日を入力してください"))
-    if status != Status.CLOSED and v.get("closed_on"):
-        bad("closed_on", _("終結日は状態が「終結」のときだけ入力します"))
-    if v.get("closed_on") and v["closed_on"] < opened:
-        bad("closed_on", _("終結日が受付日より前になっています"))
+    # A ledger without a 状態 column has cases in 受付 (the model's default), so its 終結日 is checked too.
+    _report(errors, sheet, row, domain.case_errors({"status": Status.INTAKE, **row.values}, today=today))
 
 
-def _check_dated(row: Row, sheet: Sheet, errors: Errors, today: date) -> None:
-    if row.values["date"] > today:
-        errors.cell(sheet, row.row, "日付", _("未来の日付は入力できません"))
-    if row.sheet != "つなぎ":
-        return
-    status, result_on = row.values.get("status", ReferralStatus.REQUESTED), row.values.get("result_on")
-    if result_on and result_on < row.values["date"]:
-        errors.cell(sheet, row.row, "結果日", _("結果日がつなぎの日付より前になっています"))
-    if result_on and status not in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN):
-        errors.cell(sheet, row.row, "結果日", _("結果日は結果が支援決定・不成立・取下げのときだけ入力します"))
-    if result_on and result_on > today:
-        errors.cell(sheet, row.row, "結果日", _("未来の日付は入力できません"))
+def _check_dated(row: Row, sheet: Sheet, errors: Errors, today: date, born: date | None) -> bool:
+    if row.sheet == "つなぎ":
+        problems = domain.referral_result_errors(row.values, today=today)
+    else:
+        problems = domain.contact_errors(row.values, birth_date=born, today=today)
+    _report(errors, sheet, row, problems)
+    return not problems
 
 
 def _typed_numbers(sheet: Sheet, columns: dict[str, int] | None) -> set[str]:
@@ -314,18 +299,8 @@ def parse_ledger(
                     _("「%(number)s」はケースシートにもこの組織のケースにもありません") % {"number": row.number},
                 )
                 continue
-            _check_dated(row, sheet, errors, today)
-            born = births.get(row.number)
-            if name == "相談記録" and born and row.values["date"] < born:
-                errors.cell(
-                    sheet,
-                    row.row,
-                    "日付",
-                    _("ケース「%(number)s」の生年月日（%(born)s）より前の日付です")
-                    % {"number": row.number, "born": born.isoformat()},
-                )
-                continue
-            target.append(row)
+            if _check_dated(row, sheet, errors, today, births.get(row.number)):
+                target.append(row)
     return parsed
 
 

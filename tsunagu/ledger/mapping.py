@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from tsunagu.cases.domain import CASE_LIMITS, too_long
 from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget, Sex, Status
 from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import Organisation, OrgKind, PartnerCategory
@@ -80,27 +81,8 @@ def header_key(text: str) -> str:
 
 # --- spreadsheet safety --------------------------------------------------------------------------
 
-# A cell starting with one of these is a formula to Excel; see neutralise().
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# The formula neutraliser of every download is tsunagu.core.exporting.neutralise.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(text: str) -> str:
-    """Prefix ' to text that a spreadsheet would run as a formula. Plain numbers (-5) are left alone.
-    Text already starting with ' and a formula character gets one more, so unneutralise() gives
-    back exactly what was stored."""
-    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """For CSV cells only: in an XLSX file a leading ' is what the person typed (Excel keeps its own
-    quote prefix out of the value)."""
-    if text.startswith("'") and _FORMULA.match(text[1:]):
-        return text[1:]
-    return text
 
 
 # --- cells -----------------------------------------------------------------------------------------
@@ -135,16 +117,16 @@ def cell_text(value) -> str:
 
 
 def parse_text(value, max_length: int) -> str:
+    """Text within the field's limit (cases.domain: the same limit and message as the pages)."""
     text = cell_text(value)
-    if len(text) > max_length:
-        raise CellError(
-            _("%(max)d文字以内で入力してください（%(length)d文字あります）") % {"max": max_length, "length": len(text)}
-        )
+    problem = too_long(text, max_length)
+    if problem:
+        raise CellError(problem)
     return text
 
 
 def parse_case_number(value) -> str:
-    return nfkc(parse_text(value, 30))
+    return nfkc(parse_text(value, CASE_LIMITS["number"]))
 
 
 def parse_date_cell(value) -> date | None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from tsunagu.core import textfiles
+from tsunagu.core.exporting import unneutralise
 
-from .mapping import unneutralise
 from .sheets import (
     MAX_CELL_CHARS,
     MAX_CELLS,

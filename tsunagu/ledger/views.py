@@ -1,12 +1,11 @@
 """Ledger pages: upload (→ an import job), the job's progress and result, and the export download."""
 
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tsunagu.core.exporting import download
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
@@ -15,7 +14,6 @@ from .access import get_job
 from .exporting import export_ledger, zip_csv_files
 from .forms import LedgerUploadForm
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNT_LABELS = [
     ("cases_created", _("ケース（新規）")),
     ("cases_updated", _("ケース（更新）")),
@@ -63,12 +61,7 @@ def export(request):
     stem = f"台帳_{org.code}_{timezone.localdate():%Y%m%d}"
     if request.GET.get("format") == "csv":
         files, _counts = export_ledger(actor=request.actor, organisation=org, format="csv")
-        response = HttpResponse(zip_csv_files(files), content_type="application/zip")
-        filename = f"{stem}_csv.zip"
-    else:
-        data, _counts = export_ledger(actor=request.actor, organisation=org, format="xlsx")
-        response = HttpResponse(data, content_type=XLSX_TYPE)
-        filename = f"{stem}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "no-store"  # personal data: no copy in a shared cache or the browser's
-    return response
+        # personal data: private keeps it out of a shared cache and the browser's
+        return download(zip_csv_files(files), f"{stem}_csv.zip", private=True)
+    data, _counts = export_ledger(actor=request.actor, organisation=org, format="xlsx")
+    return download(data, f"{stem}.xlsx", private=True)

@@ -127,3 +127,28 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+class LockedPeriod(models.Model):
+    """Months whose figures an organisation has reported upward (締め): no dated work of the organisation
+    or of anything below it may be recorded, changed or removed in them (orgs.periods.ensure_open).
+    `starts_on` is the first day of the first month, `ends_on` the last day of the last month."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="locked_periods"
+    )
+    starts_on = models.DateField(_("開始日"))
+    ends_on = models.DateField(_("終了日"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="lock_starts_first")
+        ]
+        indexes = [models.Index(fields=["organisation", "starts_on"])]
+        ordering = ["organisation", "starts_on"]
+        verbose_name = _("締めた期間")
+        verbose_name_plural = _("締めた期間")
+
+    def __str__(self):
+        return f"{self.organisation} {self.starts_on}〜{self.ends_on}"

@@ -10,8 +10,9 @@ class StatsConfig(AppConfig):
     def ready(self):
         from tsunagu.orgs import chooser
 
-        from . import rollups
+        from . import queries, rollups
 
+        queries.register_figures()
         chooser.register_page("stats_report")
         chooser.register_page("stats_trends")
 

@@ -10,10 +10,6 @@ from .forms import ReportForm
 from .report import build_report
 
 RENDERERS = {"xlsx": to_xlsx, "pdf": to_pdf}
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _document(org: Organisation, form: ReportForm) -> Document:

@@ -5,15 +5,16 @@ Downloads are always in Japanese: they are the figures an office files, whatever
 person reading the page prefers.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
-from tsunagu.core import wareki
+from tsunagu.core import exporting, wareki
+from tsunagu.core.exporting import Sheet, sheet_name
 
 from . import charts
 from .report import Period, rate
@@ -230,66 +231,49 @@ class Document:
         return f"tsunagu-stats-{self.org_code}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}"
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
-    base, n = name, 2
-    while name in taken:
-        name = f"{base[:28]}({n})"
-        n += 1
-    taken.add(name)
-    return name
+def _table_rows(document: Document, table: Table):
+    """The rows of one table's sheet: the title (organisation and period in 西暦 and 和暦), the table's
+    name, Japanese headers, then the rows with numbers stored as numbers, the 計 row bold, the note."""
+    yield [exporting.Cell(document.title, bold=True)]
+    yield [period_heading(document.period)]
+    yield [exporting.Cell(table.title, bold=True)]
+    yield [exporting.Cell(column.label, bold=True) for column in table.columns]
+    formats = {COUNT: "#,##0", RATE: "0.0"}
+    for row in table.rows:
+        yield [exporting.Cell(v, number_format=formats.get(c.kind)) for v, c in zip(row, table.columns)]
+    if table.total is not None:
+        yield [
+            exporting.Cell(v, bold=True, number_format=formats.get(c.kind)) for v, c in zip(table.total, table.columns)
+        ]
+    if table.note:
+        yield []
+        yield [table.note]
+
+
+def sheets(document: Document) -> list[Sheet]:
+    """One sheet per table, for every format of the core exporter."""
+    taken: set[str] = set()
+    widths = {"A": 36}
+    result = []
+    for table in document.tables:
+        columns = {get_column_letter(index): 12 for index in range(2, len(table.columns) + 1)}
+        result.append(
+            Sheet(
+                sheet_name(table.title, taken),
+                _table_rows(document, table),
+                widths=widths | columns,
+                freeze="B5",
+            )
+        )
+    return result
 
 
 def to_xlsx(document: Document) -> bytes:
-    """One sheet per table: the title row (organisation and period in 西暦 and 和暦), the table's name,
-    Japanese headers, then the rows with numbers stored as numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    taken: set[str] = set()
-    bold = Font(bold=True)
-    for table in document.tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, taken))
-        sheet.append([document.title])
-        sheet.append([period_heading(document.period)])
-        sheet.append([table.title])
-        sheet.append([column.label for column in table.columns])
-        for cell in sheet[1] + sheet[3] + sheet[4]:
-            cell.font = bold
-        for row in table.rows + ([table.total] if table.total is not None else []):
-            sheet.append(row)
-            for cell, column in zip(sheet[sheet.max_row], table.columns):
-                if column.kind == RATE:
-                    cell.number_format = "0.0"
-                elif column.kind == COUNT:
-                    cell.number_format = "#,##0"
-        if table.total is not None:
-            for cell in sheet[sheet.max_row]:
-                cell.font = bold
-        if table.note:
-            sheet.append([])
-            sheet.append([table.note])
-        sheet.freeze_panes = "B5"
-        sheet.column_dimensions["A"].width = 36
-        for index in range(2, len(table.columns) + 1):
-            sheet.column_dimensions[sheet.cell(row=4, column=index).column_letter].width = 12
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    # openpyxl takes any text starting with "=" for a formula; a name typed as one stays text.
-                    cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exporting.xlsx_bytes(sheets(document))
 
 
 def to_pdf(document: Document) -> bytes:
-    """The same tables and charts on A4, set in IPAexGothic (Debian's fonts-ipaexfont)."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only the PDF download needs
-
+    """The same tables with their charts on A4, set in IPAexGothic (Debian's fonts-ipaexfont)."""
     html = render_to_string(
         "stats/report_pdf.html",
         {
@@ -298,8 +282,7 @@ def to_pdf(document: Document) -> bytes:
             "generated": timezone.localtime(),
         },
     )
-    # No base_url: the template is self-contained, so WeasyPrint never fetches anything.
-    return HTML(string=html).write_pdf()
+    return exporting.html_to_pdf(html)
 
 
 def japanese(build, *args, **kwargs):

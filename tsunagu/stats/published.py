@@ -1,13 +1,10 @@
 """Published figures: the report's tables with small cells suppressed, as CSV or XLSX, from one set of
 rows (used by `tsunagu publish` and the download on the statistics side)."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from tsunagu.audit.log import log_action
 from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralTarget
+from tsunagu.core.exporting import Cell, Sheet, csv_bytes, download, pdf_bytes, xlsx_bytes
 from tsunagu.core.forms import FiscalYearField
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label_both, fiscal_year_range
 from tsunagu.orgs.access import get_organisation
@@ -191,67 +189,44 @@ def fiscal_year_publication(org: Organisation, fy: int, **options) -> Publicatio
     return publication(org, Period(*fiscal_year_range(fy)), period_label=fiscal_year_label_both(fy), **options)
 
 
-# --- writers ----------------------------------------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value, mark: str):
-    """Text a spreadsheet could run as a formula is neutralised; the lone suppression mark "-" is not
-    a formula and stays as published."""
-    if isinstance(value, str) and value != mark and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+# --- writers ---------------------------------------------------------------------------------------
 
 
 def rows(pub: Publication):
-    """Every line of the publication, for both writers: the facts, then each table after a blank line.
-    A published file is a Japanese document whatever the language of the page it was downloaded from."""
+    """Every line of the publication, for every format: the facts, then each table after a blank line
+    (its title bold, the suppression marks right-aligned). A published file is a Japanese document
+    whatever the language of the page it was downloaded from."""
     with translation.override("ja"):
         meta = pub.meta_rows()
     yield from meta
     for table in pub.tables:
         yield []
-        yield [table.title]
+        yield [Cell(table.title, bold=True)]
         yield table.header
-        yield from table.rows
+        for row in table.rows:
+            yield [row[0], *(Cell(v, align_right=True) if v == pub.mark else v for v in row[1:])]
+
+
+def _sheet(pub: Publication) -> Sheet:
+    return Sheet("公表用集計", rows(pub), widths={"A": 40})
 
 
 def write_csv(pub: Publication) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows(pub):
-        writer.writerow([_safe(value, pub.mark) for value in row])
-    # A BOM so Japanese Excel opens the UTF-8 file with the right encoding.
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    # The lone suppression mark "-" is not a formula and stays as published.
+    return csv_bytes(_sheet(pub), keep=(pub.mark,))[0]
 
 
 def write_xlsx(pub: Publication) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "公表用集計"
-    titles = {table.title for table in pub.tables}
-    for row in rows(pub):
-        sheet.append([_safe(value, pub.mark) for value in row])
-        line = sheet.max_row
-        if row and row[0] in titles and len(row) == 1:
-            sheet.cell(line, 1).font = Font(bold=True)
-        for cell in sheet[line][1:]:
-            if cell.value == pub.mark:
-                cell.alignment = Alignment(horizontal="right")
-    sheet.column_dimensions["A"].width = 40
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return xlsx_bytes([_sheet(pub)])
 
 
-WRITERS = {
-    "csv": (write_csv, "text/csv; charset=utf-8"),
-    "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+def write_pdf(pub: Publication) -> bytes:
+    with translation.override("ja"):
+        title = _("公表用集計")
+    return pdf_bytes([_sheet(pub)], title=f"{title} {pub.org.name}")
+
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf}
 
 
 def file_name(pub: Publication, fmt: str) -> str:
@@ -261,8 +236,7 @@ def file_name(pub: Publication, fmt: str) -> str:
 def published_file(actor: Actor, pub: Publication, fmt: str) -> bytes:
     """The publication as a file (a format of WRITERS) taken from the statistics side; recorded as
     stats.published.download (the command line records its own stats.published.export)."""
-    write, _content_type = WRITERS[fmt]
-    body = write(pub)
+    body = WRITERS[fmt](pub)
     log_action(
         actor,
         "stats.published.download",
@@ -311,7 +285,5 @@ def published_figures(request):
         query = urlencode({name: form.cleaned_data[name] for name in ("fy", "k", "mark", "org")})
         fmt = request.GET.get("format")
         if fmt in WRITERS:
-            response = HttpResponse(published_file(request.actor, pub, fmt), content_type=WRITERS[fmt][1])
-            response["Content-Disposition"] = f'attachment; filename="{file_name(pub, fmt)}"'
-            return response
+            return download(published_file(request.actor, pub, fmt), file_name(pub, fmt))
     return render(request, "stats/published.html", {"form": form, "pub": pub, "formats": list(WRITERS), "query": query})

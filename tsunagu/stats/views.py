@@ -10,13 +10,14 @@ name that fits nothing is a message on the field.
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.core import wareki
+from tsunagu.core.exporting import download
 from tsunagu.orgs import chooser
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
@@ -102,9 +103,7 @@ def _export(request, fmt: str):
         # The page shows what is wrong with the period, on the fields, with what was typed.
         return redirect(f"{reverse('stats_report')}?{urlencode(request.GET)}")
     body, filename = downloads.report_file(request.actor, org, form, fmt)
-    response = HttpResponse(body, content_type=downloads.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(body, filename)
 
 
 @staff_view(Perm.VIEW_STATS)

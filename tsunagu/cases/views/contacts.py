@@ -120,7 +120,11 @@ def contact_delete(request, pk, contact_pk):
     case = get_case(actor, pk, write=True, log_read=reading(request))
     contact = get_contact(actor, case, contact_pk, write=True)
     if request.method == "POST":
-        actions.delete_contact(actor=actor, contact=contact)
-        messages.success(request, _("相談記録を削除しました。"))
+        try:
+            actions.delete_contact(actor=actor, contact=contact)
+        except ValidationError as error:  # a contact in a locked period
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("相談記録を削除しました。"))
         return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline")
     return render(request, "cases/contact_delete.html", {"case": case, "contact": contact})

@@ -32,8 +32,7 @@ class Command(BaseCommand):
         if k < 2:
             raise CommandError(_("--k は2以上の整数で指定してください。"))
         pub = fiscal_year_publication(organisation, fy, k=k, mark=mark)
-        write, _content_type = WRITERS[format]
-        Path(output).write_bytes(write(pub))
+        Path(output).write_bytes(WRITERS[format](pub))
         with transaction.atomic():
             log_action(
                 Actor.system("publish"),
