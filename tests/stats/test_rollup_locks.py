@@ -223,7 +223,12 @@ def _other_actions(worker, network, case):
 
     contact = _contact(worker, case, day=date(2021, 4, 9))
     referral = actions.refer(
-        actor=worker, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON, to_ibasho=True
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        to_ibasho=True,
+        partner_name="サロン",
     )
     place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="サロン", kind="online")
     event = ibasho_actions.create_event(
@@ -240,7 +245,12 @@ def _other_actions(worker, network, case):
         ),
         "delete_contact": lambda: actions.delete_contact(actor=worker, contact=Contact.objects.get(pk=contact.pk)),
         "refer": lambda: actions.refer(
-            actor=worker, case=fresh(), date=date(2021, 6, 2), target=ReferralTarget.FAMILY, to_ibasho=True
+            actor=worker,
+            case=fresh(),
+            date=date(2021, 6, 2),
+            target=ReferralTarget.FAMILY,
+            to_ibasho=True,
+            partner_name="サロン",
         ),
         "set_referral_status": lambda: actions.set_referral_status(
             actor=worker, referral=type(referral).objects.get(pk=referral.pk), status="decided", on=date(2021, 6, 3)
