@@ -212,3 +212,76 @@ def test_a_large_import_does_not_hold_another_organisations_saves(network, worke
     seconds = _saved_while_held(worker, import_it, lambda: _contact(city_worker, city_case))
     assert seconds < 0.5, seconds
     assert rollups.differences() == {}
+
+
+def _other_actions(worker, network, case):
+    """Actions on case X other than the ones above, each as A against B's log_contact."""
+    from datetime import time as clock
+
+    from tsunagu.cases.models import ReferralTarget, Status
+    from tsunagu.ibasho import actions as ibasho_actions
+
+    contact = _contact(worker, case, day=date(2021, 4, 9))
+    referral = actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        to_ibasho=True,
+        partner_name="サロン",
+    )
+    place = ibasho_actions.create_ibasho(actor=worker, organisation=network["own_center"], name="サロン", kind="online")
+    event = ibasho_actions.create_event(
+        actor=worker, ibasho=place, date=date(2021, 6, 1), start_time=clock(10), online=True
+    )
+    ibasho_actions.record_attendance(actor=worker, event=event, case=case)
+    fresh = lambda: type(case).objects.get(pk=case.pk)  # noqa: E731 - the version as A reads it
+    return {
+        "birth date (rebands contacts)": lambda: actions.update_case(
+            actor=worker, case=fresh(), birth_date=date(1990, 5, 1)
+        ),
+        "update_contact": lambda: actions.update_contact(
+            actor=worker, contact=Contact.objects.get(pk=contact.pk), date=date(2021, 7, 1)
+        ),
+        "delete_contact": lambda: actions.delete_contact(actor=worker, contact=Contact.objects.get(pk=contact.pk)),
+        "refer": lambda: actions.refer(
+            actor=worker,
+            case=fresh(),
+            date=date(2021, 6, 2),
+            target=ReferralTarget.FAMILY,
+            to_ibasho=True,
+            partner_name="サロン",
+        ),
+        "set_referral_status": lambda: actions.set_referral_status(
+            actor=worker, referral=type(referral).objects.get(pk=referral.pk), status="decided", on=date(2021, 6, 3)
+        ),
+        "change_status": lambda: actions.change_status(
+            actor=worker, case=fresh(), status=Status.ASSESSMENT, on=date(2021, 6, 4)
+        ),
+        "event date (moves attendance)": lambda: ibasho_actions.update_event(
+            actor=worker,
+            event=type(event).objects.get(pk=event.pk),
+            date=date(2021, 5, 1),
+            start_time=clock(10),
+            online=True,
+        ),
+    }
+
+
+ACTIONS = [
+    "birth date (rebands contacts)",
+    "update_contact",
+    "delete_contact",
+    "refer",
+    "set_referral_status",
+    "change_status",
+    "event date (moves attendance)",
+]
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_each_case_action_and_log_contact_on_one_case_do_not_deadlock(network, worker, name):
+    other, case = make_case(worker), make_case(worker, birth_date=date(1985, 6, 1))
+    action = _other_actions(worker, network, case)[name]
+    assert run_against_b(worker, other, case, action) == []
+    assert rollups.differences() == {}

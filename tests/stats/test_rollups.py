@@ -298,7 +298,14 @@ def test_an_edit_that_changes_no_counted_column_writes_no_rollup_row(network, wo
     contact = actions.log_contact(
         actor=worker, case=case, date=date(2021, 4, 5), channel=Channel.PHONE, consulter=Consulter.PERSON
     )
-    actions.refer(actor=worker, case=case, date=date(2021, 6, 1), target=ReferralTarget.PERSON, to_ibasho=True)
+    actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 1),
+        target=ReferralTarget.PERSON,
+        to_ibasho=True,
+        partner_name="サロン",
+    )
     before = _rollup_rows()
     assert [len(before[table]) for table in rollups.ROLLUP_TABLES] == [1, 1, 1, 1, 0]
     case.refresh_from_db()
