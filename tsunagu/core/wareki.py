@@ -100,7 +100,16 @@ def era_of(d: date) -> tuple[Era, int]:
 
 
 def format_date(d: date, style: str = "long") -> str:
-    """ "令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only)."""
+    """ "令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only).
+
+    A date outside the era table is written in 西暦 instead ("645年12月2日", "0645-12-02"): a date that
+    reached the database before the range checks must never break a page.
+    """
+    if style not in ("long", "short"):
+        raise ValueError(f"unknown style {style!r}")
+    d = _as_date(d)
+    if d < ERAS[0].start:
+        return f"{d.year}年{d.month}月{d.day}日" if style == "long" else d.isoformat()
     era, year = era_of(d)
     if style == "long":
         return f"{era.name}{_year_text(year)}年{d.month}月{d.day}日"
@@ -116,6 +125,10 @@ def fiscal_year_label(fy: int, style: str = "long") -> str:
     Convention: a fiscal year takes the era in effect on December 31 of its
     starting year, so all of FY2019 is 令和元年度 although April 2019 was 平成31年.
     """
+    if style not in ("long", "short"):
+        raise ValueError(f"unknown style {style!r}")
+    if date(fy, 12, 31) < ERAS[0].start:  # 西暦 only, as format_date does
+        return f"{fy}年度" if style == "long" else str(fy)
     era, year = era_of(date(fy, 12, 31))
     if style == "long":
         return f"{era.name}{_year_text(year)}年度"
@@ -125,7 +138,9 @@ def fiscal_year_label(fy: int, style: str = "long") -> str:
 
 
 def fiscal_year_label_both(fy: int) -> str:
-    """ "2021年度（令和3年度）": western first, because that is what sorts."""
+    """ "2021年度（令和3年度）": western first, because that is what sorts; before 明治 only "645年度"."""
+    if date(fy, 12, 31) < ERAS[0].start:
+        return f"{fy}年度"
     return f"{fy}年度（{fiscal_year_label(fy)}）"
 
 
@@ -144,10 +159,15 @@ _PATTERNS = (
     # 2021/4/5, 2021-04-05, 2021.4.5 (the separator must be consistent)
     (None, re.compile(rf"(\d{{4}})([/.-])(\d{{1,2}})\2(\d{{1,2}}){_TIME}", re.A)),
     (None, re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", re.A)),
+    # 20240405, as some systems export it
+    (None, re.compile(r"(\d{4})(\d{2})(\d{2})", re.A)),
     # R3.4.5, R3/4/5, r3-4-5, R元.5.1
     ("era", re.compile(rf"([{_ERA_ABBRS}])\s*(\d{{1,3}}|元)([/.-])(\d{{1,2}})\3(\d{{1,2}}){_TIME}", re.I | re.A)),
     ("era", re.compile(rf"({_ERA_NAMES})\s*(\d{{1,3}}|元)\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日", re.A)),
 )
+
+
+_SPACED_SEPARATOR = re.compile(r"\s*([/.\-年月日])\s*")
 
 
 def _check_calendar(year: int, month: int, day: int, text: str) -> date:
@@ -191,6 +211,8 @@ def parse_date(text: str) -> date:
     original = text.strip() if isinstance(text, str) else str(text)
     # NFKC folds full-width digits/letters/punctuation and ㍻-style ligatures.
     s = unicodedata.normalize("NFKC", original).translate(_DASHES).strip()
+    # "2024 / 4 / 5", "R6. 4. 5": spaces around a separator are typing, not meaning.
+    s = _SPACED_SEPARATOR.sub(r"\1", s)
     for kind, pattern in _PATTERNS:
         m = pattern.fullmatch(s)
         if not m:
