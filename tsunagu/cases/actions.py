@@ -15,6 +15,7 @@ from tsunagu.orgs.access import state_change
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Actor, Perm
 
+from . import rules
 from .access import require_case_work
 from .models import Case, Consent, Contact, Referral, ReferralStatus, Status, StatusChange
 from .rules import age_band_on
@@ -87,11 +88,19 @@ def _validate_case(values: dict, *, organisation: Organisation, instance: Case |
     ):
         errors["number"] = _("ケース番号「%(number)s」はすでにあります。") % {"number": number}
     today = timezone.localdate()
-    for field in ("opened_on", "reached_on", "birth_date", "closed_on"):
-        if values.get(field) and values[field] > today:
-            errors[field] = _("未来の日付は入力できません。")
-    if values.get("birth_date") and values.get("opened_on") and values["birth_date"] > values["opened_on"]:
-        errors["birth_date"] = _("生年月日が受付日より後になっています。")
+    for field in ("opened_on", "reached_on", "closed_on"):
+        if values.get(field):
+            problem = rules.record_date_error(values[field], today=today, future=False)
+            if problem:
+                errors[field] = problem
+    if values.get("birth_date"):
+        problem = rules.birth_date_error(values["birth_date"], today=today)
+        if problem is None and values.get("opened_on") and values["birth_date"] > values["opened_on"]:
+            problem = _("生年月日が受付日より後になっています。")
+        if problem is None and instance is not None and values["birth_date"] != instance.birth_date:
+            problem = rules.birth_after_contact_error(instance, values["birth_date"])
+        if problem:
+            errors["birth_date"] = problem
     if values.get("reached_on") and values.get("opened_on") and values["reached_on"] < values["opened_on"]:
         errors["reached_on"] = _("本人につながった日が受付日より前になっています。")
     municipality = values.get("municipality")
@@ -203,8 +212,7 @@ def change_status(
         )
     if on < case.opened_on:
         raise ValidationError({"on": _("受付日より前の日付にはできません。")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("未来の日付は入力できません。")})
+    rules.check_record_date(on, field="on", future=False)
     before = {"status": case.status, "closed_on": case.closed_on}
     closed_on = on if status == Status.CLOSED else None
     _bump(Case, case, version, status=status, closed_on=closed_on)
@@ -228,8 +236,8 @@ def _validate_contact(values: dict, case: Case) -> None:
     errors = {}
     if values.get("date") is None:
         errors["date"] = _("日付を入力してください。")
-    elif values["date"] > timezone.localdate():
-        errors["date"] = _("未来の日付は入力できません。")
+    elif problem := rules.contact_date_error(case, values["date"]):
+        errors["date"] = problem
     if values.get("minutes") is not None and values["minutes"] > 24 * 60:
         errors["minutes"] = _("所要時間は1440分（24時間）以内で入力してください。")
     if errors:
@@ -316,8 +324,7 @@ def record_consent(
     require_case_work(actor, write=True)
     if not share_with and not share_with_categories:
         raise ValidationError({"share_with": _("共有先の組織か区分を一つ以上選んでください。")})
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": _("未来の日付は入力できません。")})
+    rules.check_record_date(given_on, field="given_on", future=False)
     consent = Consent.objects.create(
         case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on, recorded_by=actor.user
     )
@@ -346,8 +353,7 @@ def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
         raise ValidationError({"on": _("この同意はすでに撤回されています。")})
     if on < consent.given_on:
         raise ValidationError({"on": _("撤回日が同意日より前になっています。")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("未来の日付は入力できません。")})
+    rules.check_record_date(on, field="on", future=False)
     consent.withdrawn_on, consent.withdrawn_by = on, actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     log_action(
@@ -397,8 +403,8 @@ def refer(
     partner, or a 管理者's override with its reason, which is recorded."""
     require_case_work(actor, write=True)
     errors = {}
-    if date > timezone.localdate():
-        errors["date"] = _("未来の日付は入力できません。")
+    if problem := rules.record_date_error(date, future=False):
+        errors["date"] = problem
     if partner is not None:
         category = category or partner.category
         partner_name = partner_name or partner.name
@@ -471,6 +477,7 @@ def set_referral_status(
         )
     if on < referral.date:
         raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
+    rules.check_record_date(on, field="on", future=False)
     result_on = on if status in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN) else None
     _bump(Referral, referral, version, status=status, result_on=result_on)
     referral.status, referral.result_on = status, result_on
