@@ -67,7 +67,27 @@ def test_bad_dates_of_every_kind(org):
         "「ケース」シート 2行目「受付日」: 「2021-13-01」は日付として正しくありません（13月は存在しません）",
         "「ケース」シート 3行目「生年月日」: 平成31年5月1日は存在しません（平成は31年4月30日まで）",
         "「ケース」シート 4行目「本人につながった日」: 日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）",
-        "「ケース」シート 5行目「受付日」: 未来の日付は入力できません",
+        "「ケース」シート 5行目「受付日」: 未来の日付は入力できません",  # cases.rules, without its full stop
+    ]
+    assert_nothing_written()
+
+
+def test_implausible_dates_are_refused_per_row_with_the_pages_words(org):
+    cases = [
+        case_row(number="A", opened="0645-12-02", birth=""),
+        case_row(number="B", birth="1899-12-31"),
+        case_row(number="C"),
+    ]
+    contacts = [contact_row(number="C", day="1988-12-31"), contact_row(number="C", day="R6.4.5")]
+    result = run_import(org, ledger(cases, contacts))
+    before_heisei = (
+        "1989年1月8日（平成元年）より前の日付は記録できません。和暦の年（例: R6.4.5）は元号を付けて入力してください"
+    )
+    assert result.errors == [
+        f"「ケース」シート 2行目「受付日」: {before_heisei}",
+        "「ケース」シート 3行目「生年月日」: 1900年より前の生年月日は記録できません。"
+        "和暦なら元号を付けて入力してください（例: S57.5.3）",
+        f"「相談記録」シート 2行目「日付」: {before_heisei}",
     ]
     assert_nothing_written()
 

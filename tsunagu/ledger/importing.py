@@ -12,6 +12,7 @@ from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tsunagu.cases import rules
 from tsunagu.cases.models import Case, ReferralStatus, Status
 from tsunagu.orgs.access import require
 from tsunagu.orgs.models import Organisation
@@ -216,9 +217,12 @@ def _check_case(row: Row, sheet: Sheet, errors: Errors, today: date) -> None:
     def bad(name, problem):
         errors.cell(sheet, row.row, h[name], problem)
 
-    for name in ("opened_on", "birth_date", "reached_on", "closed_on"):
-        if v.get(name) and v[name] > today:
-            bad(name, _("未来の日付は入力できません"))
+    # The same plausible ranges as the pages (cases.rules), so a 和暦 year typed as 西暦 is caught here too.
+    for name in ("opened_on", "reached_on", "closed_on"):
+        if v.get(name) and (problem := rules.record_date_error(v[name], today=today, future=False)):
+            bad(name, problem.removesuffix("。"))
+    if v.get("birth_date") and (problem := rules.birth_date_error(v["birth_date"], today=today)):
+        bad("birth_date", problem.removesuffix("。"))
     opened = v["opened_on"]
     if v.get("birth_date") and v["birth_date"] > opened:
         bad("birth_date", _("生年月日が受付日より後になっています"))
@@ -234,8 +238,8 @@ def _check_case(row: Row, sheet: Sheet, errors: Errors, today: date) -> None:
 
 
 def _check_dated(row: Row, sheet: Sheet, errors: Errors, today: date) -> None:
-    if row.values["date"] > today:
-        errors.cell(sheet, row.row, "日付", _("未来の日付は入力できません"))
+    if problem := rules.record_date_error(row.values["date"], today=today, future=False):
+        errors.cell(sheet, row.row, "日付", problem.removesuffix("。"))
     if row.sheet != "つなぎ":
         return
     status, result_on = row.values.get("status", ReferralStatus.REQUESTED), row.values.get("result_on")
@@ -243,8 +247,8 @@ def _check_dated(row: Row, sheet: Sheet, errors: Errors, today: date) -> None:
         errors.cell(sheet, row.row, "結果日", _("結果日がつなぎの日付より前になっています"))
     if result_on and status not in (ReferralStatus.DECIDED, ReferralStatus.FAILED, ReferralStatus.WITHDRAWN):
         errors.cell(sheet, row.row, "結果日", _("結果日は結果が支援決定・不成立・取下げのときだけ入力します"))
-    if result_on and result_on > today:
-        errors.cell(sheet, row.row, "結果日", _("未来の日付は入力できません"))
+    if result_on and (problem := rules.record_date_error(result_on, today=today, future=False)):
+        errors.cell(sheet, row.row, "結果日", problem.removesuffix("。"))
 
 
 def _typed_numbers(sheet: Sheet, columns: dict[str, int] | None) -> set[str]:
