@@ -7,7 +7,17 @@ import pytest
 from django.urls import reverse
 
 from tsunagu.cases import actions
-from tsunagu.cases.models import Channel, Consulter, Contact
+from tsunagu.cases.models import (
+    Case,
+    Channel,
+    Consent,
+    Consulter,
+    Contact,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
+    Status,
+)
 from tsunagu.orgs.models import Role
 
 from ..conftest import act_as
@@ -93,3 +103,118 @@ def test_a_birth_date_after_an_existing_contact_is_refused_on_the_field(client, 
     assert errors == ["2021年3月1日の相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。"]
     case.refresh_from_db()
     assert case.birth_date == date(1990, 6, 1)
+
+
+# --- R6.4.5 saves 2024-04-05 in every case-work form -----------------------------------------------------
+
+R6_4_5 = date(2024, 4, 5)
+
+
+@pytest.fixture
+def case_2024(worker):
+    return make_case(worker, number="2024-0001", opened_on=date(2024, 4, 1))
+
+
+def test_r6_4_5_opens_a_case_on_2024_04_05(client, worker):
+    response = client.post(
+        reverse("case_add"),
+        {
+            "opened_on": "R6.4.5",
+            "first_consulter": Consulter.FAMILY,
+            "age_band": "unknown",
+            "sex": "unknown",
+            "household-TOTAL_FORMS": "0",
+            "household-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Case.objects.get().opened_on == R6_4_5
+
+
+def test_r6_4_5_in_the_full_contact_form(client, worker, case_2024):
+    response = client.post(
+        reverse("contact_add", kwargs={"pk": case_2024.pk}),
+        {
+            "date": "令和6年4月5日",
+            "channel": Channel.HOME_VISIT,
+            "consulter": Consulter.PERSON,
+            "visit_members": "佐藤",
+        },
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get().date == R6_4_5
+
+
+def test_r6_4_5_in_the_status_form(client, worker, case_2024):
+    url = reverse("case_status", kwargs={"pk": case_2024.pk})
+    assert client.post(url, {"status": Status.CLOSED, "on": "Ｒ６．４．５", "version": "1"}).status_code == 302
+    assert Case.objects.get().closed_on == R6_4_5
+
+
+def test_r6_4_5_in_the_consent_forms(client, worker, case_2024):
+    response = client.post(
+        reverse("consent_add", kwargs={"pk": case_2024.pk}),
+        {
+            "given_by": ReferralTarget.PERSON,
+            "purpose": "就労支援",
+            "given_on": "R6.4.5",
+            "share_with_categories": ["1"],
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert consent.given_on == R6_4_5
+    url = reverse("consent_withdraw", kwargs={"pk": case_2024.pk, "consent_pk": consent.pk})
+    assert client.post(url, {"on": "R6.4.5"}).status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == R6_4_5
+
+
+def test_r6_4_5_in_the_referral_forms(client, worker, case_2024):
+    response = client.post(
+        reverse("referral_add", kwargs={"pk": case_2024.pk}),
+        {"date": "2024/4/5", "target": ReferralTarget.PERSON, "partner_name": "サロン", "destination": "ibasho"},
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.date == R6_4_5
+    url = reverse("referral_status", kwargs={"pk": case_2024.pk, "referral_pk": referral.pk})
+    assert client.post(url, {"status": ReferralStatus.DECIDED, "on": "R6.4.5", "version": "1"}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.result_on == R6_4_5
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("0645-12-02", "受付日より前の日付にはできません。"),
+        ("2099-01-01", "未来の日付は入力できません。"),
+        ("R3.2.30", "「R3.2.30」は日付として正しくありません（2月30日は存在しません）"),
+    ],
+)
+def test_an_implausible_status_date_is_refused_on_the_field(client, worker, case_2024, typed, message):
+    url = reverse("case_status", kwargs={"pk": case_2024.pk})
+    response = client.post(url, {"status": Status.CLOSED, "on": typed, "version": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"][0].startswith(message)
+    assert Case.objects.get().status == Status.INTAKE
+
+
+def test_a_birth_date_before_1900_is_refused_on_the_field(client, worker):
+    response = client.post(
+        reverse("case_add"),
+        {
+            "opened_on": "R6.4.5",
+            "birth_date": "1899-12-31",
+            "first_consulter": Consulter.FAMILY,
+            "age_band": "unknown",
+            "sex": "unknown",
+            "household-TOTAL_FORMS": "0",
+            "household-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["birth_date"] == [
+        "1900年より前の生年月日は記録できません。和暦なら元号を付けて入力してください（例: S57.5.3）。"
+    ]
+    assert Case.objects.count() == 0
