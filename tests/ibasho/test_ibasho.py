@@ -187,3 +187,16 @@ def test_the_municipality_must_be_a_municipality(network):
             municipality=make_org(OrgKind.CENTER, network["own"]),
         )
     assert raised.value.message_dict == {"municipality": ["「市区町村」は市区町村を選んでください。"]}
+
+
+def test_an_opening_dated_r6_4_5_is_saved_on_2024_04_05_and_one_years_ahead_is_refused(network, client, coordinator):
+    act_as(client, coordinator)
+    ibasho = actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="よるのへや", kind="online")
+    url = reverse("ibasho_event_add", kwargs={"pk": ibasho.pk})
+    client.post(url, {"date": "R6.4.5", "start_time": "20:00", "online": "on"})
+    assert IbashoEvent.objects.get().date == date(2024, 4, 5)
+    far = timezone.localdate() + timedelta(days=366)
+    response = client.post(url, {"date": far.isoformat(), "start_time": "20:00", "online": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"][0].startswith("1年より先の日付は記録できません")
+    assert IbashoEvent.objects.count() == 1

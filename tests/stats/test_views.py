@@ -237,3 +237,10 @@ def test_pages_make_a_fixed_number_of_queries(statistician, network, year, url):
     few = _queries(statistician, reverse(url), params)
     _add_year_of_cases(network, year["worker"], 3)
     assert _queries(statistician, reverse(url), params) == few
+
+
+def test_a_period_typed_in_wareki_is_the_same_period(statistician, network):
+    response = get_report(statistician, org=network["own"].code, period="range", start="R6.4.5", end="令和6年9月30日")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert (form.cleaned_data["start_date"], form.cleaned_data["end_date"]) == (date(2024, 4, 5), date(2024, 9, 30))
