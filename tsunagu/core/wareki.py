@@ -146,7 +146,16 @@ def fiscal_year_label_both(fy: int) -> str:
 
 # --- parsing ----------------------------------------------------------------
 
-_FORMAT_HELP = "日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）"
+
+def _(message: str) -> str:
+    """gettext when Django is set up (pages, commands), the Japanese as is otherwise (plain scripts)."""
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except Exception:  # settings not configured: this module runs without Django too
+        return message
+
 
 # Dash look-alikes that NFKC leaves alone but IMEs happily produce.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー", "-"))
@@ -172,34 +181,50 @@ _SPACED_SEPARATOR = re.compile(r"\s*([/.\-年月日])\s*")
 
 def _check_calendar(year: int, month: int, day: int, text: str) -> date:
     def bad(reason: str) -> DateParseError:
-        return DateParseError(f"「{text}」は日付として正しくありません（{reason}）", text)
+        return DateParseError(
+            _("「%(text)s」は日付として正しくありません（%(reason)s）") % {"text": text, "reason": reason}, text
+        )
 
     if not 1 <= month <= 12:
-        raise bad(f"{month}月は存在しません")
+        raise bad(_("%(month)d月は存在しません") % {"month": month})
     if not 1 <= year <= 9999:
-        raise bad(f"{year}年は扱えません")
+        raise bad(_("%(year)d年は扱えません") % {"year": year})
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise bad(f"{month}月{day}日は存在しません")
+        raise bad(_("%(month)d月%(day)d日は存在しません") % {"month": month, "day": day})
     return date(year, month, day)
 
 
 def _era_date(era: Era, year: int, month: int, day: int, text: str) -> date:
     if year == 0:
-        raise DateParseError(f"{era.name}0年は存在しません（和暦は元年（1年）から数えます）", text)
+        raise DateParseError(_("%(era)s0年は存在しません（和暦は元年（1年）から数えます）") % {"era": era.name}, text)
     d = _check_calendar(era.start.year + year - 1, month, day, text)
     if d < era.start:
         start = era.start
-        raise DateParseError(
-            f"{era.name}{year}年{month}月{day}日は{era.name}の始まり"
-            f"（{start.year}年{start.month}月{start.day}日）より前です",
-            text,
-        )
+        message = _("%(era)s%(year)d年%(month)d月%(day)d日は%(era)sの始まり（%(start)s）より前です") % {
+            "era": era.name,
+            "year": year,
+            "month": month,
+            "day": day,
+            "start": _("%(year)d年%(month)d月%(day)d日") % {"year": start.year, "month": start.month, "day": start.day},
+        }
+        raise DateParseError(message, text)
     if era.end is not None and d > era.end:
         last_year = era.end.year - era.start.year + 1
-        until = f"（{era.name}は{last_year}年{era.end.month}月{era.end.day}日まで）"
+        until = _("（%(era)sは%(year)d年%(month)d月%(day)d日まで）") % {
+            "era": era.name,
+            "year": last_year,
+            "month": era.end.month,
+            "day": era.end.day,
+        }
         if year > last_year:
-            raise DateParseError(f"{era.name}{year}年は存在しません{until}", text)
-        raise DateParseError(f"{era.name}{year}年{month}月{day}日は存在しません{until}", text)
+            raise DateParseError(_("%(era)s%(year)d年は存在しません") % {"era": era.name, "year": year} + until, text)
+        date_text = _("%(era)s%(year)d年%(month)d月%(day)d日") % {
+            "era": era.name,
+            "year": year,
+            "month": month,
+            "day": day,
+        }
+        raise DateParseError(_("%(date)sは存在しません") % {"date": date_text} + until, text)
     return d
 
 
@@ -225,7 +250,7 @@ def parse_date(text: str) -> date:
             return _era_date(era, year, int(month_s), int(day_s), original)
         groups = [g for g in m.groups() if g.isdigit()]
         return _check_calendar(*map(int, groups), original)
-    raise DateParseError(_FORMAT_HELP, original)
+    raise DateParseError(_("日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）"), original)
 
 
 # --- ages ---------------------------------------------------------------------
