@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tsunagu.cases import rules
-from tsunagu.cases.models import Case
+from tsunagu.cases.models import AgeBand, Case
 
 TODAY = date(2026, 12, 2)
 BEFORE_HEISEI = (
@@ -58,3 +58,13 @@ def test_contact_date_error_names_the_birth_date():
 
 def test_an_unsaved_case_has_no_contacts_to_contradict_a_birth_date():
     assert rules.birth_after_contact_error(Case(), date(2020, 1, 1)) is None
+
+
+def test_a_stored_contact_before_birth_has_no_age_band_instead_of_an_error():
+    assert rules.age_band_on(birth_date=date(1990, 6, 1), known_band="40s", on=date(1990, 5, 31)) == AgeBand.UNKNOWN
+    assert rules.age_band_on(birth_date=date(1990, 6, 1), known_band="", on=date(2021, 6, 1)) == AgeBand.THIRTIES
+
+
+def test_a_person_born_during_the_fiscal_year_is_not_of_the_ice_age_generation():
+    assert rules.is_ice_age_generation(date(2026, 5, 1), date(2026, 12, 2)) is False
+    assert rules.is_ice_age_generation(date(1982, 4, 1), date(2026, 12, 2)) is True

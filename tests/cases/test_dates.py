@@ -218,3 +218,11 @@ def test_a_birth_date_before_1900_is_refused_on_the_field(client, worker):
         "1900年より前の生年月日は記録できません。和暦なら元号を付けて入力してください（例: S57.5.3）。"
     ]
     assert Case.objects.count() == 0
+
+
+def test_a_stored_birth_date_after_a_contact_does_not_break_the_pages(client, worker, case_2024):
+    actions.log_contact(actor=worker, case=case_2024, date=date(2024, 4, 5), channel=Channel.PHONE, consulter="family")
+    # As a row from before the date checks could be: born during this fiscal year, after the contact.
+    Case.objects.filter(pk=case_2024.pk).update(birth_date=date(2024, 5, 1))
+    assert client.get(reverse("case_detail", kwargs={"pk": case_2024.pk})).status_code == 200
+    assert client.get(reverse("case_list")).status_code == 200

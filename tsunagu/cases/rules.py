@@ -103,7 +103,8 @@ def band_for_age(age: int | None) -> str:
 def age_band_on(*, birth_date: date | None, known_band: str, on: date) -> str:
     """The person's band at a date: from the birth date when known, else the band the ledger gave."""
     if birth_date is not None:
-        return band_for_age(age_on(birth_date, on))
+        # A stored contact before the birth date (from before the date checks) has no age: 不明, not a 500.
+        return band_for_age(age_on(birth_date, on) if on >= birth_date else None)
     return known_band or AgeBand.UNKNOWN
 
 
@@ -115,6 +116,8 @@ def is_ice_age_generation(birth_date: date | None, on: date) -> bool | None:
     if birth_date is None:
         return None
     fy_start = date(fiscal_year(on), 4, 1)
+    if birth_date > fy_start:  # born during the fiscal year: no age on its April 1
+        return False
     low, high = ICE_AGE_RANGE
     return low <= age_on(birth_date, fy_start) <= high
 
