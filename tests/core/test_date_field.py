@@ -63,6 +63,7 @@ def test_the_hint_answers_the_date_understood(client):
     assert client.get(url, {"field": "on", "on": "平成元年5月1日"}).content.decode() == (
         "1989年5月1日（平成元年5月1日）と読み取りました"
     )
+    assert client.get(url, {"value": "0645-12-02"}).content.decode() == "645年12月2日と読み取りました"
     assert client.get(url, {"value": ""}).content.decode() == ""
 
 

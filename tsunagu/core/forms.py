@@ -55,7 +55,10 @@ _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 def understood_text(value: date) -> str:
     """ "2024年4月5日（令和6年4月5日）と読み取りました": what a typed date was taken to mean."""
     western = gettext("%(year)d年%(month)d月%(day)d日") % {"year": value.year, "month": value.month, "day": value.day}
-    return gettext("%(western)s（%(wareki)s）と読み取りました") % {"western": western, "wareki": format_date(value)}
+    wareki = format_date(value)
+    if wareki == western:  # before 明治 there is no 和暦 to show
+        return gettext("%(western)sと読み取りました") % {"western": western}
+    return gettext("%(western)s（%(wareki)s）と読み取りました") % {"western": western, "wareki": wareki}
 
 
 class DateInput(forms.DateInput):
