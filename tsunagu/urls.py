@@ -8,6 +8,7 @@ from tsunagu.stats import published as stats_published
 urlpatterns = [
     path("", include("tsunagu.accounts.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("dates/understood/", core_views.date_understood, name="date_understood"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("orgs/", org_views.org_list, name="org_list"),
     path("orgs/<str:code>/", org_views.org_detail, name="org_detail"),

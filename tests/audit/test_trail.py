@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -145,6 +145,16 @@ def test_bad_date_range_keeps_input_and_says_why(admin_client):
     response = admin_client.get(reverse("audit_search"), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert response.context["form"].errors == {"date_to": ["終了日は開始日より後にしてください。"]}
     assert 'value="2026-05-02"' in response.content.decode()
+
+
+def test_the_date_filters_take_wareki(admin_client):
+    response = admin_client.get(reverse("audit_search"), {"date_from": "R6.4.5", "date_to": "令和6年4月5日"})
+    form = response.context["form"]
+    assert (form.cleaned_data["date_from"], form.cleaned_data["date_to"]) == (date(2024, 4, 5), date(2024, 4, 5))
+    response = admin_client.get(reverse("audit_search"), {"date_from": "R3.2.30"})
+    assert response.context["form"].errors == {
+        "date_from": ["「R3.2.30」は日付として正しくありません（2月30日は存在しません）"]
+    }
 
 
 def test_an_entry_rolled_back_with_its_transaction_can_be_kept(network):

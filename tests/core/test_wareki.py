@@ -133,6 +133,21 @@ def test_format_date(d, long, short):
     assert format_date(d, style="short") == short
 
 
+@pytest.mark.parametrize(
+    "d, long, short",
+    [(date(645, 12, 2), "645年12月2日", "0645-12-02"), (date(1868, 10, 22), "1868年10月22日", "1868-10-22")],
+)
+def test_format_date_before_the_era_table_falls_back_to_western(d, long, short):
+    assert format_date(d) == long
+    assert format_date(d, style="short") == short
+
+
+def test_fiscal_year_label_before_the_era_table_falls_back_to_western():
+    assert fiscal_year_label(645) == "645年度"
+    assert fiscal_year_label(645, "short") == "645"
+    assert fiscal_year_label_both(645) == "645年度"
+
+
 def test_format_date_unknown_style():
     with pytest.raises(ValueError):
         format_date(date(2021, 4, 5), style="medium")
@@ -203,6 +218,20 @@ def test_fiscal_year_label_unknown_style():
         ("2021/4/5 0:00", date(2021, 4, 5)),
         ("2020/2/29", date(2020, 2, 29)),
         ("R2.2.29", date(2020, 2, 29)),
+        # issue 9: the spellings people type
+        ("2024-04-05", date(2024, 4, 5)),
+        ("2024/4/5", date(2024, 4, 5)),
+        ("R6.4.5", date(2024, 4, 5)),
+        ("令和6年4月5日", date(2024, 4, 5)),
+        ("平成元年5月1日", date(1989, 5, 1)),
+        ("Ｒ６．４．５", date(2024, 4, 5)),
+        ("２０２４－０４－０５", date(2024, 4, 5)),
+        ("2024 / 4 / 5", date(2024, 4, 5)),
+        ("R6. 4. 5", date(2024, 4, 5)),
+        ("R 6.4.5", date(2024, 4, 5)),
+        ("令和 6 年 4 月 5 日", date(2024, 4, 5)),
+        ("令和６年\u30004月\u30005日", date(2024, 4, 5)),
+        ("20240405", date(2024, 4, 5)),
     ],
 )
 def test_parse_date(text, expected):

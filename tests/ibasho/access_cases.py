@@ -36,8 +36,8 @@ URL_CASES = [
         "ibasho_event_add",
         Perm.EDIT_CASES,
         kwargs=_ibasho,
-        post={"date": "2030-01-05", "start_time": "10:00", "online": "on"},
-        changed=lambda w: IbashoEvent.objects.filter(date=date(2030, 1, 5)).exists(),
+        post={"date": "2026-01-05", "start_time": "10:00", "online": "on"},
+        changed=lambda w: IbashoEvent.objects.filter(date=date(2026, 1, 5)).exists(),
     ),
     UrlCase(
         "ibasho_event_edit",

@@ -47,7 +47,7 @@ def test_a_coordinator_registers_a_place_and_its_dates(network, client, coordina
     response = client.post(
         reverse("ibasho_event_add", kwargs={"pk": ibasho.pk}),
         {
-            "date": "2030-05-08",
+            "date": "2026-05-08",
             "start_time": "14:00",
             "end_time": "16:00",
             "how_to_join": "申し込み不要",
@@ -57,7 +57,7 @@ def test_a_coordinator_registers_a_place_and_its_dates(network, client, coordina
     event = IbashoEvent.objects.get()
     assert (event.organisation, event.date, event.start_time, event.end_time, event.where, event.online) == (
         network["own_center"],
-        date(2030, 5, 8),
+        date(2026, 5, 8),
         time(14),
         time(16),
         "市民会館 和室",
@@ -66,7 +66,7 @@ def test_a_coordinator_registers_a_place_and_its_dates(network, client, coordina
     created = AuditEntry.objects.get(action="ibasho.event_create")
     assert created.changes["start_time"] == [None, "14:00:00"]
     page = client.get(reverse("ibasho_detail", kwargs={"pk": ibasho.pk})).content.decode()
-    assert "2030年5月8日（令和12年5月8日）" in page and "14:00〜16:00" in page
+    assert "2026年5月8日（令和8年5月8日）" in page and "14:00〜16:00" in page
 
 
 def test_mistakes_name_the_field_and_keep_the_input(network, client, coordinator):
@@ -75,11 +75,14 @@ def test_mistakes_name_the_field_and_keep_the_input(network, client, coordinator
     assert "リアルの居場所には「場所」を入力してください。" in page and 'value="サロン"' in page
     ibasho = actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="よるのへや", kind="online")
     url = reverse("ibasho_event_add", kwargs={"pk": ibasho.pk})
-    page = client.post(url, {"date": "2030-05-08", "start_time": "20:00", "end_time": "19:00"}).content.decode()
+    page = client.post(url, {"date": "2026-05-08", "start_time": "20:00", "end_time": "19:00"}).content.decode()
     assert "「終了時刻」は開始時刻より後にしてください。" in page
     assert "「場所」を入力するか、「オンラインで開催」を選んでください。" in page
     page = client.post(url, {"date": "5月8日", "start_time": ""}).content.decode()
-    assert "「日付」は 2026-05-10 の形で入力してください。" in page and "「開始時刻」を入力してください。" in page
+    assert (
+        "日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）" in page
+        and "「開始時刻」を入力してください。" in page
+    )
     assert not IbashoEvent.objects.exists()
 
 
@@ -184,3 +187,16 @@ def test_the_municipality_must_be_a_municipality(network):
             municipality=make_org(OrgKind.CENTER, network["own"]),
         )
     assert raised.value.message_dict == {"municipality": ["「市区町村」は市区町村を選んでください。"]}
+
+
+def test_an_opening_dated_r6_4_5_is_saved_on_2024_04_05_and_one_years_ahead_is_refused(network, client, coordinator):
+    act_as(client, coordinator)
+    ibasho = actions.create_ibasho(actor=SYSTEM, organisation=network["own_center"], name="よるのへや", kind="online")
+    url = reverse("ibasho_event_add", kwargs={"pk": ibasho.pk})
+    client.post(url, {"date": "R6.4.5", "start_time": "20:00", "online": "on"})
+    assert IbashoEvent.objects.get().date == date(2024, 4, 5)
+    far = timezone.localdate() + timedelta(days=366)
+    response = client.post(url, {"date": far.isoformat(), "start_time": "20:00", "online": "on"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"][0].startswith("1年より先の日付は記録できません")
+    assert IbashoEvent.objects.count() == 1

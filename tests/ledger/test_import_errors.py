@@ -72,6 +72,26 @@ def test_bad_dates_of_every_kind(org):
     assert_nothing_written()
 
 
+def test_implausible_dates_are_refused_per_row_with_the_pages_words(org):
+    cases = [
+        case_row(number="A", opened="0645-12-02", birth=""),
+        case_row(number="B", birth="1899-12-31"),
+        case_row(number="C"),
+    ]
+    contacts = [contact_row(number="C", day="1988-12-31"), contact_row(number="C", day="R6.4.5")]
+    result = run_import(org, ledger(cases, contacts))
+    before_heisei = (
+        "1989年1月8日（平成元年）より前の日付は記録できません。和暦の年（例: R6.4.5）は元号を付けて入力してください。"
+    )
+    assert result.errors == [
+        f"「ケース」シート 2行目「受付日」: {before_heisei}",
+        "「ケース」シート 3行目「生年月日」: 1900年より前の生年月日は記録できません。"
+        "和暦なら元号を付けて入力してください（例: S57.5.3）。",
+        f"「相談記録」シート 2行目「日付」: {before_heisei}",
+    ]
+    assert_nothing_written()
+
+
 def test_unknown_labels_name_the_allowed_ones(org):
     result = run_import(
         org,

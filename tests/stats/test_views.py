@@ -128,14 +128,14 @@ def test_bare_url_is_this_fiscal_years_report_for_the_acting_organisation(statis
         (
             {"start": "2021/13/1", "end": "2021/12/31"},
             "start",
-            "開始日: 「2021/13/1」は日付として正しくありません（13月は存在しません）",
+            "「2021/13/1」は日付として正しくありません（13月は存在しません）",
         ),
         (
             {"start": "R3.4.1", "end": "平成32年1月1日"},
             "end",
-            "終了日: 平成32年は存在しません（平成は31年4月30日まで）",
+            "平成32年は存在しません（平成は31年4月30日まで）",
         ),
-        ({"start": "きのう", "end": "2021/12/31"}, "start", "開始日: 日付の形式が読み取れません"),
+        ({"start": "きのう", "end": "2021/12/31"}, "start", "日付の形式が読み取れません"),
         ({"start": "", "end": "2021/12/31"}, "start", "日付で指定するときは開始日を入力してください。"),
         ({"start": "2021/12/31", "end": "2021/4/1"}, "end", "終了日は開始日と同じか、それより後の日付にしてください。"),
     ],
@@ -237,3 +237,10 @@ def test_pages_make_a_fixed_number_of_queries(statistician, network, year, url):
     few = _queries(statistician, reverse(url), params)
     _add_year_of_cases(network, year["worker"], 3)
     assert _queries(statistician, reverse(url), params) == few
+
+
+def test_a_period_typed_in_wareki_is_the_same_period(statistician, network):
+    response = get_report(statistician, org=network["own"].code, period="range", start="R6.4.5", end="令和6年9月30日")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert (form.cleaned_data["start_date"], form.cleaned_data["end_date"]) == (date(2024, 4, 5), date(2024, 9, 30))

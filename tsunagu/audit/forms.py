@@ -1,13 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.forms import JapaneseDateField
+
 
 class AuditSearchForm(forms.Form):
     user = forms.CharField(label=_("利用者名"), required=False)
     record = forms.CharField(label=_("対象（ID・名称）"), required=False)
     action = forms.CharField(label=_("操作"), required=False)
-    date_from = forms.DateField(label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = JapaneseDateField(label=_("開始日"), required=False)
+    date_to = JapaneseDateField(label=_("終了日"), required=False)
     denied_only = forms.BooleanField(label=_("拒否されたものだけ"), required=False)
 
     def clean(self):

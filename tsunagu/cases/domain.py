@@ -28,7 +28,7 @@ from tsunagu.core.text import fold
 from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
 
 from .models import OUTREACH_CHANNELS, Case, Contact, ReferralStatus, Status, StatusChange
-from .rules import age_band_on
+from .rules import age_band_on, birth_date_error, record_date_error
 
 # --- length limits -------------------------------------------------------------------------------
 # One limit per field, used by the forms, the ledger import and these checks, so whatever the pages
@@ -75,7 +75,9 @@ def length_errors(values: dict, limits: dict[str, int]) -> dict[str, str]:
 
 
 def future(on: date | None, today: date) -> str | None:
-    return _("未来の日付は入力できません。") if on is not None and on > today else None
+    """A record date that cannot be right: before 平成 (a 和暦 year typed as 西暦) or after today
+    (rules.record_date_error)."""
+    return None if on is None else record_date_error(on, today=today, future=False)
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -90,10 +92,12 @@ def case_errors(values: dict, *, today: date) -> dict[str, str]:
     """The rules a case's own values must keep, whoever writes them. `status` and `closed_on` are
     checked only when given (the case page changes them through change_status)."""
     errors = length_errors(values, CASE_LIMITS)
-    for name in ("opened_on", "birth_date", "reached_on", "closed_on"):
+    for name in ("opened_on", "reached_on", "closed_on"):
         problem = future(values.get(name), today)
         if problem:
             errors[name] = problem
+    if values.get("birth_date") and (problem := birth_date_error(values["birth_date"], today=today)):
+        errors["birth_date"] = problem
     opened = values.get("opened_on")
     if opened is None:
         errors["opened_on"] = _("受付日を入力してください。")

@@ -1,15 +1,13 @@
 """Forms of the case-work pages. They only read and check input; the domain functions in actions.py
 decide and save. Dates are typed the way people type them: 西暦 or 和暦, half- or full-width."""
 
-from datetime import date
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.wareki import DateParseError, parse_date
+from tsunagu.core.forms import JapaneseDateField
 from tsunagu.orgs.models import PartnerCategory
 
 from .domain import CASE_LIMITS, CONSENT_LIMITS, CONTACT_LIMITS, REFERRAL_LIMITS, STATUS_LIMITS, too_long
@@ -24,7 +22,6 @@ from .models import (
     Status,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IBASHO = "ibasho"
 
 
@@ -42,22 +39,6 @@ class LimitedCharField(forms.CharField):
         problem = too_long(value or "", self.limit)
         if problem:
             raise ValidationError(problem, code="max_length")
-
-
-class JapaneseDateField(forms.DateField):
-    """2021-04-05, 2021/4/5, R3.4.5, 令和3年4月5日 (core.wareki.parse_date), with its Japanese messages."""
-
-    widget = DATE_INPUT
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_date(str(value))
-        except DateParseError as error:
-            raise ValidationError(str(error), code="invalid") from None
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -145,7 +126,7 @@ class CaseForm(forms.Form):
     birth_date = JapaneseDateField(
         label=_("生年月日"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("例: 1982/5/3、S57.5.3"), "autocomplete": "off"}),
+        placeholder=_("例: 1982/5/3、S57.5.3"),
         help_text=_("わからないときは空欄にして年代を選びます"),
     )
     age_band = forms.ChoiceField(

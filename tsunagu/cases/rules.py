@@ -1,10 +1,93 @@
 """Derived facts about a case that the counting rules depend on (DOMAIN.md)."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.core.wareki import age_on, fiscal_year
 
 from .models import AgeBand
+
+# --- plausible dates -------------------------------------------------------------------
+# One place for the ranges, so the pages, the ledger import and the API refuse the same dates with the
+# same words. Each *_error function answers the message or None; the check_* functions raise it on a field.
+
+# No support network kept records before 平成: an earlier year is almost always a 和暦 year typed as 西暦
+# (R6.4.5 read as 0645) or a slip of the keyboard.
+EARLIEST_RECORD_DATE = date(1989, 1, 8)
+# Record dates (ibasho sessions, plans) may be entered ahead, but not by more than a year.
+RECORD_DAYS_AHEAD = 365
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def _western(d: date) -> str:
+    return _("%(year)d年%(month)d月%(day)d日") % {"year": d.year, "month": d.month, "day": d.day}
+
+
+def record_date_error(on: date, *, today: date | None = None, future: bool = True) -> str | None:
+    """A date a record is dated by: 1989-01-08 or later, and at most a year ahead (not at all ahead
+    when future=False: a contact, a consent or a status change cannot have happened yet)."""
+    today = today or timezone.localdate()
+    if on < EARLIEST_RECORD_DATE:
+        return _(
+            "1989年1月8日（平成元年）より前の日付は記録できません。和暦の年（例: R6.4.5）は元号を付けて入力してください。"
+        )
+    if not future and on > today:
+        return _("未来の日付は入力できません。")
+    limit = today + timedelta(days=RECORD_DAYS_AHEAD)
+    if on > limit:
+        return _("1年より先の日付は記録できません（%(limit)sまで）。年を確かめてください。") % {
+            "limit": _western(limit)
+        }
+    return None
+
+
+def birth_date_error(birth: date, *, today: date | None = None) -> str | None:
+    today = today or timezone.localdate()
+    if birth < EARLIEST_BIRTH_DATE:
+        return _("1900年より前の生年月日は記録できません。和暦なら元号を付けて入力してください（例: S57.5.3）。")
+    if birth > today:
+        return _("未来の日付は入力できません。")
+    return None
+
+
+def contact_date_error(case, on: date, *, today: date | None = None) -> str | None:
+    """A contact (相談・訪問・同行) is dated within the record range, not in the future, and not before
+    the person was born. It may precede the 受付日: DOMAIN.md counts a case from its first contact ever."""
+    problem = record_date_error(on, today=today, future=False)
+    if problem is None and case.birth_date is not None and on < case.birth_date:
+        problem = _("生年月日（%(birth)s）より前の日付です。日付か生年月日を確かめてください。") % {
+            "birth": _western(case.birth_date)
+        }
+    return problem
+
+
+def birth_after_contact_error(case, birth: date) -> str | None:
+    """A birth date later than a contact already recorded on the case (the age bands would have no age)."""
+    if case is None or case.pk is None:
+        return None
+    first = case.contacts.order_by("date").values_list("date", flat=True).first()
+    if first is not None and birth > first:
+        return _("%(date)sの相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。") % {
+            "date": _western(first)
+        }
+    return None
+
+
+def check_contact_date(case, on: date, *, field: str = "date") -> None:
+    """Raises ValidationError({field: message}) for an implausible contact date."""
+    problem = contact_date_error(case, on)
+    if problem:
+        raise ValidationError({field: problem})
+
+
+def check_record_date(on: date, *, field: str, future: bool = True) -> None:
+    """Raises ValidationError({field: message}) for a record date outside the plausible range."""
+    problem = record_date_error(on, future=future)
+    if problem:
+        raise ValidationError({field: problem})
 
 
 def band_for_age(age: int | None) -> str:
@@ -20,7 +103,8 @@ def band_for_age(age: int | None) -> str:
 def age_band_on(*, birth_date: date | None, known_band: str, on: date) -> str:
     """The person's band at a date: from the birth date when known, else the band the ledger gave."""
     if birth_date is not None:
-        return band_for_age(age_on(birth_date, on))
+        # A stored contact before the birth date (from before the date checks) has no age: 不明, not a 500.
+        return band_for_age(age_on(birth_date, on) if on >= birth_date else None)
     return known_band or AgeBand.UNKNOWN
 
 
@@ -32,6 +116,8 @@ def is_ice_age_generation(birth_date: date | None, on: date) -> bool | None:
     if birth_date is None:
         return None
     fy_start = date(fiscal_year(on), 4, 1)
+    if birth_date > fy_start:  # born during the fiscal year: no age on its April 1
+        return False
     low, high = ICE_AGE_RANGE
     return low <= age_on(birth_date, fy_start) <= high
 

@@ -1,12 +1,16 @@
 """What every form page shares."""
 
+import re
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from .wareki import current_fiscal_year, fiscal_year_label_both
+from .wareki import DateParseError, current_fiscal_year, fiscal_year_label_both, format_date, parse_date
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -43,3 +47,77 @@ class FiscalYearField(forms.TypedChoiceField):
             },
             **kwargs,
         )
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def understood_text(value: date) -> str:
+    """ "2024年4月5日（令和6年4月5日）と読み取りました": what a typed date was taken to mean."""
+    western = gettext("%(year)d年%(month)d月%(day)d日") % {"year": value.year, "month": value.month, "day": value.day}
+    wareki = format_date(value)
+    if wareki == western:  # before 明治 there is no 和暦 to show
+        return gettext("%(western)sと読み取りました") % {"western": western}
+    return gettext("%(western)s（%(wareki)s）と読み取りました") % {"western": western, "wareki": wareki}
+
+
+class DateInput(forms.DateInput):
+    """A text box that takes what people type (R6.4.5, 令和6年4月5日, 2024/4/5), a calendar beside it for
+    those who prefer one (static/tsunagu/dates.js copies its day into the box), and, with htmx, the date
+    it was understood as before the save (core.views.date_understood)."""
+
+    input_type = "text"
+    template_name = "core/widgets/date.html"
+
+    def __init__(self, attrs=None):
+        defaults = {"autocomplete": "off", "inputmode": "text", "class": "date-text", "size": "16"}
+        super().__init__({**defaults, **(attrs or {})}, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        typed = widget["value"] or ""
+        widget["iso"] = typed if _ISO.fullmatch(typed) else ""
+        if typed:
+            try:
+                widget["understood"] = understood_text(parse_date(typed))
+            except DateParseError:
+                pass  # the field's own error says why
+        widget["attrs"].setdefault("placeholder", gettext("例: 2024/4/5、R6.4.5"))
+        widget["attrs"].update(
+            {
+                "hx-get": f"{reverse('date_understood')}?field={name}",
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{widget['attrs'].get('id', name)}_understood",
+                "hx-swap": "innerHTML",
+                "aria-describedby": " ".join(
+                    filter(
+                        None, [widget["attrs"].get("aria-describedby"), f"{widget['attrs'].get('id', name)}_understood"]
+                    )
+                ),
+            }
+        )
+        return context
+
+
+class JapaneseDateField(forms.DateField):
+    """The one date field of every form: 2024-04-05, 2024/4/5, R6.4.5, 令和6年4月5日, H31.4.30, full-width
+    digits and spaces (core.wareki.parse_date), refused with a Japanese message that says what is wrong.
+    Plausible ranges are the domain's to decide (cases.rules), so imports and the API get them too."""
+
+    widget = DateInput
+
+    def __init__(self, *, placeholder=None, **kwargs):
+        super().__init__(**kwargs)
+        if placeholder is not None:
+            self.widget.attrs["placeholder"] = placeholder
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DateParseError as error:
+            raise ValidationError(str(error), code="invalid") from None

@@ -100,7 +100,16 @@ def era_of(d: date) -> tuple[Era, int]:
 
 
 def format_date(d: date, style: str = "long") -> str:
-    """ "令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only)."""
+    """ "令和3年4月5日" (long, with 元年) or "R3.4.5" (short, digits only).
+
+    A date outside the era table is written in 西暦 instead ("645年12月2日", "0645-12-02"): a date that
+    reached the database before the range checks must never break a page.
+    """
+    if style not in ("long", "short"):
+        raise ValueError(f"unknown style {style!r}")
+    d = _as_date(d)
+    if d < ERAS[0].start:
+        return f"{d.year}年{d.month}月{d.day}日" if style == "long" else d.isoformat()
     era, year = era_of(d)
     if style == "long":
         return f"{era.name}{_year_text(year)}年{d.month}月{d.day}日"
@@ -116,6 +125,10 @@ def fiscal_year_label(fy: int, style: str = "long") -> str:
     Convention: a fiscal year takes the era in effect on December 31 of its
     starting year, so all of FY2019 is 令和元年度 although April 2019 was 平成31年.
     """
+    if style not in ("long", "short"):
+        raise ValueError(f"unknown style {style!r}")
+    if date(fy, 12, 31) < ERAS[0].start:  # 西暦 only, as format_date does
+        return f"{fy}年度" if style == "long" else str(fy)
     era, year = era_of(date(fy, 12, 31))
     if style == "long":
         return f"{era.name}{_year_text(year)}年度"
@@ -125,13 +138,24 @@ def fiscal_year_label(fy: int, style: str = "long") -> str:
 
 
 def fiscal_year_label_both(fy: int) -> str:
-    """ "2021年度（令和3年度）": western first, because that is what sorts."""
+    """ "2021年度（令和3年度）": western first, because that is what sorts; before 明治 only "645年度"."""
+    if date(fy, 12, 31) < ERAS[0].start:
+        return f"{fy}年度"
     return f"{fy}年度（{fiscal_year_label(fy)}）"
 
 
 # --- parsing ----------------------------------------------------------------
 
-_FORMAT_HELP = "日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）"
+
+def _(message: str) -> str:
+    """gettext when Django is set up (pages, commands), the Japanese as is otherwise (plain scripts)."""
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except Exception:  # settings not configured: this module runs without Django too
+        return message
+
 
 # Dash look-alikes that NFKC leaves alone but IMEs happily produce.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー", "-"))
@@ -144,42 +168,63 @@ _PATTERNS = (
     # 2021/4/5, 2021-04-05, 2021.4.5 (the separator must be consistent)
     (None, re.compile(rf"(\d{{4}})([/.-])(\d{{1,2}})\2(\d{{1,2}}){_TIME}", re.A)),
     (None, re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", re.A)),
+    # 20240405, as some systems export it
+    (None, re.compile(r"(\d{4})(\d{2})(\d{2})", re.A)),
     # R3.4.5, R3/4/5, r3-4-5, R元.5.1
     ("era", re.compile(rf"([{_ERA_ABBRS}])\s*(\d{{1,3}}|元)([/.-])(\d{{1,2}})\3(\d{{1,2}}){_TIME}", re.I | re.A)),
     ("era", re.compile(rf"({_ERA_NAMES})\s*(\d{{1,3}}|元)\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日", re.A)),
 )
 
 
+_SPACED_SEPARATOR = re.compile(r"\s*([/.\-年月日])\s*")
+
+
 def _check_calendar(year: int, month: int, day: int, text: str) -> date:
     def bad(reason: str) -> DateParseError:
-        return DateParseError(f"「{text}」は日付として正しくありません（{reason}）", text)
+        return DateParseError(
+            _("「%(text)s」は日付として正しくありません（%(reason)s）") % {"text": text, "reason": reason}, text
+        )
 
     if not 1 <= month <= 12:
-        raise bad(f"{month}月は存在しません")
+        raise bad(_("%(month)d月は存在しません") % {"month": month})
     if not 1 <= year <= 9999:
-        raise bad(f"{year}年は扱えません")
+        raise bad(_("%(year)d年は扱えません") % {"year": year})
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise bad(f"{month}月{day}日は存在しません")
+        raise bad(_("%(month)d月%(day)d日は存在しません") % {"month": month, "day": day})
     return date(year, month, day)
 
 
 def _era_date(era: Era, year: int, month: int, day: int, text: str) -> date:
     if year == 0:
-        raise DateParseError(f"{era.name}0年は存在しません（和暦は元年（1年）から数えます）", text)
+        raise DateParseError(_("%(era)s0年は存在しません（和暦は元年（1年）から数えます）") % {"era": era.name}, text)
     d = _check_calendar(era.start.year + year - 1, month, day, text)
     if d < era.start:
         start = era.start
-        raise DateParseError(
-            f"{era.name}{year}年{month}月{day}日は{era.name}の始まり"
-            f"（{start.year}年{start.month}月{start.day}日）より前です",
-            text,
-        )
+        message = _("%(era)s%(year)d年%(month)d月%(day)d日は%(era)sの始まり（%(start)s）より前です") % {
+            "era": era.name,
+            "year": year,
+            "month": month,
+            "day": day,
+            "start": _("%(year)d年%(month)d月%(day)d日") % {"year": start.year, "month": start.month, "day": start.day},
+        }
+        raise DateParseError(message, text)
     if era.end is not None and d > era.end:
         last_year = era.end.year - era.start.year + 1
-        until = f"（{era.name}は{last_year}年{era.end.month}月{era.end.day}日まで）"
+        until = _("（%(era)sは%(year)d年%(month)d月%(day)d日まで）") % {
+            "era": era.name,
+            "year": last_year,
+            "month": era.end.month,
+            "day": era.end.day,
+        }
         if year > last_year:
-            raise DateParseError(f"{era.name}{year}年は存在しません{until}", text)
-        raise DateParseError(f"{era.name}{year}年{month}月{day}日は存在しません{until}", text)
+            raise DateParseError(_("%(era)s%(year)d年は存在しません") % {"era": era.name, "year": year} + until, text)
+        date_text = _("%(era)s%(year)d年%(month)d月%(day)d日") % {
+            "era": era.name,
+            "year": year,
+            "month": month,
+            "day": day,
+        }
+        raise DateParseError(_("%(date)sは存在しません") % {"date": date_text} + until, text)
     return d
 
 
@@ -191,6 +236,8 @@ def parse_date(text: str) -> date:
     original = text.strip() if isinstance(text, str) else str(text)
     # NFKC folds full-width digits/letters/punctuation and ㍻-style ligatures.
     s = unicodedata.normalize("NFKC", original).translate(_DASHES).strip()
+    # "2024 / 4 / 5", "R6. 4. 5": spaces around a separator are typing, not meaning.
+    s = _SPACED_SEPARATOR.sub(r"\1", s)
     for kind, pattern in _PATTERNS:
         m = pattern.fullmatch(s)
         if not m:
@@ -203,7 +250,7 @@ def parse_date(text: str) -> date:
             return _era_date(era, year, int(month_s), int(day_s), original)
         groups = [g for g in m.groups() if g.isdigit()]
         return _check_calendar(*map(int, groups), original)
-    raise DateParseError(_FORMAT_HELP, original)
+    raise DateParseError(_("日付の形式が読み取れません（例: 2021/4/5、R3.4.5、令和3年4月5日）"), original)
 
 
 # --- ages ---------------------------------------------------------------------

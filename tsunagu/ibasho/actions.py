@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.cases import rules as case_rules
 from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.locks import lock_statistics
@@ -72,6 +73,8 @@ def _validate_event(values: dict, ibasho: Ibasho) -> dict:
     errors = {}
     if values.get("date") is None:
         errors["date"] = _("「日付」を入力してください。")
+    elif problem := case_rules.record_date_error(values["date"]):
+        errors["date"] = problem  # an opening may be planned ahead, up to a year
     if values.get("start_time") is None:
         errors["start_time"] = _("「開始時刻」を入力してください。")
     elif values.get("end_time") is not None and values["end_time"] <= values["start_time"]:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.models import ReferralTarget
+from tsunagu.core.forms import JapaneseDateField
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.regions import municipalities, region_of
 from tsunagu.orgs.rules import Actor
@@ -41,14 +42,7 @@ class IbashoForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    date = forms.DateField(
-        label=_("日付"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": _("「日付」を入力してください。"),
-            "invalid": _("「日付」は 2026-05-10 の形で入力してください。"),
-        },
-    )
+    date = JapaneseDateField(label=_("日付"), error_messages={"required": _("「日付」を入力してください。")})
     start_time = forms.TimeField(
         label=_("開始時刻"),
         widget=forms.TimeInput(attrs={"type": "time"}),

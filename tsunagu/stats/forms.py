@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.core import wareki
+from tsunagu.core.forms import JapaneseDateField
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_text
 from tsunagu.orgs.forms import OrganisationChooserForm
@@ -42,31 +43,23 @@ class ReportForm(OrganisationChooserForm):
         required=False,
         choices=[(1, gettext_lazy("上半期（4月〜9月）")), (2, gettext_lazy("下半期（10月〜3月）"))],
     )
-    start = forms.CharField(
-        label=gettext_lazy("開始日"),
-        required=False,
-        max_length=40,
-        help_text=gettext_lazy("例: 2021/4/1、R3.4.1、令和3年4月1日"),
+    start = JapaneseDateField(
+        label=gettext_lazy("開始日"), required=False, help_text=gettext_lazy("例: 2021/4/1、R3.4.1、令和3年4月1日")
     )
-    end = forms.CharField(
-        label=gettext_lazy("終了日"), required=False, max_length=40, help_text=gettext_lazy("この日を含みます")
-    )
+    end = JapaneseDateField(label=gettext_lazy("終了日"), required=False, help_text=gettext_lazy("この日を含みます"))
 
     def __init__(self, data, *, fiscal_years, **organisation):
         super().__init__(data, **organisation)
         self.fields["fy"].choices = fiscal_year_choices(fiscal_years)
 
     def _date(self, name: str):
-        text = (self.cleaned_data.get(name) or "").strip()
-        label = self.fields[name].label
-        if not text:
+        if name in self.errors:  # typed but not a date: the field's own message says why
+            return None
+        value = self.cleaned_data.get(name)
+        if value is None:
+            label = self.fields[name].label
             self.add_error(name, _("日付で指定するときは%(field)sを入力してください。") % {"field": label})
-            return None
-        try:
-            return wareki.parse_date(text)
-        except wareki.DateParseError as error:
-            self.add_error(name, _("%(field)s: %(reason)s") % {"field": label, "reason": error})
-            return None
+        return value
 
     def clean(self):
         data = super().clean()
