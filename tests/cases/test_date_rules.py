@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from tsunagu.cases import rules
-from tsunagu.cases.models import AgeBand, Case
+from tsunagu.cases import domain, rules
+from tsunagu.cases.models import AgeBand
 
 TODAY = date(2026, 12, 2)
 BEFORE_HEISEI = (
@@ -45,19 +45,23 @@ def test_birth_date_error(birth, message):
     assert rules.birth_date_error(birth, today=TODAY) == message
 
 
-def test_contact_date_error_names_the_birth_date():
-    case = Case(birth_date=date(1990, 6, 1))
-    assert rules.contact_date_error(case, date(1990, 6, 1), today=TODAY) is None
+def test_a_contact_date_names_the_birth_date():
+    born = date(1990, 6, 1)
+    assert domain.contact_errors({"date": born}, birth_date=born, today=TODAY) == {}
+    assert domain.contact_errors({"date": date(1990, 5, 31)}, birth_date=born, today=TODAY) == {
+        "date": "生年月日（1990年6月1日）より前の日付です。日付か生年月日を確かめてください。"
+    }
+    assert domain.contact_errors({"date": date(1990, 5, 31)}, birth_date=None, today=TODAY) == {}
+    assert domain.contact_errors({"date": date(1988, 1, 1)}, birth_date=born, today=TODAY) == {"date": BEFORE_HEISEI}
+
+
+def test_a_case_without_contacts_has_none_to_contradict_a_birth_date():
+    assert domain.birth_after_contact(date(2020, 1, 1), None) is None
+    assert domain.birth_after_contact(date(2020, 1, 1), date(2020, 1, 1)) is None
     assert (
-        rules.contact_date_error(case, date(1990, 5, 31), today=TODAY)
-        == "生年月日（1990年6月1日）より前の日付です。日付か生年月日を確かめてください。"
+        domain.birth_after_contact(date(2020, 1, 2), date(2020, 1, 1))
+        == "2020年1月1日の相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。"
     )
-    assert rules.contact_date_error(Case(), date(1990, 5, 31), today=TODAY) is None
-    assert rules.contact_date_error(case, date(1988, 1, 1), today=TODAY) == BEFORE_HEISEI
-
-
-def test_an_unsaved_case_has_no_contacts_to_contradict_a_birth_date():
-    assert rules.birth_after_contact_error(Case(), date(2020, 1, 1)) is None
 
 
 def test_a_stored_contact_before_birth_has_no_age_band_instead_of_an_error():

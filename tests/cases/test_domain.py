@@ -151,8 +151,12 @@ def test_a_contact_before_the_birth_date_and_a_birth_date_after_a_contact_are_re
     case = make_case(coordinator, opened_on=date(2021, 4, 1), birth_date=date(2000, 1, 1))
     with pytest.raises(ValidationError) as error:
         _contact(coordinator, case, date=date(1999, 12, 31))
-    assert error.value.message_dict == {"date": ["生年月日（2000-01-01）より前の日付です。"]}
+    assert error.value.message_dict == {
+        "date": ["生年月日（2000年1月1日）より前の日付です。日付か生年月日を確かめてください。"]
+    }
     _contact(coordinator, case, date=date(2021, 4, 5))
     with pytest.raises(ValidationError) as error:
         actions.update_case(actor=coordinator, case=case, birth_date=date(2021, 4, 6), opened_on=date(2021, 4, 7))
-    assert error.value.message_dict["birth_date"] == ["登録済みの相談記録（2021-04-05）より後の日付です。"]
+    assert error.value.message_dict["birth_date"] == [
+        "2021年4月5日の相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。"
+    ]

@@ -28,7 +28,7 @@ from tsunagu.core.text import fold
 from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
 
 from .models import OUTREACH_CHANNELS, Case, Contact, ReferralStatus, Status, StatusChange
-from .rules import age_band_on, birth_date_error, record_date_error
+from .rules import after_contact_message, age_band_on, before_birth_message, birth_date_error, record_date_error
 
 # --- length limits -------------------------------------------------------------------------------
 # One limit per field, used by the forms, the ledger import and these checks, so whatever the pages
@@ -138,7 +138,7 @@ def check_case(values: dict, *, organisation: Organisation, today: date, instanc
 
 def birth_after_contact(birth_date: date | None, first_contact: date | None) -> str | None:
     if birth_date and first_contact and first_contact < birth_date:
-        return _("登録済みの相談記録（%(date)s）より後の日付です。") % {"date": first_contact.isoformat()}
+        return after_contact_message(first_contact)
     return None
 
 
@@ -202,7 +202,7 @@ def contact_errors(values: dict, *, birth_date: date | None, today: date) -> dic
     elif future(on, today):
         errors["date"] = future(on, today)
     elif birth_date and on < birth_date:
-        errors["date"] = _("生年月日（%(born)s）より前の日付です。") % {"born": birth_date.isoformat()}
+        errors["date"] = before_birth_message(birth_date)
     if values.get("minutes") is not None and values["minutes"] > 24 * 60:
         errors["minutes"] = _("所要時間は1440分（24時間）以内で入力してください。")
     if values.get("channel") and values["channel"] not in OUTREACH_CHANNELS:

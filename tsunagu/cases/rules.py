@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,41 +52,14 @@ def birth_date_error(birth: date, *, today: date | None = None) -> str | None:
     return None
 
 
-def contact_date_error(case, on: date, *, today: date | None = None) -> str | None:
-    """A contact (相談・訪問・同行) is dated within the record range, not in the future, and not before
-    the person was born. It may precede the 受付日: DOMAIN.md counts a case from its first contact ever."""
-    problem = record_date_error(on, today=today, future=False)
-    if problem is None and case.birth_date is not None and on < case.birth_date:
-        problem = _("生年月日（%(birth)s）より前の日付です。日付か生年月日を確かめてください。") % {
-            "birth": _western(case.birth_date)
-        }
-    return problem
+def before_birth_message(birth: date) -> str:
+    return _("生年月日（%(birth)s）より前の日付です。日付か生年月日を確かめてください。") % {"birth": _western(birth)}
 
 
-def birth_after_contact_error(case, birth: date) -> str | None:
-    """A birth date later than a contact already recorded on the case (the age bands would have no age)."""
-    if case is None or case.pk is None:
-        return None
-    first = case.contacts.order_by("date").values_list("date", flat=True).first()
-    if first is not None and birth > first:
-        return _("%(date)sの相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。") % {
-            "date": _western(first)
-        }
-    return None
-
-
-def check_contact_date(case, on: date, *, field: str = "date") -> None:
-    """Raises ValidationError({field: message}) for an implausible contact date."""
-    problem = contact_date_error(case, on)
-    if problem:
-        raise ValidationError({field: problem})
-
-
-def check_record_date(on: date, *, field: str, future: bool = True) -> None:
-    """Raises ValidationError({field: message}) for a record date outside the plausible range."""
-    problem = record_date_error(on, future=future)
-    if problem:
-        raise ValidationError({field: problem})
+def after_contact_message(first: date) -> str:
+    return _("%(date)sの相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。") % {
+        "date": _western(first)
+    }
 
 
 def band_for_age(age: int | None) -> str:
