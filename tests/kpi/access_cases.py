@@ -64,6 +64,7 @@ URL_CASES = [
             "increment_1": "5",
             "increment_2": "10",
             "increment_3": "5",
+            "version": "1",
         },
         # The world's plans start from 7: a plan from 13 is one this POST made.
         changed=lambda w: Plan.objects.filter(baseline=13).exists(),

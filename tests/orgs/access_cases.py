@@ -19,7 +19,7 @@ URL_CASES = [
         "org_edit",
         Perm.MANAGE_ORG,
         kwargs=_city,
-        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY},
+        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY, "version": "1"},
         changed=lambda w: Organisation.objects.filter(name="書き換え").exists(),
     ),
     UrlCase(

@@ -41,7 +41,14 @@ def test_editing_an_organisation(client, network, admin):
     city = network["own_city"]
     url = reverse("org_edit", kwargs={"code": city.code})
     response = client.post(
-        url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY, "is_active": "on"}
+        url,
+        {
+            "code": city.code,
+            "name": "新しい名前市",
+            "kind": OrgKind.MUNICIPALITY,
+            "is_active": "on",
+            "version": city.version,
+        },
     )
     assert response.status_code == 302
     city.refresh_from_db()

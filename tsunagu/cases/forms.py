@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.versions import VersionField
 from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import PartnerCategory
 
@@ -152,7 +153,7 @@ class CaseForm(forms.Form):
     suspected_disorder = forms.BooleanField(label=_("発達障害・精神疾患の疑い"), required=False)
     school_refusal_history = forms.BooleanField(label=_("不登校の経験"), required=False)
     notes = forms.CharField(label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     confirm_similar = forms.BooleanField(
         label=_("似たケースを確かめました。別の人として新しいケースを保存します"), required=False
     )
@@ -239,7 +240,7 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     VISIT_FIELDS = ("with_peer", "with_specialist_team", "visit_members")
 
@@ -275,7 +276,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("新しい状態"))
     on = JapaneseDateField(label=_("変更日"))
     note = forms.CharField(label=_("メモ"), max_length=200, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, allowed, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,6 +288,7 @@ class AssignForm(forms.Form):
     users = StaffMultipleChoiceField(
         label=_("担当者"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    version = VersionField()
 
     def __init__(self, *args, staff_queryset, **kwargs):
         super().__init__(*args, **kwargs)
@@ -368,7 +370,7 @@ class ReferralForm(forms.Form):
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("結果"))
     on = JapaneseDateField(label=_("日付"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,12 +6,16 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from .versions import StaleEdit, stale_rows
 from .wareki import current_fiscal_year, fiscal_year_label_both
 
 
 def apply_errors(form, error: ValidationError) -> None:
     """Show a domain function's ValidationError on the fields it names (others above the form),
-    keeping what the person typed."""
+    keeping what the person typed. A StaleEdit also leaves the other person's values in `form.stale`
+    for the page to show beside what this person typed (stale.html)."""
+    if isinstance(error, StaleEdit):
+        form.stale = stale_rows(form, error.current)
     named = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
     for field, messages in named:
         form.add_error(field if field in form.fields else None, messages)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases.models import Case, ReferralTarget
+from tsunagu.core.versions import claim
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.rules import Actor
@@ -50,10 +51,12 @@ def create_ibasho(*, actor: Actor, organisation: Organisation, **values) -> Ibas
 
 
 @state_change
-def update_ibasho(*, actor: Actor, ibasho: Ibasho, **values) -> Ibasho:
+def update_ibasho(*, actor: Actor, ibasho: Ibasho, version: int | None = None, **values) -> Ibasho:
+    """Edit a 居場所 opened at `version` (a stale one is refused with the saved values)."""
     _require(actor, ibasho.organisation)
     before = snapshot(ibasho, IBASHO_FIELDS)
     values = _validate_ibasho({name: values.get(name, getattr(ibasho, name)) for name in IBASHO_FIELDS})
+    claim(ibasho, version, fields=IBASHO_FIELDS)
     for name in IBASHO_FIELDS:
         setattr(ibasho, name, values[name])
     ibasho.save()
@@ -101,10 +104,12 @@ def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
 
 
 @state_change
-def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
+def update_event(*, actor: Actor, event: IbashoEvent, version: int | None = None, **values) -> IbashoEvent:
+    """Edit a session opened at `version` (a stale one is refused with the saved values)."""
     _require(actor, event.organisation)
     before = _event_snapshot(event)
     values = _validate_event({name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS}, event.ibasho)
+    claim(event, version, fields=EVENT_FIELDS)
     for name in EVENT_FIELDS:
         setattr(event, name, values[name])
     event.save()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.versions import with_version
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
@@ -60,8 +61,8 @@ def ibasho_add(request):
 @require_http_methods(["GET", "POST"])
 def ibasho_edit(request, pk):
     ibasho = get_ibasho(request.actor, pk, write=True)
-    initial = {name: getattr(ibasho, name) for name in actions.IBASHO_FIELDS}
-    form = IbashoForm(request.POST or None, initial=initial, organisation=ibasho.organisation)
+    initial = {name: getattr(ibasho, name) for name in actions.IBASHO_FIELDS} | {"version": ibasho.version}
+    form = with_version(IbashoForm(request.POST or None, initial=initial, organisation=ibasho.organisation))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_ibasho(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
@@ -93,8 +94,8 @@ def event_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk):
     event = get_event(request.actor, pk, write=True)
-    initial = {name: getattr(event, name) for name in actions.EVENT_FIELDS}
-    form = EventForm(request.POST or None, initial=initial)
+    initial = {name: getattr(event, name) for name in actions.EVENT_FIELDS} | {"version": event.version}
+    form = with_version(EventForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_event(actor=request.actor, event=event, **form.cleaned_data)

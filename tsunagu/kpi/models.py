@@ -86,6 +86,7 @@ class Plan(models.Model):
     adds_to_baseline = models.BooleanField(_("増加分を基準値に積み上げる"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         ordering = ["first_year"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors, fiscal_year_choices
+from tsunagu.core.versions import with_version
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
 from tsunagu.orgs import chooser
 from tsunagu.orgs.access import get_organisation
@@ -226,9 +227,12 @@ def plan_edit(request, pk):
             "baseline": plan.baseline,
             "baseline_label": plan.baseline_label,
             "adds_to_baseline": plan.adds_to_baseline,
+            "version": plan.version,
         }
         initial |= {f"increment_{n}": increments.get(fy) for n, fy in enumerate(plan.years, start=1)}
     form = PlanForm(request.POST or None, initial=initial)
+    if plan is not None:
+        with_version(form)
     if request.method == "POST" and plan is not None and "delete" in request.POST:
         actions.delete_plan(actor=request.actor, plan=plan)
         messages.success(request, _("計画を削除しました。"))
@@ -245,6 +249,7 @@ def plan_edit(request, pk):
                 increments=data["increments"],
                 baseline_label=data["baseline_label"],
                 adds_to_baseline=data["adds_to_baseline"],
+                version=data.get("version"),
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -80,6 +80,7 @@ class Organisation(models.Model):
     accepting_cases = models.BooleanField(_("新規受け入れ可"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         ordering = ["path"]

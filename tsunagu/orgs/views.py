@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tsunagu.audit import queries as audit_queries
 from tsunagu.audit.forms import AuditSearchForm
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.versions import with_version
 
 from . import actions, chooser, queries
 from .access import get_membership, get_organisation
@@ -49,9 +50,10 @@ def org_edit(request, code):
         "kind": org.kind,
         "category": org.category,
         "is_active": org.is_active,
+        "version": org.version,
     }
     parent_kind = org.parent.kind if org.parent else None
-    form = OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind, editing=True)
+    form = with_version(OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind, editing=True))
     if request.method == "POST" and form.is_valid():
         try:
             org = actions.update_organisation(actor=request.actor, org=org, **form.cleaned_data)

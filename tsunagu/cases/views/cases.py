@@ -226,10 +226,15 @@ def case_assign(request, pk):
     form = AssignForm(
         request.POST or None,
         staff_queryset=queries.case_staff(actor.organisation),
-        initial={"users": list(case.assigned.all())},
+        initial={"users": list(case.assigned.all()), "version": case.version},
     )
     if request.method == "POST" and form.is_valid():
-        actions.set_assigned(actor=actor, case=case, users=list(form.cleaned_data["users"]))
-        messages.success(request, _("担当者を保存しました。"))
-        return redirect("case_detail", pk=case.pk)
+        data = form.cleaned_data
+        try:
+            actions.set_assigned(actor=actor, case=case, users=list(data["users"]), version=data["version"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("担当者を保存しました。"))
+            return redirect("case_detail", pk=case.pk)
     return render(request, "cases/assign_form.html", {"case": case, "form": form})
