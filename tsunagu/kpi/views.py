@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors, fiscal_year_choices
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
 from tsunagu.orgs import chooser
@@ -107,9 +108,15 @@ def indicator_add(request):
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = actions.create_indicator(
-                actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+            indicator = create_once(
+                request,
+                lambda: actions.create_indicator(
+                    actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+                ),
+                url_of=lambda indicator: reverse("kpi_indicator", kwargs={"pk": indicator.pk}),
             )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:

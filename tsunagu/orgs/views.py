@@ -5,12 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.audit import queries as audit_queries
 from tsunagu.audit.forms import AuditSearchForm
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 
 from . import actions, chooser, queries
@@ -72,7 +74,13 @@ def org_add_child(request, code):
     form = OrganisationForm(request.POST or None, parent_kind=parent.kind)
     if request.method == "POST" and form.is_valid():
         try:
-            org = actions.create_organisation(actor=request.actor, parent=parent, **form.cleaned_data)
+            org = create_once(
+                request,
+                lambda: actions.create_organisation(actor=request.actor, parent=parent, **form.cleaned_data),
+                url_of=lambda org: reverse("org_detail", kwargs={"code": org.code}),
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:

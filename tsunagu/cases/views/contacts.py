@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.wareki import format_date
 
 from .. import actions, queries
@@ -69,7 +70,13 @@ def contact_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contact = actions.log_contact(actor=actor, case=case, **form.contact_values())
+            contact = create_once(
+                request,
+                lambda: actions.log_contact(actor=actor, case=case, **form.contact_values()),
+                url_of=lambda contact: reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline",
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
