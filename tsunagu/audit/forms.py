@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditSearchForm(forms.Form):
-    user = forms.CharField(label=_("利用者名"), required=False)
-    record = forms.CharField(label=_("対象（ID・名称）"), required=False)
-    action = forms.CharField(label=_("操作"), required=False)
+    user = forms.CharField(label=_("利用者名"), max_length=150, required=False)
+    record = forms.CharField(label=_("対象（ID・名称）"), max_length=200, required=False)
+    action = forms.CharField(label=_("操作"), max_length=100, required=False)
     date_from = forms.DateField(label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     denied_only = forms.BooleanField(label=_("拒否されたものだけ"), required=False)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.core.versions import VersionField
 from tsunagu.core.wareki import DateParseError, parse_date
 from tsunagu.orgs.models import PartnerCategory
@@ -45,17 +46,17 @@ class JapaneseDateField(forms.DateField):
             raise ValidationError(str(error), code="invalid") from None
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, user):
         return user.first_name or user.username
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class StaffMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, user):
         return user.first_name or user.username
 
 
-class PartnerChoiceField(forms.ModelChoiceField):
+class PartnerChoiceField(ModelChoiceField):
     """A partner of the directory, saying what kind it is and whether it takes new cases now."""
 
     def label_from_instance(self, org):
@@ -98,7 +99,7 @@ class CaseFilterForm(forms.Form):
     staff = StaffChoiceField(
         label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("すべて")
     )
-    municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
+    municipality = ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
     age_band = forms.ChoiceField(label=_("年代（現在）"), choices=[("", _("すべて"))] + AgeBand.choices, required=False)
     last_contact = forms.ChoiceField(label=_("最終相談"), choices=LAST_CONTACT_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("並び順"), choices=SORT_CHOICES, required=False)
@@ -134,7 +135,7 @@ class CaseForm(forms.Form):
         help_text=_("生年月日がわからないときに使います"),
     )
     sex = forms.ChoiceField(label=_("性別"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("不明"))
+    municipality = ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("不明"))
     reached_on = JapaneseDateField(
         label=_("本人につながった日"),
         required=False,
@@ -301,10 +302,10 @@ class ConsentForm(forms.Form):
         label=_("目的"), max_length=200, help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ")
     )
     given_on = JapaneseDateField(label=_("同意日"))
-    share_with = forms.ModelMultipleChoiceField(
+    share_with = ModelMultipleChoiceField(
         label=_("共有してよい組織"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    share_with_categories = forms.ModelMultipleChoiceField(
+    share_with_categories = ModelMultipleChoiceField(
         label=_("共有してよい関係機関の区分"),
         queryset=PartnerCategory.objects.all(),
         required=False,

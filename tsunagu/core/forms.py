@@ -47,3 +47,34 @@ class FiscalYearField(forms.TypedChoiceField):
             },
             **kwargs,
         )
+
+
+# Past this an id is no row of ours; SQLite cannot even bind it (OverflowError, a server error).
+_MAX_ID = 2**63 - 1
+
+
+def _outside_ids(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's, refusing as not offered an id larger than a database integer holds."""
+
+    def to_python(self, value):
+        if self.to_field_name is None and value not in self.empty_values and _outside_ids(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing as not offered an id larger than a database integer holds."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for each in value or ():
+                if _outside_ids(each):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(each)[:20]}
+                    )
+        return super()._check_values(value)
