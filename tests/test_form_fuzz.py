@@ -11,6 +11,7 @@ import inspect
 import re
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.db import connection
 from django.urls import URLResolver, get_resolver, reverse
@@ -158,6 +159,8 @@ def test_no_server_error_from_any_input(client, world, case):  # noqa: F811 (wor
     for index, name in enumerate(names):
         key = form.add_prefix(name)
         values = [HOSTILE[(index + k) % len(HOSTILE)] for k in range(PER_FIELD)]
+        if isinstance(form.fields[name], forms.DateField) or "date" in name or name.endswith("_on"):
+            values = [*DATES, HOSTILE[3 + index % (len(HOSTILE) - 3)]]
         if hasattr(form.fields[name], "choices") or hasattr(form.fields[name], "queryset"):
             values += ["99999999999999999999999", "987654321", other_ids[index % len(other_ids)]]
         multiple = isinstance(base.get(key), list) or getattr(
