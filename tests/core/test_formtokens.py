@@ -185,3 +185,45 @@ def test_a_refused_form_spends_no_token(client, network, coordinator):
     saved = client.post(reverse("ibasho_add"), {"name": "サロン", "kind": "online", "form_token": token})
     assert saved.status_code == 302
     assert list(Ibasho.objects.values_list("name", flat=True)) == ["サロン"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sendings_at_the_same_moment_save_one_record(network):
+    import threading
+
+    from django.db import connection, connections
+    from django.test import RequestFactory
+
+    from tsunagu.core.formtokens import AlreadySaved, create_once
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    membership = make_staff(network["own_center"], Role.COORDINATOR, username="sato")
+    both_created, outcomes = threading.Barrier(2, timeout=20), []
+
+    def send():
+        request = RequestFactory().post("/ibasho/add/", {"form_token": "t" * 32})
+        request.user = membership.user
+
+        def create():
+            ibasho = ibasho_actions.create_ibasho(
+                actor=actor_for(membership), organisation=network["own_center"], name="サロン", kind="online"
+            )
+            both_created.wait()  # each has its record, neither has spent the token yet
+            return ibasho
+
+        try:
+            create_once(request, create, url_of=lambda ibasho: f"/ibasho/{ibasho.pk}/")
+            outcomes.append("saved")
+        except AlreadySaved as error:
+            outcomes.append(error.url)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    ibasho = Ibasho.objects.get()  # the loser's record was rolled back with its token
+    assert sorted(outcomes) == sorted(["saved", f"/ibasho/{ibasho.pk}/"])
