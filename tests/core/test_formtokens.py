@@ -10,11 +10,12 @@ from django.urls import reverse
 from tests.cases.factories import actor_for, make_case
 from tests.conftest import act_as
 from tests.factories import make_staff
+from tests.kpi.factories import make_indicator
 from tsunagu.cases.models import Case, Channel, Consent, Consulter, Contact, Referral, ReferralTarget
 from tsunagu.core.models import FormToken
 from tsunagu.ibasho import actions as ibasho_actions
 from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent
-from tsunagu.kpi.models import Indicator
+from tsunagu.kpi.models import Indicator, Plan
 from tsunagu.orgs.models import Organisation, OrgKind, Role
 
 TOKEN = re.compile(r'name="form_token" value="([A-Za-z0-9_-]+)"')
@@ -128,6 +129,13 @@ CREATE_FORMS = {
         None,
         {"name": "連絡協議会の開催回数", "unit": "回", "source": "manual", "order": "0", "is_active": "on"},
         Indicator,
+    ),
+    "kpi_plan": (
+        "kpi_plan",
+        "admin",
+        lambda network, who: {"pk": make_indicator(network["own"], "窓口設置数", unit="市町").pk},
+        {"first_year": "2024", "baseline": "13", "baseline_label": "事業開始前", "increment_1": "5"},
+        Plan,
     ),
 }
 

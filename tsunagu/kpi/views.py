@@ -246,8 +246,9 @@ def plan_edit(request, pk):
         return redirect("kpi_indicator", pk=indicator.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.save_plan(
+
+        def save():
+            return actions.save_plan(
                 actor=request.actor,
                 indicator=indicator,
                 plan=plan,
@@ -258,6 +259,14 @@ def plan_edit(request, pk):
                 adds_to_baseline=data["adds_to_baseline"],
                 version=data.get("version"),
             )
+
+        try:
+            if plan is None:  # a new plan: once per form, however often it is sent
+                create_once(request, save, url_of=lambda _plan: reverse("kpi_indicator", kwargs={"pk": indicator.pk}))
+            else:
+                save()
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
