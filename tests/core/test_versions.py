@@ -17,7 +17,7 @@ from tsunagu.cases.models import Case, Channel, Consulter, Contact
 from tsunagu.ibasho import actions as ibasho_actions
 from tsunagu.ibasho.models import Ibasho, IbashoEvent
 from tsunagu.kpi import actions as kpi_actions
-from tsunagu.kpi.models import Plan
+from tsunagu.kpi.models import Indicator, Plan
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.public import actions as public_actions
 from tsunagu.public.models import Window
@@ -153,6 +153,13 @@ EDIT_FORMS = {
         lambda obj: reverse("kpi_plan", kwargs={"pk": obj.indicator_id}) + f"?plan={obj.pk}",
         "baseline_label",
         lambda obj: Plan.objects.get(pk=obj.pk).baseline_label,
+    ),
+    "kpi_indicator": (
+        lambda network, admin: make_indicator(network["own"], "最初", unit="回"),
+        "admin",
+        lambda obj: reverse("kpi_indicator_edit", kwargs={"pk": obj.pk}),
+        "name",
+        lambda obj: Indicator.objects.get(pk=obj.pk).name,
     ),
     "public_window": (
         _window,

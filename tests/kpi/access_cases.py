@@ -34,7 +34,14 @@ URL_CASES = [
         "kpi_indicator_edit",
         Perm.MANAGE_ORG,
         kwargs=_indicator,
-        post={"name": "書き換えた指標", "unit": "件", "source": MANUAL, "order": "0", "is_active": "on"},
+        post={
+            "name": "書き換えた指標",
+            "unit": "件",
+            "source": MANUAL,
+            "order": "0",
+            "is_active": "on",
+            "version": "1",
+        },
         changed=lambda w: Indicator.objects.filter(name="書き換えた指標").exists(),
     ),
     UrlCase(

@@ -99,7 +99,8 @@ def create_indicator(
 
 
 @state_change
-def update_indicator(*, actor: Actor, indicator: Indicator, **values) -> Indicator:
+def update_indicator(*, actor: Actor, indicator: Indicator, version: int | None = None, **values) -> Indicator:
+    """Edit an indicator opened at `version` (a stale one is refused with the saved values)."""
     _require(actor, indicator.organisation)
     new = {name: values.get(name, getattr(indicator, name)) for name in INDICATOR_FIELDS}
     new["unit"] = _unit(new["unit"], new["source"])
@@ -118,6 +119,7 @@ def update_indicator(*, actor: Actor, indicator: Indicator, **values) -> Indicat
                 )
             }
         )
+    claim(indicator, version, fields=INDICATOR_FIELDS)
     before = snapshot(indicator, INDICATOR_FIELDS)
     new["name"], new["unit"], new["description"] = new["name"].strip(), new["unit"].strip(), new["description"].strip()
     for name, value in new.items():

@@ -151,8 +151,8 @@ def indicator_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk):
     indicator = get_indicator(request.actor, pk, write=True)
-    initial = {name: getattr(indicator, name) for name in actions.INDICATOR_FIELDS}
-    form = IndicatorForm(request.POST or None, initial=initial, editing=True)
+    initial = {name: getattr(indicator, name) for name in actions.INDICATOR_FIELDS} | {"version": indicator.version}
+    form = with_version(IndicatorForm(request.POST or None, initial=initial, editing=True))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_indicator(actor=request.actor, indicator=indicator, **form.cleaned_data)
