@@ -197,13 +197,17 @@ def add_staff(
 
 
 @state_change
-def change_staff(*, actor: Actor, membership: Membership, role: str, is_active: bool) -> Membership:
+def change_staff(
+    *, actor: Actor, membership: Membership, role: str, is_active: bool, version: int | None = None
+) -> Membership:
+    """Change a role opened at `version` (a stale one is refused with the saved values)."""
     require(actor, Perm.MANAGE_STAFF, membership.organisation, message=_("他の組織の職員は管理できません。"))
     if role not in Role.values:
         raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
     if membership == actor.membership and (role != Role.ADMIN or not is_active):
         # Otherwise an organisation can lose its last administrator by a slip of the mouse.
         raise ValidationError({"role": _("自分自身の管理者権限は外せません。他の管理者に依頼してください。")})
+    claim(membership, version, fields=["role", "is_active"])
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.role = role
     membership.is_active = is_active

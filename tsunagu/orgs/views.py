@@ -101,9 +101,15 @@ def staff_add(request):
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = actions.add_staff(
-                actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+            membership = create_once(
+                request,
+                lambda: actions.add_staff(
+                    actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+                ),
+                url_of=lambda membership: reverse("staff_list"),
             )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -116,7 +122,8 @@ def staff_add(request):
 @require_http_methods(["GET", "POST"])
 def staff_edit(request, pk):
     membership = get_membership(request.actor, pk)
-    form = StaffEditForm(request.POST or None, initial={"role": membership.role, "is_active": membership.is_active})
+    initial = {"role": membership.role, "is_active": membership.is_active, "version": membership.version}
+    form = with_version(StaffEditForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_staff(actor=request.actor, membership=membership, **form.cleaned_data)
