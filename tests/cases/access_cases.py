@@ -95,7 +95,7 @@ URL_CASES = [
         "case_assign",
         Perm.EDIT_CASES,
         kwargs=_case,
-        post={"users": []},
+        post={"users": [], "version": "1"},
         changed=lambda w: not w["other_case"].assigned.exists(),
     ),
     UrlCase(

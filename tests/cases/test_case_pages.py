@@ -499,9 +499,14 @@ def test_assigning_staff_of_the_organisation(client, worker, centre, network):
     case = make_case(worker)
     form = client.get(reverse("case_assign", kwargs={"pk": case.pk})).context["form"]
     assert sorted(u.username for u in form.fields["users"].queryset) == ["peer-suzuki", "sato"]
-    response = client.post(reverse("case_assign", kwargs={"pk": case.pk}), {"users": [outsider.user.pk]})
+    version = form["version"].value()
+    response = client.post(
+        reverse("case_assign", kwargs={"pk": case.pk}), {"users": [outsider.user.pk], "version": version}
+    )
     assert response.status_code == 200 and list(case.assigned.all()) == [worker.user]
-    client.post(reverse("case_assign", kwargs={"pk": case.pk}), {"users": [peer.user.pk, worker.user.pk]})
+    client.post(
+        reverse("case_assign", kwargs={"pk": case.pk}), {"users": [peer.user.pk, worker.user.pk], "version": version}
+    )
     assert sorted(case.assigned.values_list("username", flat=True)) == ["peer-suzuki", "sato"]
     entry = AuditEntry.objects.get(action="case.assign")
     assert entry.changes == {"assigned": [["sato"], ["peer-suzuki", "sato"]]}

@@ -213,7 +213,7 @@ def test_a_second_save_from_a_stale_contact_form_is_refused(client, worker, case
         "画面を開き直して最新の内容を確かめてから、もう一度入力してください。"
     ) in body
     assert "佐藤が書いた内容" in body  # what this person typed stays on the page
-    assert response.context["current"].notes == "同僚が先に保存した内容"
+    assert dict(response.context["form"].stale)["内容"] == "同僚が先に保存した内容"
     contact.refresh_from_db()
     assert (contact.notes, contact.version) == ("同僚が先に保存した内容", 2)
 

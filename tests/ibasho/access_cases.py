@@ -29,7 +29,7 @@ URL_CASES = [
         "ibasho_edit",
         Perm.EDIT_CASES,
         kwargs=_ibasho,
-        post={"name": "書き換え", "kind": "online"},
+        post={"name": "書き換え", "kind": "online", "version": "1"},
         changed=lambda w: Ibasho.objects.filter(name="書き換え").exists(),
     ),
     UrlCase(
@@ -43,7 +43,7 @@ URL_CASES = [
         "ibasho_event_edit",
         Perm.EDIT_CASES,
         kwargs=_event,
-        post={"date": "2031-01-05", "start_time": "10:00", "online": "on"},
+        post={"date": "2031-01-05", "start_time": "10:00", "online": "on", "version": "1"},
         changed=lambda w: IbashoEvent.objects.filter(date=date(2031, 1, 5)).exists(),
     ),
     # Who attended shows case numbers: reading it is reading case records.

@@ -34,7 +34,14 @@ URL_CASES = [
         "kpi_indicator_edit",
         Perm.MANAGE_ORG,
         kwargs=_indicator,
-        post={"name": "書き換えた指標", "unit": "件", "source": MANUAL, "order": "0", "is_active": "on"},
+        post={
+            "name": "書き換えた指標",
+            "unit": "件",
+            "source": MANUAL,
+            "order": "0",
+            "is_active": "on",
+            "version": "1",
+        },
         changed=lambda w: Indicator.objects.filter(name="書き換えた指標").exists(),
     ),
     UrlCase(
@@ -64,6 +71,7 @@ URL_CASES = [
             "increment_1": "5",
             "increment_2": "10",
             "increment_3": "5",
+            "version": "1",
         },
         # The world's plans start from 7: a plan from 13 is one this POST made.
         changed=lambda w: Plan.objects.filter(baseline=13).exists(),

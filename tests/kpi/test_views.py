@@ -100,13 +100,21 @@ def test_editing_an_indicator(client, network, admin, council):
             "order": "0",
             "is_active": "on",
             "monitoring": "on",
+            "version": council.version,
         },
     )
     page = body(response)
     assert "計画値が登録されているため、モニタリング指標にはできません。先に計画値を削除してください。" in page
     response = client.post(
         url,
-        {"name": "連絡協議会の開催回数（全体会）", "unit": "回", "source": "manual", "order": "0", "is_active": "on"},
+        {
+            "name": "連絡協議会の開催回数（全体会）",
+            "unit": "回",
+            "source": "manual",
+            "order": "0",
+            "is_active": "on",
+            "version": council.version,
+        },
     )
     assert response.status_code == 302
     council.refresh_from_db()

@@ -19,7 +19,7 @@ URL_CASES = [
         "org_edit",
         Perm.MANAGE_ORG,
         kwargs=_city,
-        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY},
+        post={"code": "X9999", "name": "書き換え", "kind": OrgKind.MUNICIPALITY, "version": "1"},
         changed=lambda w: Organisation.objects.filter(name="書き換え").exists(),
     ),
     UrlCase(
@@ -35,7 +35,7 @@ URL_CASES = [
         "staff_edit",
         Perm.MANAGE_STAFF,
         kwargs=lambda w, s: {"pk": w[f"{s}_staff"].pk},
-        post={"role": Role.ADMIN, "is_active": "on"},
+        post={"role": Role.ADMIN, "is_active": "on", "version": "1"},
         changed=lambda w: Membership.objects.get(pk=w["other_staff"].pk).role == Role.ADMIN,
     ),
     UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),

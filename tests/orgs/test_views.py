@@ -41,7 +41,14 @@ def test_editing_an_organisation(client, network, admin):
     city = network["own_city"]
     url = reverse("org_edit", kwargs={"code": city.code})
     response = client.post(
-        url, {"code": city.code, "name": "新しい名前市", "kind": OrgKind.MUNICIPALITY, "is_active": "on"}
+        url,
+        {
+            "code": city.code,
+            "name": "新しい名前市",
+            "kind": OrgKind.MUNICIPALITY,
+            "is_active": "on",
+            "version": city.version,
+        },
     )
     assert response.status_code == 302
     city.refresh_from_db()
@@ -68,10 +75,23 @@ def test_adding_staff_keeps_input_on_a_weak_password(client, network, admin):
 
 def test_changing_a_role(client, network, admin):
     peer = make_staff(network["own"], Role.PEER)
-    response = client.post(reverse("staff_edit", kwargs={"pk": peer.pk}), {"role": Role.VIEWER})
+    response = client.post(reverse("staff_edit", kwargs={"pk": peer.pk}), {"role": Role.VIEWER, "version": "1"})
     assert response.status_code == 302
     peer.refresh_from_db()
     assert (peer.role, peer.is_active) == (Role.VIEWER, False)
+
+
+def test_a_role_changed_from_a_stale_page_is_refused_and_the_saved_role_shown(client, network, admin):
+    peer = make_staff(network["own"], Role.PEER)
+    url = reverse("staff_edit", kwargs={"pk": peer.pk})
+    assert client.post(url, {"role": Role.VIEWER, "is_active": "on", "version": "1"}).status_code == 302
+    response = client.post(url, {"role": Role.COORDINATOR, "is_active": "on", "version": "1"})
+    assert "上書きしないよう保存を止めました" in response.content.decode()
+    assert dict(response.context["form"].stale)["役割"] == "閲覧"
+    assert Membership.objects.get(pk=peer.pk).role == Role.VIEWER
+    missing = client.post(url, {"role": Role.COORDINATOR, "is_active": "on"})
+    assert "開いたときの記録の版がありません" in missing.content.decode()
+    assert Membership.objects.get(pk=peer.pk).role == Role.VIEWER
 
 
 def _queries(client, url):

@@ -40,7 +40,7 @@ URL_CASES = [
         "window_edit",
         Perm.MANAGE_ORG,
         kwargs=_city,
-        post={"name": "書き換えた窓口"},
+        post={"name": "書き換えた窓口", "version": "0"},
         changed=lambda w: Window.objects.filter(name="書き換えた窓口").exists(),
     ),
     UrlCase("intake_list", Perm.VIEW_CASES, leak=lambda w: w["other_consultation"].reference),

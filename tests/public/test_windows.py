@@ -37,6 +37,7 @@ def test_admin_keeps_own_window_and_the_trail_records_it(network, client):
             "hours": "平日 9時〜17時",
             "ways": ["office", "phone"],
             "topics": ["talk"],
+            "version": "0",
         },
     )
     assert response.status_code == 302
@@ -51,7 +52,10 @@ def test_admin_keeps_own_window_and_the_trail_records_it(network, client):
     assert (entry.user, entry.organisation, entry.object_id) == (admin.user, network["own_city"], str(saved.pk))
     assert entry.changes["name"] == [None, "ひきこもり相談窓口（福祉課）"]
 
-    client.post(url, {"name": "ひきこもり相談窓口（福祉課）", "phone": "099-000-0199", "ways": ["phone"]})
+    client.post(
+        url,
+        {"name": "ひきこもり相談窓口（福祉課）", "phone": "099-000-0199", "ways": ["phone"], "version": saved.version},
+    )
     update = AuditEntry.objects.get(action="window.update")
     assert update.changes == {
         "phone": ["099-000-0101", "099-000-0199"],

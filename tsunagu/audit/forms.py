@@ -5,9 +5,9 @@ from tsunagu.core.forms import JapaneseDateField
 
 
 class AuditSearchForm(forms.Form):
-    user = forms.CharField(label=_("利用者名"), required=False)
-    record = forms.CharField(label=_("対象（ID・名称）"), required=False)
-    action = forms.CharField(label=_("操作"), required=False)
+    user = forms.CharField(label=_("利用者名"), max_length=150, required=False)
+    record = forms.CharField(label=_("対象（ID・名称）"), max_length=200, required=False)
+    action = forms.CharField(label=_("操作"), max_length=100, required=False)
     date_from = JapaneseDateField(label=_("開始日"), required=False)
     date_to = JapaneseDateField(label=_("終了日"), required=False)
     denied_only = forms.BooleanField(label=_("拒否されたものだけ"), required=False)

@@ -5,11 +5,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
+from tsunagu.core.versions import StaleEdit, claim
 from tsunagu.orgs.access import state_change
 from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, Role
@@ -53,29 +54,9 @@ CONTACT_FIELDS = [
 ]
 
 
-class StaleEdit(ValidationError):
-    """Somebody else saved the record after this person opened it."""
-
-
-def _stale():
-    return StaleEdit(
-        _(
-            "この記録は、あなたが開いた後に他の人が保存しました。上書きしないよう保存を止めました。"
-            "画面を開き直して最新の内容を確かめてから、もう一度入力してください。"
-        )
-    )
-
-
 def _bump(model, obj, expected_version: int | None, **values):
-    """Save with an optimistic lock: the UPDATE only matches the version the editor started from."""
-    if expected_version is None:
-        expected_version = obj.version
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise _stale()
-    obj.version = expected_version + 1
+    """Save with an optimistic lock (core.versions.claim): a refusal shows the other person's values."""
+    claim(obj, expected_version, fields=list(values), updated_at=timezone.now(), **values)
 
 
 @state_change
@@ -167,10 +148,17 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
     return case
 
 
-def set_assigned(*, actor: Actor, case: Case, users) -> None:
+def set_assigned(*, actor: Actor, case: Case, users, version: int | None = None) -> None:
+    """Replace who is assigned. The case's version moves on, so two people assigning from the same page
+    cannot silently undo each other."""
     with transaction.atomic():
         require_case_work(actor, write=True)
         domain.raise_if(domain.staff_errors(case.organisation, assigned=users))
+        try:
+            claim(case, version, updated_at=timezone.now())
+        except StaleEdit as error:
+            error.current = {"users": list(case.assigned.order_by("username"))}
+            raise
         before = sorted(case.assigned.values_list("username", flat=True))
         case.assigned.set(users)
         after = sorted(u.username for u in users)

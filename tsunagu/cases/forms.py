@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.forms import JapaneseDateField
+from tsunagu.core.forms import JapaneseDateField, ModelChoiceField, ModelMultipleChoiceField
+from tsunagu.core.versions import VersionField
 from tsunagu.orgs.models import PartnerCategory
 
 from .domain import CASE_LIMITS, CONSENT_LIMITS, CONTACT_LIMITS, REFERRAL_LIMITS, STATUS_LIMITS, too_long
@@ -41,17 +42,17 @@ class LimitedCharField(forms.CharField):
             raise ValidationError(problem, code="max_length")
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, user):
         return user.first_name or user.username
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class StaffMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, user):
         return user.first_name or user.username
 
 
-class PartnerChoiceField(forms.ModelChoiceField):
+class PartnerChoiceField(ModelChoiceField):
     """A partner of the directory, saying what kind it is and whether it takes new cases now."""
 
     def label_from_instance(self, org):
@@ -94,7 +95,7 @@ class CaseFilterForm(forms.Form):
     staff = StaffChoiceField(
         label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("すべて")
     )
-    municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
+    municipality = ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
     age_band = forms.ChoiceField(label=_("年代（現在）"), choices=[("", _("すべて"))] + AgeBand.choices, required=False)
     last_contact = forms.ChoiceField(label=_("最終相談"), choices=LAST_CONTACT_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("並び順"), choices=SORT_CHOICES, required=False)
@@ -136,7 +137,7 @@ class CaseForm(forms.Form):
         help_text=_("生年月日がわからないときに使います"),
     )
     sex = forms.ChoiceField(label=_("性別"), choices=Sex.choices, initial=Sex.UNKNOWN)
-    municipality = forms.ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("不明"))
+    municipality = ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("不明"))
     reached_on = JapaneseDateField(
         label=_("本人につながった日"),
         required=False,
@@ -157,7 +158,7 @@ class CaseForm(forms.Form):
     notes = LimitedCharField(
         label=_("備考"), limit=CASE_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     confirm_similar = forms.BooleanField(
         label=_("似たケースを確かめました。別の人として新しいケースを保存します"), required=False
     )
@@ -246,7 +247,7 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     VISIT_FIELDS = ("with_peer", "with_specialist_team", "visit_members")
 
@@ -272,7 +273,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("新しい状態"))
     on = JapaneseDateField(label=_("変更日"))
     note = LimitedCharField(label=_("メモ"), limit=STATUS_LIMITS["note"], required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, allowed, **kwargs):
         super().__init__(*args, **kwargs)
@@ -284,6 +285,7 @@ class AssignForm(forms.Form):
     users = StaffMultipleChoiceField(
         label=_("担当者"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
+    version = VersionField()
 
     def __init__(self, *args, staff_queryset, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,10 +300,10 @@ class ConsentForm(forms.Form):
         help_text=_("例: 就労支援のため地域若者サポートステーションにつなぐ"),
     )
     given_on = JapaneseDateField(label=_("同意日"))
-    share_with = forms.ModelMultipleChoiceField(
+    share_with = ModelMultipleChoiceField(
         label=_("共有してよい組織"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    share_with_categories = forms.ModelMultipleChoiceField(
+    share_with_categories = ModelMultipleChoiceField(
         label=_("共有してよい関係機関の区分"),
         queryset=PartnerCategory.objects.all(),
         required=False,
@@ -368,7 +370,7 @@ class ReferralForm(forms.Form):
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("結果"))
     on = JapaneseDateField(label=_("日付"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)

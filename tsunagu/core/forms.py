@@ -10,12 +10,16 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from .versions import StaleEdit, stale_rows
 from .wareki import DateParseError, current_fiscal_year, fiscal_year_label_both, format_date, parse_date
 
 
 def apply_errors(form, error: ValidationError) -> None:
     """Show a domain function's ValidationError on the fields it names (others above the form),
-    keeping what the person typed."""
+    keeping what the person typed. A StaleEdit also leaves the other person's values in `form.stale`
+    for the page to show beside what this person typed (stale.html)."""
+    if isinstance(error, StaleEdit):
+        form.stale = stale_rows(form, error.current)
     named = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
     for field, messages in named:
         form.add_error(field if field in form.fields else None, messages)
@@ -121,3 +125,34 @@ class JapaneseDateField(forms.DateField):
             return parse_date(str(value))
         except DateParseError as error:
             raise ValidationError(str(error), code="invalid") from None
+
+
+# Past this an id is no row of ours; SQLite cannot even bind it (OverflowError, a server error).
+_MAX_ID = 2**63 - 1
+
+
+def _outside_ids(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's, refusing as not offered an id larger than a database integer holds."""
+
+    def to_python(self, value):
+        if self.to_field_name is None and value not in self.empty_values and _outside_ids(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing as not offered an id larger than a database integer holds."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for each in value or ():
+                if _outside_ids(each):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(each)[:20]}
+                    )
+        return super()._check_values(value)

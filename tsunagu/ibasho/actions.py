@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases import rules as case_rules
 from tsunagu.cases.models import Case, ReferralTarget
+from tsunagu.core.versions import claim
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, OrgKind
@@ -53,10 +54,12 @@ def create_ibasho(*, actor: Actor, organisation: Organisation, **values) -> Ibas
 
 
 @state_change
-def update_ibasho(*, actor: Actor, ibasho: Ibasho, **values) -> Ibasho:
+def update_ibasho(*, actor: Actor, ibasho: Ibasho, version: int | None = None, **values) -> Ibasho:
+    """Edit a 居場所 opened at `version` (a stale one is refused with the saved values)."""
     _require(actor, ibasho.organisation)
     before = snapshot(ibasho, IBASHO_FIELDS)
     values = _validate_ibasho({name: values.get(name, getattr(ibasho, name)) for name in IBASHO_FIELDS})
+    claim(ibasho, version, fields=IBASHO_FIELDS)
     for name in IBASHO_FIELDS:
         setattr(ibasho, name, values[name])
     ibasho.save()
@@ -107,7 +110,8 @@ def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
 
 
 @state_change
-def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
+def update_event(*, actor: Actor, event: IbashoEvent, version: int | None = None, **values) -> IbashoEvent:
+    """Edit a session opened at `version` (a stale one is refused with the saved values)."""
     _require(actor, event.organisation)
     lock_statistics(event.organisation_id)  # a new date moves its attendances: orgs/locks.py
     before = _event_snapshot(event)
@@ -116,6 +120,7 @@ def update_event(*, actor: Actor, event: IbashoEvent, **values) -> IbashoEvent:
         # Moving a session moves its attendances: out of a locked period or into one, both are refused.
         ensure_open(event.organisation, event.date, field="date")
         ensure_open(event.organisation, values["date"], field="date")
+    claim(event, version, fields=EVENT_FIELDS)
     for name in EVENT_FIELDS:
         setattr(event, name, values[name])
     event.save()

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.models import ReferralTarget
-from tsunagu.core.forms import JapaneseDateField
+from tsunagu.core.forms import JapaneseDateField, ModelChoiceField
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.regions import municipalities, region_of
 from tsunagu.orgs.rules import Actor
@@ -16,7 +16,7 @@ class IbashoForm(forms.Form):
         label=_("名称"), max_length=120, error_messages={"required": _("「名称」を入力してください。")}
     )
     kind = forms.ChoiceField(label=_("形態"), choices=IbashoKind.choices)
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("市区町村"), queryset=Organisation.objects.none(), required=False, empty_label=_("（指定しない）")
     )
     place = forms.CharField(

@@ -29,6 +29,7 @@ class Ibasho(models.Model):
     is_public = models.BooleanField(_("一般に公開する"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         ordering = ["name", "id"]
@@ -54,6 +55,7 @@ class IbashoEvent(models.Model):
     is_public = models.BooleanField(_("一般に公開する"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         indexes = [models.Index(fields=["is_public", "date"], name="ibasho_event_public_date")]

@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
+from tsunagu.core.versions import with_version
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
@@ -47,7 +50,13 @@ def ibasho_add(request):
     form = IbashoForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
-            ibasho = actions.create_ibasho(actor=request.actor, organisation=org, **form.cleaned_data)
+            ibasho = create_once(
+                request,
+                lambda: actions.create_ibasho(actor=request.actor, organisation=org, **form.cleaned_data),
+                url_of=lambda ibasho: reverse("ibasho_detail", kwargs={"pk": ibasho.pk}),
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -60,8 +69,8 @@ def ibasho_add(request):
 @require_http_methods(["GET", "POST"])
 def ibasho_edit(request, pk):
     ibasho = get_ibasho(request.actor, pk, write=True)
-    initial = {name: getattr(ibasho, name) for name in actions.IBASHO_FIELDS}
-    form = IbashoForm(request.POST or None, initial=initial, organisation=ibasho.organisation)
+    initial = {name: getattr(ibasho, name) for name in actions.IBASHO_FIELDS} | {"version": ibasho.version}
+    form = with_version(IbashoForm(request.POST or None, initial=initial, organisation=ibasho.organisation))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_ibasho(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
@@ -80,7 +89,13 @@ def event_add(request, pk):
     form = EventForm(request.POST or None, initial={"is_public": ibasho.is_public})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.create_event(actor=request.actor, ibasho=ibasho, **form.cleaned_data)
+            create_once(
+                request,
+                lambda: actions.create_event(actor=request.actor, ibasho=ibasho, **form.cleaned_data),
+                url_of=lambda event: reverse("ibasho_detail", kwargs={"pk": ibasho.pk}),
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -93,8 +108,8 @@ def event_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk):
     event = get_event(request.actor, pk, write=True)
-    initial = {name: getattr(event, name) for name in actions.EVENT_FIELDS}
-    form = EventForm(request.POST or None, initial=initial)
+    initial = {name: getattr(event, name) for name in actions.EVENT_FIELDS} | {"version": event.version}
+    form = with_version(EventForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_event(actor=request.actor, event=event, **form.cleaned_data)
@@ -136,7 +151,13 @@ def attendance_add(request, pk):
     form = AttendanceForm(request.POST or None, actor=request.actor)
     if request.method == "POST" and form.is_valid():
         try:
-            attendance = actions.record_attendance(actor=request.actor, event=event, **form.cleaned_data)
+            attendance = create_once(
+                request,
+                lambda: actions.record_attendance(actor=request.actor, event=event, **form.cleaned_data),
+                url_of=lambda attendance: reverse("ibasho_event_detail", kwargs={"pk": event.pk}),
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:

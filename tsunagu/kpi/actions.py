@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.core.versions import claim
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
@@ -98,7 +99,8 @@ def create_indicator(
 
 
 @state_change
-def update_indicator(*, actor: Actor, indicator: Indicator, **values) -> Indicator:
+def update_indicator(*, actor: Actor, indicator: Indicator, version: int | None = None, **values) -> Indicator:
+    """Edit an indicator opened at `version` (a stale one is refused with the saved values)."""
     _require(actor, indicator.organisation)
     new = {name: values.get(name, getattr(indicator, name)) for name in INDICATOR_FIELDS}
     new["unit"] = _unit(new["unit"], new["source"])
@@ -117,6 +119,7 @@ def update_indicator(*, actor: Actor, indicator: Indicator, **values) -> Indicat
                 )
             }
         )
+    claim(indicator, version, fields=INDICATOR_FIELDS)
     before = snapshot(indicator, INDICATOR_FIELDS)
     new["name"], new["unit"], new["description"] = new["name"].strip(), new["unit"].strip(), new["description"].strip()
     for name, value in new.items():
@@ -204,8 +207,10 @@ def save_plan(
     baseline_label: str = "事業開始前（現時点）",
     adds_to_baseline: bool = True,
     plan: Plan | None = None,
+    version: int | None = None,
 ) -> Plan:
-    """Create or change a multi-year plan. Each year's increment becomes that year's Target."""
+    """Create or change a multi-year plan (opened at `version`; a stale one is refused). Each year's
+    increment becomes that year's Target."""
     _require(actor, indicator.organisation)
     _check_year(first_year, "first_year")
     if indicator.monitoring:
@@ -222,6 +227,8 @@ def save_plan(
         overlapping = overlapping.exclude(pk=plan.pk)
     if overlapping.exists():
         raise ValidationError({"first_year": _("この期間には別の計画があります。")})
+    if plan is not None:
+        claim(plan, version, fields=PLAN_FIELDS)
     before = snapshot(plan, PLAN_FIELDS) if plan else {}
     old_years = set(plan.years) if plan else set()
     new_years = range(first_year, last_year + 1)

@@ -28,6 +28,7 @@ class Indicator(models.Model):
     is_active = models.BooleanField(_("有効"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="kpi_indicator_name_per_org")]
@@ -86,6 +87,7 @@ class Plan(models.Model):
     adds_to_baseline = models.BooleanField(_("増加分を基準値に積み上げる"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         ordering = ["first_year"]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors, fiscal_year_choices
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
+from tsunagu.core.versions import with_version
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
 from tsunagu.orgs import chooser
 from tsunagu.orgs.access import get_organisation
@@ -106,9 +108,15 @@ def indicator_add(request):
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = actions.create_indicator(
-                actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+            indicator = create_once(
+                request,
+                lambda: actions.create_indicator(
+                    actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+                ),
+                url_of=lambda indicator: reverse("kpi_indicator", kwargs={"pk": indicator.pk}),
             )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -143,8 +151,8 @@ def indicator_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request, pk):
     indicator = get_indicator(request.actor, pk, write=True)
-    initial = {name: getattr(indicator, name) for name in actions.INDICATOR_FIELDS}
-    form = IndicatorForm(request.POST or None, initial=initial, editing=True)
+    initial = {name: getattr(indicator, name) for name in actions.INDICATOR_FIELDS} | {"version": indicator.version}
+    form = with_version(IndicatorForm(request.POST or None, initial=initial, editing=True))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_indicator(actor=request.actor, indicator=indicator, **form.cleaned_data)
@@ -226,17 +234,21 @@ def plan_edit(request, pk):
             "baseline": plan.baseline,
             "baseline_label": plan.baseline_label,
             "adds_to_baseline": plan.adds_to_baseline,
+            "version": plan.version,
         }
         initial |= {f"increment_{n}": increments.get(fy) for n, fy in enumerate(plan.years, start=1)}
     form = PlanForm(request.POST or None, initial=initial)
+    if plan is not None:
+        with_version(form)
     if request.method == "POST" and plan is not None and "delete" in request.POST:
         actions.delete_plan(actor=request.actor, plan=plan)
         messages.success(request, _("計画を削除しました。"))
         return redirect("kpi_indicator", pk=indicator.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.save_plan(
+
+        def save():
+            return actions.save_plan(
                 actor=request.actor,
                 indicator=indicator,
                 plan=plan,
@@ -245,7 +257,16 @@ def plan_edit(request, pk):
                 increments=data["increments"],
                 baseline_label=data["baseline_label"],
                 adds_to_baseline=data["adds_to_baseline"],
+                version=data.get("version"),
             )
+
+        try:
+            if plan is None:  # a new plan: once per form, however often it is sent
+                create_once(request, save, url_of=lambda _plan: reverse("kpi_indicator", kwargs={"pk": indicator.pk}))
+            else:
+                save()
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:

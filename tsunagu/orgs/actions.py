@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.core.versions import claim
 
 from .access import refuse, require, state_change
 from .codes import code_problem, normalise_code
@@ -99,7 +100,8 @@ def create_organisation(
 
 
 @state_change
-def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organisation:
+def update_organisation(*, actor: Actor, org: Organisation, version: int | None = None, **values) -> Organisation:
+    """Edit an organisation opened at `version` (a stale one is refused with the saved values)."""
     require(actor, Perm.MANAGE_ORG, org, below=True)
     before = snapshot(org, ORG_FIELDS)
     new = {name: values.get(name, getattr(org, name)) for name in ORG_FIELDS}
@@ -116,6 +118,7 @@ def update_organisation(*, actor: Actor, org: Organisation, **values) -> Organis
         category=new["category"],
         instance=org,
     )
+    claim(org, version, fields=ORG_FIELDS)
     old_path = org.path
     old_ancestors = _ancestor_ids(org.path)
     for name, value in new.items():
@@ -194,13 +197,17 @@ def add_staff(
 
 
 @state_change
-def change_staff(*, actor: Actor, membership: Membership, role: str, is_active: bool) -> Membership:
+def change_staff(
+    *, actor: Actor, membership: Membership, role: str, is_active: bool, version: int | None = None
+) -> Membership:
+    """Change a role opened at `version` (a stale one is refused with the saved values)."""
     require(actor, Perm.MANAGE_STAFF, membership.organisation, message=_("他の組織の職員は管理できません。"))
     if role not in Role.values:
         raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
     if membership == actor.membership and (role != Role.ADMIN or not is_active):
         # Otherwise an organisation can lose its last administrator by a slip of the mouse.
         raise ValidationError({"role": _("自分自身の管理者権限は外せません。他の管理者に依頼してください。")})
+    claim(membership, version, fields=["role", "is_active"])
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.role = role
     membership.is_active = is_active

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.forms import ModelChoiceField
+
 from .chooser import Resolution
 from .models import ALLOWED_PARENT_KINDS, OrgKind, PartnerCategory, Role
 
@@ -18,7 +20,7 @@ class OrganisationForm(forms.Form):
     )
     name = forms.CharField(label=_("名称"), max_length=120)
     kind = forms.ChoiceField(label=_("種別"), choices=OrgKind.choices)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("関係機関の区分"),
         queryset=PartnerCategory.objects.all(),
         required=False,

@@ -80,6 +80,7 @@ class Organisation(models.Model):
     accepting_cases = models.BooleanField(_("新規受け入れ可"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         ordering = ["path"]
@@ -118,6 +119,7 @@ class Membership(models.Model):
     role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("有効"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org")]

@@ -5,12 +5,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.audit import queries as audit_queries
 from tsunagu.audit.forms import AuditSearchForm
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
+from tsunagu.core.versions import with_version
 
 from . import actions, chooser, queries
 from .access import get_membership, get_organisation
@@ -49,9 +52,10 @@ def org_edit(request, code):
         "kind": org.kind,
         "category": org.category,
         "is_active": org.is_active,
+        "version": org.version,
     }
     parent_kind = org.parent.kind if org.parent else None
-    form = OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind, editing=True)
+    form = with_version(OrganisationForm(request.POST or None, initial=initial, parent_kind=parent_kind, editing=True))
     if request.method == "POST" and form.is_valid():
         try:
             org = actions.update_organisation(actor=request.actor, org=org, **form.cleaned_data)
@@ -70,7 +74,13 @@ def org_add_child(request, code):
     form = OrganisationForm(request.POST or None, parent_kind=parent.kind)
     if request.method == "POST" and form.is_valid():
         try:
-            org = actions.create_organisation(actor=request.actor, parent=parent, **form.cleaned_data)
+            org = create_once(
+                request,
+                lambda: actions.create_organisation(actor=request.actor, parent=parent, **form.cleaned_data),
+                url_of=lambda org: reverse("org_detail", kwargs={"code": org.code}),
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -91,9 +101,15 @@ def staff_add(request):
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = actions.add_staff(
-                actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+            membership = create_once(
+                request,
+                lambda: actions.add_staff(
+                    actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+                ),
+                url_of=lambda membership: reverse("staff_list"),
             )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -106,7 +122,8 @@ def staff_add(request):
 @require_http_methods(["GET", "POST"])
 def staff_edit(request, pk):
     membership = get_membership(request.actor, pk)
-    form = StaffEditForm(request.POST or None, initial={"role": membership.role, "is_active": membership.is_active})
+    initial = {"role": membership.role, "is_active": membership.is_active, "version": membership.version}
+    form = with_version(StaffEditForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_staff(actor=request.actor, membership=membership, **form.cleaned_data)

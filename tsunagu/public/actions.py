@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import AgeBand, Channel, Consulter
+from tsunagu.core.versions import StaleEdit, claim, current_values
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.regions import MUNICIPAL_KINDS, case_workers
@@ -30,8 +31,9 @@ WINDOW_FIELDS = ["name", "phone", "email", "hours", "address", "ways", "topics",
 
 
 @state_change
-def save_window(*, actor: Actor, organisation: Organisation, **values) -> Window:
-    """Create or update the organisation's consultation window (its 管理者, or one above it)."""
+def save_window(*, actor: Actor, organisation: Organisation, version: int | None = None, **values) -> Window:
+    """Create or update the organisation's consultation window (its 管理者, or one above it). A form
+    says the version it was opened at, 0 when there was no window yet; a stale one is refused."""
     require(actor, Perm.MANAGE_ORG, organisation, below=True, message=_("この組織の窓口は編集できません。"))
     errors = {}
     if organisation.kind not in WINDOW_KINDS:
@@ -49,6 +51,10 @@ def save_window(*, actor: Actor, organisation: Organisation, **values) -> Window
     values["ways"] = [way for way in Way.values if way in values.get("ways", [])]
     values["topics"] = [want for want in Want.values if want in values.get("topics", [])]
     window = Window.objects.filter(organisation=organisation).first()
+    if window is not None and version == 0:  # somebody created it while this person was typing
+        raise StaleEdit(current=current_values(window, WINDOW_FIELDS))
+    if window is not None:
+        claim(window, version, fields=WINDOW_FIELDS)
     before = snapshot(window, WINDOW_FIELDS) if window else {}
     if window is None:
         window = Window(organisation=organisation)

@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.models import AgeBand
+from tsunagu.core.forms import ModelChoiceField
 from tsunagu.orgs.regions import municipalities
 
 from .models import ReplyMethod, Want, Way, Writer
@@ -31,7 +32,7 @@ def _required(label) -> dict:
     return {"required": format_lazy(_("「{label}」を選んでください。"), label=label)}
 
 
-class MunicipalityField(forms.ModelChoiceField):
+class MunicipalityField(ModelChoiceField):
     def __init__(self, region, **kwargs):
         super().__init__(
             queryset=municipalities(region),

@@ -46,6 +46,7 @@ class Window(models.Model):
     note = models.TextField(_("ひとこと"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("最終更新"), auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
         ordering = ["organisation__path"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.versions import with_version
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
@@ -30,11 +31,11 @@ def window_edit(request, code):
     org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
     window = Window.objects.filter(organisation=org).first()
     initial = (
-        {name: getattr(window, name) for name in actions.WINDOW_FIELDS}
+        {name: getattr(window, name) for name in actions.WINDOW_FIELDS} | {"version": window.version}
         if window
-        else {"phone": org.phone, "email": org.email, "address": org.address}
+        else {"phone": org.phone, "email": org.email, "address": org.address, "version": 0}
     )
-    form = WindowForm(request.POST or None, initial=initial)
+    form = with_version(WindowForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_window(actor=request.actor, organisation=org, **form.cleaned_data)

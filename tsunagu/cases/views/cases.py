@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.wareki import age_on, fiscal_year
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
@@ -105,7 +107,13 @@ def case_add(request):
             )
             if not similar or form.cleaned_data.get("confirm_similar"):
                 try:
-                    case = actions.open_case(actor=actor, household=household_values(household), **values)
+                    case = create_once(
+                        request,
+                        lambda: actions.open_case(actor=actor, household=household_values(household), **values),
+                        url_of=lambda case: reverse("case_detail", kwargs={"pk": case.pk}),
+                    )
+                except AlreadySaved as error:
+                    return already_saved(request, error)
                 except ValidationError as error:
                     apply_errors(form, error)
                 else:
@@ -226,10 +234,15 @@ def case_assign(request, pk):
     form = AssignForm(
         request.POST or None,
         staff_queryset=queries.case_staff(actor.organisation),
-        initial={"users": list(case.assigned.all())},
+        initial={"users": list(case.assigned.all()), "version": case.version},
     )
     if request.method == "POST" and form.is_valid():
-        actions.set_assigned(actor=actor, case=case, users=list(form.cleaned_data["users"]))
-        messages.success(request, _("担当者を保存しました。"))
-        return redirect("case_detail", pk=case.pk)
+        data = form.cleaned_data
+        try:
+            actions.set_assigned(actor=actor, case=case, users=list(data["users"]), version=data["version"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("担当者を保存しました。"))
+            return redirect("case_detail", pk=case.pk)
     return render(request, "cases/assign_form.html", {"case": case, "form": form})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 
 from .. import actions, queries
 from ..access import get_case, get_consent
@@ -24,15 +25,21 @@ def consent_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.record_consent(
-                actor=actor,
-                case=case,
-                given_by=data["given_by"],
-                purpose=data["purpose"],
-                given_on=data["given_on"],
-                share_with=list(data["share_with"]),
-                share_with_categories=list(data["share_with_categories"]),
+            create_once(
+                request,
+                lambda: actions.record_consent(
+                    actor=actor,
+                    case=case,
+                    given_by=data["given_by"],
+                    purpose=data["purpose"],
+                    given_on=data["given_on"],
+                    share_with=list(data["share_with"]),
+                    share_with_categories=list(data["share_with_categories"]),
+                ),
+                url_of=lambda consent: reverse("case_detail", kwargs={"pk": case.pk}) + "#consents",
             )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:

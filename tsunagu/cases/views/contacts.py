@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.wareki import format_date
 
 from .. import actions, queries
@@ -69,7 +70,13 @@ def contact_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contact = actions.log_contact(actor=actor, case=case, **form.contact_values())
+            contact = create_once(
+                request,
+                lambda: actions.log_contact(actor=actor, case=case, **form.contact_values()),
+                url_of=lambda contact: reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline",
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -90,17 +97,13 @@ def contact_edit(request, pk, contact_pk):
     case = get_case(actor, pk, write=True, log_read=reading(request))
     contact = get_contact(actor, case, contact_pk, write=True)
     staff = queries.case_staff(actor.organisation)
-    current = None
     if request.method == "POST":
         form = ContactForm(request.POST, editing=True, staff_queryset=staff)
         if form.is_valid():
             values = {name: value for name, value in form.cleaned_data.items() if name != "version"}
             try:
                 actions.update_contact(actor=actor, contact=contact, version=form.cleaned_data["version"], **values)
-            except actions.StaleEdit as error:
-                form.add_error(None, error.messages)
-                current = get_contact(actor, case, contact_pk)  # what the other person saved, to compare
-            except ValidationError as error:
+            except ValidationError as error:  # StaleEdit included: the other person's values are shown
                 apply_errors(form, error)
             else:
                 messages.success(request, _("相談記録を保存しました。"))
@@ -108,9 +111,7 @@ def contact_edit(request, pk, contact_pk):
     else:
         initial = {name: getattr(contact, name) for name in CONTACT_FORM_FIELDS}
         form = ContactForm(initial={**initial, "version": contact.version}, editing=True, staff_queryset=staff)
-    return render(
-        request, "cases/contact_form.html", {"case": case, "form": form, "contact": contact, "current": current}
-    )
+    return render(request, "cases/contact_form.html", {"case": case, "form": form, "contact": contact})
 
 
 @case_work_view(write=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import PartnerCategory, Role
 from tsunagu.orgs.rules import Perm
@@ -33,7 +34,13 @@ def referral_add(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            referral = actions.refer(actor=actor, case=case, **form.referral_values())
+            referral = create_once(
+                request,
+                lambda: actions.refer(actor=actor, case=case, **form.referral_values()),
+                url_of=lambda referral: reverse("case_detail", kwargs={"pk": case.pk}) + "#referrals",
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
