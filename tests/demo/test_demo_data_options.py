@@ -1,17 +1,12 @@
-"""`tsunagu demo-data` options that need an empty database."""
+"""`tsunagu demo-data` options that need an empty database (the demo built once for the tests that
+read it is in prefecture/conftest.py; --password is checked on its first build)."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError
 
 from tsunagu.orgs.models import Organisation
 
-from .test_demo_data import demo_data
-
-
-def test_password_option(db):
-    demo_data("--password", "another-long-passphrase")
-    assert get_user_model().objects.get(username="two-orgs").check_password("another-long-passphrase")
+from .prefecture.conftest import demo_data
 
 
 def test_a_short_password_is_refused_and_nothing_is_left_behind(db):

@@ -1,37 +1,21 @@
+"""`tsunagu demo-data`: the network, the staff and their log-ins, and what a second run does."""
+
 from collections import Counter
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.orgs.codes import code_problem
 from tsunagu.orgs.models import Membership, Organisation, OrgKind, PartnerCategory
 
-PASSWORD = "tsunagu-demo-2026"
+from .conftest import OTHER_PASSWORD, PASSWORD, demo_data
 
 
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    """The demo built once for the module, in a transaction rolled back at its end; each test runs in a
-    savepoint inside it, so what a test changes is undone before the next. (Runs that need an empty
-    database are in test_demo_data_options.py.)"""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield demo_data()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-def demo_data(*args) -> str:
-    out = StringIO()
-    call_command("demo_data", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture
+def built(demo) -> str:
+    """What `tsunagu demo-data` printed when it built the demo (conftest.py builds it once for the package)."""
+    return demo["output"]
 
 
 def state() -> dict:
@@ -133,3 +117,11 @@ def test_rerun_with_another_password_says_the_old_one_stays(built, db):
     out = demo_data("--password", "another-long-passphrase")
     assert "another-long-passphrase" not in out
     assert out.count("（既存の利用者: 以前のパスワードのまま）") == 10
+
+
+def test_password_option(demo, db):
+    # The first build of conftest.py, from an empty database, was made with --password.
+    assert demo["other_password_users"] == demo["users"]
+    assert "two-orgs" in demo["users"]
+    assert demo["first_output"].splitlines()[3].split()[:2] == ["center-admin", OTHER_PASSWORD]
+    assert PASSWORD not in demo["first_output"]

@@ -1,13 +1,12 @@
-"""The demo case work: built twice from scratch it is the same, a re-run adds nothing, and every
-history is one the domain functions could have produced (they did)."""
+"""The demo case work: built twice from scratch it is the same (conftest.py builds it, once with another
+password), a re-run adds nothing, and every history is one the domain functions could have produced
+(they did)."""
 
 from collections import Counter
 from datetime import date
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Max, Min
 
 from tsunagu.audit.models import AuditEntry
@@ -25,69 +24,10 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.rules import age_band_on
 from tsunagu.core.wareki import age_on, fiscal_year
-from tsunagu.demo.cases import END, START, DemoCases, build_cases
-from tsunagu.demo.network import build_network
-from tsunagu.demo.staff import build_staff
+from tsunagu.demo.cases import END, START, DemoCases
 from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.models import Membership, Role
-from tsunagu.orgs.rules import Actor
 from tsunagu.stats import rollups
-
-PASSWORD = "tsunagu-demo-2026"
-SYSTEM = Actor.system("demo-data")
-
-
-def summary() -> dict:
-    """Everything a second build must reproduce, without database ids."""
-    return {
-        "status": Counter(Case.objects.values_list("organisation__code", "status")),
-        "channel": Counter(Contact.objects.values_list("channel", flat=True)),
-        "consulter": Counter(Contact.objects.values_list("consulter", flat=True)),
-        "age_band": Counter(Contact.objects.values_list("age_band", flat=True)),
-        "referrals": Counter(Referral.objects.values_list("status", "to_ibasho", "partner__code")),
-        "cases": list(
-            Case.objects.order_by("organisation__code", "number").values_list(
-                "organisation__code",
-                "number",
-                "opened_on",
-                "name",
-                "status",
-                "closed_on",
-                "reached_on",
-                "first_contact_on",
-                "last_contact_on",
-            )
-        ),
-        "contacts": list(
-            Contact.objects.order_by("case__organisation__code", "case__number", "date", "id").values_list(
-                "case__number", "date", "channel", "consulter", "staff__username", "with_peer", "minutes"
-            )
-        ),
-    }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Two builds from the same network (the first rolled back), then a third call that must add
-    nothing; the second build's rows stay for the tests of this module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        network = build_network(SYSTEM)
-        build_staff(network, SYSTEM, password=PASSWORD)
-        savepoint = transaction.savepoint()
-        first = build_cases(network, SYSTEM, password=PASSWORD)
-        first_summary = summary()
-        transaction.savepoint_rollback(savepoint)
-        second = build_cases(network, SYSTEM, password=PASSWORD)
-        built = {
-            "network": network,
-            "first": first,
-            "second": second,
-            "first_summary": first_summary,
-            "second_summary": summary(),
-            "third": build_cases(network, SYSTEM, password=PASSWORD),
-        }
-        yield built
-        transaction.set_rollback(True)
 
 
 def test_two_builds_are_identical(demo, db):
