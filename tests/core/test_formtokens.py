@@ -5,6 +5,8 @@ import re
 from datetime import date, time
 
 import pytest
+from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.cases.factories import actor_for, make_case
@@ -12,6 +14,7 @@ from tests.conftest import act_as
 from tests.factories import make_staff
 from tests.kpi.factories import make_indicator
 from tsunagu.cases.models import Case, Channel, Consent, Consulter, Contact, Referral, ReferralTarget
+from tsunagu.core.formtokens import FIELD
 from tsunagu.core.models import FormToken
 from tsunagu.ibasho import actions as ibasho_actions
 from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent
@@ -106,7 +109,7 @@ CREATE_FORMS = {
         "ibasho_event_add",
         "coordinator",
         _ibasho,
-        {"date": "2030-01-05", "start_time": "10:00", "online": "on"},
+        {"date": "2026-01-05", "start_time": "10:00", "online": "on"},
         IbashoEvent,
     ),
     "attendance": (
@@ -235,3 +238,14 @@ def test_two_sendings_at_the_same_moment_save_one_record(network):
         thread.join(timeout=60)
     ibasho = Ibasho.objects.get()  # the loser's record was rolled back with its token
     assert sorted(outcomes) == sorted(["saved", f"/ibasho/{ibasho.pk}/"])
+
+
+def test_search_forms_carry_no_token_in_their_address(client, db):
+    # A GET form's fields end up in the address: a finder result or an audit search must stay a plain,
+    # shareable URL, so only POST forms carry the one-time token.
+    class Search(forms.Form):
+        q = forms.CharField(required=False)
+
+    for name in ("form_fields.html", "public/_fields.html"):
+        assert FIELD not in render_to_string(name, {"form": Search(), "search_form": True})
+        assert FIELD in render_to_string(name, {"form": Search()})

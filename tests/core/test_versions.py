@@ -90,7 +90,7 @@ def _event(network, coordinator):
         actor=actor_for(coordinator), organisation=network["own_center"], name="サロン", kind="online"
     )
     return ibasho_actions.create_event(
-        actor=actor_for(coordinator), ibasho=ibasho, date=date(2030, 5, 8), start_time=time(14), place="最初"
+        actor=actor_for(coordinator), ibasho=ibasho, date=date(2026, 5, 8), start_time=time(14), place="最初"
     )
 
 
