@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from tsunagu.core import exporting, wareki
 from tsunagu.core.exporting import Sheet, sheet_name
 
-from . import charts
+from . import charts, sections
 from .report import Period, rate
 
 LABEL, COUNT, RATE = "label", "count", "rate"
@@ -93,6 +93,10 @@ def _breakdown(
 
 def report_tables(report: dict) -> list[Table]:
     """The tables of a build_report result, in the order the page and the files show them."""
+    return consultation_tables(report) + sections.tables(report)
+
+
+def consultation_tables(report: dict) -> list[Table]:
     contacts, referrals, connected = report["contacts"], report["referrals"], report["connected"]
     total = contacts["total"]
     consulters = list(contacts["by_consulter"])

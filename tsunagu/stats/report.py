@@ -34,6 +34,7 @@ from tsunagu.core import wareki
 from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.models import Organisation, PartnerCategory
 
+from . import sections
 from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth, subtree
 
 IBASHO_LABEL = "居場所"
@@ -320,24 +321,32 @@ def build_report(org: Organisation, period: Period) -> dict:
     # The contract's keys are DOMAIN.md's Japanese labels whatever language the caller uses.
     records = Records(org)  # the subtree's ids, read once if a partial month or a distinct count needs them
     with translation.override("ja"):
-        return _header(org, period) | {
-            "contacts": contact_section(org, period, records),
-            "referrals": referral_section(org, period, records),
-            "connected": connected_section(org, period, records),
-        }
+        return (
+            _header(org, period)
+            | {
+                "contacts": contact_section(org, period, records),
+                "referrals": referral_section(org, period, records),
+                "connected": connected_section(org, period, records),
+            }
+            | sections.figures(org, period)
+        )
 
 
 def counted_report(org: Organisation, period: Period) -> dict:
     """build_report counted from the records alone, without the rollups."""
     records, span = Records(org), (period.start, period.end)
     with translation.override("ja"):
-        return _header(org, period) | {
-            "contacts": contacts_from_rows(
-                records.contact_rows(*span), records.persons(*span), records.new_cases(*span)
-            ),
-            "referrals": referrals_from_rows(records.referral_rows(*span), partner_categories()),
-            "connected": connected_from_counts(records.connected(*span)),
-        }
+        return (
+            _header(org, period)
+            | {
+                "contacts": contacts_from_rows(
+                    records.contact_rows(*span), records.persons(*span), records.new_cases(*span)
+                ),
+                "referrals": referrals_from_rows(records.referral_rows(*span), partner_categories()),
+                "connected": connected_from_counts(records.connected(*span)),
+            }
+            | sections.figures(org, period)
+        )
 
 
 def _header(org: Organisation, period: Period) -> dict:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tsunagu.core import wareki
 from tsunagu.orgs.models import Organisation
 
-from . import charts
+from . import charts, sections
 from .exporters import LABEL, RATE, Column, Table
 from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth, subtree
 from .report import connected_from_counts, contacts_from_rows, partner_categories, referrals_from_rows
@@ -51,8 +51,12 @@ def _fiscal_year_of(field: str, years: list[int]) -> Case:
 def build_trends(org: Organisation, years: list[int]) -> dict[int, dict]:
     """{fiscal year: the build_report dict for that fiscal year}, from six rollup queries whatever the
     range."""
+    years = sorted(years)
     with translation.override("ja"):
-        return _build(org, sorted(years))
+        built = _build(org, years)
+        for year, figures in sections.trend_figures(org, years).items():
+            built[year] |= figures
+        return built
 
 
 def _monthly(model, org: Organisation, years: list[int], span, keys: list[str]):
@@ -132,6 +136,10 @@ def _per_year(key, title, heading, years, trends, pick, labels, *, note="", char
 
 
 def trend_tables(trends: dict[int, dict]) -> list[Table]:
+    return _consultation_trend_tables(trends) + sections.trend_tables(sorted(trends), trends)
+
+
+def _consultation_trend_tables(trends: dict[int, dict]) -> list[Table]:
     years = sorted(trends)
     x_labels = [wareki.fiscal_year_label(y, "short") for y in years]
     reports = [trends[y] for y in years]

@@ -1,0 +1,66 @@
+"""The report's further sections (DOMAIN.md, "The report contract, continued"): one module per record
+type in this package, each defining SECTION. build_report and counted_report add every section's
+figures under its key, and report_tables adds its tables after the consultation tables, so a record
+type joins the report (page, XLSX, PDF, `tsunagu report`) by adding its module to MODULES.
+
+A section computes its figures for an organisation subtree (stats.models.subtree) and a Period;
+`cohort` is None or the stats.cohorts restriction of the case-based figures (a section whose figures
+have no case, such as meetings, leaves it out of a cohort's report: case_based=False).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+MODULES: list[str] = [
+    # "meetings",
+]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the report contract's key: "meetings"
+    build: Callable  # build(org, period, cohort=None) -> dict with every label of each breakdown
+    tables: Callable  # tables(section_dict) -> list[exporters.Table]
+    case_based: bool = False
+    # trend(years, {fiscal year: section figures}) -> list[exporters.Table]: the section's table on the
+    # trends page; None leaves it out.
+    trend: Callable | None = None
+
+
+def sections() -> list[Section]:
+    return [import_module(f"{__name__}.{name}").SECTION for name in MODULES]
+
+
+def figures(org, period, cohort=None) -> dict:
+    """{key: section figures} of every section that applies (case-based ones only under a cohort)."""
+    return {
+        section.key: section.build(org, period, cohort)
+        for section in sections()
+        if cohort is None or section.case_based
+    }
+
+
+def tables(report: dict) -> list:
+    return [table for section in sections() if section.key in report for table in section.tables(report[section.key])]
+
+
+def trend_figures(org, years: list[int]) -> dict[int, dict]:
+    """{fiscal year: {key: section figures}} of the sections with a trend table."""
+    from tsunagu.core import wareki
+    from tsunagu.stats.report import Period
+
+    with_trend = [section for section in sections() if section.trend]
+    return {
+        year: {section.key: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for section in with_trend}
+        for year in years
+    }
+
+
+def trend_tables(years: list[int], trends: dict[int, dict]) -> list:
+    return [
+        table
+        for section in sections()
+        if section.trend and all(section.key in trends[year] for year in years)
+        for table in section.trend(years, {year: trends[year][section.key] for year in years})
+    ]
