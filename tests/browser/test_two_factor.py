@@ -68,7 +68,7 @@ def test_new_coordinator_enrols_an_authenticator_app_and_opens_no_case_before(pa
     page.goto(reverse("two_factor_enrol"))
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.get_by_label("認証アプリに表示された6桁の数字").fill(code_from_secret(secret))
-    page.get_by_role("button", name="登録する").click()
+    page.get_by_role("button", name="登録する", exact=True).click()
 
     expect(page).to_have_url(live_server.url + reverse("two_factor_settings"))
     expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
