@@ -250,3 +250,19 @@ def test_odd_codes_are_wrong_codes_not_errors(client, network, typed):
     totp_device(admin.user)
     password_step(client, "kanri")
     assert client.post(reverse("two_factor_verify"), {"code": typed}).status_code == 200
+
+
+def test_new_recovery_codes_replace_the_old_ones_only_for_a_verified_session(client, network):
+    make_staff(network["own"], Role.ADMIN, username="kanri")
+    old = enrol_totp(client, "kanri")
+    response = client.post(reverse("two_factor_settings"))
+    assert response["Location"] == reverse("two_factor_settings")
+    new = CODE.findall(client.get(reverse("two_factor_settings")).content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert RecoveryCode.objects.filter(device__user__username="kanri").count() == 10
+    assert actions_of("kanri")[-1] == "auth.recovery_codes"
+
+    coordinator = make_staff(network["own"], Role.COORDINATOR, username="sato")
+    client.force_login(coordinator.user)
+    client.post(reverse("two_factor_settings"))
+    assert not RecoveryCodeDevice.objects.filter(user=coordinator.user).exists()

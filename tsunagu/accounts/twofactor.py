@@ -16,6 +16,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -146,7 +147,9 @@ def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG (no image request, no script: the CSP stays strict)."""
     import segno
 
-    return segno.make(device.config_url, error="m").svg_inline(scale=4, border=2, title="QR", dark="#000")
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=2, title=gettext("認証アプリ用のQRコード"), dark="#000"
+    )
 
 
 @transaction.atomic

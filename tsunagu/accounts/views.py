@@ -151,6 +151,10 @@ def device_secret(device) -> str:
 def two_factor_settings(request):
     """The person's own second factors: new recovery codes (shown once), and adding a passkey."""
     if request.method == "POST":
+        if not twofactor.verified(request):
+            # Recovery codes back up a device this session used; without one they would be the only factor.
+            messages.error(request, _("先に認証アプリかパスキーを登録してください。"))
+            return redirect("two_factor_settings")
         codes = twofactor.issue_recovery_codes(request.user)
         actions.recovery_codes_issued(actor=twofactor.client_actor(request, request.user))
         request.session[twofactor.NEW_CODES] = codes
