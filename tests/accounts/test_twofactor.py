@@ -266,3 +266,17 @@ def test_new_recovery_codes_replace_the_old_ones_only_for_a_verified_session(cli
     client.force_login(coordinator.user)
     client.post(reverse("two_factor_settings"))
     assert not RecoveryCodeDevice.objects.filter(user=coordinator.user).exists()
+
+
+def test_a_failed_passkey_is_a_failed_second_step(client, network):
+    make_staff(network["own"], Role.ADMIN, username="kanri")
+    password_step(client, "kanri")
+    client.post(reverse("otp_webauthn:credential-authentication-begin"))
+    response = client.post(
+        reverse("otp_webauthn:credential-authentication-complete"),
+        data='{"id": "forged", "rawId": "forged", "type": "public-key", "response": {}}',
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 404, 422)
+    assert "_auth_user_id" not in client.session
+    assert actions_of("kanri") == ["auth.second_factor_failed"]
