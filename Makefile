@@ -80,6 +80,8 @@ demo: $(INSTALLED)
 	$(DEMO_ENV) $(BIN)/tsunagu demo-data
 	@echo
 	@echo "tsunagu is starting on http://127.0.0.1:8000/ - log in there with one of the demo accounts above."
+	@echo "The 管理者 accounts then ask for a code from an authenticator app set up with the key printed above."
+	@echo "Passkeys need a host name: open http://localhost:8000/ to try them."
 	@echo "Stop it with Ctrl+C; run 'make demo' again to start it again with the same data."
 	@echo
 	exec $(DEMO_ENV) $(BIN)/tsunagu runserver 127.0.0.1:8000

@@ -28,7 +28,7 @@ from tsunagu.public import access as public_access
 
 from .access import UrlCase
 from .conftest import act_as
-from .factories import make_staff
+from .factories import make_staff, pass_second_factor
 
 
 def _declarations():
@@ -179,6 +179,7 @@ def test_acting_organisation_must_be_one_of_the_users(client, world):
     client.force_login(member.user)
     session = client.session
     session["acting_membership"] = world["other_staff"].pk
+    pass_second_factor(session, member.user)
     session.save()
     response = client.get(reverse("home"))
     assert response.status_code == 200
