@@ -64,7 +64,7 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     page.get_by_label("性別").select_option(label="男性")
     page.get_by_label("市区町村").select_option(label="みなと市")
     page.get_by_label("外出状況").select_option(value="3")
-    page.get_by_label("1人目の続柄").fill("母")
+    page.get_by_label("1人目の続柄").select_option("母")
     page.get_by_label("1人目の年齢").fill("76")
     page.get_by_label("1人目の備考").click()  # leaving the age field is what asks htmx about 8050
     expect(page.get_by_test_id("suggest-8050")).to_contain_text("8050世帯かもしれません")
