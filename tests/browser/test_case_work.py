@@ -89,7 +89,7 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     # A home visit with a ピアサポーター.
     page.get_by_role("link", name="訪問・同行を記録").first.click()
     expect(page.get_by_label("方法")).to_have_value("home_visit")
-    page.get_by_label("相談者").select_option(label="本人")
+    page.get_by_label("相談者 必須").select_option(label="本人")
     page.get_by_label("ピアサポーターが同行した").check()
     page.get_by_label("訪問した人の名前").fill("佐藤（相談員）、鈴木（ピアサポーター）")
     page.get_by_label("内容").fill("玄関先で本人と少し話せた。")
