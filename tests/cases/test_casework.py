@@ -136,6 +136,7 @@ def test_an_appointment_is_planned_shown_and_closed_by_recording_the_contact(cli
     }
     page = client.get(reverse("case_detail", kwargs={"pk": case.pk})).content.decode()
     assert "この予定の記録をする" not in page
+    assert "14:40 <strong>訪問</strong>" in page and "家族（母）" in page
 
 
 def test_a_closed_appointment_cannot_be_recorded_twice(worker):
