@@ -202,6 +202,7 @@ def _guarded(world) -> dict:
         "get_own_membership": lambda a: org_access.get_own_membership(a, own["staff"].pk),
         "get_case": lambda a: case_access.get_case(a, case.pk),
         "get_contact": lambda a: case_access.get_contact(a, case, own["contact"].pk),
+        "get_appointment": lambda a: case_access.get_appointment(a, case, own["appointment"].pk),
         "get_consent": lambda a: case_access.get_consent(a, case, own["consent"].pk),
         "get_referral": lambda a: case_access.get_referral(a, case, own["referral"].pk),
         "get_incoming_referral": lambda a: case_access.get_incoming_referral(a, own["incoming"].pk),

@@ -7,15 +7,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, user_has_device
 
+from tsunagu.cases import queries as case_queries
 from tsunagu.orgs import queries as org_queries
 from tsunagu.orgs.access import get_own_membership
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.middleware import SESSION_KEY
 from tsunagu.orgs.rules import Perm
+from tsunagu.public.access import intake_queue
+from tsunagu.public.models import ConsultationStatus
 
 from . import actions, twofactor
 from .forms import EnrolTotpForm, SecondFactorForm
@@ -64,14 +68,24 @@ def choose_organisation(request):
     return render(request, "accounts/choose.html", {"memberships": memberships})
 
 
+def _quiet_days(request) -> int:
+    value = request.GET.get("quiet", "")
+    return int(value) if value.isdigit() and int(value) in case_queries.QUIET_CHOICES else 90
+
+
 @staff_view(Perm.VIEW_ORG)
 def home(request):
-    org = request.actor.organisation
-    return render(
-        request,
-        "accounts/home.html",
-        {"org": org, "kind_counts": org_queries.kind_counts(org), "children": org_queries.children(org)[:12]},
-    )
+    """The organisation at a glance and, for those who do case work, what to do today (cases.queries.
+    home_casework). The block `meetings_due` in the template is left for the meetings' decisions."""
+    actor = request.actor
+    org = actor.organisation
+    context = {"org": org, "kind_counts": org_queries.kind_counts(org), "children": org_queries.children(org)[:12]}
+    if actor.user is not None and (actor.can(Perm.EDIT_CASES) or actor.can(Perm.ASSIGNED_CASES)):
+        context["casework"] = case_queries.home_casework(
+            actor, today=timezone.localdate(), quiet_days=_quiet_days(request)
+        )
+        context["web_waiting"] = intake_queue(actor).filter(status=ConsultationStatus.NEW).count()
+    return render(request, "accounts/home.html", context)
 
 
 def _after_second_step(request, url: str):

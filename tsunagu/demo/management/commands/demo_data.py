@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tsunagu.demo.appointments import build_appointments
 from tsunagu.demo.cases import build_cases
 from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 logins = build_staff(network, actor, password=password)
                 build_admin_devices(logins)
                 build_cases(network, actor, password=password)
+                build_appointments(network)
                 build_public(network, actor)
                 build_kpis(network, actor)
         except ValidationError as error:
