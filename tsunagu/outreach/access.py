@@ -59,9 +59,7 @@ def get_supporter(actor: Actor, pk, *, write: bool = False) -> Supporter:
 
 
 def get_activity(actor: Actor, pk, *, write: bool = False) -> SupporterActivity:
-    return _get(
-        own_activities(actor).select_related("supporter", "case"), actor, "supporter_activity", pk, write=write
-    )
+    return _get(own_activities(actor).select_related("supporter", "case"), actor, "supporter_activity", pk, write=write)
 
 
 def case_by_number(actor: Actor, number: str) -> Case | None:

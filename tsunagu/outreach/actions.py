@@ -62,7 +62,9 @@ def update_event(*, actor: Actor, event: Event, version: int | None = None, **va
     _require(actor, event.organisation)
     before = _snapshot(event, EVENT_FIELDS)
     values = domain.clean_event({name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS})
-    values["number"] = _number(Event, event.organisation, values, exclude_pk=event.pk) if values["number"] else event.number
+    values["number"] = (
+        _number(Event, event.organisation, values, exclude_pk=event.pk) if values["number"] else event.number
+    )
     _moved(event.organisation, event.date, values["date"])
     claim(event, version, fields=EVENT_FIELDS)
     for name in EVENT_FIELDS:
@@ -82,9 +84,7 @@ def create_material(*, actor: Actor, organisation: Organisation, **values) -> Ma
     values["number"] = _number(Material, organisation, values)
     ensure_open(organisation, values["date"], field="date")
     material = Material.objects.create(organisation=organisation, **{k: values.get(k) for k in MATERIAL_FIELDS})
-    log_action(
-        actor, "outreach.material_create", obj=material, changes=diff({}, snapshot(material, MATERIAL_FIELDS))
-    )
+    log_action(actor, "outreach.material_create", obj=material, changes=diff({}, snapshot(material, MATERIAL_FIELDS)))
     return material
 
 
@@ -147,7 +147,11 @@ def create_supporter(
         "outreach.supporter_create",
         obj=supporter,
         label=supporter.number,
-        changes=diff({}, snapshot(supporter, SUPPORTER_AUDIT_FIELDS) | {"status_from": since.isoformat()}, Supporter.PERSONAL_FIELDS),
+        changes=diff(
+            {},
+            snapshot(supporter, SUPPORTER_AUDIT_FIELDS) | {"status_from": since.isoformat()},
+            Supporter.PERSONAL_FIELDS,
+        ),
     )
     return supporter
 

@@ -50,7 +50,9 @@ class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("種別"), choices=EventKind.choices)
     name = _text(_("名称"), domain.EVENT_LIMITS["name"], required=True, help_text=_("例: ひきこもり支援者研修"))
     status = forms.ChoiceField(label=_("状態"), choices=EventStatus.choices, initial=EventStatus.HELD)
-    format = forms.ChoiceField(label=_("形式"), choices=[("", _("（指定しない）")), *EventFormat.choices], required=False)
+    format = forms.ChoiceField(
+        label=_("形式"), choices=[("", _("（指定しない）")), *EventFormat.choices], required=False
+    )
     audience = _text(_("対象"), domain.EVENT_LIMITS["audience"], help_text=_("例: 市町村職員、家族、一般"))
     participants = _count(_("参加人数"), domain.MAX_PARTICIPANTS, help_text=_("講師派遣は1回を1件と数えます"))
     number = _text(_("番号"), domain.EVENT_LIMITS["number"], help_text=_("台帳の番号。空欄なら自動でつけます"))
@@ -76,7 +78,9 @@ class MaterialForm(forms.Form):
     name = _text(_("名称"), domain.MATERIAL_LIMITS["name"], required=True, help_text=_("例: 相談窓口ポスター"))
     made = _count(_("作成数"), domain.MAX_COPIES, help_text=_("SNS投稿は1投稿を1件として数えます"))
     distributed = _count(_("配布数"), domain.MAX_COPIES)
-    distributed_to = _text(_("配布先"), domain.MATERIAL_LIMITS["distributed_to"], help_text=_("例: 市町村窓口、医療機関"))
+    distributed_to = _text(
+        _("配布先"), domain.MATERIAL_LIMITS["distributed_to"], help_text=_("例: 市町村窓口、医療機関")
+    )
     number = _text(_("番号"), domain.MATERIAL_LIMITS["number"], help_text=_("台帳の番号。空欄なら自動でつけます"))
 
 

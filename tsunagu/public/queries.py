@@ -208,3 +208,14 @@ def queue(consultations: QuerySet[WebConsultation], status: str) -> QuerySet[Web
 def queue_counts(consultations: QuerySet[WebConsultation]) -> dict[str, int]:
     counts = dict(consultations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {value: counts.get(value, 0) for value in ConsultationStatus.values}
+
+
+def network_figures(org: Organisation) -> dict:
+    """窓口の明確化 for a subtree: `municipalities` (active municipalities and designated cities in it) and
+    `windows` (those with a named consultation window published here). The directory has no history,
+    so these are today's figures whatever the period (two queries)."""
+    bodies = Organisation.objects.filter(path__startswith=org.path, kind__in=MUNICIPAL_KINDS, is_active=True)
+    return {
+        "municipalities": bodies.count(),
+        "windows": bodies.filter(window__isnull=False).exclude(window__name="").count(),
+    }

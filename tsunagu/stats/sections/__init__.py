@@ -14,6 +14,10 @@ from importlib import import_module
 
 MODULES: list[str] = [
     # "meetings",
+    "events",
+    "materials",
+    "supporters",
+    "network",
 ]
 
 
