@@ -17,7 +17,7 @@ from tsunagu.orgs.rules import Actor
 from . import domain
 from .access import WRITE_PERM
 from .domain import ACTIVITY_FIELDS, EVENT_FIELDS, MATERIAL_FIELDS, SUPPORTER_FIELDS
-from .models import Event, Material, Supporter, SupporterActivity, SupporterStatusChange
+from .models import Event, EventStatus, Material, Supporter, SupporterActivity, SupporterStatusChange
 
 
 def _require(actor: Actor, organisation: Organisation) -> None:
@@ -49,7 +49,7 @@ def _moved(organisation, before: date, after: date) -> None:
 @state_change
 def create_event(*, actor: Actor, organisation: Organisation, **values) -> Event:
     _require(actor, organisation)
-    values = domain.clean_event(values)
+    values = domain.clean_event({"status": EventStatus.HELD, **values})
     values["number"] = _number(Event, organisation, values)
     ensure_open(organisation, values["date"], field="date")
     event = Event.objects.create(organisation=organisation, **{k: values.get(k) for k in EVENT_FIELDS})
