@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from tsunagu.demo.cases import build_cases
 from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
+from tsunagu.demo.outreach import build_outreach
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
 from tsunagu.orgs.management.commands.orgs import text_table
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 logins = build_staff(network, actor, password=password)
                 build_cases(network, actor, password=password)
                 build_public(network, actor)
+                build_outreach(network, actor)
                 build_kpis(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
