@@ -198,6 +198,12 @@ def status_errors(status, since: date | None, *, last_change: date | None, today
 # --- activities ------------------------------------------------------------------------------------------
 
 
+def activity_date_error(on: date | None, *, today: date | None = None) -> str | None:
+    if on is None:
+        return _("「日付」を入力してください。")
+    return case_rules.record_date_error(on, today=today, future=False)
+
+
 def activity_errors(values: dict, *, organisation, today: date | None = None) -> dict:
     errors: dict[str, str | None] = {}
     supporter = values.get("supporter")
@@ -205,11 +211,7 @@ def activity_errors(values: dict, *, organisation, today: date | None = None) ->
         errors["supporter"] = _("「サポーター」を選んでください。")
     elif supporter.organisation_id != organisation.pk:
         errors["supporter"] = _("「サポーター」はこの組織のサポーターではありません。")
-    on = values.get("date")
-    if on is None:
-        errors["date"] = _("「日付」を入力してください。")
-    elif problem := case_rules.record_date_error(on, today=today, future=False):
-        errors["date"] = problem
+    errors["date"] = activity_date_error(values.get("date"), today=today)
     errors["kind"] = _choice_error(values.get("kind"), ActivityKind, _("種別"))
     errors["minutes"] = _count_error(values.get("minutes"), MAX_MINUTES, _("時間（分）"))
     case = values.get("case")
