@@ -114,3 +114,28 @@ def test_the_sections_become_tables_of_the_page_and_files(kochi):
     assert events.total == ["計", 5, 280, 1, 1]
     assert tables["materials"].rows[1] == ["リーフレット", 30000, 24000]
     assert tables["network"].rows[0][0] == "市区町村"
+
+
+def test_trends_equal_one_report_per_fiscal_year(kochi):
+    from tsunagu.core import wareki
+    from tsunagu.outreach import actions as outreach_actions
+    from tsunagu.stats.trends import build_trends, trend_tables
+
+    centre = kochi["own_center"]
+    supporter = outreach_actions.create_supporter(
+        actor=SYSTEM, organisation=centre, name="青木", status="registered", status_from=date(2020, 5, 1)
+    )
+    for on in (date(2020, 6, 1), date(2021, 6, 1), date(2021, 7, 1)):
+        outreach_actions.record_activity(
+            actor=SYSTEM, organisation=centre, supporter=supporter, date=on, kind="consultation"
+        )
+    trends = build_trends(kochi["own"], [2020, 2021, 2022])
+    for year in (2020, 2021, 2022):
+        report = build_report(kochi["own"], Period(*wareki.fiscal_year_range(year)))
+        for key in ("events", "materials", "supporters", "network"):
+            assert trends[year][key] == report[key], (year, key)
+    assert trends[2021]["supporters"]["previous_activities"] == 1
+    assert trends[2021]["events"]["by_kind"]["研修"]["participants"] == 226  # 89 + 97 + 40 (2021-10-01)
+    tables = {table.key: table for table in trend_tables(trends)}
+    assert tables["events_trend"].rows[0] == ["研修", 40, 226, 0]
+    assert tables["supporters_trend"].rows == [["登録サポーター数（年度末）", 1, 1, 1], ["活動件数", 1, 2, 0]]

@@ -219,12 +219,10 @@ def queue_counts(consultations: QuerySet[WebConsultation]) -> dict[str, int]:
 def network_figures(org: Organisation) -> dict:
     """窓口の明確化 for a subtree: `municipalities` (active municipalities and designated cities in it) and
     `windows` (those with a named consultation window published here). The directory has no history,
-    so these are today's figures whatever the period (two queries)."""
-    bodies = Organisation.objects.filter(path__startswith=org.path, kind__in=MUNICIPAL_KINDS, is_active=True)
-    return {
-        "municipalities": bodies.count(),
-        "windows": bodies.filter(window__isnull=False).exclude(window__name="").count(),
-    }
+    so these are today's figures whatever the period (one query)."""
+    return Organisation.objects.filter(path__startswith=org.path, kind__in=MUNICIPAL_KINDS, is_active=True).aggregate(
+        municipalities=Count("id"), windows=Count("window", filter=~Q(window__name=""))
+    )
 
 
 def public_events(region: Organisation | None = None) -> QuerySet[Event]:

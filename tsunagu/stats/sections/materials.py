@@ -3,15 +3,22 @@
 
 from django.utils.translation import gettext as _
 
-from tsunagu.outreach.counting import material_figures
+from tsunagu.outreach.counting import material_figures, material_years
 
 from ..exporters import LABEL, Column, Table
+from ..models import OrgAncestor
 from . import Section
 from ._years import year_columns
 
 
 def build(org, period, cohort=None) -> dict:
-    return material_figures(org, period.start, period.end)
+    return material_figures(
+        org, period.start, period.end, OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
+    )
+
+
+def build_years(org, years: list[int]) -> dict[int, dict]:
+    return material_years(org, years, OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id"))
 
 
 def tables(section: dict) -> list[Table]:
@@ -39,4 +46,4 @@ def trend(years: list[int], by_year: dict[int, dict]) -> list[Table]:
     ]
 
 
-SECTION = Section("materials", build, tables, case_based=False, trend=trend)
+SECTION = Section("materials", build, tables, case_based=False, trend=trend, build_years=build_years)

@@ -14,6 +14,11 @@ def build(org, period, cohort=None) -> dict:
     return network_figures(org)
 
 
+def build_years(org, years: list[int]) -> dict[int, dict]:
+    figures = network_figures(org)  # today's directory: the same for every year
+    return dict.fromkeys(years, figures)
+
+
 def tables(section: dict) -> list[Table]:
     return [
         Table(
@@ -29,4 +34,4 @@ def tables(section: dict) -> list[Table]:
     ]
 
 
-SECTION = Section("network", build, tables, case_based=False, trend=None)
+SECTION = Section("network", build, tables, case_based=False, trend=None, build_years=build_years)

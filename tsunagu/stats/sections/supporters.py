@@ -4,15 +4,22 @@ that activities exceed the previous year's)."""
 
 from django.utils.translation import gettext as _
 
-from tsunagu.outreach.counting import supporter_figures
+from tsunagu.outreach.counting import supporter_figures, supporter_years
 
 from ..exporters import LABEL, Column, Table
+from ..models import OrgAncestor
 from . import Section
 from ._years import year_columns
 
 
 def build(org, period, cohort=None) -> dict:
-    return supporter_figures(org, period.start, period.end)
+    return supporter_figures(
+        org, period.start, period.end, OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
+    )
+
+
+def build_years(org, years: list[int]) -> dict[int, dict]:
+    return supporter_years(org, years, OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id"))
 
 
 def tables(section: dict) -> list[Table]:
@@ -53,4 +60,4 @@ def trend(years: list[int], by_year: dict[int, dict]) -> list[Table]:
     ]
 
 
-SECTION = Section("supporters", build, tables, case_based=False, trend=trend)
+SECTION = Section("supporters", build, tables, case_based=False, trend=trend, build_years=build_years)
