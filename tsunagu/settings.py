@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tsunagu.kpi",
     "tsunagu.ledger",
     "tsunagu.ibasho",
+    "tsunagu.outreach",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.demo",

@@ -29,4 +29,5 @@ urlpatterns = [
     path("stats/", include("tsunagu.stats.urls")),
     path("kpi/", include("tsunagu.kpi.urls")),
     path("ibasho/", include("tsunagu.ibasho.urls")),
+    path("outreach/", include("tsunagu.outreach.urls")),
 ]

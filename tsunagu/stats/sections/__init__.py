@@ -14,6 +14,10 @@ from importlib import import_module
 
 MODULES: list[str] = [
     # "meetings",
+    "events",
+    "materials",
+    "supporters",
+    "network",
 ]
 
 
@@ -26,6 +30,10 @@ class Section:
     # trend(years, {fiscal year: section figures}) -> list[exporters.Table]: the section's table on the
     # trends page; None leaves it out.
     trend: Callable | None = None
+    # build_years(org, years) -> {fiscal year: build()'s figures for that year}, in a fixed number of
+    # queries whatever the number of years (the trends page); None builds each year in turn. A section
+    # with build_years and no trend is in the trends' figures but shows no table there.
+    build_years: Callable | None = None
 
 
 def sections() -> list[Section]:
@@ -50,11 +58,15 @@ def trend_figures(org, years: list[int]) -> dict[int, dict]:
     from tsunagu.core import wareki
     from tsunagu.stats.report import Period
 
-    with_trend = [section for section in sections() if section.trend]
-    return {
-        year: {section.key: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for section in with_trend}
-        for year in years
-    }
+    built: dict[int, dict] = {year: {} for year in years}
+    for section in sections():
+        if section.build_years is not None:
+            for year, figures in section.build_years(org, years).items():
+                built[year][section.key] = figures
+        elif section.trend:
+            for year in years:
+                built[year][section.key] = section.build(org, Period(*wareki.fiscal_year_range(year)), None)
+    return built
 
 
 def trend_tables(years: list[int], trends: dict[int, dict]) -> list:

@@ -9,6 +9,7 @@ from tsunagu.demo.appointments import build_appointments
 from tsunagu.demo.cases import build_cases
 from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
+from tsunagu.demo.outreach import build_outreach
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
 from tsunagu.demo.twofactor import build_admin_devices, demo_totp_secret
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 build_cases(network, actor, password=password)
                 build_appointments(network)
                 build_public(network, actor)
+                build_outreach(network, actor)
                 build_kpis(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
