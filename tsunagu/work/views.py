@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tsunagu.core import exporting
 from tsunagu.core.forms import apply_errors
@@ -307,7 +307,10 @@ def payment_list_detail(request, pk):
 
 
 def _step(request, pk, perm, run, message):
+    """A step of a list (POST); asked with GET, the list's page."""
     payment_list = get_payment_list(request.actor, pk, perm=perm)
+    if request.method != "POST":
+        return _list_page(request, payment_list)
     form = ListStepForm(request.POST)
     if form.is_valid():
         try:
@@ -322,7 +325,7 @@ def _step(request, pk, perm, run, message):
 
 
 @staff_view(WRITE_PERM)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def payment_list_refresh(request, pk):
     return _step(
         request,
@@ -334,7 +337,7 @@ def payment_list_refresh(request, pk):
 
 
 @staff_view(APPROVE_PERM)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def payment_list_approve(request, pk):
     return _step(
         request,
@@ -346,7 +349,7 @@ def payment_list_approve(request, pk):
 
 
 @staff_view(APPROVE_PERM)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def payment_list_settle(request, pk):
     return _step(
         request,
