@@ -13,3 +13,4 @@ class WorkConfig(AppConfig):
         from . import queries
 
         case_queries.register_timeline_source(queries.timeline_events)
+        queries.register_figures()

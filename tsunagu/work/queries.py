@@ -3,9 +3,14 @@
 from collections import defaultdict
 from datetime import date
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from tsunagu.cases.models import AgeBand
 from tsunagu.cases.queries import Event
 from tsunagu.cases.rules import age_band_on
+from tsunagu.core import figures
+from tsunagu.orgs.models import Organisation
 
 from .allowances import RateBook
 from .models import Outcome, Payee, Placement, Program, WorkedDay
@@ -85,3 +90,26 @@ def work_experience(organisation_ids, start: date, end: date) -> dict:
         "hosts": len({p.host_id for p in placements.values()}),
         "allowances": allowances,
     }
+
+
+def _figures(period, scope: Organisation) -> dict:
+    ids = list(Organisation.objects.filter(path__startswith=scope.path).values_list("id", flat=True))
+    with translation.override("ja"):
+        return work_experience(ids, period.start, period.end)
+
+
+def register_figures() -> None:
+    """The section's figures as KPI sources (中間的就労等を経て就労した人数, 職場体験に結び付いた件数, …)."""
+    figures.register(
+        "work_experience",
+        _figures,
+        [
+            ("work_placements", _("就労体験・就労訓練の件数"), "件", lambda s: s["placements"]),
+            ("work_persons", _("就労体験・就労訓練の実人数"), "人", lambda s: s["persons"]),
+            ("work_employed", _("中間的就労等を経て就労した人数"), "人", lambda s: s["by_outcome"]["就職"]),
+            ("work_workplace", _("職場体験に結び付いた件数"), "件", lambda s: s["by_program"]["職場体験"]),
+            ("work_hosts", _("就労体験の受入先の数"), "か所", lambda s: s["hosts"]),
+            ("work_allowance_participant", _("就労体験の手当（利用者）"), "円", lambda s: s["allowances"]["利用者"]),
+            ("work_allowance_host", _("就労体験の手当（事業者）"), "円", lambda s: s["allowances"]["事業者"]),
+        ],
+    )
