@@ -181,6 +181,8 @@ def record_days(
         changes[on] = (existing.get(on), hours)
     if errors:
         raise ValidationError(errors)
+    if version is None:  # code, not a form: the row's version now (a refused call may have left ours ahead)
+        version = Placement.objects.filter(pk=placement.pk).values_list("version", flat=True).get()
     claim(placement, version)  # the week form was opened at this version of the placement
     if not changes:
         return changes
@@ -390,7 +392,7 @@ def approve_payment_list(*, actor: Actor, payment_list: PaymentList, version: in
         obj=payment_list,
         label=_list_label(payment_list),
         changes={
-            "status": [ListStatus.DRAFT.label, ListStatus.APPROVED.label],
+            "status": [str(ListStatus.DRAFT.label), str(ListStatus.APPROVED.label)],
             "amount": sum(payment_list.lines.values_list("amount", flat=True)),
         },
     )
@@ -420,6 +422,6 @@ def settle_payment_list(*, actor: Actor, payment_list: PaymentList, version: int
         "work.payment_list_settle",
         obj=payment_list,
         label=_list_label(payment_list),
-        changes={"status": [ListStatus.APPROVED.label, ListStatus.SETTLED.label]},
+        changes={"status": [str(ListStatus.APPROVED.label), str(ListStatus.SETTLED.label)]},
     )
     return payment_list
