@@ -10,6 +10,7 @@ from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
+from tsunagu.demo.work import build_work
 from tsunagu.orgs.management.commands.orgs import text_table
 from tsunagu.orgs.rules import Actor
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 build_cases(network, actor, password=password)
                 build_public(network, actor)
                 build_kpis(network, actor)
+                build_work(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(
