@@ -26,6 +26,11 @@ SHEETS = [
     "つなぎ先区分別の件数",
     "つなぎの対象",
     "居場所等の支援につながった件数",
+    # The report's further sections (stats/sections MODULES), in order.
+    "就労体験・就労訓練",
+    "就労体験をした人の年代",
+    "種別ごとの人数",
+    "期間中に終了した就労体験の結果",
 ]
 
 
