@@ -51,3 +51,29 @@ def test_the_case_timeline_shows_the_placement_and_its_outcome(client, coordinat
     assert "就労体験の開始" in page and "山田農園（農家） ・ 就労1日" in page
     assert "就労体験の終了" in page and "結果: 求職活動" in page
     assert reverse("work_placement_detail", args=[placement.pk]) in page
+
+
+@pytest.mark.parametrize("name", ["work_placements", "work_payment_lists", "work_hosts"])
+def test_list_pages_take_as_many_queries_for_one_row_as_for_three(client, coordinator, admin, farm, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    act_as(client, coordinator.membership)
+    client.get(reverse(name))  # the first request of a session does its own work (last seen, …)
+    counts = []
+    made = 0
+    for n in (1, 3):
+        for month in range(made, n):
+            placement = place(coordinator, farm, start=date(2021, 5, 1 + month))
+            actions.record_days(actor=coordinator, placement=placement, days={date(2021, 5, 20): Decimal(5)})
+            actions.create_payment_list(
+                actor=coordinator, organisation=coordinator.organisation, month=date(2021, 4 + month, 1), payee="host"
+            )
+            actions.create_host(
+                actor=coordinator, organisation=coordinator.organisation, name=f"受入先{month}", kind="shop"
+            )
+        made = n
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
