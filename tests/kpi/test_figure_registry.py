@@ -23,6 +23,14 @@ REPORT_FIGURES = [
     "connected",
     "connected_person",
     "connected_family",
+    # tsunagu.work's, registered from its ready() (the work app comes after stats in INSTALLED_APPS).
+    "work_placements",
+    "work_persons",
+    "work_employed",
+    "work_workplace",
+    "work_hosts",
+    "work_allowance_participant",
+    "work_allowance_host",
 ]
 # Registered by the apps of further record types (outreach, then public's 窓口の明確化), in INSTALLED_APPS order.
 OTHER_FIGURES = [

@@ -18,6 +18,7 @@ MODULES: list[str] = [
     "materials",
     "supporters",
     "network",
+    "work_experience",
 ]
 
 
