@@ -14,6 +14,7 @@ from importlib import import_module
 
 MODULES: list[str] = [
     # "meetings",
+    "employment",
 ]
 
 
