@@ -167,3 +167,23 @@ def test_cohort_report_leaves_out_sections_without_cases(network, saposute):
     report = build_report(network["own"], FY2021, cohorts.by_key("40代"))
     assert "employment" in report
     assert set(report) >= {"contacts", "referrals", "connected", "cohort"}
+
+
+def test_trends_carry_employment_per_fiscal_year_as_the_report_does(network, coordinator):
+    from tsunagu.stats.trends import build_trends
+
+    cases = [make_case(coordinator, opened_on=date(2019, 4, 1)) for _ in range(3)]
+    register(coordinator, cases[0], date(2019, 5, 1), outcome=Outcome.SCHOOL, decided_on=date(2020, 6, 1))
+    register(coordinator, cases[1], date(2020, 3, 31), ended_on=date(2021, 4, 1))
+    register(coordinator, cases[2], date(2021, 4, 1), outcome=Outcome.REGULAR, decided_on=date(2021, 4, 2))
+    contacts(cases[1], [date(2020, 3, 31), date(2020, 4, 1), date(2021, 4, 1), date(2021, 4, 2)])
+    years = [2019, 2020, 2021]
+    trends = build_trends(network["own"], years)
+    for year in years:
+        assert (
+            trends[year]["employment"]
+            == build_report(network["own"], Period(*wareki.fiscal_year_range(year)))["employment"]
+        )
+    assert [trends[y]["employment"]["registered"] for y in years] == [2, 2, 3]  # case 0 never ended
+    assert [trends[y]["employment"]["uses"] for y in years] == [1, 1, 1]
+    assert [trends[y]["employment"]["decided"] for y in years] == [0, 1, 1]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from tsunagu.cases.models import AgeBand, Contact
 from tsunagu.cases.rules import age_band_on
@@ -62,39 +62,64 @@ def _case_in(keep, birth_date, band, on) -> bool:
     return keep is None or keep(birth_date, band, on)
 
 
-def counts(ids: list[int], start: date, end: date, keep=None) -> Counts:
-    registrations = Registration.objects.filter(organisation_id__in=ids)
-    result = Counts()
-    person = ("case__birth_date", "case__age_band")
+PERSON = ("case__birth_date", "case__age_band")
 
-    open_rows = registrations.filter(_open_in(start, end)).values_list("case_id", "registered_on", *person)
-    result.registered = len(
-        {case for case, on, birth, band in open_rows if _case_in(keep, birth, band, max(on, start))}
+
+def _registration_rows(ids: list[int], start: date, end: date) -> list[tuple]:
+    """(case, 登録日, 終了日, 進路決定日, 進路, birth date, known band) of the registrations open on a day of
+    the range; a decided one is open on its 進路決定日, so these hold every decision in the range too."""
+    return list(
+        Registration.objects.filter(organisation_id__in=ids)
+        .filter(_open_in(start, end))
+        .values_list("case_id", "registered_on", "ended_on", "decided_on", "outcome", *PERSON)
     )
 
-    for on, birth, band in registrations.filter(registered_on__range=(start, end)).values_list(
-        "registered_on", *person
-    ):
-        if _case_in(keep, birth, band, on):
-            key = age_band_on(birth_date=birth, known_band=band, on=on)
-            result.new_by_band[key] = result.new_by_band.get(key, 0) + 1
 
+def _uses(ids: list[int], start: date, end: date):
     while_registered = Registration.objects.filter(
         case_id=OuterRef("case_id"), organisation_id=OuterRef("organisation_id"), registered_on__lte=OuterRef("date")
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("date")))
-    uses = Contact.objects.filter(organisation_id__in=ids, date__range=(start, end)).filter(Exists(while_registered))
+    return Contact.objects.filter(organisation_id__in=ids, date__range=(start, end)).filter(Exists(while_registered))
+
+
+def _fold(rows, start: date, end: date, keep) -> Counts:
+    """Counts of the range from registration rows that cover it (uses left to the caller)."""
+    result, registered = Counts(), set()
+    for case, on, ended, decided, outcome, birth, band in rows:
+        if on > end or (ended is not None and ended < start):
+            continue
+        if _case_in(keep, birth, band, max(on, start)):
+            registered.add(case)
+        if start <= on <= end and _case_in(keep, birth, band, on):
+            key = age_band_on(birth_date=birth, known_band=band, on=on)
+            result.new_by_band[key] = result.new_by_band.get(key, 0) + 1
+        if decided is not None and start <= decided <= end and _case_in(keep, birth, band, decided):
+            result.by_outcome[outcome] = result.by_outcome.get(outcome, 0) + 1
+    result.registered = len(registered)
+    return result
+
+
+def counts(ids: list[int], start: date, end: date, keep=None) -> Counts:
+    """The figures of the range (two queries)."""
+    result = _fold(_registration_rows(ids, start, end), start, end, keep)
+    uses = _uses(ids, start, end)
     if keep is None:
         result.uses = uses.count()
     else:
-        result.uses = sum(1 for on, birth, band in uses.values_list("date", *person) if keep(birth, band, on))
+        result.uses = sum(1 for on, birth, band in uses.values_list("date", *PERSON) if keep(birth, band, on))
+    return result
 
-    decided = registrations.filter(decided_on__range=(start, end))
-    if keep is None:
-        result.by_outcome = dict(decided.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
-    else:
-        for outcome, on, birth, band in decided.values_list("outcome", "decided_on", *person):
-            if keep(birth, band, on):
-                result.by_outcome[outcome] = result.by_outcome.get(outcome, 0) + 1
+
+def counts_by_year(ids: list[int], years: list[int]) -> dict[int, Counts]:
+    """{fiscal year: counts} for many years in two queries whatever their number (the trends page)."""
+    ranges = {year: wareki.fiscal_year_range(year) for year in years}
+    first, last = ranges[min(years)][0], ranges[max(years)][1]
+    rows = _registration_rows(ids, first, last)
+    result = {year: _fold(rows, *ranges[year], None) for year in years}
+    for on in _uses(ids, first, last).values_list("date", flat=True):
+        year = wareki.fiscal_year(on)
+        if year in result:
+            result[year].uses += 1
     return result
 
 

@@ -27,6 +27,9 @@ class Section:
     # trend(years, {fiscal year: section figures}) -> list[exporters.Table]: the section's table on the
     # trends page; None leaves it out.
     trend: Callable | None = None
+    # build_years(org, years) -> {fiscal year: section figures}: the trends page's figures in a fixed
+    # number of queries whatever the number of years; None builds each year with build().
+    build_years: Callable | None = None
 
 
 def sections() -> list[Section]:
@@ -51,11 +54,17 @@ def trend_figures(org, years: list[int]) -> dict[int, dict]:
     from tsunagu.core import wareki
     from tsunagu.stats.report import Period
 
-    with_trend = [section for section in sections() if section.trend]
-    return {
-        year: {section.key: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for section in with_trend}
-        for year in years
-    }
+    result: dict[int, dict] = {year: {} for year in years}
+    for section in sections():
+        if not section.trend:
+            continue
+        if section.build_years is not None:
+            by_year = section.build_years(org, years)
+        else:
+            by_year = {year: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for year in years}
+        for year in years:
+            result[year][section.key] = by_year[year]
+    return result
 
 
 def trend_tables(years: list[int], trends: dict[int, dict]) -> list:

@@ -15,9 +15,15 @@ from . import Section
 
 
 def build(org, period, cohort=None) -> dict:
-    counts = queries.counts(
-        queries.subtree_ids(org), period.start, period.end, cohort.includes if cohort is not None else None
-    )
+    keep = cohort.includes if cohort is not None else None
+    return _labelled(queries.counts(queries.subtree_ids(org), period.start, period.end, keep))
+
+
+def build_years(org, years: list[int]) -> dict[int, dict]:
+    return {year: _labelled(counts) for year, counts in queries.counts_by_year(queries.subtree_ids(org), years).items()}
+
+
+def _labelled(counts: queries.Counts) -> dict:
     new = counts.new_registrations
     return {
         "registered": counts.registered,
@@ -92,4 +98,4 @@ def trend(years: list[int], by_year: dict[int, dict]) -> list[Table]:
     ]
 
 
-SECTION = Section("employment", build, tables, case_based=True, trend=trend)
+SECTION = Section("employment", build, tables, case_based=True, trend=trend, build_years=build_years)
