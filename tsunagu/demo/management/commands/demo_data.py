@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.demo.cases import build_cases
+from tsunagu.demo.employment import build_employment
 from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
 from tsunagu.demo.public import build_public
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 build_cases(network, actor, password=password)
                 build_public(network, actor)
                 build_kpis(network, actor)
+                build_employment(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(
