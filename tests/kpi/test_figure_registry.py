@@ -23,6 +23,12 @@ REPORT_FIGURES = [
     "connected",
     "connected_person",
     "connected_family",
+    # stats.queries registers the employment section's figures too (issue 11)
+    "employment_registered",
+    "employment_new",
+    "employment_uses",
+    "employment_decided",
+    "employment_employed",
 ]
 
 

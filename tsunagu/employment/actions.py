@@ -43,7 +43,7 @@ def register(*, actor: Actor, case: Case, **values) -> Registration:
     _require_case(actor, case)
     values = domain.normalised(values)
     others = list(Registration.objects.filter(case=case))
-    raise_if(domain.registration_errors(values, case=case, today=timezone.localdate(), others=others))
+    raise_if(domain.registration_errors(values, birth_date=case.birth_date, today=timezone.localdate(), others=others))
     for name in domain.DATE_FIELDS:
         ensure_open(case.organisation, values[name], field=name)
     registration = domain.build_registration(case=case, values=values, origin_referral=_origin(case))
@@ -67,7 +67,7 @@ def update_registration(*, actor: Actor, registration: Registration, version: in
     _require_case(actor, case)
     values = domain.normalised({name: values.get(name, getattr(registration, name)) for name in domain.FIELDS})
     others = list(Registration.objects.filter(case=case).exclude(pk=registration.pk))
-    raise_if(domain.registration_errors(values, case=case, today=timezone.localdate(), others=others))
+    raise_if(domain.registration_errors(values, birth_date=case.birth_date, today=timezone.localdate(), others=others))
     locks = OpenCheck(case.organisation)
     for name in domain.DATE_FIELDS:
         if getattr(registration, name) != values[name]:
@@ -96,7 +96,7 @@ def register_many(*, actor: Actor, rows: list[tuple[Case, dict]]) -> list[Regist
     locks = OpenCheck(organisation)
     for case, values in rows:
         values = domain.normalised(values)
-        raise_if(domain.registration_errors(values, case=case, today=today))
+        raise_if(domain.registration_errors(values, birth_date=case.birth_date, today=today))
         for name in domain.DATE_FIELDS:
             locks.ensure_open(values[name], field=name)
         built.append(domain.build_registration(case=case, values=values, origin_referral=_origin(case)))

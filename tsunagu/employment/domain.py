@@ -45,9 +45,12 @@ def _date_errors(values: dict, *, birth_date: date | None, today: date) -> dict[
     return errors
 
 
-def registration_errors(values: dict, *, case: Case, today: date, others: list[Registration] = ()) -> dict[str, str]:
-    """What is wrong with normalised `values` for a registration of `case`; `others` are the case's other
-    registrations, which may not overlap it (a person is registered once at a time)."""
+def registration_errors(
+    values: dict, *, birth_date: date | None, today: date, others: list[Registration] = ()
+) -> dict[str, str]:
+    """What is wrong with normalised `values` for a registration of the case of a person born on
+    `birth_date`; `others` are the case's other registrations, which may not overlap it (a person is
+    registered once at a time)."""
     errors = length_errors(values, LIMITS)
     registered = values.get("registered_on")
     if registered is None:
@@ -56,7 +59,7 @@ def registration_errors(values: dict, *, case: Case, today: date, others: list[R
         errors["step"] = _("「STEP」は1から5で選んでください。")
     if values.get("outcome") and values["outcome"] not in Outcome.values:
         errors["outcome"] = _("「進路」は一覧から選んでください。")
-    errors |= _date_errors(values, birth_date=case.birth_date, today=today)
+    errors |= _date_errors(values, birth_date=birth_date, today=today)
     if errors or registered is None:
         return errors
     step = values["step"]
