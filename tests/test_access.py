@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import access as case_access
+from tsunagu.employment import access as employment_access
 from tsunagu.ibasho import access as ibasho_access
 from tsunagu.kpi import access as kpi_access
 from tsunagu.ledger import access as ledger_access
@@ -210,6 +211,7 @@ def _guarded(world) -> dict:
         "get_indicator": lambda a: kpi_access.get_indicator(a, own["kpi"].pk),
         "get_job": lambda a: ledger_access.get_job(a, own["ledger_job"].pk),
         "get_consultation": lambda a: public_access.get_consultation(a, own["consultation"].pk),
+        "get_registration": lambda a: employment_access.get_registration(a, own["registration"].pk),
     }
 
 
