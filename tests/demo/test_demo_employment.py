@@ -14,14 +14,14 @@ SYSTEM = Actor.system("demo-data")
 
 def test_a_registration_at_every_step_and_every_outcome_and_a_second_run_adds_nothing(db):
     network = build_network(SYSTEM)
-    assert build_employment(network, SYSTEM) == CASES
+    assert build_employment(network, SYSTEM, password="tsunagu-demo-2026") == CASES
     saposute = network.partners[SAPOSUTE]
     registrations = Registration.objects.filter(organisation=saposute)
     steps = Counter(registrations.values_list("step", flat=True))
     assert set(steps) >= {Step.INTAKE, Step.PREPARE, Step.SEEK, Step.EMPLOYED}
     assert set(registrations.values_list("outcome", flat=True)) >= {"", *Outcome.values}
     assert registrations.filter(ended_on__isnull=False).exists()
-    assert build_employment(network, SYSTEM) == 0
+    assert build_employment(network, SYSTEM, password="tsunagu-demo-2026") == 0
     assert registrations.count() == CASES
     whole = Period(
         registrations.order_by("registered_on").first().registered_on,

@@ -26,6 +26,11 @@ SHEETS = [
     "つなぎ先区分別の件数",
     "つなぎの対象",
     "居場所等の支援につながった件数",
+    # the report sections' tables (stats.sections): employment
+    "就労支援",
+    "単年度進路決定率",
+    "進路別の進路決定者数",
+    "新規登録者の年代",
 ]
 
 

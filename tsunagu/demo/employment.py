@@ -16,6 +16,8 @@ from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import Channel, Consulter
 from tsunagu.employment import actions
 from tsunagu.employment.models import Outcome, Registration, Step
+from tsunagu.orgs import actions as org_actions
+from tsunagu.orgs.models import Membership, Role
 from tsunagu.orgs.rules import Actor
 
 from .network import DemoNetwork
@@ -25,21 +27,24 @@ START, END = date(2024, 4, 1), date(2026, 10, 31)
 CASES = 48
 SAPOSUTE = "地域若者サポートステーション"
 # The share of each STEP reached, and of each 進路 once decided (a job is STEP5).
+COUNSELLOR = ("saposute-coordinator", "村上 彩")
 STEPS = [(Step.INTAKE, 8), (Step.PREPARE, 10), (Step.SEEK, 8), (Step.EMPLOYED, 14)]
 OTHER_OUTCOMES = [Outcome.SCHOOL, Outcome.SCHOOL, Outcome.TRAINING, Outcome.OTHER]
 
 
-def build_employment(network: DemoNetwork, actor: Actor, *, seed: int = SEED) -> int:
-    """Add the サポステ's cases and registrations unless it has some; returns how many were added."""
+def build_employment(network: DemoNetwork, actor: Actor, *, password: str, seed: int = SEED) -> int:
+    """Add the サポステ's cases and registrations unless it has some; returns how many were added. The
+    work is done by the サポステ's counsellor (saposute-coordinator, added with the demo password)."""
     saposute = network.partners[SAPOSUTE]
     if Registration.objects.filter(organisation=saposute).exists():
         return 0
+    actor = _counsellor(saposute, actor, password)
     end = min(END, timezone.localdate())
     rng = random.Random(seed)
     rows = []
     plan = [step for step, n in STEPS for _ in range(n)] + [None] * (CASES - sum(n for _, n in STEPS))
     for number, step in enumerate(plan, start=1):
-        registered = START + timedelta(days=rng.randrange((end - START).days - 200))
+        registered = START + timedelta(days=60 + rng.randrange((end - START).days - 260))
         age = rng.choice([15, 17, 19, 22, 25, 28, 31, 34, 36, 39, 42, 45, 48])
         birth = date(registered.year - age, rng.randrange(1, 13), rng.randrange(1, 29))
         known = registered - timedelta(days=rng.randrange(7, 40))
@@ -85,3 +90,18 @@ def build_employment(network: DemoNetwork, actor: Actor, *, seed: int = SEED) ->
         rows.append((case, values))
     actions.register_many(actor=actor, rows=rows)
     return len(rows)
+
+
+def _counsellor(saposute, actor: Actor, password: str) -> Actor:
+    username, full_name = COUNSELLOR
+    membership = Membership.objects.filter(user__username=username, organisation=saposute).first()
+    if membership is None:
+        membership = org_actions.add_staff(
+            actor=actor,
+            organisation=saposute,
+            username=username,
+            role=Role.COORDINATOR,
+            full_name=full_name,
+            password=password,
+        )
+    return Actor(user=membership.user, membership=membership, ip=None)

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 build_cases(network, actor, password=password)
                 build_public(network, actor)
                 build_kpis(network, actor)
-                build_employment(network, actor)
+                build_employment(network, actor, password=password)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(
