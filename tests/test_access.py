@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import access as case_access
+from tsunagu.employment import access as employment_access
 from tsunagu.ibasho import access as ibasho_access
 from tsunagu.kpi import access as kpi_access
 from tsunagu.ledger import access as ledger_access
@@ -216,6 +217,7 @@ def _guarded(world) -> dict:
         "get_host": lambda a: work_access.get_host(a, own["host"].pk),
         "get_placement": lambda a: work_access.get_placement(a, own["placement"].pk),
         "get_payment_list": lambda a: work_access.get_payment_list(a, own["payment_list"].pk),
+        "get_registration": lambda a: employment_access.get_registration(a, own["registration"].pk),
     }
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tsunagu.ibasho",
     "tsunagu.outreach",
     "tsunagu.work",
+    "tsunagu.employment",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.demo",

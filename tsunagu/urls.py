@@ -31,4 +31,5 @@ urlpatterns = [
     path("ibasho/", include("tsunagu.ibasho.urls")),
     path("outreach/", include("tsunagu.outreach.urls")),
     path("work/", include("tsunagu.work.urls")),
+    path("employment/", include("tsunagu.employment.urls")),
 ]

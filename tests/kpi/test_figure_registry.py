@@ -23,16 +23,14 @@ REPORT_FIGURES = [
     "connected",
     "connected_person",
     "connected_family",
-    # tsunagu.work's, registered from its ready() (the work app comes after stats in INSTALLED_APPS).
-    "work_placements",
-    "work_persons",
-    "work_employed",
-    "work_workplace",
-    "work_hosts",
-    "work_allowance_participant",
-    "work_allowance_host",
+    # stats.queries registers the employment section's figures too (issue 11)
+    "employment_registered",
+    "employment_new",
+    "employment_uses",
+    "employment_decided",
+    "employment_employed",
 ]
-# Registered by the apps of further record types (outreach, then public's 窓口の明確化), in INSTALLED_APPS order.
+# Registered by the apps of further record types (outreach, work, then public's 窓口の明確化), in INSTALLED_APPS order.
 OTHER_FIGURES = [
     "events_held",
     "events_participants",
@@ -47,6 +45,14 @@ OTHER_FIGURES = [
     "leaflets_distributed",
     "supporters_registered",
     "supporter_activities",
+    # tsunagu.work's, registered from its ready() (after outreach in INSTALLED_APPS).
+    "work_placements",
+    "work_persons",
+    "work_employed",
+    "work_workplace",
+    "work_hosts",
+    "work_allowance_participant",
+    "work_allowance_host",
     "network_windows",
     "network_municipalities",
 ]

@@ -90,6 +90,11 @@ def test_computed_indicators_are_the_reports_numbers(network, worker):
         "connected": 2,
         "connected_person": 1,
         "connected_family": 1,
+        "employment_registered": 0,
+        "employment_new": 0,
+        "employment_uses": 0,
+        "employment_decided": 0,
+        "employment_employed": 0,
     }
     report = build_report(org, FY2021)
     assert (values["contacts"], values["persons"], values["new_cases"]) == (

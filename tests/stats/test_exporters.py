@@ -36,6 +36,11 @@ SHEETS = [
     "就労体験をした人の年代",
     "種別ごとの人数",
     "期間中に終了した就労体験の結果",
+    # the report sections' tables (stats.sections): employment
+    "就労支援",
+    "単年度進路決定率",
+    "進路別の進路決定者数",
+    "新規登録者の年代",
 ]
 
 

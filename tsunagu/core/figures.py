@@ -8,6 +8,10 @@ nothing of ours, so an app at any layer may register (as Zulip's lower layers of
 Figures that one query computes together register as one source: `compute(period, scope)` returns
 a dict, and each figure picks its value from it, so a page with many indicators computes each source
 once per period (FigureCache).
+
+A source registered with cohorts=True also computes its figures for a cohort of people (the key of a
+stats.cohorts cohort, e.g. 就職氷河期世代): `compute(period, scope, cohort)`; a KPI indicator may then name
+a cohort (DOMAIN.md "Cohorts"). Sources without a case (meetings) are registered without.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -22,9 +26,14 @@ class Figure:
     source: str
     pick: Callable[[dict], int]
 
-    def value(self, period, scope) -> int:
-        """The figure for a period (start, end) and an organisation subtree."""
-        return self.pick(FIGURES.source(self.source)(period, scope))
+    def value(self, period, scope, cohort: str = "") -> int:
+        """The figure for a period (start, end) and an organisation subtree, optionally a cohort's."""
+        compute = FIGURES.source(self.source)
+        return self.pick(compute(period, scope, cohort) if cohort else compute(period, scope))
+
+    @property
+    def has_cohorts(self) -> bool:
+        return self.source in FIGURES.cohort_sources
 
 
 class FigureRegistry(Mapping):
@@ -33,11 +42,22 @@ class FigureRegistry(Mapping):
     def __init__(self):
         self._figures: dict[str, Figure] = {}
         self._sources: dict[str, Callable] = {}
+        self.cohort_sources: set[str] = set()
 
-    def register(self, source: str, compute: Callable, figures: list[tuple[str, str, str, Callable[[dict], int]]]):
+    def register(
+        self,
+        source: str,
+        compute: Callable,
+        figures: list[tuple[str, str, str, Callable[[dict], int]]],
+        *,
+        cohorts: bool = False,
+    ):
         """Register the figures `compute(period, scope)` gives, each as (key, label, unit, pick);
-        registering a key again replaces it (an app's ready() may run twice in tests)."""
+        registering a key again replaces it (an app's ready() may run twice in tests). cohorts=True:
+        compute(period, scope, cohort) counts a cohort's figures too."""
         self._sources[source] = compute
+        if cohorts:
+            self.cohort_sources.add(source)
         for key, label, unit, pick in figures:
             self._figures[key] = Figure(key, label, unit, source, pick)
 
@@ -63,10 +83,13 @@ class FigureCache:
 
     def __init__(self, scope):
         self.scope = scope
-        self._results: dict[tuple[str, object], dict] = {}
+        self._results: dict[tuple[str, object, str], dict] = {}
 
-    def value(self, key: str, period) -> int:
+    def value(self, key: str, period, cohort: str = "") -> int:
         figure = FIGURES[key]
-        if (figure.source, period) not in self._results:
-            self._results[figure.source, period] = FIGURES.source(figure.source)(period, self.scope)
-        return figure.pick(self._results[figure.source, period])
+        if (figure.source, period, cohort) not in self._results:
+            compute = FIGURES.source(figure.source)
+            self._results[figure.source, period, cohort] = (
+                compute(period, self.scope, cohort) if cohort else compute(period, self.scope)
+            )
+        return figure.pick(self._results[figure.source, period, cohort])

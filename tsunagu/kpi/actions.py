@@ -12,10 +12,10 @@ from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
-from .indicators import COMPUTED
+from .indicators import COMPUTED, cohort_choices
 from .models import MANUAL, EnteredValue, Indicator, JudgementLevel, Plan, Target
 
-INDICATOR_FIELDS = ["name", "unit", "source", "monitoring", "order", "description", "is_active"]
+INDICATOR_FIELDS = ["name", "unit", "source", "cohort", "monitoring", "order", "description", "is_active"]
 PLAN_FIELDS = ["first_year", "last_year", "baseline", "baseline_label", "adds_to_baseline"]
 MAX_PLAN_YEARS = 5
 YEAR_RANGE = (2000, 2100)
@@ -44,8 +44,13 @@ def _unit(unit: str, source: str) -> str:
     return unit.strip() or (COMPUTED[source].unit if source in COMPUTED else "")
 
 
-def _validate_indicator(*, organisation, name, unit, source, instance=None) -> None:
+def _validate_indicator(*, organisation, name, unit, source, cohort="", instance=None) -> None:
     errors = {}
+    if cohort:
+        if cohort not in {key for key, _label in cohort_choices()}:
+            errors["cohort"] = _("対象者「%(cohort)s」は使えません。") % {"cohort": cohort}
+        elif source not in COMPUTED or not COMPUTED[source].has_cohorts:
+            errors["cohort"] = _("対象者で絞れるのは、ケースの記録から計算する指標だけです。")
     if not name.strip():
         errors["name"] = _("指標名を入力してください。")
     elif (
@@ -72,18 +77,20 @@ def create_indicator(
     name: str,
     unit: str,
     source: str,
+    cohort: str = "",
     monitoring: bool = False,
     order: int = 0,
     description: str = "",
 ) -> Indicator:
     _require(actor, organisation)
     unit = _unit(unit, source)
-    _validate_indicator(organisation=organisation, name=name, unit=unit, source=source)
+    _validate_indicator(organisation=organisation, name=name, unit=unit, source=source, cohort=cohort)
     indicator = Indicator.objects.create(
         organisation=organisation,
         name=name.strip(),
         unit=unit.strip(),
         source=source,
+        cohort=cohort,
         monitoring=monitoring,
         order=order,
         description=description.strip(),
@@ -109,6 +116,7 @@ def update_indicator(*, actor: Actor, indicator: Indicator, version: int | None 
         name=new["name"],
         unit=new["unit"],
         source=new["source"],
+        cohort=new["cohort"] or "",
         instance=indicator,
     )
     if new["monitoring"] and not indicator.monitoring and indicator.targets.exists():

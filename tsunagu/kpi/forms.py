@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 from tsunagu.core.forms import FiscalYearField, field_message
 
 from .actions import MAX_PLAN_YEARS
-from .indicators import source_choices
+from .indicators import cohort_choices, source_choices
 
 
 class AmountField(forms.DecimalField):
@@ -50,6 +50,11 @@ class IndicatorForm(forms.Form):
         help_text=_("例: 件、人、%、回。記録から計算する指標は空欄でもかまいません"),
     )
     source = forms.ChoiceField(label=_("実績値の取り方"))
+    cohort = forms.ChoiceField(
+        label=_("対象者"),
+        required=False,
+        help_text=_("記録から計算する指標を、就職氷河期世代や年代の人の記録だけで数えます"),
+    )
     monitoring = forms.BooleanField(label=_("モニタリング指標（目標値を置かず、実績だけを見る）"), required=False)
     order = forms.IntegerField(
         label=_("表示順"),
@@ -68,6 +73,7 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = source_choices()
+        self.fields["cohort"].choices = cohort_choices()
         if not editing:
             del self.fields["is_active"]
 

@@ -18,6 +18,7 @@ from tsunagu.core.figures import FIGURES, FigureCache
 from tsunagu.core.wareki import fiscal_year, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.stats.queries import Period, organisations_with_contacts, rate
+from tsunagu.stats.queries import cohort_choices as stats_cohort_choices
 
 from .models import MANUAL, JudgementLevel
 
@@ -46,13 +47,17 @@ class YearFigures:
         self.org = org
         self._cache = FigureCache(org)
 
-    def value(self, key: str, fy: int) -> int:
-        return self._cache.value(key, Period(*fiscal_year_range(fy)))
+    def value(self, key: str, fy: int, cohort: str = "") -> int:
+        return self._cache.value(key, Period(*fiscal_year_range(fy)), cohort)
 
 
-def computed_value(key: str, org: Organisation, fy: int) -> int:
-    """The value of computed indicator `key` for an organisation subtree in fiscal year fy."""
-    return YearFigures(org).value(key, fy)
+def computed_value(key: str, org: Organisation, fy: int, cohort: str = "") -> int:
+    """The value of computed indicator `key` for an organisation subtree in fiscal year fy (a cohort's)."""
+    return YearFigures(org).value(key, fy, cohort)
+
+
+def cohort_choices() -> list[tuple[str, str]]:
+    return [("", gettext("全員"))] + stats_cohort_choices()
 
 
 # --- achievement and judgement ---------------------------------------------------------------------

@@ -22,6 +22,8 @@ class Indicator(models.Model):
     unit = models.CharField(_("単位"), max_length=10)
     # A key of indicators.COMPUTED, or MANUAL for values entered by hand (surveys, counts kept elsewhere).
     source = models.CharField(_("実績値の取り方"), max_length=30)
+    # A cohort (stats.cohorts key: 就職氷河期世代, 40代…) the computed figure is counted for; blank: everyone.
+    cohort = models.CharField(_("対象者"), max_length=20, blank=True)
     monitoring = models.BooleanField(_("モニタリング指標（目標値を置かない）"), default=False)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     description = models.CharField(_("説明"), max_length=300, blank=True)

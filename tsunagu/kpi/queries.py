@@ -148,7 +148,7 @@ class _Actuals:
             return None
         if indicator.is_manual:
             return self.entered.get((indicator.pk, fy))
-        return Decimal(self.figures.value(indicator.source, fy))
+        return Decimal(self.figures.value(indicator.source, fy, indicator.cohort))
 
 
 def _figure(indicator, fy, targets, actuals, levels) -> YearFigure:

@@ -19,7 +19,7 @@ def _document(org: Organisation, form: ReportForm) -> Document:
         org_code=org.code,
         period=period,
         period_label=form.period_label(),
-        tables=report_tables(build_report(org, period)),
+        tables=report_tables(build_report(org, period, form.chosen_cohort())),
     )
 
 

@@ -16,6 +16,7 @@ from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_text
 from tsunagu.orgs.forms import OrganisationChooserForm
 
+from . import cohorts
 from .report import Period
 
 FY, HALF, RANGE = "fy", "half", "range"
@@ -47,10 +48,21 @@ class ReportForm(OrganisationChooserForm):
         label=gettext_lazy("開始日"), required=False, help_text=gettext_lazy("例: 2021/4/1、R3.4.1、令和3年4月1日")
     )
     end = JapaneseDateField(label=gettext_lazy("終了日"), required=False, help_text=gettext_lazy("この日を含みます"))
+    cohort = forms.ChoiceField(
+        label=gettext_lazy("対象者"),
+        required=False,
+        help_text=gettext_lazy(
+            "ケースのある数字だけを、その日に対象者に当たる人の記録で数えます（会議などは含みません）"
+        ),
+    )
 
     def __init__(self, data, *, fiscal_years, **organisation):
         super().__init__(data, **organisation)
         self.fields["fy"].choices = fiscal_year_choices(fiscal_years)
+        self.fields["cohort"].choices = [("", _("全員"))] + [(c.key, c.key) for c in cohorts.cohorts()]
+
+    def chosen_cohort(self) -> cohorts.Cohort | None:
+        return cohorts.by_key(self.cleaned_data.get("cohort"))
 
     def _date(self, name: str):
         if name in self.errors:  # typed but not a date: the field's own message says why
@@ -84,10 +96,13 @@ class ReportForm(OrganisationChooserForm):
         """2021年度（令和3年度）, 2021年度（令和3年度）上半期, or the two dates in 西暦 and 和暦."""
         data = self.cleaned_data
         if data["period"] == RANGE:
-            return f"{both_dates(data['start_date'])}〜{both_dates(data['end_date'])}"
-        label = fiscal_year_text(data["fy"])
-        if data["period"] == HALF:
-            return f"{label} {dict(self.fields['half'].choices)[data['half']]}"
+            label = f"{both_dates(data['start_date'])}〜{both_dates(data['end_date'])}"
+        else:
+            label = fiscal_year_text(data["fy"])
+            if data["period"] == HALF:
+                label = f"{label} {dict(self.fields['half'].choices)[data['half']]}"
+        if data.get("cohort"):  # the page's heading and the files' titles say whose figures these are
+            label = _("%(period)s（%(cohort)s）") % {"period": label, "cohort": data["cohort"]}
         return label
 
     def query_string(self) -> str:
@@ -98,6 +113,8 @@ class ReportForm(OrganisationChooserForm):
             params["half"] = data["half"]
         if data["period"] == RANGE:
             params.update(start=data["start_date"].isoformat(), end=data["end_date"].isoformat())
+        if data.get("cohort"):
+            params["cohort"] = data["cohort"]
         return urlencode(params)
 
 

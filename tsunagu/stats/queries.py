@@ -12,25 +12,64 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core import figures
 
+from . import cohorts
 from .models import ContactMonth, OrgAncestor
-from .report import Period, connected_section, contact_section, rate, referral_section
+from .report import (
+    Period,
+    connected_from_counts,
+    connected_section,
+    contact_section,
+    contacts_from_rows,
+    partner_categories,
+    rate,
+    referral_section,
+    referrals_from_rows,
+)
+from .sections import employment as employment_section
 
-__all__ = ["Period", "organisations_with_contacts", "rate", "register_figures"]
+__all__ = ["Period", "cohort_choices", "organisations_with_contacts", "rate", "register_figures"]
 
 
-def _in_japanese(section):
-    def compute(period: Period, scope) -> dict:
+def _in_japanese(section, for_cohort=None):
+    """compute(period, scope[, cohort key]): the section, or with a cohort for_cohort(records, period)
+    over the cohort's records (stats.cohorts)."""
+
+    def compute(period: Period, scope, cohort: str = "") -> dict:
         # The sections key some breakdowns by their Japanese labels; read them in Japanese.
         with translation.override("ja"):
+            if cohort:
+                return for_cohort(cohorts.CohortRecords(scope, cohorts.by_key(cohort)), (period.start, period.end))
             return section(scope, period)
 
     return compute
 
 
+def _cohort_contacts(records, span) -> dict:
+    return contacts_from_rows(records.contact_rows(*span), records.persons(*span), records.new_cases(*span))
+
+
+def _cohort_referrals(records, span) -> dict:
+    return referrals_from_rows(records.referral_rows(*span), partner_categories())
+
+
+def _cohort_connected(records, span) -> dict:
+    return connected_from_counts(records.connected(*span))
+
+
+def _employment(period: Period, scope, cohort: str = "") -> dict:
+    with translation.override("ja"):
+        return employment_section.build(scope, period, cohorts.by_key(cohort))
+
+
+def cohort_choices() -> list[tuple[str, str]]:
+    """The cohorts a KPI indicator may count (key, label)."""
+    return [(cohort.key, cohort.key) for cohort in cohorts.cohorts()]
+
+
 def register_figures() -> None:
     figures.register(
         "contacts",
-        _in_japanese(contact_section),
+        _in_japanese(contact_section, _cohort_contacts),
         [
             ("new_cases", _("新規相談件数"), "件", lambda s: s["new_cases"]),
             ("contacts", _("延べ相談件数"), "件", lambda s: s["total"]),
@@ -38,23 +77,38 @@ def register_figures() -> None:
             ("visits", _("訪問件数"), "件", lambda s: s["outreach"]["visits"]),
             ("accompaniment", _("同行件数"), "件", lambda s: s["outreach"]["accompaniment"]),
         ],
+        cohorts=True,
     )
     figures.register(
         "referrals",
-        _in_japanese(referral_section),
+        _in_japanese(referral_section, _cohort_referrals),
         [
             ("referrals", _("つなぎ件数"), "件", lambda s: s["total"]),
             ("decided", _("支援決定件数（専門機関での支援が決定した件数）"), "件", lambda s: s["decided"]),
         ],
+        cohorts=True,
     )
     figures.register(
         "connected",
-        _in_japanese(connected_section),
+        _in_japanese(connected_section, _cohort_connected),
         [
             ("connected", _("居場所等の支援につながった件数"), "件", lambda s: s["total"]),
             ("connected_person", _("居場所等の支援につながった件数（本人）"), "件", lambda s: s["本人"]),
             ("connected_family", _("居場所等の支援につながった件数（家族）"), "件", lambda s: s["家族"]),
         ],
+        cohorts=True,
+    )
+    figures.register(
+        "employment",
+        _employment,
+        [
+            ("employment_registered", _("就労支援の利用登録者数"), "人", lambda s: s["registered"]),
+            ("employment_new", _("就労支援の新規登録者数"), "人", lambda s: s["new_registrations"]),
+            ("employment_uses", _("就労支援の利用回数（延べ）"), "回", lambda s: s["uses"]),
+            ("employment_decided", _("就労支援の進路決定者数"), "人", lambda s: s["decided"]),
+            ("employment_employed", _("就労支援で就職した人数"), "人", lambda s: s["employed"]),
+        ],
+        cohorts=True,
     )
 
 

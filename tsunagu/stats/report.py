@@ -317,7 +317,10 @@ def connected_section(org: Organisation, period: Period, records: Records | None
     return connected_from_counts((records or Records(org)).connected(period.start, period.end))
 
 
-def build_report(org: Organisation, period: Period) -> dict:
+def build_report(org: Organisation, period: Period, cohort=None) -> dict:
+    """The report; restricted to a stats.cohorts Cohort, it is counted from the records (counted_report)."""
+    if cohort is not None:
+        return counted_report(org, period, cohort)
     # The contract's keys are DOMAIN.md's Japanese labels whatever language the caller uses.
     records = Records(org)  # the subtree's ids, read once if a partial month or a distinct count needs them
     with translation.override("ja"):
@@ -332,12 +335,17 @@ def build_report(org: Organisation, period: Period) -> dict:
         )
 
 
-def counted_report(org: Organisation, period: Period) -> dict:
-    """build_report counted from the records alone, without the rollups."""
-    records, span = Records(org), (period.start, period.end)
+def counted_report(org: Organisation, period: Period, cohort=None) -> dict:
+    """build_report counted from the records alone, without the rollups; with a cohort, only its people's
+    records and the case-based sections (the rollups do not know who is in a cohort)."""
+    from .cohorts import CohortRecords  # cohorts builds on Records
+
+    records = Records(org) if cohort is None else CohortRecords(org, cohort)
+    span = (period.start, period.end)
     with translation.override("ja"):
         return (
             _header(org, period)
+            | ({"cohort": cohort.key} if cohort is not None else {})
             | {
                 "contacts": contacts_from_rows(
                     records.contact_rows(*span), records.persons(*span), records.new_cases(*span)
@@ -345,7 +353,7 @@ def counted_report(org: Organisation, period: Period) -> dict:
                 "referrals": referrals_from_rows(records.referral_rows(*span), partner_categories()),
                 "connected": connected_from_counts(records.connected(*span)),
             }
-            | sections.figures(org, period)
+            | sections.figures(org, period, cohort)
         )
 
 

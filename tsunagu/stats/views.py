@@ -86,7 +86,7 @@ def report_page(request):
     form = _report_form(request, org, **chosen["form_kwargs"])
     context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
-        report = build_report(org, form.chosen_period())
+        report = build_report(org, form.chosen_period(), form.chosen_cohort())
         context.update(
             report=report, tables=report_tables(report), period_label=form.period_label(), query=form.query_string()
         )

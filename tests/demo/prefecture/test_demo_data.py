@@ -83,6 +83,7 @@ def test_staff_log_ins(built, db):
         ("peer-coordinator", "99PEER", "coordinator"),
         ("peer-supporter", "99PEER", "peer"),
         ("pref-stats", "990001", "statistician"),
+        ("saposute-coordinator", "99P13", "coordinator"),  # the サポステ's case work (demo/employment.py)
         ("shiomi-coordinator", "992020", "coordinator"),
         ("tsukihama-coordinator", "992071", "coordinator"),
         ("two-orgs", "99CENTER", "coordinator"),

@@ -29,6 +29,7 @@ MODULES: list[str] = [
     "ibasho",
     "outreach",
     "work",
+    "employment",
 ]
 
 

@@ -19,6 +19,7 @@ MODULES: list[str] = [
     "supporters",
     "network",
     "work_experience",
+    "employment",
 ]
 
 

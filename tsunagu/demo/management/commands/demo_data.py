@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.demo.appointments import build_appointments
 from tsunagu.demo.cases import build_cases
+from tsunagu.demo.employment import build_employment
 from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
 from tsunagu.demo.outreach import build_outreach
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 build_outreach(network, actor)
                 build_work(network, actor)
                 build_kpis(network, actor)
+                build_employment(network, actor, password=password)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(

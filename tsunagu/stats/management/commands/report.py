@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.core.wareki import DateParseError, fiscal_year_range, half_year_range, parse_date
 from tsunagu.orgs.models import Organisation
+from tsunagu.stats import cohorts
 from tsunagu.stats.report import Period, build_report
 
 
@@ -17,14 +18,20 @@ class Command(BaseCommand):
         parser.add_argument("--half", type=int, choices=[1, 2], help=_("--fy と一緒に: 1=上半期（4〜9月）、2=下半期"))
         parser.add_argument("--from", dest="start", help=_("開始日（2021-04-01、R3.4.1 など）"))
         parser.add_argument("--to", dest="end", help=_("終了日"))
+        parser.add_argument("--cohort", help=_("対象を絞る: 就職氷河期世代、または年代（40代 など）"))
         parser.add_argument("--format", choices=["json"], default="json")
 
-    def handle(self, *args, org, fy, half, start, end, **options):
+    def handle(self, *args, org, fy, half, start, end, cohort=None, **options):
         organisation = Organisation.objects.filter(code=org).first()
         if organisation is None:
             raise CommandError(_("組織「%(code)s」が見つかりません。") % {"code": org})
         period = self._period(fy, half, start, end)
-        report = build_report(organisation, period)
+        try:
+            chosen = cohorts.by_key(cohort)
+        except LookupError:
+            names = "、".join(c.key for c in cohorts.cohorts())
+            raise CommandError(_("--cohort は次のどれかです: %(names)s") % {"names": names}) from None
+        report = build_report(organisation, period, chosen)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
 
     def _period(self, fy, half, start, end) -> Period:
