@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "tsunagu.kpi",
     "tsunagu.ledger",
     "tsunagu.ibasho",
+    "tsunagu.meetings",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.demo",
