@@ -27,4 +27,5 @@ urlpatterns = [
     path("stats/", include("tsunagu.stats.urls")),
     path("kpi/", include("tsunagu.kpi.urls")),
     path("ibasho/", include("tsunagu.ibasho.urls")),
+    path("meetings/", include("tsunagu.meetings.urls")),
 ]
