@@ -2,6 +2,8 @@
 live, called by the actions (pages), the demo data and the ledger, so all refuse the same values with
 the same words. Each function returns cleaned values or raises ValidationError keyed by field name."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,14 @@ MAX_PEOPLE = 100_000  # a head count beyond this is a typing mistake (a whole pr
 MAX_PLANNED = 1_000
 
 
+def _name(text: str) -> str:
+    """A body's, counterpart's or region's name as matched and stored: NFKC (ＮＰＯ → NPO), one space."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
 def _text(values: dict, name: str) -> str:
+    if name == "region":
+        return _name(values.get(name))
     return " ".join((values.get(name) or "").split()) if name != "content" else (values.get(name) or "").strip()
 
 
@@ -71,7 +80,7 @@ def clean_meeting(values: dict) -> dict:
 def clean_attendance(*, body: Organisation | None, body_name: str, people) -> tuple[str, int]:
     """The name to store and the head count: an organisation's current name, or the typed name."""
     errors = {}
-    name = body.name if body is not None else " ".join((body_name or "").split())
+    name = body.name if body is not None else _name(body_name)
     if not name:
         errors["body_name"] = _("参加機関を選ぶか、機関名を入力してください。")
     elif len(name) > 120:
@@ -103,7 +112,7 @@ def clean_decision(values: dict) -> dict:
 
 def clean_plan(*, fiscal_year, kind, counterpart: Organisation | None, counterpart_name: str, planned) -> dict:
     errors = {}
-    name = counterpart.name if counterpart is not None else " ".join((counterpart_name or "").split())
+    name = counterpart.name if counterpart is not None else _name(counterpart_name)
     if not isinstance(fiscal_year, int) or not 1989 <= fiscal_year <= 2100:
         errors["fiscal_year"] = _("「年度」は1989から2100までの年で入力してください（例: 2021、R3）。")
     if kind not in MeetingKind.values:
