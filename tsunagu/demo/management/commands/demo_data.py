@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.demo.cases import build_cases
 from tsunagu.demo.kpi import build_kpis
+from tsunagu.demo.meetings import build_meetings
 from tsunagu.demo.network import build_network
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 build_cases(network, actor, password=password)
                 build_public(network, actor)
                 build_kpis(network, actor)
+                build_meetings(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(
