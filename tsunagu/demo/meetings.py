@@ -168,7 +168,7 @@ def build_meetings(network: DemoNetwork, actor: Actor, *, seed: int = SEED, toda
             counterpart_name=area,
             planned=planned,
         )
-        for i in range(held):
+        for _i in range(held):
             meeting(_on(fy, 9, 12), MeetingKind.AGENCY_SUPPORT, "保健所との業務検討会", region=area)
         for month in (4, 7, 10, 1):
             meeting(_on(fy, month, 5), MeetingKind.STAFF, "センター担当者会議", format=MeetingFormat.WEB)
