@@ -242,7 +242,8 @@ def test_csv_errors_name_the_file(org):
         ),
         (
             [("cases.csv", b""), ("相談記録.csv", b"")],
-            "CSVファイル「cases.csv」が何の表か分かりません。ファイル名を 「ケース.csv」、「相談記録.csv」、「つなぎ.csv」 のどれかにしてください。",
+            "CSVファイル「cases.csv」が何の表か分かりません。ファイル名を 「ケース.csv」、「相談記録.csv」、「つなぎ.csv」 のどれか"
+            "（活動のシートは「居場所.csv」のようにシート名）にしてください。",
         ),
         (
             [("台帳.xlsx", b"not a zip")],

@@ -11,12 +11,13 @@ from tsunagu.cases.models import Case, ReferralTarget
 from tsunagu.core.versions import claim
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.locks import lock_statistics
-from tsunagu.orgs.models import Organisation, OrgKind
+from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.periods import ensure_open
 from tsunagu.orgs.rules import Actor
 
+from . import domain
 from .access import WRITE_PERM
-from .models import Attendance, Ibasho, IbashoEvent, IbashoKind
+from .models import Attendance, Ibasho, IbashoEvent
 
 IBASHO_FIELDS = ["name", "kind", "municipality", "place", "description", "is_public"]
 EVENT_FIELDS = ["date", "start_time", "end_time", "place", "online", "how_to_join", "is_public"]
@@ -27,16 +28,7 @@ def _require(actor: Actor, organisation: Organisation) -> None:
 
 
 def _validate_ibasho(values: dict) -> dict:
-    errors = {}
-    if not (values.get("name") or "").strip():
-        errors["name"] = _("「名称」を入力してください。")
-    if values.get("kind") not in IbashoKind.values:
-        errors["kind"] = _("「形態」を選んでください。")
-    municipality = values.get("municipality")
-    if municipality is not None and municipality.kind not in (OrgKind.MUNICIPALITY, OrgKind.DESIGNATED_CITY):
-        errors["municipality"] = _("「市区町村」は市区町村を選んでください。")
-    if values.get("kind") == IbashoKind.PHYSICAL and not (values.get("place") or "").strip():
-        errors["place"] = _("リアルの居場所には「場所」を入力してください。")
+    errors = domain.ibasho_errors(values)
     if errors:
         raise ValidationError(errors)
     return {**values, "name": values["name"].strip(), "place": (values.get("place") or "").strip()}
@@ -140,17 +132,7 @@ def _lock_cases(case_ids) -> None:
     list(Case.objects.select_for_update().filter(pk__in=sorted(case_ids)).order_by("pk").values_list("pk"))
 
 
-def _refresh_first(case_id: int | None, target: str) -> None:
-    """Mark the earliest attendance (by date, then id) of a case for one target as its first, and no
-    other row. Clear before set, so the partial unique constraint never sees two firsts; rows that
-    keep their mark are not written."""
-    if case_id is None:
-        return
-    rows = Attendance.objects.filter(case_id=case_id, target=target)
-    first = rows.order_by("date", "id").values_list("pk", flat=True).first()
-    rows.filter(is_first=True).exclude(pk=first).update(is_first=False)
-    if first is not None:
-        rows.filter(pk=first, is_first=False).update(is_first=True)
+_refresh_first = domain.refresh_first
 
 
 def _follow_event_date(event: IbashoEvent) -> None:
@@ -162,15 +144,7 @@ def _follow_event_date(event: IbashoEvent) -> None:
         _refresh_first(case_id, target)
 
 
-def _attendance_snapshot(attendance: Attendance) -> dict:
-    """The fields that say who this attendee is: the case and whether it is its first, or the nickname
-    (masked in the trail), or anonymous."""
-    fields = ["event", "date", "target"]
-    if attendance.case_id:
-        fields += ["case", "is_first"]
-    else:
-        fields += ["nickname"] if attendance.nickname else ["anonymous"]
-    return snapshot(attendance, fields)
+_attendance_snapshot = domain.attendance_snapshot
 
 
 def _attendance_label(attendance: Attendance) -> str:

@@ -47,7 +47,8 @@ class IbashoEvent(models.Model):
     ibasho = models.ForeignKey(Ibasho, verbose_name=_("居場所"), on_delete=models.CASCADE, related_name="events")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
     date = models.DateField(_("日付"))
-    start_time = models.TimeField(_("開始時刻"))
+    # A session known only by its day (a ledger row: 居場所参加) has no start time.
+    start_time = models.TimeField(_("開始時刻"), null=True, blank=True)
     end_time = models.TimeField(_("終了時刻"), null=True, blank=True)
     place = models.CharField(_("場所"), max_length=200, blank=True)
     online = models.BooleanField(_("オンラインで開催"), default=False)

@@ -24,6 +24,7 @@ from tsunagu.orgs.periods import OpenCheck
 from tsunagu.orgs.rules import Actor
 
 from . import mapping as m
+from .activities import apply_activities
 
 CHUNK = 500
 # Case fields the ledger carries, as model attributes.
@@ -378,7 +379,7 @@ class _Writer:
         changes = self.changes.setdefault(number, {})
         changes[key] = [None, (changes.get(key) or [None, 0])[1] + 1]
 
-    def audit(self, cases: dict[str, Case], file_label: str, rows: int) -> None:
+    def audit(self, cases: dict[str, Case], file_label: str, rows: int, sheet_counts: dict) -> None:
         # One entry per case written, inserted in bulk for speed.
         log_actions(
             self.actor,
@@ -400,13 +401,20 @@ class _Writer:
             "ledger.import",
             label=file_label,
             organisation=self.organisation,
-            changes={"rows": [None, rows], **{key: [None, n] for key, n in sorted(self.counts.items())}},
+            changes={
+                "rows": [None, rows],
+                **{key: [None, n] for key, n in sorted(self.counts.items())},
+                **{f"{sheet}:{key}": [None, n] for sheet, c in sheet_counts.items() for key, n in c.items()},
+            },
         )
 
 
-def apply_ledger(*, actor: Actor, organisation: Organisation, parsed, file_label: str, rows: int, errors) -> dict:
-    """Write a parsed ledger; returns the counts. Problems found only now (a case deleted since the
-    check) go to `errors` and nothing is written."""
+def apply_ledger(
+    *, actor: Actor, organisation: Organisation, parsed, file_label: str, rows: int, errors
+) -> tuple[dict, dict]:
+    """Write a parsed ledger; returns the counts of the case sheets and those of each activity sheet.
+    Problems found only now (a case deleted since the check, a locked period) go to `errors` and
+    nothing is written."""
     writer = _Writer(actor, organisation, parsed, errors)
     try:
         with transaction.atomic():
@@ -423,7 +431,11 @@ def apply_ledger(*, actor: Actor, organisation: Organisation, parsed, file_label
             writer.write_referrals(cases)
             if errors.count:  # rows in a locked period
                 raise _Rollback
-            writer.audit(cases, file_label, rows)
+            # After the cases: an activity row may name a case of this workbook.
+            sheet_counts = apply_activities(parsed.activities, actor=actor, now=writer.now) if parsed.activities else {}
+            if errors.count:
+                raise _Rollback
+            writer.audit(cases, file_label, rows, sheet_counts)
     except _Rollback:
-        return {}
-    return dict(writer.counts)
+        return {}, {}
+    return dict(writer.counts), sheet_counts

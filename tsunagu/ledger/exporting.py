@@ -16,8 +16,8 @@ from tsunagu.orgs.access import require
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
+from . import activities
 from . import mapping as m
-from .reading import SHEETS
 
 
 def case_rows(organisation: Organisation, lookups: m.Lookups):
@@ -118,12 +118,17 @@ def referral_rows(organisation: Organisation, lookups: m.Lookups):
 
 
 def ledger_sheets(organisation: Organisation) -> list[Sheet]:
-    """One sheet each for ケース, 相談記録 and つなぎ, rows generated lazily."""
+    """One sheet each for ケース, 相談記録 and つなぎ, rows generated lazily, then each activity sheet
+    (ledger/activities) the organisation has records for."""
     lookups = m.Lookups(organisation)
     return [
         Sheet("ケース", case_rows(organisation, lookups), headers=[c.header for c in m.CASE_COLUMNS]),
         Sheet("相談記録", contact_rows(organisation), headers=[c.header for c in m.CONTACT_COLUMNS]),
         Sheet("つなぎ", referral_rows(organisation, lookups), headers=[c.header for c in m.REFERRAL_COLUMNS]),
+        *(
+            Sheet(activity.name, iter(rows), headers=activity.headers)
+            for activity, rows in activities.export_sheets(organisation)
+        ),
     ]
 
 
@@ -156,13 +161,13 @@ def export_ledger(
         "ledger.export",
         label=f"{organisation.code} {format}",
         organisation=organisation,
-        changes={name: [None, counts[name]] for name in SHEETS},
+        changes={name: [None, n] for name, n in counts.items()},
     )
     return result, counts
 
 
 def zip_csv_files(files: dict[str, bytes]) -> bytes:
-    """The three CSV files in one download; zipfile marks the Japanese names as UTF-8."""
+    """The CSV files in one download; zipfile marks the Japanese names as UTF-8."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():

@@ -18,6 +18,7 @@ from tsunagu.orgs.access import require
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
+from . import activities
 from . import mapping as m
 from .applying import apply_ledger
 from .locks import one_import_at_a_time
@@ -67,6 +68,7 @@ class ParsedLedger:
     ignored_columns: list[str] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)  # sheet -> how messages name it
     present: dict[str, set[str]] = field(default_factory=dict)  # sheet -> fields it has a column for
+    activities: "activities.ActivityLedger | None" = None  # the activity sheets (ledger/activities)
 
 
 @dataclass
@@ -75,6 +77,8 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     counts: dict = field(default_factory=dict)
+    # activity sheet -> {"created", "updated", "unchanged"}, for the sheets the files carried
+    sheet_counts: dict = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
 
     @property
@@ -87,6 +91,11 @@ class ImportResult:
 
     def summary(self) -> str:
         c = self.counts
+        if self.sheet_counts and not any(c.values()):  # activity sheets only
+            text = activities.counts_text(self.sheet_counts).lstrip("／")
+            if self.ignored_columns:
+                text += _("（取り込まなかった列: %(columns)s）") % {"columns": "、".join(self.ignored_columns)}
+            return text
         text = _(
             "ケース: 新規 %(cc)d件、更新 %(cu)d件、変更なし %(cn)d件／相談記録: 追加 %(tc)d件、登録済み %(tn)d件／"
             "つなぎ: 追加 %(rc)d件、更新 %(ru)d件、登録済み %(rn)d件"
@@ -100,14 +109,17 @@ class ImportResult:
             "ru": c["referrals_updated"],
             "rn": c["referrals_unchanged"],
         }
+        text += activities.counts_text(self.sheet_counts)
         if self.ignored_columns:
             text += _("（取り込まなかった列: %(columns)s）") % {"columns": "、".join(self.ignored_columns)}
         return text
 
 
-def _column_map(sheet: Sheet, errors: Errors, ignored: list[str]) -> dict[str, int] | None:
-    """Column field -> index in the row; None when a required column is missing."""
-    known = {m.header_key(c.header): c for c in m.COLUMNS[sheet.name]}
+def _column_map(sheet: Sheet, errors: Errors, ignored: list[str], columns=None) -> dict[str, int] | None:
+    """Column field -> index in the row; None when a required column is missing. `columns` are the
+    sheet's columns (an activity sheet's), by default the case sheet's of that name."""
+    columns = columns if columns is not None else m.COLUMNS[sheet.name]
+    known = {m.header_key(c.header): c for c in columns}
     found: dict[str, int] = {}
     for index, typed in enumerate(sheet.header):
         key = m.header_key(typed)
@@ -122,7 +134,7 @@ def _column_map(sheet: Sheet, errors: Errors, ignored: list[str]) -> dict[str, i
             )
         else:
             found[column.field] = index
-    missing = [c.header for c in m.COLUMNS[sheet.name] if c.required and c.field not in found]
+    missing = [c.header for c in columns if c.required and c.field not in found]
     typed = [h.strip() for h in sheet.header if h.strip()]
     if missing and not found and typed:
         # Not one heading is ours: the wrong row, the wrong file or the wrong encoding, not a missing column.
@@ -260,9 +272,11 @@ def parse_ledger(
     parsed = ParsedLedger(where={name: sheet.where for name, sheet in sheets.items()})
     today = timezone.localdate()
     first_row: dict[str, int] = {}
-    columns = {name: _column_map(sheet, errors, parsed.ignored_columns) for name, sheet in sheets.items()}
+    columns = {
+        name: _column_map(sheet, errors, parsed.ignored_columns) for name, sheet in sheets.items() if name in m.COLUMNS
+    }
     parsed.present = {name: set(found) for name, found in columns.items() if found is not None}
-    if columns["ケース"] is not None:
+    if columns.get("ケース") is not None:
         sheet = sheets["ケース"]
         for row in _parse_rows(sheet, columns["ケース"], parsers["ケース"], errors, tick):
             if row.number in first_row:
@@ -278,14 +292,14 @@ def parse_ledger(
             _check_case(row, sheet, errors, today)
             parsed.cases[row.number] = row
     # Numbers of the case sheet, rows with problems included: their contacts need no second error.
-    in_file = set(first_row) | _typed_numbers(sheets["ケース"], columns["ケース"])
+    in_file = set(first_row) | (_typed_numbers(sheets["ケース"], columns["ケース"]) if "ケース" in sheets else set())
     births = {
         m.nfkc(n): born
         for n, born in Case.objects.filter(organisation=organisation).values_list("number", "birth_date")
     }
     births.update({number: row.values.get("birth_date", births.get(number)) for number, row in parsed.cases.items()})
     # Without a readable case sheet there is no telling which numbers it holds: no reference errors then.
-    check_numbers = columns["ケース"] is not None
+    check_numbers = columns.get("ケース") is not None or "ケース" not in sheets
     for name, target in (("相談記録", parsed.contacts), ("つなぎ", parsed.referrals)):
         if name not in sheets or columns[name] is None:
             continue
@@ -301,6 +315,16 @@ def parse_ledger(
                 continue
             if _check_dated(row, sheet, errors, today, births.get(row.number)):
                 target.append(row)
+    # The activity sheets see the same cases: the workbook's and the organisation's.
+    context = activities.Context(
+        organisation=organisation, errors=errors, where=parsed.where, case_numbers=in_file | set(births)
+    )
+    parsed.activities = activities.parse_activities(
+        sheets,
+        context,
+        lambda sheet, columns: _column_map(sheet, errors, parsed.ignored_columns, columns),
+        tick,
+    )
     return parsed
 
 
@@ -332,7 +356,7 @@ def import_ledger(
             if errors.count == 0:
                 if progress:
                     progress(JobPhase.WRITING, rows, rows)
-                result.counts = apply_ledger(
+                result.counts, result.sheet_counts = apply_ledger(
                     actor=actor,
                     organisation=organisation,
                     parsed=parsed,
@@ -360,5 +384,5 @@ def import_ledger(
         )
     result.errors, result.error_count = errors.messages, errors.count
     if not result.ok:
-        result.counts = {}
+        result.counts, result.sheet_counts = {}, {}
     return result

@@ -140,7 +140,11 @@ def _import(job: ImportJob, actor: Actor) -> None:
             JobStatus.DONE,
             total_rows=result.rows,
             processed_rows=result.rows,
-            summary={"counts": result.counts, "ignored_columns": result.ignored_columns},
+            summary={
+                "counts": result.counts,
+                "sheets": result.sheet_counts,
+                "ignored_columns": result.ignored_columns,
+            },
         )
     else:
         _finish(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.cases.domain import CASE_LIMITS, too_long
 from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget, Sex, Status
-from tsunagu.core.wareki import DateParseError, parse_date
+from tsunagu.core.wareki import ERAS, DateParseError, parse_date
 from tsunagu.orgs.models import Organisation, OrgKind, PartnerCategory
 
 IBASHO = "居場所"
@@ -30,6 +30,7 @@ class Column:
     header: str  # as DOMAIN.md spells it; the export writes exactly this
     field: str
     required: bool = False
+    key: bool = False  # ‡ in DOMAIN.md: part of what identifies the row's record (activity sheets)
 
 
 CASE_COLUMNS = (
@@ -309,3 +310,62 @@ class Lookups:
         if category_id is None:
             return IBASHO if to_ibasho else ""
         return self.category_by_id[category_id].name
+
+
+# --- activity sheets: 年度 and 相手先 ------------------------------------------------------------------
+
+_ERA_NAMES = "|".join(e.name for e in ERAS)
+_ERA_YEAR = re.compile(rf"(?P<era>[A-Za-z]|{_ERA_NAMES})(?P<year>\d{{1,2}}|元)(?:年度?)?")
+_ERA_START = {key: era.start.year for era in ERAS for key in (era.abbr, era.name)}
+
+
+def parse_fiscal_year(value) -> int | None:
+    """年度 as 2021, 2021年度, R3, 令和3年度 or 令和元年度 (full-width too) → 2021."""
+    text = re.sub(r"\s+", "", nfkc(cell_text(value)))
+    if not text:
+        return None
+    if found := re.fullmatch(r"(\d{4})(?:年度?)?", text):
+        year = int(found.group(1))
+        if 1989 <= year <= 2100:
+            return year
+    elif found := _ERA_YEAR.fullmatch(text):
+        era = found.group("era").upper() if len(found.group("era")) == 1 else found.group("era")
+        if era in _ERA_START:
+            return _ERA_START[era] + (1 if found.group("year") == "元" else int(found.group("year"))) - 1
+    raise CellError(
+        _("「%(text)s」は年度として読めません（2021、R3、令和3年度のように入力してください）") % {"text": text}
+    )
+
+
+def fiscal_year_cell(year: int | None) -> str:
+    return "" if year is None else str(year)
+
+
+class Counterparts:
+    """A 相手先 or 参加機関 cell: a tsunagu organisation by its code or its name, else the name as typed
+    (an outside body). Loaded once per import; a name two organisations share matches neither, so the
+    cell stays typed rather than being given to the wrong one."""
+
+    def __init__(self):
+        rows = list(Organisation.objects.values_list("id", "code", "name"))
+        self.by_code = {nfkc(code): pk for pk, code, _name in rows}
+        names: dict[str, list[int]] = {}
+        for pk, _code, name in rows:
+            names.setdefault(nfkc(name), []).append(pk)
+        self.by_name = {name: pks[0] for name, pks in names.items() if len(pks) == 1}
+        self.labels = {pk: (code, name) for pk, code, name in rows}
+
+    def match(self, value, max_length: int = 200) -> tuple[int | None, str]:
+        """(organisation id, "") for a tsunagu organisation, or (None, the name as typed)."""
+        text = nfkc(parse_text(value, max_length))
+        if not text:
+            return None, ""
+        pk = self.by_code.get(text) or self.by_name.get(text)
+        return (pk, "") if pk is not None else (None, text)
+
+    def cell(self, organisation_id: int | None, typed: str) -> str:
+        """What the export writes: the organisation's name when it names only that one, else its code."""
+        if organisation_id is None:
+            return typed
+        code, name = self.labels[organisation_id]
+        return name if self.by_name.get(nfkc(name)) == organisation_id else code

@@ -24,6 +24,8 @@ from .sheets import (
     Sheet,
     column_letter,
     fill,
+    known_sheets,
+    missing_required,
     too_far_right,
     too_long,
 )
@@ -71,7 +73,7 @@ def read_csv(data: bytes, name: str, sheet_name: str) -> Sheet:
 def sheet_for_csv(name: str) -> str | None:
     """The sheet a CSV file is for, from its name (ケース.csv); macOS spells ぎ as two code points."""
     stem = _nfkc(Path(name).stem)
-    return stem if stem in SHEETS else None
+    return stem if stem in known_sheets() else None
 
 
 def check_file_names(names: list[str]) -> None:
@@ -93,13 +95,16 @@ def check_file_names(names: list[str]) -> None:
         sheet_name = sheet_for_csv(name)
         if sheet_name is None:
             raise LedgerFileError(
-                _("CSVファイル「%(name)s」が何の表か分かりません。ファイル名を %(names)s のどれかにしてください。")
+                _(
+                    "CSVファイル「%(name)s」が何の表か分かりません。ファイル名を %(names)s のどれか"
+                    "（活動のシートは「居場所.csv」のようにシート名）にしてください。"
+                )
                 % {"name": name, "names": "、".join(f"「{s}.csv」" for s in SHEETS)}
             )
         if sheet_name in seen:
             raise LedgerFileError(_("「%(sheet)s」のCSVが2つあります。") % {"sheet": sheet_name})
         seen.add(sheet_name)
-    missing = [s for s in REQUIRED_SHEETS if s not in seen]
+    missing = missing_required(seen)
     if missing:
         raise LedgerFileError(
             _(

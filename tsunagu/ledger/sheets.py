@@ -20,6 +20,24 @@ MAX_CELLS = 2_000_000  # cells per sheet, empty ones included, so that time stay
 MAX_CELL_CHARS = 32_767  # what one Excel cell can hold; each column has its own, lower, limit
 
 
+def activity_sheet_names() -> tuple[str, ...]:
+    from .activities import sheet_names  # the registry's modules load once the apps are ready
+
+    return sheet_names()
+
+
+def known_sheets() -> tuple[str, ...]:
+    """The case sheets, then the activity sheets (ledger/activities)."""
+    return SHEETS + activity_sheet_names()
+
+
+def missing_required(present) -> list[str]:
+    """The case sheets a ledger must have: ケース and 相談記録, unless it carries activity sheets only."""
+    if any(name in present for name in activity_sheet_names()) and not any(name in present for name in SHEETS):
+        return []
+    return [s for s in REQUIRED_SHEETS if s not in present]
+
+
 class LedgerFileError(ValueError):
     """The files themselves cannot be read as a ledger; the message is for the person who sent them."""
 

@@ -24,6 +24,18 @@ COUNT_LABELS = [
     ("referrals_updated", _("つなぎ（更新）")),
     ("referrals_unchanged", _("つなぎ（登録済み）")),
 ]
+SHEET_COUNT_LABELS = [("created", _("新規")), ("updated", _("更新")), ("unchanged", _("変更なし"))]
+
+
+def _counts(summary: dict) -> list[tuple[str, int]]:
+    """(label, count) of the case sheets, then of each activity sheet the files carried."""
+    counts = summary.get("counts") or {}
+    shown = [(label, counts[key]) for key, label in COUNT_LABELS if key in counts]
+    if summary.get("sheets") and not any(counts.values()):
+        shown = []  # activity sheets only
+    for sheet, sheet_counts in (summary.get("sheets") or {}).items():
+        shown += [(f"{sheet}（{label}）", sheet_counts[key]) for key, label in SHEET_COUNT_LABELS]
+    return shown
 
 
 @staff_view(Perm.EDIT_CASES)
@@ -43,10 +55,9 @@ def import_page(request):
 @require_GET
 def job_page(request, pk):
     job = get_job(request.actor, pk)
-    counts = job.summary.get("counts") or {}
     context = {
         "job": job,
-        "counts": [(label, counts[key]) for key, label in COUNT_LABELS if key in counts],
+        "counts": _counts(job.summary),
         "more_errors": job.error_count - len(job.errors),
     }
     # htmx polls for the status block only; it stops once the block it gets has no trigger.

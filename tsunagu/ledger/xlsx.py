@@ -19,13 +19,13 @@ from .sheets import (
     MAX_CELL_CHARS,
     MAX_CELLS,
     MAX_COLUMNS,
-    REQUIRED_SHEETS,
-    SHEETS,
     CellProblem,
     LedgerFileError,
     Sheet,
     column_letter,
     fill,
+    known_sheets,
+    missing_required,
     too_far_right,
     too_long,
 )
@@ -448,7 +448,7 @@ def read_xlsx(data: bytes, name: str) -> dict[str, Sheet]:
     titles: dict[str, str] = {}  # NFKC sheet name -> relationship id
     for title, rel_id in workbook.sheets:
         titles.setdefault(unicodedata.normalize("NFKC", title).strip(), rel_id)
-    missing = [s for s in REQUIRED_SHEETS if s not in titles]
+    missing = missing_required(titles)
     if missing:
         raise _missing_sheets(name, workbook, missing)
     rels = _Relationships(where)
@@ -469,7 +469,7 @@ def read_xlsx(data: bytes, name: str) -> dict[str, Sheet]:
         strings = book.read(shared, MAX_SHEET_BYTES, _SharedStrings(where_strings, characters)).strings
     epoch = CALENDAR_MAC_1904 if workbook.date1904 else CALENDAR_WINDOWS_1900
     sheets = {}
-    for sheet_name in SHEETS:
+    for sheet_name in known_sheets():
         if sheet_name not in titles:
             continue
         sheet = Sheet(name=sheet_name, where=_("「%(name)s」シート") % {"name": sheet_name}, header=[])

@@ -46,7 +46,20 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("「%(path)s」に書き出せません: %(error)s") % {"path": path, "error": error.strerror}
                 )
+        others = "".join(
+            _("、%(sheet)s %(count)d件") % {"sheet": name, "count": n}
+            for name, n in counts.items()
+            if name not in ("ケース", "相談記録", "つなぎ")
+        )
         self.stdout.write(
-            _("書き出しました: %(path)s（ケース %(cases)d件、相談記録 %(contacts)d件、つなぎ %(referrals)d件）")
-            % {"path": path, "cases": counts["ケース"], "contacts": counts["相談記録"], "referrals": counts["つなぎ"]}
+            _(
+                "書き出しました: %(path)s（ケース %(cases)d件、相談記録 %(contacts)d件、つなぎ %(referrals)d件%(others)s）"
+            )
+            % {
+                "path": path,
+                "cases": counts["ケース"],
+                "contacts": counts["相談記録"],
+                "referrals": counts["つなぎ"],
+                "others": others,
+            }
         )
