@@ -31,6 +31,8 @@ def create_meeting(*, actor: Actor, organisation: Organisation, **values) -> Mee
     values = domain.clean_meeting(values)
     ensure_open(organisation, values["date"], field="date")
     meeting = Meeting.objects.create(organisation=organisation, **values)
+    meeting.number = domain.page_number(meeting.pk)
+    meeting.save(update_fields=["number"])
     log_action(
         actor,
         "meeting.create",

@@ -30,6 +30,11 @@ MAX_PEOPLE = 100_000  # a head count beyond this is a typing mistake (a whole pr
 MAX_PLANNED = 1_000
 
 
+def page_number(pk: int) -> str:
+    """The 会議番号 of a meeting recorded on the pages (a ledger's own numbers are kept as typed)."""
+    return f"K{pk:06d}"
+
+
 def _name(text: str) -> str:
     """A body's, counterpart's or region's name as matched and stored: NFKC (ＮＰＯ → NPO), one space."""
     return " ".join(unicodedata.normalize("NFKC", text or "").split())

@@ -37,6 +37,8 @@ class Meeting(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("開催した組織"), on_delete=models.PROTECT, related_name="meetings"
     )
+    # 会議番号: the ledger's key within the organisation; a meeting made on the pages is given one.
+    number = models.CharField(_("会議番号"), max_length=30, blank=True)
     date = models.DateField(_("日付"))
     kind = models.CharField(_("種別"), max_length=20, choices=MeetingKind.choices)
     name = models.CharField(_("名称"), max_length=200)
@@ -61,6 +63,11 @@ class Meeting(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "date"], name="meeting_org_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], condition=~Q(number=""), name="meeting_number_once"
+            )
+        ]
         ordering = ["-date", "-id"]
         verbose_name = _("会議")
         verbose_name_plural = _("会議")
