@@ -212,3 +212,18 @@ def test_the_section_tables_print_the_plans_as_the_seed_does(network, worker):
     # Held in the prefecture's subtree: 5 by the centre and 1 by the second centre; 市区町村 いの町, 須崎市,
     # 四万十町; one attending body (中土佐町, 3 people).
     assert by_kind["関係機関支援"] == [6, 1, 1, 3, 1, 3]
+
+
+def test_the_trend_counts_councils_per_fiscal_year_from_the_records(network, worker):
+    """Okinawa's 開催回数: H28 2, H29 3, H30 3, R元 3, R2 4."""
+    from tsunagu.stats.trends import build_trends, trend_tables
+
+    for fy, held in [(2016, 2), (2017, 3), (2018, 3), (2019, 3)]:
+        for i in range(held):
+            make_meeting(worker, date=date(fy, 7 + i, 10), kind=COUNCIL, name="連絡協議会", region=f"地区{i}")
+    _okinawa(worker)
+    years = [2016, 2017, 2018, 2019, 2020]
+    tables = {t.key: t for t in trend_tables(build_trends(network["own"], years))}
+    councils = next(row for row in tables["meetings_trend"].rows if row[0] == "連絡協議会・ネットワーク会議")
+    assert councils[1:] == [2, 3, 3, 3, 4]
+    assert [computed_value("councils_held", network["own"], fy) for fy in years] == [2, 3, 3, 3, 4]

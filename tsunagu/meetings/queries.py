@@ -30,8 +30,9 @@ def _in_subtree(org: Organisation, prefix: str = "") -> Q:
     return Q(**{f"{prefix}organisation__path__startswith": org.path})
 
 
-def meeting_figures(org: Organisation, start: date, end: date) -> dict:
-    """The report's `meetings` section for the organisation's subtree and the period (four queries)."""
+def _load(org: Organisation, start: date, end: date):
+    """The subtree's meetings between the dates, the bodies of the held ones, and its plans of the fiscal
+    years the dates touch (three queries)."""
     meetings = list(
         Meeting.objects.filter(_in_subtree(org), date__range=(start, end))
         .order_by("date", "id")
@@ -39,13 +40,41 @@ def meeting_figures(org: Organisation, start: date, end: date) -> dict:
             "id", "organisation_id", "date", "kind", "name", "status", "region", "municipality_id", "municipality__name"
         )
     )
-    held = [m for m in meetings if m["status"] == MeetingStatus.HELD]
     bodies = defaultdict(list)
     for row in Attendance.objects.filter(
         _in_subtree(org, "meeting__"), meeting__date__range=(start, end), meeting__status=MeetingStatus.HELD
     ).values("meeting_id", "body_id", "body_name", "people"):
         bodies[row["meeting_id"]].append(row)
+    plans = _plan_rows(Plan.objects.filter(_in_subtree(org)), start, end)
+    return meetings, bodies, plans
 
+
+def meeting_figures(org: Organisation, start: date, end: date) -> dict:
+    """The report's `meetings` section for the organisation's subtree and the period (three queries)."""
+    return _figures_of(*_load(org, start, end), start, end)
+
+
+def figures_by_year(org: Organisation, years: list[int]) -> dict[int, dict]:
+    """meeting_figures for each fiscal year, in three queries whatever the number of years (trends)."""
+    if not years:
+        return {}
+    first, last = wareki.fiscal_year_range(min(years))[0], wareki.fiscal_year_range(max(years))[1]
+    meetings, bodies, plans = _load(org, first, last)
+    result = {}
+    for year in years:
+        start, end = wareki.fiscal_year_range(year)
+        result[year] = _figures_of(
+            [m for m in meetings if start <= m["date"] <= end],
+            bodies,
+            [p for p in plans if p["fiscal_year"] == year],
+            start,
+            end,
+        )
+    return result
+
+
+def _figures_of(meetings: list[dict], bodies, plans: list[dict], start: date, end: date) -> dict:
+    held = [m for m in meetings if m["status"] == MeetingStatus.HELD]
     by_kind = {}
     for kind, label in MeetingKind.choices:
         of_kind = [m for m in meetings if m["kind"] == kind]
@@ -83,7 +112,7 @@ def meeting_figures(org: Organisation, start: date, end: date) -> dict:
             for m in meetings
             if m["status"] == MeetingStatus.CANCELLED
         ],
-        "plans": plan_progress(Plan.objects.filter(_in_subtree(org)), start, end, held, bodies),
+        "plans": _progress(plans, start, end, held, bodies),
     }
 
 
@@ -101,10 +130,9 @@ def _matches(plan: dict, meeting: dict, bodies: list[dict]) -> bool:
     )
 
 
-def plan_progress(plans: QuerySet[Plan], start: date, end: date, held=None, bodies=None) -> list[dict]:
-    """Each plan of a fiscal year the period touches, with the held meetings that count for it so far."""
+def _plan_rows(plans: QuerySet[Plan], start: date, end: date) -> list[dict]:
     years = range(wareki.fiscal_year(start), wareki.fiscal_year(end) + 1)
-    rows = list(
+    return list(
         plans.filter(fiscal_year__in=years).values(
             "id",
             "organisation_id",
@@ -116,18 +144,26 @@ def plan_progress(plans: QuerySet[Plan], start: date, end: date, held=None, bodi
             "planned",
         )
     )
-    if held is None:
-        org_ids = {row["organisation_id"] for row in rows}
-        held = list(
-            Meeting.objects.filter(organisation_id__in=org_ids, date__range=(start, end), status=MeetingStatus.HELD)
-            .order_by("date", "id")
-            .values("id", "organisation_id", "date", "kind", "region", "municipality_id", "municipality__name")
-        )
-        bodies = defaultdict(list)
-        for row in Attendance.objects.filter(meeting_id__in=[m["id"] for m in held]).values(
-            "meeting_id", "body_id", "body_name", "people"
-        ):
-            bodies[row["meeting_id"]].append(row)
+
+
+def plan_progress(plans: QuerySet[Plan], start: date, end: date) -> list[dict]:
+    """Each plan of a fiscal year the period touches, with the held meetings that count for it so far."""
+    rows = _plan_rows(plans, start, end)
+    org_ids = {row["organisation_id"] for row in rows}
+    held = list(
+        Meeting.objects.filter(organisation_id__in=org_ids, date__range=(start, end), status=MeetingStatus.HELD)
+        .order_by("date", "id")
+        .values("id", "organisation_id", "date", "kind", "region", "municipality_id", "municipality__name")
+    )
+    bodies = defaultdict(list)
+    for row in Attendance.objects.filter(meeting_id__in=[m["id"] for m in held]).values(
+        "meeting_id", "body_id", "body_name", "people"
+    ):
+        bodies[row["meeting_id"]].append(row)
+    return _progress(rows, start, end, held, bodies)
+
+
+def _progress(rows: list[dict], start: date, end: date, held: list[dict], bodies) -> list[dict]:
     order = {kind: i for i, kind in enumerate(MeetingKind.values)}
     # In the order they were entered within a year, organisation and kind: the order the seed prints them.
     rows.sort(key=lambda p: (p["fiscal_year"], p["organisation__name"], order[p["kind"]], p["id"]))
@@ -253,7 +289,7 @@ def register_figures() -> None:
                 )
             )
     figures.register(
-        "meetings",
+        "meeting_records",
         _figures,
         [
             ("councils_held", _("連絡協議会開催回数"), "回", _kind(MeetingKind.COUNCIL, "held")),
@@ -277,7 +313,7 @@ def register_figures() -> None:
             ),
             ("council_people", _("連絡協議会の参加者数"), "人", _kind(MeetingKind.COUNCIL, "people")),
             (
-                "meetings_held",
+                "meetings_held_all",
                 _("会議の開催回数（全種別）"),
                 "回",
                 lambda s: sum(row["held"] for row in s["by_kind"].values()),

@@ -26,6 +26,9 @@ class Section:
     # trend(years, {fiscal year: section figures}) -> list[exporters.Table]: the section's table on the
     # trends page; None leaves it out.
     trend: Callable | None = None
+    # trend_build(org, years) -> {fiscal year: figures the trend reads}: the years in a fixed number of
+    # queries; None builds each year with build().
+    trend_build: Callable | None = None
 
 
 def sections() -> list[Section]:
@@ -51,8 +54,14 @@ def trend_figures(org, years: list[int]) -> dict[int, dict]:
     from tsunagu.stats.report import Period
 
     with_trend = [section for section in sections() if section.trend]
+    built = {section.key: section.trend_build(org, years) for section in with_trend if section.trend_build}
     return {
-        year: {section.key: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for section in with_trend}
+        year: {
+            section.key: built[section.key][year]
+            if section.key in built
+            else section.build(org, Period(*wareki.fiscal_year_range(year)), None)
+            for section in with_trend
+        }
         for year in years
     }
 

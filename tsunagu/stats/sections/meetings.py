@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from tsunagu.core import wareki
-from tsunagu.meetings.queries import meeting_figures, progress_text
+from tsunagu.meetings.queries import figures_by_year, meeting_figures, progress_text
 
 from ..exporters import LABEL, Column, Table
 from . import Section
@@ -111,4 +111,8 @@ def trend(years: list[int], per_year: dict[int, dict]) -> list[Table]:
     ]
 
 
-SECTION = Section("meetings", build, tables, case_based=False, trend=trend)
+def trend_build(org, years: list[int]) -> dict[int, dict]:
+    return figures_by_year(org, years)
+
+
+SECTION = Section("meetings", build, tables, case_based=False, trend=trend, trend_build=trend_build)
