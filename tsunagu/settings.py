@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tsunagu.kpi",
     "tsunagu.ledger",
     "tsunagu.ibasho",
+    "tsunagu.meetings",
     "tsunagu.outreach",
     "tsunagu.work",
     "tsunagu.employment",

@@ -32,4 +32,5 @@ urlpatterns = [
     path("outreach/", include("tsunagu.outreach.urls")),
     path("work/", include("tsunagu.work.urls")),
     path("employment/", include("tsunagu.employment.urls")),
+    path("meetings/", include("tsunagu.meetings.urls")),
 ]

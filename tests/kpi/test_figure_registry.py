@@ -56,6 +56,20 @@ OTHER_FIGURES = [
     "network_windows",
     "network_municipalities",
 ]
+# Registered by the meetings app (tsunagu.meetings.queries), after the statistics.
+MEETING_FIGURES = [
+    "councils_held",
+    "case_conference_municipalities",
+    "case_conferences_held",
+    "council_agencies",
+    "council_people",
+    "meetings_held_all",
+    "meetings_held_case_study",
+    "meetings_held_council",
+    "meetings_held_agency_support",
+    "meetings_held_staff",
+    "meetings_held_other",
+]
 
 
 @pytest.fixture
@@ -82,7 +96,7 @@ def sessions_figure():
 
 
 def test_the_statistics_register_the_report_figures_in_order():
-    assert list(FIGURES) == [*REPORT_FIGURES, *OTHER_FIGURES]
+    assert list(FIGURES) == [*REPORT_FIGURES, *MEETING_FIGURES, *OTHER_FIGURES]
     assert (str(FIGURES["persons"].label), FIGURES["persons"].unit, FIGURES["persons"].source) == (
         "実人数",
         "人",
@@ -92,7 +106,7 @@ def test_the_statistics_register_the_report_figures_in_order():
 
 def test_a_registered_figure_is_a_kpi_source_computed_once_per_source_and_year(network, sessions_figure):
     keys = [key for key, _label in source_choices()]
-    assert keys == ["manual", *REPORT_FIGURES, *OTHER_FIGURES, "meetings_held", "meetings_attended"]
+    assert keys == ["manual", *REPORT_FIGURES, *MEETING_FIGURES, *OTHER_FIGURES, "meetings_held", "meetings_attended"]
     assert ("meetings_held", "記録から計算: 会議の開催回数") in source_choices()
     assert source_label("meetings_attended") == "会議の参加者数"
     assert [key for key, _label in IndicatorForm().fields["source"].choices][-1] == ("meetings_attended")

@@ -95,6 +95,23 @@ def test_computed_indicators_are_the_reports_numbers(network, worker):
         "employment_uses": 0,
         "employment_decided": 0,
         "employment_employed": 0,
+        # the meetings app's figures: no meetings here
+        **dict.fromkeys(
+            [
+                "councils_held",
+                "case_conference_municipalities",
+                "case_conferences_held",
+                "council_agencies",
+                "council_people",
+                "meetings_held_all",
+                "meetings_held_case_study",
+                "meetings_held_council",
+                "meetings_held_agency_support",
+                "meetings_held_staff",
+                "meetings_held_other",
+            ],
+            0,
+        ),
     }
     report = build_report(org, FY2021)
     assert (values["contacts"], values["persons"], values["new_cases"]) == (

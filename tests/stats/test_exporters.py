@@ -25,6 +25,10 @@ SHEETS = [
     "つなぎ先区分別の件数",
     "つなぎの対象",
     "居場所等の支援につながった件数",
+    # the meetings section (stats/sections/meetings.py)
+    "会議の種別ごとの回数",
+    "開催した会議",
+    "会議の計画と実績",
     # the further sections (stats/sections MODULES)
     "研修・啓発",
     "広報",

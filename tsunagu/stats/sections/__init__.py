@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 MODULES: list[str] = [
-    # "meetings",
+    "meetings",
     "events",
     "materials",
     "supporters",

@@ -9,6 +9,7 @@ from tsunagu.demo.appointments import build_appointments
 from tsunagu.demo.cases import build_cases
 from tsunagu.demo.employment import build_employment
 from tsunagu.demo.kpi import build_kpis
+from tsunagu.demo.meetings import build_meetings
 from tsunagu.demo.network import build_network
 from tsunagu.demo.outreach import build_outreach
 from tsunagu.demo.public import build_public
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 build_work(network, actor)
                 build_kpis(network, actor)
                 build_employment(network, actor, password=password)
+                build_meetings(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(

@@ -1,0 +1,323 @@
+"""Reads of meetings for the pages, the report section (stats.sections.meetings) and the KPI sources.
+
+The figures follow DOMAIN.md's counting rules for 会議: a meeting counts in the period when its date is
+in it, as `held` (開催), `planned` (still 予定) or `cancelled` (中止); `municipalities` is the distinct
+市区町村 named by held meetings (attending bodies do not count); `agency_attendances` the attending
+bodies summed over held meetings and `people` their head counts. A plan's `held` counts its own
+organisation's held meetings of its kind in the period (within the plan's fiscal year) whose
+municipality, region or an attending body is the counterpart.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.core import figures, wareki
+from tsunagu.core.text import fold
+from tsunagu.orgs.models import Organisation
+
+from .models import Attendance, Decision, Meeting, MeetingKind, MeetingStatus, Plan
+
+# How many bodies the attendance picker offers before anything is typed: the ones this organisation's
+# meetings had most recently.
+RECENT_BODIES = 12
+
+
+def _in_subtree(org: Organisation, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}organisation__path__startswith": org.path})
+
+
+def _load(org: Organisation, start: date, end: date):
+    """The subtree's meetings between the dates, the bodies of the held ones, and its plans of the fiscal
+    years the dates touch (three queries)."""
+    meetings = list(
+        Meeting.objects.filter(_in_subtree(org), date__range=(start, end))
+        .order_by("date", "id")
+        .values(
+            "id", "organisation_id", "date", "kind", "name", "status", "region", "municipality_id", "municipality__name"
+        )
+    )
+    bodies = defaultdict(list)
+    for row in Attendance.objects.filter(
+        _in_subtree(org, "meeting__"), meeting__date__range=(start, end), meeting__status=MeetingStatus.HELD
+    ).values("meeting_id", "body_id", "body_name", "people"):
+        bodies[row["meeting_id"]].append(row)
+    plans = _plan_rows(Plan.objects.filter(_in_subtree(org)), start, end)
+    return meetings, bodies, plans
+
+
+def meeting_figures(org: Organisation, start: date, end: date) -> dict:
+    """The report's `meetings` section for the organisation's subtree and the period (three queries)."""
+    return _figures_of(*_load(org, start, end), start, end)
+
+
+def figures_by_year(org: Organisation, years: list[int]) -> dict[int, dict]:
+    """meeting_figures for each fiscal year, in three queries whatever the number of years (trends)."""
+    if not years:
+        return {}
+    first, last = wareki.fiscal_year_range(min(years))[0], wareki.fiscal_year_range(max(years))[1]
+    meetings, bodies, plans = _load(org, first, last)
+    result = {}
+    for year in years:
+        start, end = wareki.fiscal_year_range(year)
+        result[year] = _figures_of(
+            [m for m in meetings if start <= m["date"] <= end],
+            bodies,
+            [p for p in plans if p["fiscal_year"] == year],
+            start,
+            end,
+        )
+    return result
+
+
+def _figures_of(meetings: list[dict], bodies, plans: list[dict], start: date, end: date) -> dict:
+    held = [m for m in meetings if m["status"] == MeetingStatus.HELD]
+    by_kind = {}
+    for kind, label in MeetingKind.choices:
+        of_kind = [m for m in meetings if m["kind"] == kind]
+        held_of_kind = [m for m in of_kind if m["status"] == MeetingStatus.HELD]
+        by_kind[str(label)] = {
+            "held": len(held_of_kind),
+            "planned": sum(1 for m in of_kind if m["status"] == MeetingStatus.PLANNED),
+            "cancelled": sum(1 for m in of_kind if m["status"] == MeetingStatus.CANCELLED),
+            "municipalities": len({m["municipality_id"] for m in held_of_kind if m["municipality_id"]}),
+            "agency_attendances": sum(len(bodies[m["id"]]) for m in held_of_kind),
+            "people": sum(row["people"] for m in held_of_kind for row in bodies[m["id"]]),
+        }
+    held_list = [
+        {
+            "date": m["date"].isoformat(),
+            "kind": str(MeetingKind(m["kind"]).label),
+            "name": m["name"],
+            "region": m["region"],
+            "municipality": m["municipality__name"] or "",
+            "agencies": len(bodies[m["id"]]),
+            "people": sum(row["people"] for row in bodies[m["id"]]),
+        }
+        for m in held
+    ]
+    return {
+        "by_kind": by_kind,
+        "held": held_list,
+        "cancelled": [
+            {
+                "date": m["date"].isoformat(),
+                "kind": str(MeetingKind(m["kind"]).label),
+                "name": m["name"],
+                "region": m["region"],
+            }
+            for m in meetings
+            if m["status"] == MeetingStatus.CANCELLED
+        ],
+        "plans": _progress(plans, start, end, held, bodies),
+    }
+
+
+def _matches(plan: dict, meeting: dict, bodies: list[dict]) -> bool:
+    """Whether a held meeting was with the plan's counterpart: by the organisation when the plan names one,
+    and by name (folded: widths and kana) against the region, the municipality and the bodies."""
+    if plan["counterpart_id"] is not None and (
+        meeting["municipality_id"] == plan["counterpart_id"]
+        or any(row["body_id"] == plan["counterpart_id"] for row in bodies)
+    ):
+        return True
+    name = fold(plan["counterpart_name"])
+    return name in {fold(meeting["region"]), fold(meeting["municipality__name"] or "")} or any(
+        fold(row["body_name"]) == name for row in bodies
+    )
+
+
+def _plan_rows(plans: QuerySet[Plan], start: date, end: date) -> list[dict]:
+    years = range(wareki.fiscal_year(start), wareki.fiscal_year(end) + 1)
+    return list(
+        plans.filter(fiscal_year__in=years).values(
+            "id",
+            "organisation_id",
+            "organisation__name",
+            "fiscal_year",
+            "kind",
+            "counterpart_id",
+            "counterpart_name",
+            "planned",
+        )
+    )
+
+
+def plan_progress(plans: QuerySet[Plan], start: date, end: date) -> list[dict]:
+    """Each plan of a fiscal year the period touches, with the held meetings that count for it so far."""
+    rows = _plan_rows(plans, start, end)
+    org_ids = {row["organisation_id"] for row in rows}
+    held = list(
+        Meeting.objects.filter(organisation_id__in=org_ids, date__range=(start, end), status=MeetingStatus.HELD)
+        .order_by("date", "id")
+        .values("id", "organisation_id", "date", "kind", "region", "municipality_id", "municipality__name")
+    )
+    bodies = defaultdict(list)
+    for row in Attendance.objects.filter(meeting_id__in=[m["id"] for m in held]).values(
+        "meeting_id", "body_id", "body_name", "people"
+    ):
+        bodies[row["meeting_id"]].append(row)
+    return _progress(rows, start, end, held, bodies)
+
+
+def _progress(rows: list[dict], start: date, end: date, held: list[dict], bodies) -> list[dict]:
+    order = {kind: i for i, kind in enumerate(MeetingKind.values)}
+    # In the order they were entered within a year, organisation and kind: the order the seed prints them.
+    rows.sort(key=lambda p: (p["fiscal_year"], p["organisation__name"], order[p["kind"]], p["id"]))
+    result = []
+    for plan in rows:
+        first, last = wareki.fiscal_year_range(plan["fiscal_year"])
+        count = sum(
+            1
+            for m in held
+            if m["organisation_id"] == plan["organisation_id"]
+            and m["kind"] == plan["kind"]
+            and max(first, start) <= m["date"] <= min(last, end)
+            and _matches(plan, m, bodies[m["id"]])
+        )
+        result.append(
+            {
+                "id": plan["id"],
+                "fiscal_year": plan["fiscal_year"],
+                "organisation": plan["organisation__name"],
+                "kind": str(MeetingKind(plan["kind"]).label),
+                "counterpart": plan["counterpart_name"],
+                "planned": plan["planned"],
+                "held": count,
+            }
+        )
+    return result
+
+
+def progress_text(plan: dict) -> str:
+    """The seed's wording: 「いの町（２／５回）」 with full-width digits."""
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    return f"{plan['counterpart']}（{str(plan['held']).translate(wide)}／{str(plan['planned']).translate(wide)}回）"
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+def meeting_list(org: Organisation, fiscal_year: int, *, kind: str = "", status: str = "") -> QuerySet[Meeting]:
+    first, last = wareki.fiscal_year_range(fiscal_year)
+    rows = Meeting.objects.filter(organisation=org, date__range=(first, last))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    return (
+        rows.select_related("municipality")
+        .annotate(
+            body_count=Count("attendances", distinct=True),
+        )
+        .order_by("-date", "-id")
+    )
+
+
+def attendance_totals(meeting: Meeting) -> dict:
+    rows = list(meeting.attendances.all())
+    return {"rows": rows, "bodies": len(rows), "people": sum(row.people for row in rows)}
+
+
+def open_decisions(org: Organisation) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(organisation=org, done_on__isnull=True)
+        .select_related("meeting", "owner")
+        .order_by("due_on", "id")
+    )
+
+
+def region_suggestions(org: Organisation) -> list[str]:
+    """The regions and blocks the organisation's meetings named before, most used first."""
+    return list(
+        Meeting.objects.filter(organisation=org)
+        .exclude(region="")
+        .values("region")
+        .annotate(n=Count("id"))
+        .order_by("-n", "region")
+        .values_list("region", flat=True)[:30]
+    )
+
+
+def recent_body_ids(org: Organisation, limit: int = RECENT_BODIES) -> list[int]:
+    """The tree organisations that attended the organisation's meetings, most recent first."""
+    seen, ids = set(), []
+    rows = (
+        Attendance.objects.filter(meeting__organisation=org, body__isnull=False)
+        .order_by("-meeting__date", "-id")
+        .values_list("body_id", flat=True)[: limit * 10]
+    )
+    for body_id in rows:
+        if body_id not in seen:
+            seen.add(body_id)
+            ids.append(body_id)
+        if len(ids) == limit:
+            break
+    return ids
+
+
+# --- KPI sources ---------------------------------------------------------------------------------------
+
+
+def _figures(period, scope: Organisation) -> dict:
+    with translation.override("ja"):
+        return meeting_figures(scope, period.start, period.end)
+
+
+def _kind(kind: MeetingKind, name: str) -> callable:
+    label = str(kind.label)
+
+    def pick(section: dict) -> int:
+        return section["by_kind"][label][name]
+
+    return pick
+
+
+def register_figures() -> None:
+    kinds = []
+    with translation.override("ja"):
+        for kind in MeetingKind:
+            kinds.append(
+                (
+                    f"meetings_held_{kind.value}",
+                    _("%(kind)sの開催回数") % {"kind": kind.label},
+                    "回",
+                    _kind(kind, "held"),
+                )
+            )
+    figures.register(
+        "meeting_records",
+        _figures,
+        [
+            ("councils_held", _("連絡協議会開催回数"), "回", _kind(MeetingKind.COUNCIL, "held")),
+            (
+                "case_conference_municipalities",
+                _("ケース会議を実施した市町村数"),
+                "市町村",
+                _kind(MeetingKind.CASE_CONFERENCE, "municipalities"),
+            ),
+            (
+                "case_conferences_held",
+                _("個別ケース検討会の開催回数"),
+                "回",
+                _kind(MeetingKind.CASE_CONFERENCE, "held"),
+            ),
+            (
+                "council_agencies",
+                _("連絡協議会の参加機関数（延べ）"),
+                "機関",
+                _kind(MeetingKind.COUNCIL, "agency_attendances"),
+            ),
+            ("council_people", _("連絡協議会の参加者数"), "人", _kind(MeetingKind.COUNCIL, "people")),
+            (
+                "meetings_held_all",
+                _("会議の開催回数（全種別）"),
+                "回",
+                lambda s: sum(row["held"] for row in s["by_kind"].values()),
+            ),
+            *kinds[1:],  # 個別ケース検討会 is above; the other kinds' held counts
+        ],
+    )
