@@ -29,7 +29,7 @@ unique key, and subtract one changed key at a time by its whole unique key. A jo
 with the changed keys is planned from the table's statistics, and when those say the table is empty
 (reltuples = 0: a fresh table, or one autovacuum counted while a build was open, since rows of a
 transaction in progress are not live) PostgreSQL scanned the whole rollup table for every changed
-record (tests/stats/test_rollup_plans.py: 12,004 rollup rows read for six small changes, now 0–4 per
+record (tests/stats/test_rollup_plans.py: 12,004 rollup rows read for six small changes, now under 20 per
 table). A rebuild ends with ANALYZE of the tables it refilled.
 
 Lock order: the actions call orgs.locks.lock_statistics before their first row lock
