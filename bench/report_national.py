@@ -4,11 +4,12 @@
     scripts/with-postgres .venv/bin/python bench/report_national.py   # PostgreSQL: a throw-away cluster
 
 The rows come from `tsunagu synth --scale national` the first time; later runs on the same SQLite file
-reuse them. The script times build_report for the nation (000000) and for one prefecture over one fiscal
-year, exports the contacts, cases, referrals and 居場所 attendances with each row's organisation path to
+reuse them. The script times build_report for the nation (000000) and for one prefecture over three
+periods of one fiscal year — the whole year, its first half (4月〜9月末, what the seeds report) and an
+arbitrary span with partial months at both ends (5/17〜翌1/9) — exports the contacts, cases, referrals and 居場所 attendances with each row's organisation path to
 Parquet (read in batches by Python, written by DuckDB), runs the reference SQL in bench/reference/ on
 those files, and compares every number of the two reports. It exits 1 when any number differs; a time
-above the target is printed, not a failure.
+above the target (the nation at most 0.5× DuckDB, a prefecture under 50 ms) is printed, not a failure.
 """
 
 import argparse
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "bench" / "reference"
 FISCAL_YEAR = 2024  # 令和6年度: a whole year inside the synthetic ten
 PREFECTURE_LIMIT_MS = 50.0
+NATIONAL_RATIO = 0.5  # the nation's report at most half DuckDB's time on the same rows
 BATCH = 50_000
 
 
@@ -257,11 +259,21 @@ def differences(ours: dict, theirs: dict, prefix: str = "") -> list[str]:
     return found
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-aligned in `width` columns, a wide (CJK) character taking two."""
+    return text + " " * max(0, width - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fiscal-year", type=int, default=FISCAL_YEAR, help="fiscal year (default %(default)s)")
     parser.add_argument("--prefecture", type=int, default=13, help="prefecture number timed alone (default 13)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic nation (default 1)")
+    parser.add_argument(
+        "--rows-as-they-are",
+        action="store_true",
+        help="time the rows the database holds (a partly built nation, say) without building the nation",
+    )
     args = parser.parse_args(argv)
     configure()
     import django
@@ -275,9 +287,18 @@ def main(argv=None) -> int:
     from tsunagu.stats.report import Period, build_report
 
     out = sys.stdout
-    ensure_data(out, args.seed)
-    start, end = date(args.fiscal_year, 4, 1), date(args.fiscal_year + 1, 3, 31)
-    period = Period(start, end)
+    if args.rows_as_they_are:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    else:
+        ensure_data(out, args.seed)
+    fy = args.fiscal_year
+    periods = [
+        (f"{fy}年度", Period(date(fy, 4, 1), date(fy + 1, 3, 31))),
+        ("上半期", Period(date(fy, 4, 1), date(fy, 9, 30))),
+        ("5/17〜1/9", Period(date(fy, 5, 17), date(fy + 1, 1, 9))),
+    ]
     nation = Organisation.objects.get(code=NATION_CODE)
     prefecture = Organisation.objects.get(code=prefecture_code(args.prefecture))
     if connection.vendor == "sqlite":
@@ -286,40 +307,39 @@ def main(argv=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             engine = f"PostgreSQL {cursor.fetchone()[0]}"
-    out.write(
-        f"\n{engine} | DuckDB {duckdb.__version__} | {args.fiscal_year}年度（{start}〜{end}） | "
-        f"load average {os.getloadavg()[0]:.2f}\n"
-    )
+    out.write(f"\n{engine} | DuckDB {duckdb.__version__} | {fy}年度 | load average {os.getloadavg()[0]:.2f}\n")
     failures = 0
     with tempfile.TemporaryDirectory(prefix="tsunagu-bench-") as tmp:
         files = export(Path(tmp), out)
         con = duckdb.connect()
         for name, path in files.items():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
-        out.write(f"\n{'対象':<24}{'ours ms':>10}{'DuckDB ms':>11}{'比':>7}  一致\n" + "-" * 60 + "\n")
+        out.write(f"\n{'対象':<24}{'期間':<12}{'ours ms':>10}{'DuckDB ms':>11}{'比':>7}  一致\n" + "-" * 72 + "\n")
         for label, org in [(f"全国 {nation.code}", nation), (f"{prefecture.name} {prefecture.code}", prefecture)]:
-            ours_ms, ours = timed(lambda org=org: build_report(org, period))
-            ref_ms, raw = timed(lambda org=org: reference_report(con, org.path, start, end))
-            wrong = differences({k: ours[k] for k in ("contacts", "referrals", "connected")}, as_contract(raw))
-            failures += bool(wrong)
-            ratio = ours_ms / ref_ms
-            pad = 24 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in label) + len(label)
-            out.write(
-                f"{label:<{pad}}{ours_ms:>10.1f}{ref_ms:>11.1f}{ratio:>7.2f}  "
-                f"{'すべて一致' if not wrong else f'{len(wrong)}件不一致'}"
-                f"{'' if ratio <= 1.0 else '  (above target: ratio > 1.0)'}\n"
-            )
-            for line in wrong:
-                out.write(f"    {line}\n")
-            if org is nation:
-                out.write(
-                    f"    延べ {ours['contacts']['total']:,}・実人数 {ours['contacts']['persons']:,}・"
-                    f"新規 {ours['contacts']['new_cases']:,}・つなぎ {ours['referrals']['total']:,}"
-                    f"（決定 {ours['referrals']['decided']:,}）\n"
+            for period_label, period in periods:
+                ours_ms, ours = timed(lambda org=org, period=period: build_report(org, period))
+                ref_ms, raw = timed(
+                    lambda org=org, period=period: reference_report(con, org.path, period.start, period.end)
                 )
-            else:
-                verdict = "50ms未満" if ours_ms < PREFECTURE_LIMIT_MS else "above target: 50ms以上"
-                out.write(f"    都道府県の報告 {ours_ms:.1f} ms: {verdict}\n")
+                wrong = differences({k: ours[k] for k in ("contacts", "referrals", "connected")}, as_contract(raw))
+                failures += bool(wrong)
+                ratio = ours_ms / ref_ms
+                if org is nation:
+                    verdict = "" if ratio <= NATIONAL_RATIO else f"  (above target: ratio > {NATIONAL_RATIO})"
+                else:
+                    verdict = "" if ours_ms < PREFECTURE_LIMIT_MS else "  (above target: 50ms以上)"
+                out.write(
+                    f"{_pad(label, 24)}{_pad(period_label, 12)}{ours_ms:>10.1f}{ref_ms:>11.1f}{ratio:>7.2f}  "
+                    f"{'すべて一致' if not wrong else f'{len(wrong)}件不一致'}{verdict}\n"
+                )
+                for line in wrong:
+                    out.write(f"    {line}\n")
+                if org is nation:
+                    out.write(
+                        f"    延べ {ours['contacts']['total']:,}・実人数 {ours['contacts']['persons']:,}・"
+                        f"新規 {ours['contacts']['new_cases']:,}・つなぎ {ours['referrals']['total']:,}"
+                        f"（決定 {ours['referrals']['decided']:,}）・つながった {ours['connected']['total']:,}\n"
+                    )
         con.close()
     out.write(
         f"\n{'すべての数値が参照SQLと一致' if not failures else 'CORRECTNESS FAILURE: 参照SQLと違う数値があります'}\n"

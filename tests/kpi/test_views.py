@@ -182,7 +182,8 @@ def test_plan_form(client, network, admin):
     assert re.search(r'data-testid="plan-total">20<', page) and re.search(r'data-testid="plan-end-level">33<', page)
     page = body(client.get(url, {"plan": plan.pk}))
     assert 'name="increment_2"' in page and 'value="10.0"' in page
-    assert client.post(f"{url}?plan={plan.pk}", {"delete": "1"}).status_code == 302
+    delete = {"delete": "1", "version": str(plan.version)}
+    assert client.post(f"{url}?plan={plan.pk}", delete).status_code == 302
     assert not Plan.objects.exists() and not Target.objects.filter(indicator=windows).exists()
 
 
@@ -300,3 +301,35 @@ def test_a_plan_in_the_query_string_must_be_one_of_the_indicators_plans(client, 
         ("pref-admin", f"kpi_plan:{sibling_plan.pk}"),
         ("pref-admin", f"kpi_plan:{sibling_plan.pk}"),
     ]
+
+
+def test_deleting_a_plan_someone_changed_since_is_refused(client, network, admin):
+    """The delete button carries the version the page was opened at: a plan changed meanwhile (or a
+    delete without a version) is kept, with the other person's values shown."""
+    windows = make_indicator(network["own"], "市町村のひきこもり相談窓口設置数", unit="市町村")
+    plan = actions.save_plan(
+        actor=SYSTEM, indicator=windows, first_year=2024, baseline=Decimal(13), increments=[Decimal(5)]
+    )
+    assert plan.version == 1
+    url = reverse("kpi_plan", kwargs={"pk": windows.pk})
+    page = body(client.get(url, {"plan": plan.pk}))
+    assert page.count(f'name="version" value="{plan.version}"') == 2  # the edit form and the delete button
+    actions.save_plan(
+        actor=SYSTEM,
+        indicator=windows,
+        plan=plan,
+        first_year=2024,
+        baseline=Decimal(20),
+        increments=[Decimal(5)],
+        version=1,
+    )
+    refused = client.post(f"{url}?plan={plan.pk}", {"delete": "1", "version": "1"})
+    assert refused.status_code == 200
+    assert "他の人が保存しました" in body(refused) and 'data-testid="stale-values"' in body(refused)
+    missing = client.post(f"{url}?plan={plan.pk}", {"delete": "1"})
+    assert missing.status_code == 200 and "開いたときの記録の版がありません" in body(missing)
+    assert Plan.objects.filter(pk=plan.pk).exists() and Target.objects.filter(indicator=windows).count() == 1
+    assert not AuditEntry.objects.filter(action="kpi.plan.delete").exists()
+    plan.refresh_from_db()
+    assert client.post(f"{url}?plan={plan.pk}", {"delete": "1", "version": str(plan.version)}).status_code == 302
+    assert not Plan.objects.exists() and not Target.objects.filter(indicator=windows).exists()

@@ -262,3 +262,18 @@ def test_a_mail_server_that_is_down_does_not_lose_the_consultation(
     assert response.status_code == 302
     consultation = WebConsultation.objects.get()
     assert caplog.messages == [f"Could not notify case workers of web consultation {consultation.pk}"]
+
+
+def test_a_consultation_sent_twice_from_one_form_is_kept_once(city, client):
+    """A double click or the back button sends the same form again: one consultation, and the second
+    sending shows the first one's reference instead of queueing a copy (or using up the address's quota)."""
+    url = reverse("public_consult", kwargs={"region": city["own"].code})
+    page = client.get(url).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    first = client.post(url, form(city, form_token=token), REMOTE_ADDR="192.0.2.10")
+    again = client.post(url, form(city, form_token=token), REMOTE_ADDR="192.0.2.10")
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    consultation = WebConsultation.objects.get()
+    assert consultation.reference in client.get(again["Location"]).content.decode()
+    assert Submission.objects.count() == 1

@@ -22,6 +22,7 @@ from ..factories import make_staff
 
 FY2021 = Period(date(2021, 4, 1), date(2022, 3, 31))
 ODD = Period(date(2021, 5, 17), date(2022, 1, 9))  # partial months at both ends
+HALF = Period(date(2021, 4, 1), date(2021, 9, 30))  # whole months: the presence tables by month
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def worker(network):
     return actor_for(make_staff(network["own_center"], Role.COORDINATOR))
 
 
-def assert_exact(*orgs, periods=(FY2021, ODD)):
+def assert_exact(*orgs, periods=(FY2021, ODD, HALF)):
     assert rollups.differences() == {}
     for org in orgs:
         for period in periods:
@@ -171,7 +172,7 @@ def test_the_rollups_command_checks_and_rebuilds(network, worker):
     )
     out = io.StringIO()
     call_command("rollups", stdout=out)
-    assert "照合済み 5/5: stats_connectedyear" in out.getvalue()
+    assert "照合済み 7/7: stats_connectedmonth" in out.getvalue()
     assert "すべての集計表が記録と一致しました" in out.getvalue()
     ContactMonth.objects.filter(ancestor_id=network["own_center"].pk).update(n=7)  # a hand edit
     out = io.StringIO()
@@ -308,7 +309,7 @@ def test_an_edit_that_changes_no_counted_column_writes_no_rollup_row(network, wo
         partner_name="サロン",
     )
     before = _rollup_rows()
-    assert [len(before[table]) for table in rollups.ROLLUP_TABLES] == [1, 1, 1, 1, 0]
+    assert [len(before[table]) for table in rollups.ROLLUP_TABLES] == [1, 1, 1, 1, 0, 1, 0]
     case.refresh_from_db()
     actions.update_case(actor=worker, case=case, name="山田 花子", notes="改名")
     case.refresh_from_db()
@@ -329,9 +330,31 @@ def test_the_rollups_command_prints_the_triggers_it_installs(db):
     for name in rollups.installed_triggers():
         assert name in printed
     if connection.vendor == "postgresql":
-        assert printed.count("CREATE TRIGGER") == 19  # the closure's and 3 per feed
+        assert printed.count("CREATE TRIGGER") == 28  # the closure's and 3 per feed (9 feeds)
         assert "pg_advisory_xact_lock(1937006964, (org % 2147483648)::int)" in printed
         assert "IS DISTINCT FROM" in printed
     else:
-        assert printed.count("CREATE TRIGGER") == 21  # the closure's 3 and 3 per feed
+        assert printed.count("CREATE TRIGGER") == 30  # the closure's 3 and 3 per feed (9 feeds)
         assert "WHEN OLD.organisation_id IS NOT NEW.organisation_id" in printed
+
+
+def test_a_half_year_counts_persons_and_connected_from_the_month_presence_tables(network, worker):
+    """A case with contacts in April and in September counts once in the half year; a case connected
+    twice (a decided referral, then its first 居場所 attendance) counts once per target."""
+    case = make_case(worker, opened_on=date(2021, 4, 1))
+    other = make_case(worker, opened_on=date(2021, 4, 1))
+    for day in (date(2021, 4, 5), date(2021, 4, 20), date(2021, 9, 30)):
+        actions.log_contact(actor=worker, case=case, date=day, channel=Channel.PHONE, consulter=Consulter.PERSON)
+    actions.log_contact(
+        actor=worker, case=other, date=date(2021, 10, 1), channel=Channel.PHONE, consulter=Consulter.PERSON
+    )
+    for day in (date(2021, 5, 1), date(2021, 8, 1)):
+        referral = actions.refer(
+            actor=worker, case=case, date=day, target=ReferralTarget.PERSON, to_ibasho=True, partner_name="A"
+        )
+        actions.set_referral_status(actor=worker, referral=referral, status=ReferralStatus.DECIDED, on=day)
+    report = build_report(network["own"], HALF)
+    assert report["contacts"]["persons"] == 1 and report["contacts"]["total"] == 3
+    assert report["connected"] == {"total": 1, "本人": 1, "家族": 0}
+    assert rollups.differences() == {}
+    assert report == counted_report(network["own"], HALF)

@@ -266,10 +266,12 @@ def save_plan(
 
 
 @state_change
-def delete_plan(*, actor: Actor, plan: Plan) -> None:
-    """Remove a plan and the yearly targets it set."""
+def delete_plan(*, actor: Actor, plan: Plan, version: int | None = None) -> None:
+    """Remove a plan and the yearly targets it set, if it is still at `version` (the one the page was
+    opened at; a plan changed since is refused with StaleEdit, like an edit)."""
     indicator = plan.indicator
     _require(actor, indicator.organisation)
+    claim(plan, version, fields=PLAN_FIELDS)
     Target.objects.filter(indicator=indicator, fiscal_year__in=plan.years).delete()
     log_action(
         actor,

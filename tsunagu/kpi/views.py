@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.forms import apply_errors, fiscal_year_choices
 from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
-from tsunagu.core.versions import with_version
+from tsunagu.core.versions import VersionField, with_version
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
 from tsunagu.orgs import chooser
 from tsunagu.orgs.access import get_organisation
@@ -241,7 +241,15 @@ def plan_edit(request, pk):
     if plan is not None:
         with_version(form)
     if request.method == "POST" and plan is not None and "delete" in request.POST:
-        actions.delete_plan(actor=request.actor, plan=plan)
+        # The delete button carries the version the page was opened at: a plan changed since is kept.
+        form = with_version(PlanForm(initial=initial))  # the stored plan, with the refusal above it
+        form.cleaned_data = {}
+        try:
+            version = VersionField().clean(request.POST.get("version"))
+            actions.delete_plan(actor=request.actor, plan=plan, version=version)
+        except ValidationError as error:  # StaleEdit included: the other person's values are shown
+            apply_errors(form, error)
+            return render(request, "kpi/plan_form.html", {"form": form, "indicator": indicator, "plan": plan})
         messages.success(request, _("計画を削除しました。"))
         return redirect("kpi_indicator", pk=indicator.pk)
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, create_once
 from tsunagu.orgs.regions import get_region, region_of, regions
 
 from . import actions, queries
@@ -233,8 +234,9 @@ def consult(request, region):
         status = 400
     elif form.is_valid():
         data = form.cleaned_data
-        try:
-            consultation = actions.submit_consultation(
+
+        def submit():
+            return actions.submit_consultation(
                 actor=request.actor,
                 region=found,
                 site_url=request.build_absolute_uri("/"),
@@ -247,6 +249,13 @@ def consult(request, region):
                 email=data["email"],
                 phone=data["phone"],
             )
+
+        try:
+            # One consultation per form however often it is sent (a double click, the back button): the
+            # form's one-time token is kept with the thanks page of the consultation it made.
+            consultation = create_once(request, submit, url_of=_thanks_url)
+        except AlreadySaved as saved:
+            return redirect(saved.url)
         except actions.Refused as refused:
             form.add_error(None, str(refused))
             status = 429
@@ -254,9 +263,12 @@ def consult(request, region):
             apply_errors(form, error)
             status = 400
         else:
-            token = signing.dumps(consultation.reference, salt=THANKS_SALT)
-            return redirect("public_consult_thanks", token=token)
+            return redirect(_thanks_url(consultation))
     return _private(render(request, "public/consult.html", {"region": found, "form": form}, status=status))
+
+
+def _thanks_url(consultation) -> str:
+    return reverse("public_consult_thanks", kwargs={"token": signing.dumps(consultation.reference, salt=THANKS_SALT)})
 
 
 @require_safe

@@ -8,8 +8,8 @@ on a rollup row (rollups.py says why that matters). Database triggers (rollups.p
 contacts, referrals, cases and 居場所 attendance, whichever code path writes them (forms, the ledger
 import, bulk loaders, cascades); `tsunagu rollups --check` compares them with a fresh count.
 
-None of these rows carries personal data: case ids appear only in the two presence tables, which count
-distinct cases, and are never shown.
+None of these rows carries personal data: case ids appear only in the presence tables (per fiscal year and
+per month), which count distinct cases, and are never shown.
 """
 
 from django.db import models
@@ -106,4 +106,35 @@ class ConnectedYear(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["ancestor_id", "fy", "target", "case_id"], name="stats_connectedyear_key")
+        ]
+
+
+class CaseMonth(models.Model):
+    """The cases with at least one contact in a month (n: how many contacts): 実人数 over any span of whole
+    months is the number of distinct case_id in its rows, fewer than the span's contacts."""
+
+    ancestor_id = models.IntegerField()
+    month = models.DateField()
+    case_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ancestor_id", "month", "case_id"], name="stats_casemonth_key")]
+
+
+class ConnectedMonth(models.Model):
+    """ConnectedYear by month: the connected figure over any span of whole months is the number of
+    distinct (target, case_id) in its rows."""
+
+    ancestor_id = models.IntegerField()
+    month = models.DateField()
+    target = models.CharField(max_length=10)
+    case_id = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor_id", "month", "target", "case_id"], name="stats_connectedmonth_key"
+            )
         ]

@@ -5,7 +5,8 @@ The figures come from the rollup tables (models.py), which count the records of 
 month or per fiscal year and are kept exact by database triggers: the whole months of a period are a
 sum over the rollup rows of the subtree's organisations (read through the closure), and only the days of a partial month at either end
 are counted from the records. 実人数 and the connected cases are distinct counts: for a fiscal year
-they are read from the per-year presence tables, for any other period counted from the records.
+they are read from the per-year presence tables, for a period of whole months (a half year) the distinct
+cases of the per-month presence tables, and for any other period counted from the records.
 
 `counted_report` computes the same report from the records alone. It is the definition the rollups are
 tested against (tests/stats/test_rollups.py) and what `tsunagu rollups --check` compares.
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import translation
 
@@ -35,7 +37,16 @@ from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.models import Organisation, PartnerCategory
 
 from . import sections
-from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth, subtree
+from .models import (
+    CaseMonth,
+    CaseYear,
+    ConnectedMonth,
+    ConnectedYear,
+    ContactMonth,
+    NewCaseMonth,
+    ReferralMonth,
+    subtree,
+)
 
 IBASHO_LABEL = "居場所"
 IBASHO_CATEGORY = 0  # the rollups' category_id for referrals to a 居場所 (no partner category)
@@ -195,6 +206,20 @@ class Rollups:
     def persons(self, fy: int) -> int:
         return CaseYear.objects.filter(self.rows, fy=fy).count()
 
+    def person_ids(self, first_month, last_month):
+        return (
+            CaseMonth.objects.filter(self.rows, month__range=(first_month, last_month))
+            .values_list("case_id")
+            .order_by()
+        )
+
+    def connected_pairs(self, first_month, last_month) -> list:
+        return [
+            ConnectedMonth.objects.filter(self.rows, month__range=(first_month, last_month)).values_list(
+                "target", "case_id"
+            )
+        ]
+
     def connected(self, fy: int) -> dict:
         return dict(
             ConnectedYear.objects.filter(self.rows, fy=fy)
@@ -293,11 +318,36 @@ def _additive(
     return _summed([row for part in parts for row in part], key_length)
 
 
+def _distinct(queries: list, group: str | None = None):
+    """Distinct rows of the union of `queries` (each a values_list query of the same columns): their
+    number, or {first column: number} with `group`."""
+    union = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0].distinct()
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if group is None:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) u", params)
+            return cursor.fetchone()[0]
+        cursor.execute(f"SELECT u.{group}, count(*) FROM ({sql}) u GROUP BY u.{group}", params)
+        return dict(cursor.fetchall())
+
+
+def _whole_months(period: Period) -> tuple[date, date] | None:
+    """(first, last month) when the period is whole months (a half year, a quarter), else None.
+
+    Only then are the distinct counts read from the presence tables by month: with partial months a
+    union of those rows and the records of the partial days was slower than counting the period's
+    records at once (bench/report_national.py, 5/17–1/9), since a case has about two contacts a month."""
+    months, edges = period.split()
+    return months if months and not edges else None
+
+
 def contact_section(org: Organisation, period: Period, records: Records | None = None) -> dict:
     records = records or Records(org)
     rows = _additive(org, period, "contact_rows", "contact_rows", records, key_length=4)
     if period.fiscal_year is not None:
         persons = Rollups(org).persons(period.fiscal_year)
+    elif months := _whole_months(period):
+        persons = _distinct([Rollups(org).person_ids(*months)])
     else:
         persons = records.persons(period.start, period.end)
     return contacts_from_rows(rows, persons, _additive(org, period, "new_cases", "new_cases", records))
@@ -314,6 +364,8 @@ def connected_section(org: Organisation, period: Period, records: Records | None
     居場所等の支援につながった件数)."""
     if period.fiscal_year is not None:
         return connected_from_counts(Rollups(org).connected(period.fiscal_year))
+    if months := _whole_months(period):
+        return connected_from_counts(_distinct(Rollups(org).connected_pairs(*months), group="target"))
     return connected_from_counts((records or Records(org)).connected(period.start, period.end))
 
 
