@@ -23,6 +23,10 @@ REPORT_FIGURES = [
     "connected",
     "connected_person",
     "connected_family",
+    # the report sections' figures (stats/sections), in MODULES order
+    "ibasho_places",
+    "ibasho_sessions",
+    "ibasho_attendances",
 ]
 
 

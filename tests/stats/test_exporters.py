@@ -26,6 +26,10 @@ SHEETS = [
     "つなぎ先区分別の件数",
     "つなぎの対象",
     "居場所等の支援につながった件数",
+    # the sections of stats/sections, in MODULES order
+    "居場所",
+    "居場所の形態別",
+    "居場所の参加者（延べ）",
 ]
 
 

@@ -14,6 +14,7 @@ from importlib import import_module
 
 MODULES: list[str] = [
     # "meetings",
+    "ibasho",
 ]
 
 
@@ -26,10 +27,34 @@ class Section:
     # trend(years, {fiscal year: section figures}) -> list[exporters.Table]: the section's table on the
     # trends page; None leaves it out.
     trend: Callable | None = None
+    # KPI figures of the section, each (key, label, unit, pick(section figures)), registered as the source
+    # named by the section's key (core.figures) when the stats app is ready.
+    figures: tuple | list = ()
+    # build_years(org, years) -> {fiscal year: section figures}, equal to build() per year but in a fixed
+    # number of queries whatever the number of years (the trends page); None: build() once per year.
+    build_years: Callable | None = None
 
 
 def sections() -> list[Section]:
     return [import_module(f"{__name__}.{name}").SECTION for name in MODULES]
+
+
+def register_figures() -> None:
+    """Each section's figures as KPI sources (from StatsConfig.ready)."""
+    from django.utils import translation
+
+    from tsunagu.core import figures as kpi_figures
+
+    for section in sections():
+        if not section.figures:
+            continue
+
+        def compute(period, scope, build=section.build):
+            # The sections key their breakdowns by DOMAIN.md's Japanese labels; read them in Japanese.
+            with translation.override("ja"):
+                return build(scope, period, None)
+
+        kpi_figures.register(section.key, compute, list(section.figures))
 
 
 def figures(org, period, cohort=None) -> dict:
@@ -51,10 +76,13 @@ def trend_figures(org, years: list[int]) -> dict[int, dict]:
     from tsunagu.stats.report import Period
 
     with_trend = [section for section in sections() if section.trend]
-    return {
-        year: {section.key: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for section in with_trend}
-        for year in years
+    by_section = {
+        section.key: section.build_years(org, years)
+        if section.build_years
+        else {year: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for year in years}
+        for section in with_trend
     }
+    return {year: {key: figures[year] for key, figures in by_section.items()} for year in years}
 
 
 def trend_tables(years: list[int], trends: dict[int, dict]) -> list:
