@@ -1,7 +1,7 @@
 """The activity sheets of the ledger (DOMAIN.md): the registry's rules, shown on the 居場所 and 居場所参加
 sheets, and the helpers for 年度 and 相手先 that every activity sheet uses."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from io import StringIO
 
 import pytest
@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.models import Case
+from tsunagu.ibasho import actions
 from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent, IbashoKind
 from tsunagu.ledger import mapping as m
 from tsunagu.ledger.exporting import export_ledger
@@ -267,3 +268,27 @@ def test_the_commands_print_the_counts_of_each_sheet(org, tmp_path):
     out = StringIO()
     call_command("export_ledger", "--org", org.code, "--output", str(tmp_path / "out.xlsx"), stdout=out)
     assert out.getvalue().endswith("（ケース 2件、相談記録 2件、つなぎ 0件、居場所 2件、居場所参加 8件）\n")
+
+
+def test_sessions_entered_on_the_pages_export_and_import_back_unchanged(org):
+    assert run_import(org, workbook([])).ok
+    place = Ibasho.objects.get(name="青年期の集い")
+    case = Case.objects.get(number="2021-0001")
+    morning = actions.create_event(actor=SYSTEM, ibasho=place, date=date(2021, 7, 3), start_time=time(10), online=True)
+    afternoon = actions.create_event(
+        actor=SYSTEM, ibasho=place, date=date(2021, 7, 3), start_time=time(14), online=True
+    )
+    actions.record_attendance(actor=SYSTEM, event=morning, anonymous=True)
+    actions.record_attendance(actor=SYSTEM, event=afternoon, case=case)
+    actions.record_attendance(actor=SYSTEM, event=afternoon, anonymous=True)
+    data, _counts = export_ledger(actor=SYSTEM, organisation=org, format="xlsx")
+    result = run_import(org, files=[("台帳.xlsx", data)])
+    assert result.sheet_counts["居場所参加"] == {"created": 0, "updated": 0, "unchanged": 3}
+    assert (IbashoEvent.objects.count(), Attendance.objects.count()) == (2, 3)
+
+
+def test_an_empty_activity_sheet_is_no_sheet(org):
+    sheets = workbook([])
+    sheets["居場所参加"] = []
+    result = run_import(org, sheets)
+    assert result.ok and list(result.sheet_counts) == ["居場所"]
