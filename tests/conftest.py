@@ -3,7 +3,7 @@ import pytest
 from tsunagu.orgs.middleware import SESSION_KEY
 from tsunagu.orgs.models import OrgKind
 
-from .factories import make_org
+from .factories import make_org, pass_second_factor
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +34,10 @@ def network(db):
 
 
 def act_as(client, membership):
-    """Log the client in as the membership's user, acting for its organisation."""
+    """Log the client in as the membership's user, acting for its organisation, past the second factor."""
     client.force_login(membership.user)
     session = client.session
     session[SESSION_KEY] = membership.pk
+    pass_second_factor(session, membership.user)
     session.save()
     return client

@@ -49,3 +49,30 @@ def make_user(username: str | None = None, **extra):
 def make_staff(org: Organisation, role: str, *, user=None, username: str | None = None) -> Membership:
     user = user or make_user(username)
     return Membership.objects.create(user=user, organisation=org, role=role)
+
+
+def totp_device(user, *, key: str = "3132333435363738393031323334353637383930"):
+    """A confirmed TOTP device with a known key (RFC 6238's test key), so a test can compute its codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test", "key": key})
+    return device
+
+
+def totp_code(device, *, at: float | None = None) -> str:
+    """The code the device's authenticator app shows now (or at `at`, seconds since the epoch)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at if at is not None else time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def pass_second_factor(session, user):
+    """Mark a test client's session as having passed the second factor (the log-in fixtures call this,
+    so tests of other pages are not stopped at the second step; the step itself has its own tests)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id

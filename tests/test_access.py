@@ -28,7 +28,7 @@ from tsunagu.public import access as public_access
 
 from .access import UrlCase
 from .conftest import act_as
-from .factories import make_staff
+from .factories import make_staff, pass_second_factor
 
 
 def _declarations():
@@ -179,6 +179,7 @@ def test_acting_organisation_must_be_one_of_the_users(client, world):
     client.force_login(member.user)
     session = client.session
     session["acting_membership"] = world["other_staff"].pk
+    pass_second_factor(session, member.user)
     session.save()
     response = client.get(reverse("home"))
     assert response.status_code == 200
@@ -201,6 +202,7 @@ def _guarded(world) -> dict:
         "get_own_membership": lambda a: org_access.get_own_membership(a, own["staff"].pk),
         "get_case": lambda a: case_access.get_case(a, case.pk),
         "get_contact": lambda a: case_access.get_contact(a, case, own["contact"].pk),
+        "get_appointment": lambda a: case_access.get_appointment(a, case, own["appointment"].pk),
         "get_consent": lambda a: case_access.get_consent(a, case, own["consent"].pk),
         "get_referral": lambda a: case_access.get_referral(a, case, own["referral"].pk),
         "get_incoming_referral": lambda a: case_access.get_incoming_referral(a, own["incoming"].pk),

@@ -87,8 +87,8 @@ def test_an_upward_or_sideways_import_breaks_the_contract(source_copy, module, i
 
 def test_a_new_app_must_take_its_place_in_the_layers(source_copy):
     """The layers contract is exhaustive: an app it does not name fails it until it is placed."""
-    (source_copy / "tsunagu" / "meetings").mkdir()
-    (source_copy / "tsunagu" / "meetings" / "__init__.py").write_text("", encoding="utf-8")
+    (source_copy / "tsunagu" / "notices").mkdir()
+    (source_copy / "tsunagu" / "notices" / "__init__.py").write_text("", encoding="utf-8")
     result = lint_imports(source_copy)
     assert result.returncode == 1
-    assert "tsunagu.meetings" in result.stdout
+    assert "tsunagu.notices" in result.stdout

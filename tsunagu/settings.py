@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "tsunagu.core",
     "tsunagu.orgs",
     "tsunagu.audit",
@@ -80,6 +83,7 @@ INSTALLED_APPS = [
     "tsunagu.kpi",
     "tsunagu.ledger",
     "tsunagu.ibasho",
+    "tsunagu.outreach",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.demo",
@@ -93,10 +97,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tsunagu.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tsunagu.orgs.middleware.ActingOrganisationMiddleware",
+    "tsunagu.accounts.middleware.TwoFactorMiddleware",
     "tsunagu.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +168,20 @@ AXES_VERBOSE = False
 # Locking by address too would lock a whole office behind one NAT address after five typos by
 # different people; locking the account name is what stops guessing a password.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Second factor (accounts.twofactor): TOTP from any authenticator app, passkeys, hashed recovery codes.
+# A wrong code counts as a failed log-in in django-axes (the same lock as passwords), so django-otp's own
+# per-device delay is off: two counters would lock at different moments for the same typo.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "tsunagu")
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Passkeys are a second factor after the password, never a password-less log-in.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = env_str("OTP_ISSUER", "tsunagu")
+# The relying party and origin are the host the browser asked for (already checked against ALLOWED_HOSTS).
+OTP_WEBAUTHN_HELPER_CLASS = "tsunagu.accounts.passkeys.PasskeyHelper"
+# What the library's checks ask for; the helper above answers per request within ALLOWED_HOSTS.
+OTP_WEBAUTHN_RP_ID = ALLOWED_HOSTS[0].lstrip(".")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 
 # Sessions: idle timeout of 30 minutes and an absolute one of 12 hours (accounts.middleware enforces both).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60

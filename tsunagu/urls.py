@@ -13,10 +13,12 @@ urlpatterns = [
     path("orgs/", org_views.org_list, name="org_list"),
     path("orgs/<str:code>/", org_views.org_detail, name="org_detail"),
     path("orgs/<str:code>/edit/", org_views.org_edit, name="org_edit"),
+    path("orgs/<str:code>/two-factor/", org_views.org_two_factor, name="org_two_factor"),
     path("orgs/<str:code>/add/", org_views.org_add_child, name="org_add_child"),
     path("staff/", org_views.staff_list, name="staff_list"),
     path("staff/add/", org_views.staff_add, name="staff_add"),
     path("staff/<int:pk>/", org_views.staff_edit, name="staff_edit"),
+    path("staff/<int:pk>/reset-2fa/", org_views.staff_reset_two_factor, name="staff_reset_two_factor"),
     path("audit/", org_views.audit_search, name="audit_search"),
     path("cases/", include("tsunagu.cases.urls")),
     path("ledger/", include("tsunagu.ledger.urls")),
@@ -27,4 +29,5 @@ urlpatterns = [
     path("stats/", include("tsunagu.stats.urls")),
     path("kpi/", include("tsunagu.kpi.urls")),
     path("ibasho/", include("tsunagu.ibasho.urls")),
+    path("outreach/", include("tsunagu.outreach.urls")),
 ]

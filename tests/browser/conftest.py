@@ -69,3 +69,12 @@ def partner_categories(transactional_db):
     seed = importlib.import_module("tsunagu.orgs.migrations.0002_partner_categories")
     for order, name in enumerate(seed.CATEGORIES, start=1):
         PartnerCategory.objects.get_or_create(name=name, defaults={"order": order})
+
+
+def pass_second_step(page, user):
+    """After the password of a person who needs a second factor (a 管理者): type the code of the test TOTP
+    device (tests.factories.totp_device, made here when missing), as the person would from their app."""
+    from tests.factories import totp_code, totp_device
+
+    page.get_by_label("確認コード").fill(totp_code(totp_device(user)))
+    page.get_by_role("button", name="確認する", exact=True).click()

@@ -64,7 +64,7 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     page.get_by_label("性別").select_option(label="男性")
     page.get_by_label("市区町村").select_option(label="みなと市")
     page.get_by_label("外出状況").select_option(value="3")
-    page.get_by_label("1人目の続柄").fill("母")
+    page.get_by_label("1人目の続柄").select_option("母")
     page.get_by_label("1人目の年齢").fill("76")
     page.get_by_label("1人目の備考").click()  # leaving the age field is what asks htmx about 8050
     expect(page.get_by_test_id("suggest-8050")).to_contain_text("8050世帯かもしれません")
@@ -89,7 +89,7 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     # A home visit with a ピアサポーター.
     page.get_by_role("link", name="訪問・同行を記録").first.click()
     expect(page.get_by_label("方法")).to_have_value("home_visit")
-    page.get_by_label("相談者").select_option(label="本人")
+    page.get_by_label("相談者 必須").select_option(label="本人")
     page.get_by_label("ピアサポーターが同行した").check()
     page.get_by_label("訪問した人の名前").fill("佐藤（相談員）、鈴木（ピアサポーター）")
     page.get_by_label("内容").fill("玄関先で本人と少し話せた。")

@@ -9,7 +9,18 @@ sent to the acting organisation.
 from datetime import date
 
 from tsunagu.cases import actions
-from tsunagu.cases.models import Case, Channel, Consent, Consulter, Contact, Referral, ReferralStatus, ReferralTarget
+from tsunagu.cases.models import (
+    Appointment,
+    AppointmentStatus,
+    Case,
+    Channel,
+    Consent,
+    Consulter,
+    Contact,
+    Referral,
+    ReferralStatus,
+    ReferralTarget,
+)
 from tsunagu.orgs.models import OrgKind, Role
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -46,6 +57,20 @@ def _consent(world, side):
 
 def _referral(world, side):
     return {"pk": world[f"{side}_case"].pk, "referral_pk": world[f"{side}_referral"].pk}
+
+
+def _appointment(world, side):
+    return {"pk": world[f"{side}_case"].pk, "appointment_pk": world[f"{side}_appointment"].pk}
+
+
+def _other_appointment_changed(world):
+    appointment = Appointment.objects.get(pk=world["other_appointment"].pk)
+    return appointment.version != 1 or appointment.status != AppointmentStatus.PLANNED or appointment.place != ""
+
+
+def _find(role):
+    # The search box answers with a redirect (to the case, or to the list searching for the words).
+    return {Role.STATISTICIAN: 403}.get(role, 302)
 
 
 def _incoming(world, side):
@@ -181,6 +206,34 @@ URL_CASES = [
         changed=lambda w: Referral.objects.get(pk=w["other_incoming"].pk).status != ReferralStatus.REQUESTED,
     ),
     UrlCase("partner_directory", Perm.VIEW_ORG, leak=lambda w: w["other_partner"].name),
+    UrlCase("case_find", Perm.VIEW_CASES, expected=_find),
+    UrlCase("case_settings", Perm.MANAGE_ORG),
+    UrlCase("appointment_week", Perm.VIEW_CASES, leak=lambda w: w["other_case"].number, expected=read(True)),
+    UrlCase(
+        "appointment_add",
+        Perm.EDIT_CASES,
+        kwargs=_case,
+        expected=write(False),
+        post={"date": "2021-06-01", "channel": Channel.PHONE, "place": "書き込み"},
+        changed=lambda w: Appointment.objects.filter(place="書き込み").exists(),
+    ),
+    UrlCase("appointment_add", Perm.EDIT_CASES, kwargs=_peer_case, expected=write(True)),
+    UrlCase(
+        "appointment_edit",
+        Perm.EDIT_CASES,
+        kwargs=_appointment,
+        expected=write(False),
+        post={"date": "2021-06-01", "channel": Channel.PHONE, "place": "書き込み", "version": "1"},
+        changed=_other_appointment_changed,
+    ),
+    UrlCase(
+        "appointment_cancel",
+        Perm.EDIT_CASES,
+        kwargs=_appointment,
+        expected=write(False),
+        post={"version": "1"},
+        changed=_other_appointment_changed,
+    ),
 ]
 
 
@@ -201,6 +254,9 @@ def extend_world(world):
         peer = world["members"][Role.PEER] if side == "own" else make_staff(pref, Role.PEER)
         world[f"{side}_peer_case"] = actions.open_case(
             actor=actor, number=f"{side.upper()}-0002", opened_on=date(2021, 4, 1), assigned=[peer.user]
+        )
+        world[f"{side}_appointment"] = actions.schedule_appointment(
+            actor=actor, case=case, date=date(2021, 6, 1), channel=Channel.HOME_VISIT
         )
         world[f"{side}_contact"] = actions.log_contact(
             actor=actor, case=case, date=date(2021, 5, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY

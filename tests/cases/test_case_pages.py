@@ -448,13 +448,13 @@ def test_editing_a_case_replaces_the_household(client, worker):
         reverse("case_edit", kwargs={"pk": case.pk}),
         {
             **_edit_post(case, name="山田太郎", household_8050="true"),
-            **household_post(("母", 71), ("兄", 50), initial=1),
+            **household_post(("母", 71), ("兄弟", 50), initial=1),
         },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.name, case.household_8050, case.version) == ("山田太郎", True, 2)
-    assert list(case.household.values_list("relationship", "age")) == [("母", 71), ("兄", 50)]
+    assert list(case.household.values_list("relationship", "age")) == [("母", 71), ("兄弟", 50)]
     entry = AuditEntry.objects.get(action="case.update", object_id=str(case.pk))
     assert entry.changes["household"] == ["***", "***"] and entry.changes["household_8050"] == [None, True]
 

@@ -31,7 +31,7 @@ def case(worker):
 
 def test_the_phone_form_defaults_to_today_phone_and_the_last_consulter(client, worker, case):
     form = client.get(reverse("case_detail", kwargs={"pk": case.pk})).context["quick_form"]
-    assert list(form.fields) == ["date", "channel", "consulter", "minutes", "notes"]
+    assert list(form.fields) == ["date", "channel", "consulter", "consulter_relation", "minutes", "notes"]
     assert (form["date"].value(), form["channel"].value(), form["consulter"].value()) == (
         timezone.localdate(),
         Channel.PHONE,

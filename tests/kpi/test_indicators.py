@@ -60,10 +60,25 @@ def _records(network, worker):
     )
 
 
+REPORT_KEYS = {
+    "new_cases",
+    "contacts",
+    "persons",
+    "visits",
+    "accompaniment",
+    "referrals",
+    "decided",
+    "connected",
+    "connected_person",
+    "connected_family",
+}
+
+
 def test_computed_indicators_are_the_reports_numbers(network, worker):
     _records(network, worker)
     org = network["own"]
-    values = {key: computed_value(key, org, 2021) for key in COMPUTED}
+    # The consultation figures (other record types' figures are tested with them: tests/outreach).
+    values = {key: computed_value(key, org, 2021) for key in COMPUTED if key in REPORT_KEYS}
     assert values == {
         "new_cases": 1,
         "contacts": 5,

@@ -53,6 +53,8 @@ def ledger_data(org, tree):
         municipality=namesake,
         household_8050=False,
         outing_level=2,
+        address="青海市本町1-2-3",
+        phone="090-1234-5678",
     )
     actions.change_status(actor=SYSTEM, case=case, status=Status.ASSESSMENT, on=date(2022, 4, 2))
     for i, notes in enumerate(AWKWARD_NOTES):
@@ -62,6 +64,7 @@ def ledger_data(org, tree):
             date=date(2022, 4, 1 + i),
             channel=Channel.PHONE,
             consulter=Consulter.FAMILY,
+            consulter_relation="母" if i == 3 else "",
             staff=staff,
             minutes=i * 10 or None,
             notes=notes,
@@ -146,7 +149,10 @@ def test_the_export_writes_the_standard_columns_and_labels(org, ledger_data):
         "8050世帯",
         "状態",
         "終結日",
+        "住所",
+        "電話",
     ]
+    assert cells["相談記録"][0][3:5] == ["相談者", "相談者（続柄）"]
     from datetime import datetime
 
     # The namesake city of another prefecture is written by its code, which reads back to it.
@@ -166,9 +172,21 @@ def test_the_export_writes_the_standard_columns_and_labels(org, ledger_data):
         "いいえ",
         "アセスメント",
         None,
+        "青海市本町1-2-3",
+        "090-1234-5678",
     ]
     assert cells["ケース"][1][7] == "青海市"
-    assert cells["相談記録"][4] == ["2022-0001", datetime(2022, 4, 1), "電話", "家族", "佐藤 花子", None, "=SUM(A1)"]
+    assert cells["相談記録"][4] == [
+        "2022-0001",
+        datetime(2022, 4, 1),
+        "電話",
+        "家族",
+        None,
+        "佐藤 花子",
+        None,
+        "=SUM(A1)",
+    ]
+    assert [row[4] for row in cells["相談記録"][4:]].count("母") == 1
     assert cells["つなぎ"][1:] == [
         ["2021-0001", datetime(2021, 6, 1), "本人", "ハローワーク", None, "不成立", datetime(2021, 6, 5)],
         ["2022-0001", datetime(2022, 5, 1), "本人", "精神保健福祉センター", "青海県精神保健福祉センター", None, None],
@@ -196,7 +214,7 @@ def test_csv_is_utf8_with_bom_and_formulas_are_neutralised(org, ledger_data):
     contacts = files["相談記録.csv"]
     assert contacts.startswith(b"\xef\xbb\xbf\xe3\x82\xb1")  # BOM, then ケ
     lines = contacts.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "ケース番号,日付,方法,相談者,担当者,所要時間（分）,内容"
+    assert lines[0] == "ケース番号,日付,方法,相談者,相談者（続柄）,担当者,所要時間（分）,内容"
     notes = [line.rsplit(",", 1)[-1] for line in lines[4:12]]
     assert notes == ["'=SUM(A1)", "-5", "'+81 90 1234 5678", "'@home", "''=x", "R3.4.5 に電話", '"1行目\n2行目"', "'-"]
     assert "'=HYPERLINK" in files["ケース.csv"].decode("utf-8-sig")

@@ -38,6 +38,20 @@ URL_CASES = [
         post={"role": Role.ADMIN, "is_active": "on", "version": "1"},
         changed=lambda w: Membership.objects.get(pk=w["other_staff"].pk).role == Role.ADMIN,
     ),
+    UrlCase(
+        "org_two_factor",
+        Perm.MANAGE_ORG,
+        kwargs=_city,
+        post={"roles": [Role.COORDINATOR], "version": "1"},
+        changed=lambda w: Organisation.objects.get(pk=w["other_city"].pk).two_factor_roles != [],
+    ),
+    UrlCase(
+        "staff_reset_two_factor",
+        Perm.MANAGE_STAFF,
+        kwargs=lambda w, s: {"pk": w[f"{s}_staff"].pk},
+        post={},
+        changed=lambda w: AuditEntry.objects.filter(action="staff.reset_2fa", allowed=True).exists(),
+    ),
     UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),
     # The 組織 search fragment; test_chooser.py searches for the other prefecture's names and codes.
     UrlCase("org_search", Perm.VIEW_STATS, leak=lambda w: w["other"].name),

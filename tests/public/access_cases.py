@@ -18,6 +18,7 @@ PUBLIC = {
     "public_consult",
     "public_consult_thanks",
     "public_ibasho",
+    "public_events",
     "public_language",
 }
 

@@ -26,10 +26,15 @@ SHEETS = [
     "つなぎ先区分別の件数",
     "つなぎの対象",
     "居場所等の支援につながった件数",
-    # the sections of stats/sections, in MODULES order
+    # the further sections (stats/sections MODULES)
+    "研修・啓発",
+    "広報",
+    "ひきこもりサポーター",
+    "サポーターの活動（種別）",
     "居場所",
     "居場所の形態別",
     "居場所の参加者（延べ）",
+    "相談窓口の明確化",
 ]
 
 

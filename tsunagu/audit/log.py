@@ -1,6 +1,6 @@
 """Writing audit entries. Call log_action inside the transaction that makes the change."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import models
@@ -27,7 +27,7 @@ def _plain(value):
     """A JSON-safe rendering of a field value."""
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

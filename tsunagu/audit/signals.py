@@ -38,7 +38,9 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    _record(request, "auth.login_failed", username=credentials.get("username", ""), allowed=False)
+    # accounts.twofactor sends this signal for a wrong second factor too (so django-axes counts it).
+    action = "auth.second_factor_failed" if credentials.get("second_factor") else "auth.login_failed"
+    _record(request, action, username=credentials.get("username", ""), allowed=False)
 
 
 @receiver(user_locked_out)

@@ -13,7 +13,7 @@ from tsunagu.core.text import fold
 from tsunagu.orgs.access import deny, require
 from tsunagu.orgs.rules import Actor, Perm
 
-from .models import Case, Consent, Contact, Referral, ReferralStatus
+from .models import Appointment, Case, Consent, Contact, Referral, ReferralStatus
 
 
 def visible_cases(actor: Actor) -> QuerySet[Case]:
@@ -58,6 +58,20 @@ def get_contact(actor: Actor, case: Case, pk, *, write: bool = False) -> Contact
         raise deny(actor, "contact", pk)
     require_case_work(actor, write=write)
     return contact
+
+
+def get_appointment(actor: Actor, case: Case, pk, *, write: bool = False) -> Appointment:
+    """An appointment of a case the actor already reached through get_case."""
+    appointment = case.appointments.filter(pk=pk).first()
+    if appointment is None:
+        raise deny(actor, "appointment", pk)
+    require_case_work(actor, write=write)
+    return appointment
+
+
+def visible_appointments(actor: Actor) -> QuerySet[Appointment]:
+    """Appointments of the cases this actor may open (a ピアサポーター: of the cases assigned to them)."""
+    return Appointment.objects.filter(case__in=visible_cases(actor).values("pk"))
 
 
 def get_consent(actor: Actor, case: Case, pk) -> Consent:
@@ -107,7 +121,10 @@ def search_filter(query: str) -> Q:
     folded = fold(query)
     if CASE_NUMBER.fullmatch(folded) and any(c.isdigit() for c in folded):
         number = unicodedata.normalize("NFKC", query).strip()
-        return Q(number=number) | Q(number__startswith=number)
+        found = Q(number=number) | Q(number__startswith=number)
+        if number.isdigit():  # a serial typed alone: 0022 finds 2026-0022
+            found |= Q(number__endswith=f"-{number}")
+        return found
     return Q(search_key__contains=folded)
 
 

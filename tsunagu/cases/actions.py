@@ -5,13 +5,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.core.versions import StaleEdit, claim
-from tsunagu.orgs.access import state_change
+from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.locks import lock_statistics
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.periods import OpenCheck, ensure_open
@@ -19,7 +18,18 @@ from tsunagu.orgs.rules import Actor, Perm
 
 from . import domain
 from .access import require_case_work
-from .models import Case, Consent, Contact, Referral, ReferralStatus, Status, StatusChange
+from .models import (
+    Appointment,
+    AppointmentStatus,
+    Case,
+    CaseSettings,
+    Consent,
+    Contact,
+    Referral,
+    ReferralStatus,
+    Status,
+    StatusChange,
+)
 
 CASE_FIELDS = [
     "number",
@@ -39,11 +49,15 @@ CASE_FIELDS = [
     "suspected_disorder",
     "school_refusal_history",
     "notes",
+    "address",
+    "phone",
 ]
 CONTACT_FIELDS = [
     "date",
+    "time",
     "channel",
     "consulter",
+    "consulter_relation",
     "staff",
     "staff_name",
     "minutes",
@@ -72,9 +86,10 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     domain.raise_if(domain.staff_errors(organisation, assigned=assigned))
     ensure_open(organisation, values["opened_on"], field="opened_on")
     ensure_open(organisation, values.get("closed_on"), field="closed_on")
+    members = _members(household)
     case = domain.build_case(organisation=organisation, values=values)
     case.save(force_insert=True)
-    for member in household:
+    for member in members:
         case.household.create(**member)
     if assigned:
         case.assigned.set(assigned)
@@ -108,12 +123,19 @@ def _ensure_case_edit_open(case: Case, new: dict) -> None:
                 locks.ensure_open(on, field=field)
 
 
-def next_case_number(organisation: Organisation, on: date) -> str:
-    """The next number of the year: 2026-0001, 2026-0002, … (a ledger may bring its own numbers)."""
-    prefix = f"{on.year}-"
-    last = Case.objects.filter(organisation=organisation, number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    serial = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
-    return f"{prefix}{serial:04d}"
+next_case_number = domain.next_case_number
+MEMBER_FIELDS = ("relationship", "name", "age", "phone", "may_contact", "lives_with", "notes")
+
+
+def _members(household) -> list[dict]:
+    """Household rows with every field (a caller may give only relationship and age)."""
+    defaults = {"name": "", "age": None, "phone": "", "may_contact": False, "lives_with": True, "notes": ""}
+    rows = [{**defaults, **{k: v for k, v in m.items() if k in MEMBER_FIELDS}} for m in household]
+    errors = {}
+    for row in rows:
+        errors.update(domain.member_errors(row))
+    domain.raise_if({"household": next(iter(errors.values()))} if errors else {})
+    return rows
 
 
 @state_change
@@ -135,10 +157,8 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
         domain.reband([case])
     changes = diff(before, snapshot(case, CASE_FIELDS), Case.PERSONAL_FIELDS)
     if household is not None:
-        old = list(case.household.values("relationship", "age", "notes"))
-        new_household = [
-            {"relationship": m["relationship"], "age": m.get("age"), "notes": m.get("notes", "")} for m in household
-        ]
+        old = list(case.household.values(*MEMBER_FIELDS))
+        new_household = _members(household)
         if old != new_household:
             case.household.all().delete()
             for member in new_household:
@@ -196,9 +216,12 @@ def snapshot_dates(values: dict) -> dict:
 
 
 @state_change
-def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
-    """Record a consultation, home visit or accompaniment on a case."""
+def log_contact(*, actor: Actor, case: Case, appointment: Appointment | None = None, **values) -> Contact:
+    """Record a consultation, home visit or accompaniment on a case. Given the appointment it took
+    place at, the appointment is closed (実施) with this contact."""
     require_case_work(actor, write=True)
+    if appointment is not None and (appointment.case_id != case.pk or appointment.status != AppointmentStatus.PLANNED):
+        raise ValidationError({"appointment": _("この予定はすでに記録済みか取り消されています。")})
     lock_statistics(case.organisation_id)
     errors = domain.contact_errors(values, birth_date=case.birth_date, today=timezone.localdate())
     errors.update(domain.staff_errors(case.organisation, staff=values.get("staff")))
@@ -216,6 +239,19 @@ def log_contact(*, actor: Actor, case: Case, **values) -> Contact:
         label=f"{case.number} {contact.get_channel_display()}",
         changes=diff({}, snapshot(contact, CONTACT_FIELDS), Contact.PERSONAL_FIELDS),
     )
+    if appointment is not None:
+        _bump(Appointment, appointment, None, status=AppointmentStatus.DONE, contact=contact)
+        appointment.status, appointment.contact = AppointmentStatus.DONE, contact
+        log_action(
+            actor,
+            "appointment.done",
+            obj=appointment,
+            label=case.number,
+            changes={
+                "status": [AppointmentStatus.PLANNED.value, AppointmentStatus.DONE.value],
+                "contact": [None, contact.pk],
+            },
+        )
     return contact
 
 
@@ -530,3 +566,102 @@ def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str 
         actor, "referral.decline", obj=referral, changes={"status": ["requested", "failed"], "reason": [None, reason]}
     )
     return referral
+
+
+# --- appointments (次回予定) -------------------------------------------------------------------------
+
+APPOINTMENT_FIELDS = ["date", "time", "channel", "place", "notes"]
+
+
+def _appointment_snapshot(appointment: Appointment, staff) -> dict:
+    values = snapshot(appointment, APPOINTMENT_FIELDS)
+    values["staff"] = sorted(u.username for u in staff)
+    return values
+
+
+@state_change
+def schedule_appointment(*, actor: Actor, case: Case, staff=(), **values) -> Appointment:
+    """Plan a call, a meeting or a visit for a case, with the staff who go."""
+    require_case_work(actor, write=True)
+    errors = domain.appointment_errors(values, case=case, today=timezone.localdate())
+    if staff:
+        if problem := domain.staff_errors(case.organisation, assigned=staff).get("assigned"):
+            errors["staff"] = problem
+    domain.raise_if(errors)
+    ensure_open(case.organisation, values["date"], field="date")
+    appointment = Appointment.objects.create(case=case, organisation=case.organisation, **values)
+    staff = list(staff) or ([actor.user] if actor.user is not None else [])
+    appointment.staff.set(staff)
+    log_action(
+        actor,
+        "appointment.create",
+        obj=appointment,
+        label=case.number,
+        changes=diff({}, _appointment_snapshot(appointment, staff), Appointment.PERSONAL_FIELDS),
+    )
+    return appointment
+
+
+@state_change
+def update_appointment(
+    *, actor: Actor, appointment: Appointment, version: int | None = None, staff=None, **values
+) -> Appointment:
+    require_case_work(actor, write=True)
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise ValidationError({"date": _("記録済み・取消済みの予定は変えられません。")})
+    case = appointment.case
+    old_staff = list(appointment.staff.all())
+    before = _appointment_snapshot(appointment, old_staff)
+    new = {name: values.get(name, getattr(appointment, name)) for name in APPOINTMENT_FIELDS}
+    errors = domain.appointment_errors(new, case=case, today=timezone.localdate())
+    staff = old_staff if staff is None else list(staff)
+    if staff:
+        if problem := domain.staff_errors(case.organisation, assigned=staff).get("assigned"):
+            errors["staff"] = problem
+    domain.raise_if(errors)
+    ensure_open(case.organisation, appointment.date, field="date")
+    ensure_open(case.organisation, new["date"], field="date")
+    _bump(Appointment, appointment, version, **new)
+    for name, value in new.items():
+        setattr(appointment, name, value)
+    appointment.staff.set(staff)
+    log_action(
+        actor,
+        "appointment.update",
+        obj=appointment,
+        label=case.number,
+        changes=diff(before, _appointment_snapshot(appointment, staff), Appointment.PERSONAL_FIELDS),
+    )
+    return appointment
+
+
+@state_change
+def cancel_appointment(*, actor: Actor, appointment: Appointment, version: int | None = None) -> Appointment:
+    require_case_work(actor, write=True)
+    if appointment.status != AppointmentStatus.PLANNED:
+        raise ValidationError({"date": _("記録済み・取消済みの予定は取り消せません。")})
+    ensure_open(appointment.organisation, appointment.date, field="date")
+    _bump(Appointment, appointment, version, status=AppointmentStatus.CANCELLED)
+    appointment.status = AppointmentStatus.CANCELLED
+    log_action(
+        actor,
+        "appointment.cancel",
+        obj=appointment,
+        label=appointment.case.number,
+        changes={"status": [AppointmentStatus.PLANNED.value, AppointmentStatus.CANCELLED.value]},
+    )
+    return appointment
+
+
+@state_change
+def set_numbering(*, actor: Actor, numbering: str, version: int | None = None) -> CaseSettings:
+    """Choose how the acting organisation numbers new cases (CaseSettings.numbering)."""
+    require(actor, Perm.MANAGE_ORG)
+    settings_row, _created = CaseSettings.objects.get_or_create(organisation=actor.organisation)
+    before = settings_row.numbering
+    _bump(CaseSettings, settings_row, version, numbering=numbering)
+    settings_row.numbering = numbering
+    log_action(
+        actor, "case_settings.update", obj=settings_row, changes=diff({"numbering": before}, {"numbering": numbering})
+    )
+    return settings_row

@@ -25,17 +25,31 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from tsunagu.core.text import fold
+from tsunagu.core.wareki import fiscal_year
 from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
 
-from .models import OUTREACH_CHANNELS, Case, Contact, ReferralStatus, Status, StatusChange
+from .models import (
+    OUTREACH_CHANNELS,
+    Case,
+    CaseSettings,
+    Consulter,
+    Contact,
+    NumberingScheme,
+    ReferralStatus,
+    Relation,
+    Status,
+    StatusChange,
+)
 from .rules import after_contact_message, age_band_on, before_birth_message, birth_date_error, record_date_error
 
 # --- length limits -------------------------------------------------------------------------------
 # One limit per field, used by the forms, the ledger import and these checks, so whatever the pages
 # accept also fits one XLSX cell (32,767 characters) and survives export → import.
 XLSX_CELL = 32_767
-CASE_LIMITS = {"number": 30, "name": 100, "furigana": 100, "notes": 16_000}
+CASE_LIMITS = {"number": 30, "name": 100, "furigana": 100, "notes": 16_000, "address": 200, "phone": 30}
 CONTACT_LIMITS = {"staff_name": 100, "notes": 16_000, "visit_members": 200}
+MEMBER_LIMITS = {"relationship": 30, "name": 100, "phone": 30, "notes": 200}
+APPOINTMENT_LIMITS = {"place": 200, "notes": 500}
 REFERRAL_LIMITS = {"partner_name": 120, "override_reason": 300, "notes": 16_000}
 CONSENT_LIMITS = {"purpose": 200}
 STATUS_LIMITS = {"note": 200}
@@ -136,6 +150,34 @@ def check_case(values: dict, *, organisation: Organisation, today: date, instanc
     raise_if(errors)
 
 
+def numbering_of(organisation: Organisation) -> str:
+    """The organisation's case numbering (CaseSettings), by fiscal year unless it chose otherwise."""
+    chosen = CaseSettings.objects.filter(organisation=organisation).values_list("numbering", flat=True).first()
+    return chosen or NumberingScheme.FISCAL
+
+
+def number_year(on: date, scheme: str) -> int:
+    """The year in a case number: the fiscal year of the 受付日 (2026-02-10 is 令和7年度, so 2025) or,
+    for calendar numbering, its calendar year."""
+    return on.year if scheme == NumberingScheme.CALENDAR else fiscal_year(on)
+
+
+def next_case_number(organisation: Organisation, on: date) -> str:
+    """The next number of the year: 2025-0001, 2025-0002, … (a ledger may bring its own numbers)."""
+    prefix = f"{number_year(on, numbering_of(organisation))}-"
+    numbers = Case.objects.filter(organisation=organisation, number__startswith=prefix).values_list("number", flat=True)
+    serials = [int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()]
+    return f"{prefix}{max(serials, default=0) + 1:04d}"
+
+
+def member_errors(values: dict) -> dict[str, str]:
+    """A person around a case: a 続柄 and text within its limits."""
+    errors = length_errors(values, MEMBER_LIMITS)
+    if not (values.get("relationship") or "").strip():
+        errors["relationship"] = _("続柄を選んでください。")
+    return errors
+
+
 def birth_after_contact(birth_date: date | None, first_contact: date | None) -> str | None:
     if birth_date and first_contact and first_contact < birth_date:
         return after_contact_message(first_contact)
@@ -203,12 +245,31 @@ def contact_errors(values: dict, *, birth_date: date | None, today: date) -> dic
         errors["date"] = future(on, today)
     elif birth_date and on < birth_date:
         errors["date"] = before_birth_message(birth_date)
+    relation = values.get("consulter_relation") or ""
+    if relation and relation not in Relation.values:
+        errors["consulter_relation"] = _("続柄を一覧から選んでください。")
+    elif relation and values.get("consulter") != Consulter.FAMILY:
+        errors["consulter_relation"] = _("続柄は相談者が「家族」のときだけ入力します。")
     if values.get("minutes") is not None and values["minutes"] > 24 * 60:
         errors["minutes"] = _("所要時間は1440分（24時間）以内で入力してください。")
     if values.get("channel") and values["channel"] not in OUTREACH_CHANNELS:
         for name in ("with_peer", "with_specialist_team", "visit_members"):
             if values.get(name):
                 errors[name] = _("訪問・同行のときだけ入力できます。方法を「訪問」か「同行」にしてください。")
+    return errors
+
+
+def appointment_errors(values: dict, *, case: Case, today: date) -> dict[str, str]:
+    """An appointment's date lies on or after the 受付日 and at most a year ahead (rules.record_date_error);
+    a past date is allowed (a visit entered afterwards, to be recorded)."""
+    errors = length_errors(values, APPOINTMENT_LIMITS)
+    on = values.get("date")
+    if on is None:
+        errors["date"] = _("日付を入力してください。")
+    elif problem := record_date_error(on, today=today, future=True):
+        errors["date"] = problem
+    elif on < case.opened_on:
+        errors["date"] = _("受付日より前の日付にはできません。")
     return errors
 
 

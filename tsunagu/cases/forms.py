@@ -7,18 +7,29 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.forms import JapaneseDateField, ModelChoiceField, ModelMultipleChoiceField
+from tsunagu.core.forms import FiscalYearField, JapaneseDateField, ModelChoiceField, ModelMultipleChoiceField
 from tsunagu.core.versions import VersionField
 from tsunagu.orgs.models import PartnerCategory
 
-from .domain import CASE_LIMITS, CONSENT_LIMITS, CONTACT_LIMITS, REFERRAL_LIMITS, STATUS_LIMITS, too_long
+from .domain import (
+    APPOINTMENT_LIMITS,
+    CASE_LIMITS,
+    CONSENT_LIMITS,
+    CONTACT_LIMITS,
+    MEMBER_LIMITS,
+    REFERRAL_LIMITS,
+    STATUS_LIMITS,
+    too_long,
+)
 from .models import (
     AgeBand,
     Channel,
     Consulter,
+    NumberingScheme,
     OutingLevel,
     ReferralStatus,
     ReferralTarget,
+    Relation,
     Sex,
     Status,
 )
@@ -98,12 +109,16 @@ class CaseFilterForm(forms.Form):
     municipality = ModelChoiceField(label=_("市区町村"), queryset=None, required=False, empty_label=_("すべて"))
     age_band = forms.ChoiceField(label=_("年代（現在）"), choices=[("", _("すべて"))] + AgeBand.choices, required=False)
     last_contact = forms.ChoiceField(label=_("最終相談"), choices=LAST_CONTACT_CHOICES, required=False)
+    fy = FiscalYearField(label=_("受付の年度"), required=False, empty_value=None)
+    opened_from = JapaneseDateField(label=_("受付日（から）"), required=False)
+    opened_to = JapaneseDateField(label=_("受付日（まで）"), required=False)
     sort = forms.ChoiceField(label=_("並び順"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, staff_queryset, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff_queryset
         self.fields["municipality"].queryset = municipalities
+        self.fields["fy"].choices = [("", _("すべて"))] + list(self.fields["fy"].choices)
 
 
 class CaseForm(forms.Form):
@@ -158,6 +173,15 @@ class CaseForm(forms.Form):
     notes = LimitedCharField(
         label=_("備考"), limit=CASE_LIMITS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    address = LimitedCharField(
+        label=_("住所"),
+        limit=CASE_LIMITS["address"],
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = LimitedCharField(
+        label=_("電話"), limit=CASE_LIMITS["phone"], required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     version = VersionField()
     confirm_similar = forms.BooleanField(
         label=_("似たケースを確かめました。別の人として新しいケースを保存します"), required=False
@@ -165,7 +189,10 @@ class CaseForm(forms.Form):
 
     SECTIONS = [
         (_("受付"), ["number", "opened_on", "first_consulter"]),
-        (_("本人"), ["name", "furigana", "birth_date", "age_band", "sex", "municipality", "reached_on"]),
+        (
+            _("本人"),
+            ["name", "furigana", "birth_date", "age_band", "sex", "municipality", "address", "phone", "reached_on"],
+        ),
         (
             _("状況"),
             [
@@ -200,12 +227,34 @@ class CaseForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "confirm_similar")}
 
 
+# Words a ledger or an earlier version stored, read as the 続柄 of the list.
+OLD_RELATIONSHIPS = {"兄": "兄弟", "姉": "兄弟", "弟": "兄弟", "妹": "兄弟", "祖母": "祖父母", "祖父": "祖父母"}
+
+
+def relation_of(word: str) -> str:
+    """The 続柄 of the list for a stored word (兄 → 兄弟; an unknown word → その他)."""
+    word = (word or "").strip()
+    if word in Relation.values:
+        return word
+    return OLD_RELATIONSHIPS.get(word, Relation.OTHER)
+
+
 class HouseholdMemberForm(forms.Form):
-    relationship = forms.CharField(
-        label=_("続柄"), max_length=30, widget=forms.TextInput(attrs={"list": "relationship-words"})
-    )
+    relationship = forms.ChoiceField(label=_("続柄"), choices=[("", "—")] + Relation.choices)
+    name = LimitedCharField(label=_("氏名"), limit=MEMBER_LIMITS["name"], required=False)
     age = forms.IntegerField(label=_("年齢"), min_value=0, max_value=120, required=False)
-    notes = forms.CharField(label=_("備考"), max_length=200, required=False)
+    phone = LimitedCharField(
+        label=_("電話"), limit=MEMBER_LIMITS["phone"], required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    may_contact = forms.BooleanField(label=_("連絡してよい"), required=False)
+    lives_with = forms.BooleanField(label=_("同居"), required=False, initial=True)
+    notes = LimitedCharField(label=_("備考"), limit=MEMBER_LIMITS["notes"], required=False)
+
+    def has_changed(self):
+        # "同居" checked by default alone is not a row someone filled in.
+        return bool(self.data) and any(
+            name in self.changed_data for name in ("relationship", "name", "age", "phone", "may_contact", "notes")
+        )
 
 
 HouseholdFormSet = forms.formset_factory(
@@ -222,7 +271,17 @@ def household_values(formset) -> list[dict]:
         data = getattr(form, "cleaned_data", None)
         if not data or data.get("DELETE"):
             continue
-        rows.append({"relationship": data["relationship"], "age": data.get("age"), "notes": data.get("notes", "")})
+        rows.append({name: data.get(name) for name in MEMBER_FORM_FIELDS} | {"age": data.get("age")})
+    return rows
+
+
+MEMBER_FORM_FIELDS = ("relationship", "name", "age", "phone", "may_contact", "lives_with", "notes")
+
+
+def household_initial(case) -> list[dict]:
+    rows = list(case.household.values(*MEMBER_FORM_FIELDS))
+    for row in rows:
+        row["relationship"] = relation_of(row["relationship"])
     return rows
 
 
@@ -230,8 +289,17 @@ class ContactForm(forms.Form):
     """A consultation, home visit or accompaniment. quick=True is the phone call's short form."""
 
     date = JapaneseDateField(label=_("日付"))
+    time = forms.TimeField(
+        label=_("時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     channel = forms.ChoiceField(label=_("方法"), choices=Channel.choices, initial=Channel.PHONE)
     consulter = forms.ChoiceField(label=_("相談者"), choices=Consulter.choices)
+    consulter_relation = forms.ChoiceField(
+        label=_("相談者（続柄）"),
+        choices=[("", _("（家族のときに選ぶ）"))] + Relation.choices,
+        required=False,
+        help_text=_("相談者が家族のとき、だれが相談したか"),
+    )
     staff = StaffChoiceField(
         label=_("担当者"), queryset=get_user_model().objects.none(), required=False, empty_label=_("（記入者）")
     )
@@ -247,17 +315,25 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("例: 佐藤（相談員）、鈴木（ピアサポーター）"),
     )
+    appointment = ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     version = VersionField()
 
     VISIT_FIELDS = ("with_peer", "with_specialist_team", "visit_members")
 
-    def __init__(self, *args, staff_queryset=None, quick=False, editing=False, **kwargs):
+    def __init__(self, *args, staff_queryset=None, quick=False, editing=False, appointments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = _today
         if staff_queryset is not None:
             self.fields["staff"].queryset = staff_queryset
+        if appointments is None:
+            del self.fields["appointment"]  # only a new contact closes an appointment
+        else:
+            self.fields["appointment"].queryset = appointments
+            self.fields["appointment"].error_messages["invalid_choice"] = _(
+                "この予定はすでに記録済みか取り消されています。"
+            )
         if quick:
-            for name in ("staff", *self.VISIT_FIELDS):
+            for name in ("staff", "time", *self.VISIT_FIELDS):
                 del self.fields[name]
         if not editing:
             del self.fields["version"]
@@ -387,3 +463,57 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("お断りする理由"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AppointmentForm(forms.Form):
+    """次回予定: when, how and where, and who goes."""
+
+    date = JapaneseDateField(label=_("日付"))
+    time = forms.TimeField(
+        label=_("時刻"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    channel = forms.ChoiceField(label=_("方法"), choices=Channel.choices, initial=Channel.HOME_VISIT)
+    place = LimitedCharField(
+        label=_("場所"),
+        limit=APPOINTMENT_LIMITS["place"],
+        required=False,
+        help_text=_("例: 自宅、センター相談室、○○病院"),
+    )
+    staff = StaffMultipleChoiceField(
+        label=_("行く職員"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = LimitedCharField(label=_("メモ"), limit=APPOINTMENT_LIMITS["notes"], required=False)
+    version = VersionField()
+
+    def __init__(self, *args, staff_queryset, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_queryset
+        if not editing:
+            del self.fields["version"]
+
+    def appointment_values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class CancelAppointmentForm(forms.Form):
+    version = VersionField()
+
+
+class WeekForm(forms.Form):
+    """The week view's choices (GET): the week (any day in it) and whose appointments."""
+
+    week = JapaneseDateField(label=_("週（その週の一日）"), required=False)
+    staff = StaffChoiceField(
+        label=_("職員"), queryset=get_user_model().objects.none(), required=False, empty_label=_("組織の全員")
+    )
+
+    def __init__(self, *args, staff_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_queryset
+
+
+class CaseSettingsForm(forms.Form):
+    numbering = forms.ChoiceField(
+        label=_("ケース番号の付け方"), choices=NumberingScheme.choices, widget=forms.RadioSelect
+    )
+    version = VersionField()

@@ -30,6 +30,18 @@ class Consulter(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+class Relation(models.TextChoices):
+    """続柄 of a person around a case. The values are the words themselves, so the 8050 rule
+    (rules.looks_like_8050) and the ledger read them as they always did."""
+
+    MOTHER = "母", _("母")
+    FATHER = "父", _("父")
+    SIBLING = "兄弟", _("兄弟")
+    GRANDPARENT = "祖父母", _("祖父母")
+    SPOUSE = "配偶者", _("配偶者")
+    OTHER = "その他", _("その他")
+
+
 class AgeBand(models.TextChoices):
     UNDER_20 = "10s", _("10代以下")
     TWENTIES = "20s", _("20代")
@@ -131,11 +143,13 @@ class Case(models.Model):
         related_name="receiving_case",
     )
     notes = models.TextField(_("備考"), blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    phone = models.CharField(_("電話"), max_length=30, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    PERSONAL_FIELDS = frozenset({"name", "furigana", "birth_date", "notes"})
+    PERSONAL_FIELDS = frozenset({"name", "furigana", "birth_date", "notes", "address", "phone"})
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "number"], name="case_number_per_org")]
@@ -160,15 +174,41 @@ class Case(models.Model):
 
 
 class HouseholdMember(models.Model):
+    """A person around a case: a household member or another contact (an aunt, a neighbour)."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="household")
     relationship = models.CharField(_("続柄"), max_length=30)
+    name = models.CharField(_("氏名"), max_length=100, blank=True)
     age = models.PositiveSmallIntegerField(_("年齢"), null=True, blank=True)
+    phone = models.CharField(_("電話"), max_length=30, blank=True)
+    may_contact = models.BooleanField(_("連絡してよい"), default=False)
+    lives_with = models.BooleanField(_("同居"), default=True)
     notes = models.CharField(_("備考"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("同居家族")
-        verbose_name_plural = _("同居家族")
+        verbose_name = _("家族・関係者")
+        verbose_name_plural = _("家族・関係者")
+
+
+class NumberingScheme(models.TextChoices):
+    FISCAL = "fiscal", _("年度ごと（2025-0001は令和7年度の最初のケース）")
+    CALENDAR = "calendar", _("暦年ごと（2026-0001は2026年の最初のケース）")
+
+
+class CaseSettings(models.Model):
+    """How an organisation numbers its cases. An organisation without a row numbers by fiscal year."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="case_settings")
+    numbering = models.CharField(
+        _("ケース番号の付け方"), max_length=10, choices=NumberingScheme.choices, default=NumberingScheme.FISCAL
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ケースの設定")
+        verbose_name_plural = _("ケースの設定")
 
 
 class StatusChange(models.Model):
@@ -193,8 +233,11 @@ class Contact(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("日付"))
+    time = models.TimeField(_("時刻"), null=True, blank=True)
     channel = models.CharField(_("方法"), max_length=12, choices=Channel.choices)
     consulter = models.CharField(_("相談者"), max_length=10, choices=Consulter.choices)
+    # Which family member consulted (母 rather than just 家族); the statistics still count 家族.
+    consulter_relation = models.CharField(_("相談者（続柄）"), max_length=10, choices=Relation.choices, blank=True)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("担当者"),
@@ -312,3 +355,42 @@ class Referral(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status == ReferralStatus.DECIDED
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("予定")
+    DONE = "done", _("実施")
+    CANCELLED = "cancelled", _("取消")
+
+
+class Appointment(models.Model):
+    """次回予定: a call, a meeting or a visit planned for a case. Recording the contact that took place
+    closes it (status 実施, with the contact)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appointments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("日付"))
+    time = models.TimeField(_("時刻"), null=True, blank=True)
+    channel = models.CharField(_("方法"), max_length=12, choices=Channel.choices, default=Channel.HOME_VISIT)
+    place = models.CharField(_("場所"), max_length=200, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("行く職員"), blank=True, related_name="appointments"
+    )
+    notes = models.CharField(_("メモ"), max_length=500, blank=True)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.PLANNED
+    )
+    contact = models.OneToOneField(
+        Contact, verbose_name=_("記録"), null=True, blank=True, on_delete=models.SET_NULL, related_name="appointment"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PERSONAL_FIELDS = frozenset({"place", "notes"})
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "status", "date"], name="appointment_org_status_date")]
+        ordering = ["date", F("time").asc(nulls_first=True), "id"]
+        verbose_name = _("予定")
+        verbose_name_plural = _("予定")

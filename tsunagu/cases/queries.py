@@ -19,14 +19,16 @@ from tsunagu.audit.log import log_action
 from tsunagu.audit.models import AuditEntry
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.text import fold
-from tsunagu.core.wareki import age_on
+from tsunagu.core.wareki import age_on, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
 
 from . import domain
-from .access import incoming_referrals, search_filter, visible_cases
+from .access import incoming_referrals, search_filter, visible_appointments, visible_cases
 from .actions import shared_case_fields
 from .models import (
     AgeBand,
+    Appointment,
+    AppointmentStatus,
     Case,
     Consulter,
     OutingLevel,
@@ -124,6 +126,13 @@ def case_list(actor, filters: dict, today: date) -> QuerySet:
         cases = _narrow(cases, _age_band_filter(filters["age_band"], today))
     if filters.get("last_contact"):
         cases = cases.filter(_last_contact_filter(filters["last_contact"], today))
+    if filters.get("fy"):
+        start, end = fiscal_year_range(filters["fy"])
+        cases = cases.filter(opened_on__range=(start, end))
+    if filters.get("opened_from"):
+        cases = cases.filter(opened_on__gte=filters["opened_from"])
+    if filters.get("opened_to"):
+        cases = cases.filter(opened_on__lte=filters["opened_to"])
     order = SORTS.get(filters.get("sort") or "recent", SORTS["recent"])
     return cases.order_by(*order).values_list("id", flat=True)
 
@@ -323,6 +332,11 @@ def case_page(case: Case, *, everything: bool = False) -> dict:
     return {
         "events": events,
         "timeline_truncated": truncated,
+        "appointments": list(
+            case.appointments.filter(status=AppointmentStatus.PLANNED).prefetch_related(
+                Prefetch("staff", queryset=User.objects.only("id", "username", "first_name").order_by("username"))
+            )
+        ),
         "household": list(case.household.all()),
         "assigned": list(case.assigned.order_by("username")),
         "consents": consents,
@@ -434,3 +448,112 @@ def incoming_page(actor, *, done: bool, number) -> tuple[Page, list[IncomingRow]
 def incoming_rows(referrals) -> list[IncomingRow]:
     """Each referral with only what shared_case_fields lets the partner see."""
     return [IncomingRow(referral, shared_case_fields(referral)) for referral in referrals]
+
+
+# --- appointments and the home page -----------------------------------------------------------------------
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday to Sunday of the week that holds `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def planned_appointments(actor, *, start: date, end: date, staff=None) -> list[Appointment]:
+    """The actor's planned appointments from start to end (of one staff member, or the organisation's),
+    with their case and staff, in two queries."""
+    appointments = visible_appointments(actor).filter(status=AppointmentStatus.PLANNED, date__range=(start, end))
+    if staff is not None:
+        appointments = appointments.filter(staff=staff)
+    return list(
+        appointments.select_related("case").prefetch_related(
+            Prefetch("staff", queryset=User.objects.only("id", "username", "first_name").order_by("username"))
+        )
+    )
+
+
+def week_page(actor, *, day: date, staff=None) -> dict:
+    """The week view: seven days with their appointments; the reading is logged with the cases shown."""
+    start, end = week_of(day)
+    appointments = planned_appointments(actor, start=start, end=end, staff=staff)
+    days = [(start + timedelta(days=n), []) for n in range(7)]
+    for appointment in appointments:
+        days[(appointment.date - start).days][1].append(appointment)
+    log_action(
+        actor,
+        "appointment.week",
+        label=f"{start.isoformat()}〜{end.isoformat()}",
+        changes={"cases": [None, sorted({a.case.number for a in appointments})]},
+    )
+    return {"start": start, "end": end, "days": days, "count": len(appointments)}
+
+
+QUIET_CHOICES = (30, 60, 90)
+HOME_ROWS = 20
+
+
+@dataclass(frozen=True)
+class MyCase:
+    case: Case
+    next_appointment: Appointment | None
+
+
+def home_casework(actor, *, today: date, quiet_days: int) -> dict:
+    """What a 相談員 or ピアサポーター has to do today: their own open cases with the next appointment,
+    those without contact for `quiet_days`, today's and this week's appointments, referrals waiting for an
+    answer (sent and received). A fixed number of queries, whatever the number of rows."""
+    user = actor.user
+    mine = visible_cases(actor).filter(assigned=user).exclude(status=Status.CLOSED)
+    start, end = week_of(today)
+    week = planned_appointments(actor, start=min(start, today), end=max(end, today), staff=user)
+    upcoming = {}
+    for appointment in (
+        Appointment.objects.filter(case__in=mine.values("pk"), status=AppointmentStatus.PLANNED, date__gte=today)
+        .order_by("case_id", "date", F("time").asc(nulls_first=True), "id")
+        .only("id", "case_id", "date", "time", "channel", "place")
+    ):
+        upcoming.setdefault(appointment.case_id, appointment)
+    my_cases = list(mine.order_by(RECENT.desc(), "-id")[:HOME_ROWS])
+    cutoff = today - timedelta(days=quiet_days)
+    quiet = list(
+        mine.filter(Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, opened_on__lt=cutoff)).order_by(
+            RECENT.asc(), "id"
+        )[:HOME_ROWS]
+    )
+    sent = list(
+        Referral.objects.filter(case__in=mine.values("pk"), status__in=OPEN_REFERRAL)
+        .select_related("case")
+        .order_by("date", "id")[:HOME_ROWS]
+    )
+    received = list(incoming_queue(actor)[:HOME_ROWS])
+    shown = {c.number for c in my_cases} | {c.number for c in quiet} | {a.case.number for a in week}
+    log_action(actor, "case.home", label=_("%(n)s件") % {"n": len(shown)}, changes={"cases": [None, sorted(shown)]})
+    return {
+        "my_cases": [MyCase(case, upcoming.get(case.pk)) for case in my_cases],
+        "quiet": quiet,
+        "quiet_days": quiet_days,
+        "quiet_choices": QUIET_CHOICES,
+        "today_appointments": [a for a in week if a.date == today],
+        "week_appointments": [a for a in week if a.date != today and start <= a.date <= end],
+        "week_start": start,
+        "week_end": end,
+        "sent_waiting": sent,
+        "received_waiting": received,
+    }
+
+
+def find_case(actor, query: str) -> Case | None:
+    """The one case a search names: an exact number, or a serial typed alone (0022 → 2026-0022) when
+    only one case of the actor ends with it."""
+    text = unicodedata.normalize("NFKC", query or "").strip()
+    if not text:
+        return None
+    cases = visible_cases(actor)
+    exact = list(cases.filter(number=text).values_list("pk", flat=True)[:2])
+    if len(exact) == 1:
+        return cases.get(pk=exact[0])
+    if text.isdigit():
+        found = list(cases.filter(number__endswith=f"-{text}").values_list("pk", flat=True)[:2])
+        if len(found) == 1:
+            return cases.get(pk=found[0])
+    return None

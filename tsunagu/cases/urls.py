@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, consent, contacts, referrals
+from .views import appointments, cases, consent, contacts, referrals
 
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
@@ -20,4 +20,14 @@ urlpatterns = [
     path("referrals/incoming/<int:pk>/accept/", referrals.referral_accept, name="referral_accept"),
     path("referrals/incoming/<int:pk>/decline/", referrals.referral_decline, name="referral_decline"),
     path("partners/", referrals.partner_directory, name="partner_directory"),
+    path("find/", cases.case_find, name="case_find"),
+    path("settings/", cases.case_settings, name="case_settings"),
+    path("appointments/", appointments.appointment_week, name="appointment_week"),
+    path("<int:pk>/appointments/new/", appointments.appointment_add, name="appointment_add"),
+    path("<int:pk>/appointments/<int:appointment_pk>/edit/", appointments.appointment_edit, name="appointment_edit"),
+    path(
+        "<int:pk>/appointments/<int:appointment_pk>/cancel/",
+        appointments.appointment_cancel,
+        name="appointment_cancel",
+    ),
 ]

@@ -43,8 +43,12 @@ CASE_FIELDS = [
     "household_8050",
     "status",
     "closed_on",
+    "address",
+    "phone",
 ]
-TEXT_FIELDS = {"name", "furigana"}
+TEXT_FIELDS = {"name", "furigana", "address", "phone"}
+# Optional contact columns: a sheet without one says nothing about it (contact_identity).
+CONTACT_OPTIONAL = ("consulter_relation", "staff_name", "minutes", "notes")
 IMPORT_NOTE = "台帳の取込"
 
 
@@ -60,6 +64,7 @@ def chunks(items: list, size: int = CHUNK):
 def contact_identity(values: dict, present: list[str]) -> tuple:
     """What makes two contacts the same contact: all of its content the sheet has columns for."""
     optional = {
+        "consulter_relation": values.get("consulter_relation") or "",
         "staff_name": m.clean_text(values.get("staff_name") or ""),
         "minutes": values.get("minutes"),
         "notes": m.clean_text(values.get("notes") or ""),
@@ -228,7 +233,7 @@ class _Writer:
     def write_contacts(self, cases: dict[str, Case]) -> set[int]:
         """Returns the ids of existing cases that got new contacts."""
         # A column the sheet does not have says nothing about a contact: it is left out of the identity.
-        present = [f for f in ("staff_name", "minutes", "notes") if f in self.parsed.present.get("相談記録", ())]
+        present = [f for f in CONTACT_OPTIONAL if f in self.parsed.present.get("相談記録", ())]
         seen: dict[int, Counter] = defaultdict(Counter)
         for chunk in chunks(self._existing_ids(cases, self.parsed.contacts)):
             for (
@@ -236,6 +241,7 @@ class _Writer:
                 d,
                 channel,
                 consulter,
+                relation,
                 staff_name,
                 first,
                 last,
@@ -247,6 +253,7 @@ class _Writer:
                 "date",
                 "channel",
                 "consulter",
+                "consulter_relation",
                 "staff_name",
                 "staff__first_name",
                 "staff__last_name",
@@ -258,6 +265,7 @@ class _Writer:
                     "date": d,
                     "channel": channel,
                     "consulter": consulter,
+                    "consulter_relation": relation,
                     "minutes": minutes,
                     "notes": notes,
                     "staff_name": m.staff_label(staff_name, first, last, username),
@@ -279,6 +287,7 @@ class _Writer:
                         "date": v["date"],
                         "channel": v["channel"],
                         "consulter": v["consulter"],
+                        "consulter_relation": v.get("consulter_relation") or "",
                         "staff_name": v.get("staff_name", ""),
                         "minutes": v.get("minutes"),
                         "notes": v.get("notes", ""),

@@ -37,6 +37,8 @@ def case_rows(organisation: Organisation, lookups: m.Lookups):
         "household_8050",
         "status",
         "closed_on",
+        "address",
+        "phone",
     )
     for (
         number,
@@ -54,6 +56,8 @@ def case_rows(organisation: Organisation, lookups: m.Lookups):
         household_8050,
         status,
         closed_on,
+        address,
+        phone,
     ) in Case.objects.filter(organisation=organisation).order_by("number", "id").values_list(*fields).iterator(2000):
         yield [
             number,
@@ -71,16 +75,19 @@ def case_rows(organisation: Organisation, lookups: m.Lookups):
             m.yes_no(household_8050),
             m.STATUSES.label(status),
             closed_on,
+            m.clean_text(address),
+            m.clean_text(phone),
         ]
 
 
 def contact_rows(organisation: Organisation):
     query = Contact.objects.filter(case__organisation=organisation).order_by("case__number", "date", "id")
-    for number, d, channel, consulter, staff_name, first, last, username, minutes, notes in query.values_list(
+    for number, d, channel, consulter, relation, staff_name, first, last, username, minutes, notes in query.values_list(
         "case__number",
         "date",
         "channel",
         "consulter",
+        "consulter_relation",
         "staff_name",
         "staff__first_name",
         "staff__last_name",
@@ -93,6 +100,7 @@ def contact_rows(organisation: Organisation):
             d,
             m.CHANNELS.label(channel),
             m.CONSULTERS.label(consulter),
+            m.RELATIONS.label(relation),
             m.staff_label(staff_name, first, last, username),
             minutes,
             m.clean_text(notes),

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from tsunagu.cases.domain import CASE_LIMITS, too_long
-from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget, Sex, Status
+from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget, Relation, Sex, Status
 from tsunagu.core.wareki import ERAS, DateParseError, parse_date
 from tsunagu.orgs.models import Organisation, OrgKind, PartnerCategory
 
@@ -49,12 +49,15 @@ CASE_COLUMNS = (
     Column("8050世帯", "household_8050"),
     Column("状態", "status"),
     Column("終結日", "closed_on"),
+    Column("住所", "address"),
+    Column("電話", "phone"),
 )
 CONTACT_COLUMNS = (
     Column("ケース番号", "number", True),
     Column("日付", "date", True),
     Column("方法", "channel", True),
     Column("相談者", "consulter", True),
+    Column("相談者（続柄）", "consulter_relation"),
     Column("担当者", "staff_name"),
     Column("所要時間（分）", "minutes"),
     Column("内容", "notes"),
@@ -197,6 +200,8 @@ SEXES = Labels(Sex.choices, default=Sex.UNKNOWN)
 CONSULTERS = Labels(Consulter.choices)
 FIRST_CONSULTERS = Labels(Consulter.choices, default=Consulter.FAMILY)
 CHANNELS = Labels(Channel.choices)
+# 相談者（続柄）: which family member consulted (母, 父, …); blank when not known or not family.
+RELATIONS = Labels(Relation.choices, default="")
 # The ledger names three states; アセスメント is accepted too so tsunagu's own cases export faithfully.
 STATUSES = Labels(
     [

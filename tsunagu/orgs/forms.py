@@ -102,3 +102,12 @@ class OrganisationChooserForm(forms.Form):
         if self.resolution.org is None:
             raise ValidationError(self.resolution.error)
         return self.resolution.org.code
+
+
+class TwoFactorPolicyForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("二要素認証を必須にする役割（管理者は常に必須）"),
+        choices=[(value, label) for value, label in Role.choices if value != Role.ADMIN],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )

@@ -14,6 +14,7 @@ class ActingOrganisationMiddleware:
 
     def __call__(self, request):
         membership = None
+        memberships = []
         user = request.user if request.user.is_authenticated else None
         if user is not None:
             memberships = list(active_memberships(user))
@@ -22,5 +23,7 @@ class ActingOrganisationMiddleware:
             if membership is None and len(memberships) == 1:
                 membership = memberships[0]
             request.membership_count = len(memberships)
+        # accounts' TwoFactorMiddleware reads the same list for the organisations' policies.
+        request.memberships = memberships
         request.actor = Actor(user=user, membership=membership, ip=client_ip(request))
         return self.get_response(request)

@@ -78,6 +78,9 @@ class Organisation(models.Model):
     email = models.EmailField(_("メールアドレス"), blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
     accepting_cases = models.BooleanField(_("新規受け入れ可"), default=True)
+    # Roles (Role values) whose members must pass a second factor at log-in; 管理者 always must
+    # (orgs.rules.two_factor_required), so it is never stored here.
+    two_factor_roles = models.JSONField(_("二要素認証が必要な役割"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)

@@ -15,10 +15,10 @@ from tsunagu.core.forms import apply_errors
 from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 
-from . import actions, chooser, queries
+from . import actions, chooser, queries, twofactor
 from .access import get_membership, get_organisation
 from .decorators import staff_view
-from .forms import OrganisationForm, StaffAddForm, StaffEditForm
+from .forms import OrganisationForm, StaffAddForm, StaffEditForm, TwoFactorPolicyForm
 from .models import Membership, OrgKind
 from .rules import Perm
 
@@ -65,6 +65,26 @@ def org_edit(request, code):
             messages.success(request, _("%(name)sを保存しました。") % {"name": org.name})
             return redirect("org_detail", code=org.code)
     return render(request, "orgs/form.html", {"form": form, "org": org, "parent": org.parent})
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def org_two_factor(request, code):
+    """Which roles of the organisation must pass a second factor at log-in (管理者 always must)."""
+    org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
+    initial = {"roles": list(org.two_factor_roles or []), "version": org.version}
+    form = with_version(TwoFactorPolicyForm(request.POST or None, initial=initial))
+    if request.method == "POST" and form.is_valid():
+        try:
+            twofactor.set_two_factor_policy(
+                actor=request.actor, org=org, roles=form.cleaned_data["roles"], version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)sの二要素認証の設定を保存しました。") % {"name": org.name})
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/two_factor.html", {"form": form, "org": org})
 
 
 @staff_view(Perm.MANAGE_ORG)
@@ -133,6 +153,22 @@ def staff_edit(request, pk):
             messages.success(request, _("%(user)sの役割を保存しました。") % {"user": membership.user.username})
             return redirect("staff_list")
     return render(request, "orgs/staff_form.html", {"form": form, "membership": membership})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_reset_two_factor(request, pk):
+    """Remove a member's second-factor devices (a lost phone); they enrol again at their next log-in."""
+    membership = get_membership(request.actor, pk)
+    if request.method == "GET":
+        return render(request, "orgs/staff_reset_two_factor.html", {"membership": membership})
+    removed = twofactor.reset_two_factor(actor=request.actor, membership=membership)
+    messages.success(
+        request,
+        _("%(user)sの二要素認証を解除しました（%(n)s件）。次のログインで登録し直します。")
+        % {"user": membership.user.username, "n": removed},
+    )
+    return redirect("staff_edit", pk=membership.pk)
 
 
 @staff_view(Perm.VIEW_STATS)

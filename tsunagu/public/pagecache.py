@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import queries
@@ -40,7 +41,8 @@ def forget_state() -> None:
 def cached_page(name: str, template: str, context: Callable[[], dict]) -> HttpResponse:
     """The page `name`, rendered from `context()` only when the directory changed since it last was.
     `context` may raise Http404."""
-    key = f"tsunagu.public:page:{name}:{get_language()}:{directory_state()}"
+    # The day is part of the key: an announced event leaves the pages once its day is past.
+    key = f"tsunagu.public:page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{directory_state()}"
     html = cache.get(key)
     if html is None:
         html = render_to_string(template, context())

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tsunagu.ibasho.models import Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.regions import CENTRE_KINDS, MUNICIPAL_KINDS, regions
+from tsunagu.outreach.models import Event, EventStatus
 
 from .models import ConsultationStatus, Want, WebConsultation, Window, Writer
 from .windows import WINDOW_KINDS
@@ -21,8 +22,13 @@ def directory_version() -> str:
     row = Organisation.objects.aggregate(
         orgs=Count("id"), org_at=Max("updated_at"), windows=Count("window"), window_at=Max("window__updated_at")
     )
+    # The region pages announce public events too: a change to one is a change of the directory.
+    events = Event.objects.filter(is_public=True).aggregate(n=Count("id"), at=Max("updated_at"))
     stamp = lambda value: value.timestamp() if value else 0  # noqa: E731
-    return f"{row['orgs']}-{stamp(row['org_at'])}-{row['windows']}-{stamp(row['window_at'])}"
+    return (
+        f"{row['orgs']}-{stamp(row['org_at'])}-{row['windows']}-{stamp(row['window_at'])}"
+        f"-{events['n']}-{stamp(events['at'])}"
+    )
 
 
 @dataclass(frozen=True)
@@ -208,3 +214,23 @@ def queue(consultations: QuerySet[WebConsultation], status: str) -> QuerySet[Web
 def queue_counts(consultations: QuerySet[WebConsultation]) -> dict[str, int]:
     counts = dict(consultations.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {value: counts.get(value, 0) for value in ConsultationStatus.values}
+
+
+def network_figures(org: Organisation) -> dict:
+    """窓口の明確化 for a subtree: `municipalities` (active municipalities and designated cities in it) and
+    `windows` (those with a named consultation window published here). The directory has no history,
+    so these are today's figures whatever the period (one query)."""
+    return Organisation.objects.filter(path__startswith=org.path, kind__in=MUNICIPAL_KINDS, is_active=True).aggregate(
+        municipalities=Count("id"), windows=Count("window", filter=~Q(window__name=""))
+    )
+
+
+def public_events(region: Organisation | None = None) -> QuerySet[Event]:
+    """研修・講演会 and other events an organisation announced to residents, from today on: not those past
+    and not those cancelled."""
+    events = Event.objects.filter(is_public=True, organisation__is_active=True, date__gte=timezone.localdate()).exclude(
+        status=EventStatus.CANCELLED
+    )
+    if region is not None:
+        events = events.filter(organisation__path__startswith=region.path)
+    return events.select_related("organisation").order_by("date", "start_time", "id")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("consult/thanks/<str:token>/", views.consult_thanks, name="public_consult_thanks"),
     path("consult/<str:region>/", views.consult, name="public_consult"),
     path("ibasho/", views.ibasho, name="public_ibasho"),
+    path("events/", views.events, name="public_events"),
     path("language/<str:code>/", views.language, name="public_language"),
     # Staff.
     path("manage/windows/", staff_views.window_list, name="window_list"),

@@ -122,7 +122,11 @@ def windows(request):
 def region(request, region):
     def context():
         found = _region_or_404(region)
-        return {"region": found, "directory": queries.region_directory(found)}
+        return {
+            "region": found,
+            "directory": queries.region_directory(found),
+            "events": list(queries.public_events(found)[:5]),
+        }
 
     return _shareable(request, cached_page(f"region:{region}", "public/region.html", context))
 
@@ -281,5 +285,20 @@ def ibasho(request):
                 "places": list(queries.public_ibasho(found)),
                 "events": list(queries.upcoming_events(found)[:50]),
             },
+        ),
+    )
+
+
+@require_safe
+def events(request):
+    """Training, lectures and other events announced to residents, with where and how to join."""
+    code = request.GET.get("region", "")
+    found = get_region(code) if code else None
+    return _shareable(
+        request,
+        render(
+            request,
+            "public/events.html",
+            {"region": found, "regions": list(regions()), "events": list(queries.public_events(found)[:100])},
         ),
     )

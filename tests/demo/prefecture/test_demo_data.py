@@ -100,8 +100,30 @@ def test_prints_the_log_in_table(built, db):
     assert lines[3].split() == ["center-admin", PASSWORD, "青海県ひきこもり地域支援センター（99CENTER）", "管理者"]
     assert lines[8].split() == ["city-admin", PASSWORD, "青海市（992011）", "管理者"]
     assert lines[10].split() == ["pref-stats", PASSWORD, "青海県（990001）", "統計担当"]
-    assert [line.split()[0] for line in lines[11:]] == ["two-orgs", "two-orgs"]
-    assert len(lines) == 13
+    assert [line.split()[0] for line in lines[11:13]] == ["two-orgs", "two-orgs"]
+    assert lines[13] == (
+        "管理者はパスワードの後に認証アプリの6桁のコードを入力します。デモの管理者に共通の鍵"
+        "（認証アプリに「鍵を入力」で登録）: ORZX K3TB M52S 2ZDF NVXS 25DP ORYC 2MRQ GI3A"
+    )
+    assert len(lines) == 14
+
+
+def test_demo_administrators_pass_the_second_step_with_the_printed_key(built, client):
+    from base64 import b32decode
+
+    from django.urls import reverse
+    from django_otp.oath import TOTP
+
+    secret = built.splitlines()[13].rsplit(": ", 1)[1].replace(" ", "")
+    totp = TOTP(b32decode(secret + "=" * (-len(secret) % 8)))
+    response = client.post(reverse("login"), {"username": "center-admin", "password": PASSWORD})
+    assert response["Location"] == reverse("two_factor_verify")
+    response = client.post(reverse("two_factor_verify"), {"code": f"{totp.token():06d}"})
+    assert response["Location"] == reverse("home")
+    # The other demo roles need only their password: the demo organisations require nothing more of them.
+    client.post(reverse("logout"))
+    response = client.post(reverse("login"), {"username": "center-coordinator", "password": PASSWORD})
+    assert response["Location"] == reverse("home")
 
 
 def test_running_twice_changes_nothing(built, db):

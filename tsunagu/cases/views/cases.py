@@ -1,5 +1,7 @@
 """The case list, a new case, the case page, and editing, status and assignment of a case."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -17,17 +19,20 @@ from tsunagu.orgs.rules import Perm
 
 from .. import actions, queries
 from ..access import can_write_cases, get_case
+from ..domain import numbering_of
 from ..forms import (
     RELATIONSHIP_WORDS,
     AssignForm,
     CaseFilterForm,
     CaseForm,
+    CaseSettingsForm,
     ContactForm,
     HouseholdFormSet,
     StatusForm,
+    household_initial,
     household_values,
 )
-from ..models import AgeBand, Status
+from ..models import AgeBand, CaseSettings, Status
 from ..rules import is_ice_age_generation
 from . import case_work_view, is_htmx, reading
 
@@ -193,9 +198,7 @@ def case_edit(request, pk):
                 return redirect("case_detail", pk=case.pk)
     else:
         form = CaseForm(initial=_initial(case), municipalities=municipalities, editing=True)
-        household = HouseholdFormSet(
-            prefix="household", initial=list(case.household.values("relationship", "age", "notes"))
-        )
+        household = HouseholdFormSet(prefix="household", initial=household_initial(case))
     return render(
         request,
         "cases/case_form.html",
@@ -246,3 +249,35 @@ def case_assign(request, pk):
             messages.success(request, _("担当者を保存しました。"))
             return redirect("case_detail", pk=case.pk)
     return render(request, "cases/assign_form.html", {"case": case, "form": form})
+
+
+@case_work_view()
+def case_find(request):
+    """The home page's search box: straight to the case when the words name one (2026-0022, or 0022
+    when only one case ends with it), else the case list searching for them."""
+    query = (request.GET.get("q") or "")[:100]
+    case = queries.find_case(request.actor, query)
+    if case is not None:
+        return redirect("case_detail", pk=case.pk)
+    return redirect(reverse("case_list") + "?" + urlencode({"q": query}))
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def case_settings(request):
+    """How the organisation numbers new cases (by fiscal year unless it chose otherwise)."""
+    actor = request.actor
+    current = CaseSettings.objects.filter(organisation=actor.organisation).first()
+    initial = {"numbering": numbering_of(actor.organisation), "version": current.version if current else 1}
+    form = CaseSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = data["version"] if current else None
+        try:
+            actions.set_numbering(actor=actor, numbering=data["numbering"], version=version)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("ケース番号の付け方を保存しました。"))
+            return redirect("case_settings")
+    return render(request, "cases/settings.html", {"form": form})

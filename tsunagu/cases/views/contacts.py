@@ -15,13 +15,15 @@ from tsunagu.core.wareki import format_date
 from .. import actions, queries
 from ..access import can_write_cases, get_case, get_contact
 from ..forms import ContactForm
-from ..models import Channel
+from ..models import AppointmentStatus, Channel
 from . import case_work_view, is_htmx, reading
 
 CONTACT_FORM_FIELDS = [
     "date",
+    "time",
     "channel",
     "consulter",
+    "consulter_relation",
     "staff",
     "minutes",
     "notes",
@@ -53,6 +55,17 @@ def _quick_response(request, case, form, saved=None):
     return render(request, "cases/_quick_contact.html", context)
 
 
+def _planned(planned, value):
+    """The planned appointment of the case named in the address, or None (another case's, a closed one,
+    or an id that is no number)."""
+    if not value:
+        return None
+    try:
+        return ContactForm(appointments=planned).fields["appointment"].clean(value)
+    except ValidationError:
+        return None
+
+
 @case_work_view(write=True)
 @require_http_methods(["GET", "POST"])
 def contact_add(request, pk):
@@ -65,8 +78,24 @@ def contact_add(request, pk):
         "staff": actor.user,
         "channel": channel if channel in Channel.values else Channel.PHONE,
     }
+    planned = case.appointments.filter(status=AppointmentStatus.PLANNED)
+    # "この予定の記録をする": the form opens with the appointment's date, time, method and staff.
+    appointment = _planned(planned, request.GET.get("appointment"))
+    if appointment is not None:
+        first_staff = appointment.staff.order_by("username").first()
+        initial.update(
+            appointment=appointment,
+            date=appointment.date,
+            time=appointment.time,
+            channel=appointment.channel,
+            staff=first_staff or actor.user,
+        )
     form = ContactForm(
-        request.POST or None, quick=quick, staff_queryset=queries.case_staff(actor.organisation), initial=initial
+        request.POST or None,
+        quick=quick,
+        staff_queryset=queries.case_staff(actor.organisation),
+        initial=initial,
+        appointments=None if quick else planned,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +116,12 @@ def contact_add(request, pk):
             return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#timeline")
     if quick and is_htmx(request):
         return _quick_response(request, case, form)
-    return render(request, "cases/contact_form.html", {"case": case, "form": form, "contact": None})
+    chosen = appointment or (
+        form.cleaned_data.get("appointment") if form.is_bound and hasattr(form, "cleaned_data") else None
+    )
+    return render(
+        request, "cases/contact_form.html", {"case": case, "form": form, "contact": None, "appointment": chosen}
+    )
 
 
 @case_work_view(write=True)

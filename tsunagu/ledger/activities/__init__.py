@@ -27,6 +27,7 @@ from .. import mapping as m
 
 MODULES: list[str] = [
     "ibasho",
+    "outreach",
 ]
 
 

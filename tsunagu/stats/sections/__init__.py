@@ -14,7 +14,11 @@ from importlib import import_module
 
 MODULES: list[str] = [
     # "meetings",
+    "events",
+    "materials",
+    "supporters",
     "ibasho",
+    "network",
 ]
 
 
@@ -30,8 +34,9 @@ class Section:
     # KPI figures of the section, each (key, label, unit, pick(section figures)), registered as the source
     # named by the section's key (core.figures) when the stats app is ready.
     figures: tuple | list = ()
-    # build_years(org, years) -> {fiscal year: section figures}, equal to build() per year but in a fixed
-    # number of queries whatever the number of years (the trends page); None: build() once per year.
+    # build_years(org, years) -> {fiscal year: build()'s figures for that year}, in a fixed number of
+    # queries whatever the number of years (the trends page); None builds each year in turn. A section
+    # with build_years and no trend is in the trends' figures but shows no table there.
     build_years: Callable | None = None
 
 
@@ -75,14 +80,15 @@ def trend_figures(org, years: list[int]) -> dict[int, dict]:
     from tsunagu.core import wareki
     from tsunagu.stats.report import Period
 
-    with_trend = [section for section in sections() if section.trend]
-    by_section = {
-        section.key: section.build_years(org, years)
-        if section.build_years
-        else {year: section.build(org, Period(*wareki.fiscal_year_range(year)), None) for year in years}
-        for section in with_trend
-    }
-    return {year: {key: figures[year] for key, figures in by_section.items()} for year in years}
+    built: dict[int, dict] = {year: {} for year in years}
+    for section in sections():
+        if section.build_years is not None:
+            for year, figures in section.build_years(org, years).items():
+                built[year][section.key] = figures
+        elif section.trend:
+            for year in years:
+                built[year][section.key] = section.build(org, Period(*wareki.fiscal_year_range(year)), None)
+    return built
 
 
 def trend_tables(years: list[int], trends: dict[int, dict]) -> list:

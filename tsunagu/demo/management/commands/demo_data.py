@@ -5,11 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tsunagu.demo.appointments import build_appointments
 from tsunagu.demo.cases import build_cases
 from tsunagu.demo.kpi import build_kpis
 from tsunagu.demo.network import build_network
+from tsunagu.demo.outreach import build_outreach
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
+from tsunagu.demo.twofactor import build_admin_devices, demo_totp_secret
 from tsunagu.orgs.management.commands.orgs import text_table
 from tsunagu.orgs.rules import Actor
 
@@ -30,8 +33,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 network = build_network(actor)
                 logins = build_staff(network, actor, password=password)
+                build_admin_devices(logins)
                 build_cases(network, actor, password=password)
+                build_appointments(network)
                 build_public(network, actor)
+                build_outreach(network, actor)
                 build_kpis(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
@@ -52,3 +58,10 @@ class Command(BaseCommand):
             for login in logins
         ]
         self.stdout.write(text_table([_("ログイン名"), _("パスワード"), _("組織"), _("役割")], rows))
+        self.stdout.write(
+            _(
+                "管理者はパスワードの後に認証アプリの6桁のコードを入力します。デモの管理者に共通の鍵"
+                "（認証アプリに「鍵を入力」で登録）: %(secret)s"
+            )
+            % {"secret": demo_totp_secret()}
+        )

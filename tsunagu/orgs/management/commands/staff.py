@@ -12,6 +12,7 @@ from tsunagu.orgs import actions
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.queries import staff
 from tsunagu.orgs.rules import Actor
+from tsunagu.orgs.twofactor import reset_two_factor_of_user
 
 
 def _role(value: str) -> str:
@@ -37,6 +38,10 @@ class Command(BaseCommand):
         add.add_argument("--role", required=True, help=_("役割: admin/管理者, coordinator/相談員, …"))
         add.add_argument("--name", default="", help=_("氏名"))
         add.add_argument("--email", default="", help=_("メールアドレス"))
+        reset = sub.add_parser(
+            "reset-2fa", help=_("利用者の二要素認証の登録を解除する（最後の管理者が端末をなくしたとき）")
+        )
+        reset.add_argument("username", help=_("ログイン名"))
 
     def handle(self, *args, action=None, org=None, **options):
         if action is None:
@@ -46,6 +51,8 @@ class Command(BaseCommand):
                     "--username tanaka --role admin）。"
                 )
             )
+        if action == "reset-2fa":
+            return self._reset_two_factor(options["username"])
         organisation = Organisation.objects.filter(code=org).first()
         if organisation is None:
             raise CommandError(_("組織「%(code)s」が見つかりません。") % {"code": org})
@@ -79,6 +86,18 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(user)sを%(org)sの%(role)sにしました。")
             % {"user": username, "org": organisation.name, "role": membership.get_role_display()}
+        )
+
+    def _reset_two_factor(self, username: str):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(_("利用者「%(user)s」が見つかりません。") % {"user": username})
+        removed = reset_two_factor_of_user(actor=Actor.system("staff reset-2fa"), user=user)
+        self.stdout.write(
+            _("%(user)sの二要素認証の登録を解除しました（%(n)s件）。次のログインで登録し直します。")
+            % {"user": username, "n": removed}
         )
 
     def _read_password(self) -> str:
