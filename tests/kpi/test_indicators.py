@@ -90,10 +90,6 @@ def test_computed_indicators_are_the_reports_numbers(network, worker):
         "connected": 2,
         "connected_person": 1,
         "connected_family": 1,
-        # no 居場所 in these records
-        "ibasho_places": 0,
-        "ibasho_sessions": 0,
-        "ibasho_attendances": 0,
     }
     report = build_report(org, FY2021)
     assert (values["contacts"], values["persons"], values["new_cases"]) == (
