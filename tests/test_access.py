@@ -25,6 +25,7 @@ from tsunagu.orgs import access as org_access
 from tsunagu.orgs.models import Membership, Role
 from tsunagu.orgs.rules import ROLE_PERMS, Actor
 from tsunagu.public import access as public_access
+from tsunagu.work import access as work_access
 
 from .access import UrlCase
 from .conftest import act_as
@@ -212,6 +213,9 @@ def _guarded(world) -> dict:
         "get_indicator": lambda a: kpi_access.get_indicator(a, own["kpi"].pk),
         "get_job": lambda a: ledger_access.get_job(a, own["ledger_job"].pk),
         "get_consultation": lambda a: public_access.get_consultation(a, own["consultation"].pk),
+        "get_host": lambda a: work_access.get_host(a, own["host"].pk),
+        "get_placement": lambda a: work_access.get_placement(a, own["placement"].pk),
+        "get_payment_list": lambda a: work_access.get_payment_list(a, own["payment_list"].pk),
     }
 
 

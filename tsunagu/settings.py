@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tsunagu.ledger",
     "tsunagu.ibasho",
     "tsunagu.outreach",
+    "tsunagu.work",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.demo",

@@ -30,4 +30,5 @@ urlpatterns = [
     path("kpi/", include("tsunagu.kpi.urls")),
     path("ibasho/", include("tsunagu.ibasho.urls")),
     path("outreach/", include("tsunagu.outreach.urls")),
+    path("work/", include("tsunagu.work.urls")),
 ]

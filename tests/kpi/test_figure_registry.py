@@ -43,6 +43,14 @@ OTHER_FIGURES = [
     "leaflets_distributed",
     "supporters_registered",
     "supporter_activities",
+    # tsunagu.work's, registered from its ready() (the work app comes after stats in INSTALLED_APPS).
+    "work_placements",
+    "work_persons",
+    "work_employed",
+    "work_workplace",
+    "work_hosts",
+    "work_allowance_participant",
+    "work_allowance_host",
     "network_windows",
     "network_municipalities",
 ]

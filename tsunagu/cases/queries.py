@@ -275,10 +275,21 @@ class Event:
     kind: str
     obj: object
     order: float  # when it was recorded, for events of the same day
+    template: str = ""  # the template that draws an event an app above registered (register_timeline_source)
 
     @property
     def sort_key(self):
         return (self.on, self.order, self.obj.pk)
+
+
+# Apps above cases add their records to the timeline: source(case, since) -> Events (since: None, or the
+# oldest date the shortened timeline shows). Registered from the app's ready().
+TIMELINE_SOURCES: list = []
+
+
+def register_timeline_source(source) -> None:
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
 
 
 def _recorded(obj) -> float:
@@ -313,6 +324,8 @@ def timeline(case: Case, *, consents, referrals, everything: bool = False) -> tu
         attendances = attendances.filter(date__gte=contacts[-1].date)
     for attendance in attendances:
         events.append(Event(attendance.date, "attendance", attendance, _recorded(attendance)))
+    for source in TIMELINE_SOURCES:
+        events.extend(source(case, since=contacts[-1].date if truncated else None))
     if truncated:
         oldest = min(e.sort_key for e in events if e.kind == "contact")
         events = [e for e in events if e.sort_key >= oldest]

@@ -19,6 +19,7 @@ class Perm:
     EDIT_CASES = "edit_cases"  # full case work
     ASSIGNED_CASES = "assigned_cases"  # case work limited to cases assigned to the user
     VIEW_STATS = "view_stats"  # aggregates of the organisation and everything below it
+    APPROVE_PAYMENTS = "approve_payments"  # approve and settle allowance payment lists, set rates and budgets
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -31,6 +32,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.VIEW_CASES,
             Perm.EDIT_CASES,
             Perm.VIEW_STATS,
+            Perm.APPROVE_PAYMENTS,
         }
     ),
     Role.COORDINATOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_STATS}),

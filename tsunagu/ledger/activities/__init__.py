@@ -28,6 +28,7 @@ from .. import mapping as m
 MODULES: list[str] = [
     "ibasho",
     "outreach",
+    "work",
 ]
 
 

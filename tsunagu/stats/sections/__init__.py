@@ -19,6 +19,7 @@ MODULES: list[str] = [
     "supporters",
     "ibasho",
     "network",
+    "work_experience",
 ]
 
 

@@ -13,6 +13,7 @@ from tsunagu.demo.outreach import build_outreach
 from tsunagu.demo.public import build_public
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
 from tsunagu.demo.twofactor import build_admin_devices, demo_totp_secret
+from tsunagu.demo.work import build_work
 from tsunagu.orgs.management.commands.orgs import text_table
 from tsunagu.orgs.rules import Actor
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 build_appointments(network)
                 build_public(network, actor)
                 build_outreach(network, actor)
+                build_work(network, actor)
                 build_kpis(network, actor)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
