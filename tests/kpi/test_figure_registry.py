@@ -29,6 +29,10 @@ REPORT_FIGURES = [
     "employment_uses",
     "employment_decided",
     "employment_employed",
+    # the report sections' figures (stats/sections), in MODULES order
+    "ibasho_places",
+    "ibasho_sessions",
+    "ibasho_attendances",
 ]
 # Registered by the apps of further record types (outreach, work, then public's 窓口の明確化), in INSTALLED_APPS order.
 OTHER_FIGURES = [

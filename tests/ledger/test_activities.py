@@ -1,20 +1,27 @@
 """The activity sheets of the ledger (DOMAIN.md): the registry's rules, shown on the 居場所 and 居場所参加
 sheets, and the helpers for 年度 and 相手先 that every activity sheet uses."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases.models import Case
+from tsunagu.ibasho import actions
 from tsunagu.ibasho.models import Attendance, Ibasho, IbashoEvent, IbashoKind
 from tsunagu.ledger import mapping as m
 from tsunagu.ledger.exporting import export_ledger
-from tsunagu.orgs.models import OrgKind
+from tsunagu.ledger.models import ImportJob
+from tsunagu.orgs.models import OrgKind, Role
 from tsunagu.orgs.periods import lock_months
 
-from ..factories import SYSTEM, make_org
-from .builders import case_row, contact_row, csv_files, ledger, xlsx_cells
+from ..conftest import act_as
+from ..factories import SYSTEM, make_org, make_staff
+from .builders import case_row, contact_row, csv_files, ledger, xlsx_bytes, xlsx_cells
 from .conftest import run_import
 
 IBASHO_HEADER = ["居場所名", "形態", "市区町村"]
@@ -233,3 +240,55 @@ def test_counterparts_by_code_or_name_else_as_typed(tree):
     part2 = counterparts.match("99PART2")[0]
     assert counterparts.cell(part2, "") == "99PART2"
     assert counterparts.cell(None, "NPO法人あおぞら") == "NPO法人あおぞら"
+
+
+def test_the_job_page_shows_the_counts_of_each_sheet(client, org, settings, django_capture_on_commit_callbacks):
+    settings.LEDGER_JOBS_INLINE = True
+    act_as(client, make_staff(org, Role.COORDINATOR, username="soudan"))
+    upload = SimpleUploadedFile("台帳.xlsx", xlsx_bytes(workbook(GOOD)), content_type="application/octet-stream")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ledger_import"), {"files": [upload]})
+    job = ImportJob.objects.get()
+    assert job.summary["sheets"]["居場所参加"] == {"created": 8, "updated": 0, "unchanged": 0}
+    body = client.get(response["Location"]).content.decode()
+    assert "<dt>ケース（新規）</dt><dd>2</dd>" in body
+    assert "<dt>居場所（新規）</dt><dd>2</dd>" in body and "<dt>居場所参加（新規）</dt><dd>8</dd>" in body
+
+
+def test_the_commands_print_the_counts_of_each_sheet(org, tmp_path):
+    path = tmp_path / "台帳.xlsx"
+    path.write_bytes(xlsx_bytes(workbook(GOOD)))
+    out = StringIO()
+    call_command("import_ledger", "--org", org.code, str(path), stdout=out, stderr=StringIO())
+    assert out.getvalue() == (
+        "99CENTERに14行を取り込みました。ケース: 新規 2件、更新 0件、変更なし 0件／相談記録: 追加 2件、登録済み 0件／"
+        "つなぎ: 追加 0件、更新 0件、登録済み 0件／居場所: 新規 2件、更新 0件、変更なし 0件／"
+        "居場所参加: 新規 8件、更新 0件、変更なし 0件\n"
+    )
+    out = StringIO()
+    call_command("export_ledger", "--org", org.code, "--output", str(tmp_path / "out.xlsx"), stdout=out)
+    assert out.getvalue().endswith("（ケース 2件、相談記録 2件、つなぎ 0件、居場所 2件、居場所参加 8件）\n")
+
+
+def test_sessions_entered_on_the_pages_export_and_import_back_unchanged(org):
+    assert run_import(org, workbook([])).ok
+    place = Ibasho.objects.get(name="青年期の集い")
+    case = Case.objects.get(number="2021-0001")
+    morning = actions.create_event(actor=SYSTEM, ibasho=place, date=date(2021, 7, 3), start_time=time(10), online=True)
+    afternoon = actions.create_event(
+        actor=SYSTEM, ibasho=place, date=date(2021, 7, 3), start_time=time(14), online=True
+    )
+    actions.record_attendance(actor=SYSTEM, event=morning, anonymous=True)
+    actions.record_attendance(actor=SYSTEM, event=afternoon, case=case)
+    actions.record_attendance(actor=SYSTEM, event=afternoon, anonymous=True)
+    data, _counts = export_ledger(actor=SYSTEM, organisation=org, format="xlsx")
+    result = run_import(org, files=[("台帳.xlsx", data)])
+    assert result.sheet_counts["居場所参加"] == {"created": 0, "updated": 0, "unchanged": 3}
+    assert (IbashoEvent.objects.count(), Attendance.objects.count()) == (2, 3)
+
+
+def test_an_empty_activity_sheet_is_no_sheet(org):
+    sheets = workbook([])
+    sheets["居場所参加"] = []
+    result = run_import(org, sheets)
+    assert result.ok and list(result.sheet_counts) == ["居場所"]

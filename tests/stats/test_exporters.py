@@ -34,6 +34,9 @@ SHEETS = [
     "広報",
     "ひきこもりサポーター",
     "サポーターの活動（種別）",
+    "居場所",
+    "居場所の形態別",
+    "居場所の参加者（延べ）",
     "相談窓口の明確化",
     # The report's further sections (stats/sections MODULES), in order.
     "就労体験・就労訓練",

@@ -11,7 +11,6 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import snapshot
 from tsunagu.cases import rules as case_rules
 from tsunagu.cases.models import ReferralTarget
 from tsunagu.orgs.models import Organisation, OrgKind
@@ -82,17 +81,40 @@ def refresh_first(case_id: int | None, target: str) -> None:
         rows.filter(pk=first, is_first=False).update(is_first=True)
 
 
-def refresh_firsts(pairs: Iterable[tuple[int, str]]) -> None:
-    for case_id, target in sorted(set(pairs)):
-        refresh_first(case_id, target)
+def refresh_firsts(pairs: Iterable[tuple[int, str]], *, chunk: int = 500) -> None:
+    """refresh_first for many (case, target) pairs in a few queries (a ledger import): the rows of
+    their cases read once, the marks that move cleared, then set."""
+    wanted = set(pairs)
+    case_ids = sorted({case_id for case_id, _target in wanted})
+    first: dict[tuple[int, str], tuple] = {}
+    marked = set()
+    for start in range(0, len(case_ids), chunk):
+        rows = Attendance.objects.filter(case_id__in=case_ids[start : start + chunk]).values_list(
+            "id", "case_id", "target", "date", "is_first"
+        )
+        for pk, case_id, target, on, is_first in rows:
+            if (case_id, target) not in wanted:
+                continue
+            if is_first:
+                marked.add(pk)
+            if (case_id, target) not in first or (on, pk) < first[(case_id, target)]:
+                first[(case_id, target)] = (on, pk)
+    firsts = {pk for _on, pk in first.values()}
+    clear, mark = sorted(marked - firsts), sorted(firsts - marked)
+    for start in range(0, len(clear), chunk):
+        Attendance.objects.filter(pk__in=clear[start : start + chunk]).update(is_first=False)
+    for start in range(0, len(mark), chunk):
+        Attendance.objects.filter(pk__in=mark[start : start + chunk]).update(is_first=True)
 
 
 def attendance_snapshot(attendance: Attendance) -> dict:
     """The fields that say who this attendee is: the case and whether it is its first, or the nickname
-    (masked in the trail), or anonymous."""
-    fields = ["event", "date", "target"]
+    (masked in the trail), or anonymous. Ids, read without loading the case (a bulk import)."""
+    values = {"event": attendance.event_id, "date": attendance.date.isoformat(), "target": attendance.target}
     if attendance.case_id:
-        fields += ["case", "is_first"]
+        values |= {"case": attendance.case_id, "is_first": attendance.is_first}
+    elif attendance.nickname:
+        values["nickname"] = attendance.nickname
     else:
-        fields += ["nickname"] if attendance.nickname else ["anonymous"]
-    return snapshot(attendance, fields)
+        values["anonymous"] = attendance.anonymous
+    return values

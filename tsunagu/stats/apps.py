@@ -10,9 +10,10 @@ class StatsConfig(AppConfig):
     def ready(self):
         from tsunagu.orgs import chooser
 
-        from . import queries, rollups
+        from . import queries, rollups, sections
 
         queries.register_figures()
+        sections.register_figures()
         chooser.register_page("stats_report")
         chooser.register_page("stats_trends")
 

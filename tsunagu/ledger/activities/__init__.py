@@ -224,8 +224,8 @@ def parse_activities(sheets: dict, ctx: Context, column_map: Callable, tick: Cal
     parsed = ActivityLedger(context=ctx)
     for activity in registry():
         sheet = sheets.get(activity.name)
-        if sheet is None:
-            continue
+        if sheet is None or (not sheet.rows and not any(h.strip() for h in sheet.header)):
+            continue  # an optional sheet left empty is no sheet
         columns = column_map(sheet, activity.columns)
         if columns is None:
             continue

@@ -156,33 +156,34 @@ def apply_attendance(rows, ctx) -> Counts:
     sessions: dict[tuple[int, object], IbashoEvent] = {}
     for event in IbashoEvent.objects.filter(organisation=ctx.organisation).order_by("id"):
         sessions.setdefault((event.ibasho_id, event.date), event)  # of two sessions on a day, the older
+    # What is recorded, per 居場所 and day: a day with two sessions (entered on the pages) is one day here.
     cases_seen, others_seen = set(), defaultdict(Counter)
-    for event_id, case_id, target, nickname in Attendance.objects.filter(organisation=ctx.organisation).values_list(
-        "event_id", "case_id", "target", "nickname"
-    ):
+    for ibasho_id, on, case_id, target, nickname in Attendance.objects.filter(
+        organisation=ctx.organisation
+    ).values_list("event__ibasho_id", "date", "case_id", "target", "nickname"):
         if case_id:
-            cases_seen.add((event_id, case_id, target))
+            cases_seen.add((ibasho_id, on, case_id, target))
         else:
-            others_seen[event_id][(nickname, target)] += 1
+            others_seen[(ibasho_id, on)][(nickname, target)] += 1
     new_sessions, new_rows = [], []
     for row in rows:
         v = row.values
         ibasho = places[m.nfkc(v["name"])]
-        event = sessions.get((ibasho.pk, v["date"]))
+        day = (ibasho.pk, v["date"])
         case_id = case_ids[m.nfkc(v["number"])] if v["number"] else None
-        if event is not None and event.pk is not None:
-            if case_id and (event.pk, case_id, v["target"]) in cases_seen:
-                counts.unchanged += 1
-                continue
-            if not case_id and others_seen[event.pk][(v["nickname"], v["target"])] > 0:
-                others_seen[event.pk][(v["nickname"], v["target"])] -= 1
-                counts.unchanged += 1
-                continue
+        if case_id and (*day, case_id, v["target"]) in cases_seen:
+            counts.unchanged += 1
+            continue
+        if not case_id and others_seen[day][(v["nickname"], v["target"])] > 0:
+            others_seen[day][(v["nickname"], v["target"])] -= 1
+            counts.unchanged += 1
+            continue
         if ctx.locked(ATTENDANCE, row.row, "日付", v["date"]):
             continue
+        event = sessions.get(day)
         if event is None:
             event = domain.build_session(ibasho, v["date"])
-            sessions[(ibasho.pk, v["date"])] = event
+            sessions[day] = event
             new_sessions.append(event)
         new_rows.append((event, case_id, v))
     IbashoEvent.objects.bulk_create(new_sessions, batch_size=CHUNK)

@@ -17,6 +17,7 @@ MODULES: list[str] = [
     "events",
     "materials",
     "supporters",
+    "ibasho",
     "network",
     "work_experience",
     "employment",
@@ -32,6 +33,9 @@ class Section:
     # trend(years, {fiscal year: section figures}) -> list[exporters.Table]: the section's table on the
     # trends page; None leaves it out.
     trend: Callable | None = None
+    # KPI figures of the section, each (key, label, unit, pick(section figures)), registered as the source
+    # named by the section's key (core.figures) when the stats app is ready.
+    figures: tuple | list = ()
     # build_years(org, years) -> {fiscal year: build()'s figures for that year}, in a fixed number of
     # queries whatever the number of years (the trends page); None builds each year in turn. A section
     # with build_years and no trend is in the trends' figures but shows no table there.
@@ -40,6 +44,24 @@ class Section:
 
 def sections() -> list[Section]:
     return [import_module(f"{__name__}.{name}").SECTION for name in MODULES]
+
+
+def register_figures() -> None:
+    """Each section's figures as KPI sources (from StatsConfig.ready)."""
+    from django.utils import translation
+
+    from tsunagu.core import figures as kpi_figures
+
+    for section in sections():
+        if not section.figures:
+            continue
+
+        def compute(period, scope, build=section.build):
+            # The sections key their breakdowns by DOMAIN.md's Japanese labels; read them in Japanese.
+            with translation.override("ja"):
+                return build(scope, period, None)
+
+        kpi_figures.register(section.key, compute, list(section.figures))
 
 
 def figures(org, period, cohort=None) -> dict:
