@@ -67,6 +67,18 @@ def form_data(data: dict) -> dict:
     return out
 
 
+def with_defaults(form_class, data: dict, **form_kwargs) -> dict:
+    """The body over what the page's form starts with (年代 不明, 性別 不明…): a field left out of a
+    new record is what a person who did not touch it would send."""
+    form = form_class(**form_kwargs)
+    initial = {
+        name: field.initial
+        for name, field in form.fields.items()
+        if field.initial is not None and not callable(field.initial) and not isinstance(field.initial, bool)
+    }
+    return {**initial, **form_data(data)}
+
+
 def valid(form) -> dict:
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
@@ -188,7 +200,8 @@ class CaseList(ApiView):
         actor = self.actor
         require_case_work(actor, write=True)
         data = self.body()
-        form = CaseForm(form_data(data), municipalities=case_queries.municipalities(actor.organisation))
+        municipalities = case_queries.municipalities(actor.organisation)
+        form = CaseForm(with_defaults(CaseForm, data, municipalities=municipalities), municipalities=municipalities)
         values = form.case_values() if form.is_valid() else None
         household = household_of(data)
         if values is None:
@@ -259,7 +272,8 @@ class ContactList(ApiView):
     def post(self, request, pk):
         actor = self.actor
         case = get_case(actor, pk, write=True, log_read=False)
-        form = ContactForm(form_data(self.body()), staff_queryset=case_queries.case_staff(actor.organisation))
+        staff = case_queries.case_staff(actor.organisation)
+        form = ContactForm(with_defaults(ContactForm, self.body(), staff_queryset=staff), staff_queryset=staff)
         valid(form)
         contact = case_actions.log_contact(actor=actor, case=case, **form.contact_values())
         return Response(contact_json(contact), status=status.HTTP_201_CREATED)
@@ -394,7 +408,7 @@ class Attendance(ApiView):
         actor = self.actor
         event = get_event(actor, pk, write=True)
         require(actor, WRITE_PERM)
-        form = AttendanceForm(form_data(self.body()), actor=actor)
+        form = AttendanceForm(with_defaults(AttendanceForm, self.body(), actor=actor), actor=actor)
         attendance = ibasho_actions.record_attendance(actor=actor, event=event, **valid(form))
         return Response(attendance_json(attendance), status=status.HTTP_201_CREATED)
 
