@@ -25,7 +25,7 @@ from tsunagu.ibasho.forms import AttendanceForm
 from tsunagu.ledger import jobs
 from tsunagu.ledger.access import get_job
 from tsunagu.ledger.forms import LedgerUploadForm
-from tsunagu.orgs.access import get_organisation, require
+from tsunagu.orgs.access import deny, get_organisation, require
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Perm
 from tsunagu.stats.report import Period, build_report
@@ -55,15 +55,20 @@ class ApiView(APIView):
 
 
 def form_data(data: dict) -> dict:
-    """A JSON body as form data: nested values are not what any field takes, so they are refused by it."""
-    out = {}
+    """A JSON body as the form data of the page's form. No field of those forms takes an object or a
+    list (the household is read apart): such a value is refused on its field."""
+    out, errors = {}, {}
     for key, value in data.items():
+        if key == "household":
+            continue
         if isinstance(value, (dict, list)):
-            out[key] = "\x00"  # no field accepts it: the field's own message answers
+            errors[key] = _("この項目には文字・数値・真偽値のどれかを送ってください。")
         elif value is None:
             out[key] = ""
         else:
             out[key] = value
+    if errors:
+        raise ValidationError(errors)
     return out
 
 
@@ -113,7 +118,15 @@ class OrganisationList(ApiView):
 class OrganisationDetail(ApiView):
     @extend_schema(responses=OBJECT)
     def get(self, request, code):
-        return Response(org_json(get_organisation(self.actor, code)))
+        return Response(org_json(organisation_by_code(self.actor, code)))
+
+
+def organisation_by_code(actor, code: str, perm: str = Perm.VIEW_ORG) -> Organisation:
+    """get_organisation, for a code as typed into an address (a NUL no database column can hold is
+    no organisation's code either)."""
+    if "\x00" in code or len(code) > 40:
+        raise deny(actor, "organisation", code.replace("\x00", "")[:40])
+    return get_organisation(actor, code, perm=perm)
 
 
 # --- cases -------------------------------------------------------------------------------------------------
@@ -477,7 +490,7 @@ class Report(ApiView):
         require(actor, Perm.VIEW_STATS)
         params = request.query_params
         code = params.get("org") or actor.organisation.code
-        org = get_organisation(actor, code[:40], perm=Perm.VIEW_STATS)
+        org = organisation_by_code(actor, code, perm=Perm.VIEW_STATS)
         return Response(build_report(org, report_period(params)))
 
 
