@@ -248,3 +248,17 @@ def test_hostile_bodies_are_400(api, body):
     response = api("post", "api_cases", body)
     assert response.status_code == 400
     assert not Case.objects.exists()
+
+
+def test_organisations_are_the_subtree(api, network, coordinator):
+    body = api("get", "api_organisations").json()
+    assert [o["code"] for o in body["results"]] == sorted(
+        [network["own"].code, network["own_city"].code, network["own_center"].code],
+        key=lambda code: next(
+            o.path for o in (network["own"], network["own_city"], network["own_center"]) if o.code == code
+        ),
+    )
+    assert body["count"] == 3
+    assert api("get", "api_organisations", query="?q=%00").status_code == 400
+    assert api("get", "api_organisation", code=network["own_city"].code).json()["parent"] == network["own"].code
+    assert api("get", "api_organisation", code=network["other"].code).status_code == 404

@@ -4,6 +4,7 @@ same audit entries, and refuses what the pages refuse with the same messages (40
 version 409 with the current values). The token's membership is the actor."""
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +26,7 @@ from tsunagu.ibasho.forms import AttendanceForm
 from tsunagu.ledger import jobs
 from tsunagu.ledger.access import get_job
 from tsunagu.ledger.forms import LedgerUploadForm
+from tsunagu.orgs import queries as org_queries
 from tsunagu.orgs.access import deny, get_organisation, require
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Perm
@@ -105,14 +107,25 @@ def org_json(org: Organisation) -> dict:
 
 class OrganisationList(ApiView):
     @extend_schema(
-        responses=OBJECT, operation_id="organisations_list", summary="The acting organisation and those below it"
+        parameters=[
+            OpenApiParameter("q", str, description="名称・コードの一部"),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("page", int),
+        ],
+        responses=OBJECT,
+        operation_id="organisations_list",
+        summary="The acting organisation and those below it (as the 組織 page lists them)",
     )
     def get(self, request):
         require(self.actor, Perm.VIEW_ORG)
-        acting = self.actor.organisation
-        below = Organisation.objects.select_related("parent", "category").order_by("code")
-        orgs = [org for org in below if org.is_within(acting)]
-        return Response({"results": [org_json(org) for org in orgs]})
+        query, kind = request.query_params.get("q", ""), request.query_params.get("kind", "")
+        if "\x00" in query or len(query) > 100:
+            raise ValidationError({"q": _("検索語は100文字以内の文字で入力してください。")})
+        orgs = org_queries.subtree(self.actor.organisation, query=query, kind=kind)
+        page = Paginator(orgs, 100).get_page(request.query_params.get("page"))
+        return Response(
+            {"count": page.paginator.count, "page": page.number, "results": [org_json(org) for org in page]}
+        )
 
 
 class OrganisationDetail(ApiView):
