@@ -185,6 +185,8 @@ def household_of(data: dict):
 CASE_FILTERS = [
     OpenApiParameter("q", str, description="ケース番号・氏名・ふりがな"),
     OpenApiParameter("status", str),
+    OpenApiParameter("staff", int, description="担当者のid"),
+    OpenApiParameter("municipality", int, description="市区町村のid"),
     OpenApiParameter("age_band", str),
     OpenApiParameter("last_contact", str),
     OpenApiParameter("fy", int),
@@ -221,7 +223,11 @@ class CaseList(ApiView):
             }
         )
 
-    @extend_schema(request=OBJECT, responses={201: OBJECT, 400: OBJECT}, summary="Open a case (case.open)")
+    @extend_schema(
+        request=OBJECT,
+        responses={201: OBJECT, 400: OBJECT},
+        summary="Open a case (case.open): the fields of the 新しいケース page, dates as there (R3.4.5 …)",
+    )
     def post(self, request):
         actor = self.actor
         require_case_work(actor, write=True)
