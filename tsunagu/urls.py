@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from tsunagu.api import urls as api_urls
 from tsunagu.core import views as core_views
 from tsunagu.orgs import views as org_views
 from tsunagu.stats import published as stats_published
@@ -33,4 +34,6 @@ urlpatterns = [
     path("work/", include("tsunagu.work.urls")),
     path("employment/", include("tsunagu.employment.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("accounts/tokens/", include(api_urls.page_urls)),
+    path("api/", include(api_urls.api_urls)),
 ]
