@@ -183,10 +183,13 @@ def test_postgresql_refuses_truncate_of_the_trail(entry):
     table between transactional tests (tests/settings.py sets tsunagu.audit_truncate); any other refuses."""
     with pytest.raises(DatabaseError, match="TRUNCATE is refused"):
         with transaction.atomic(), connection.cursor() as cursor:
+            # The fixture's row leaves deferred foreign-key checks pending, which TRUNCATE would refuse first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL tsunagu.audit_truncate = 'off'")
             cursor.execute("TRUNCATE audit_auditentry")
     with pytest.raises(DatabaseError, match="TRUNCATE is refused"):
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL tsunagu.audit_truncate = 'off'")
             cursor.execute("TRUNCATE audit_auditentry CASCADE")
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.entry"
