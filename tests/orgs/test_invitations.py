@@ -70,6 +70,7 @@ def test_an_invited_person_accepts_after_signing_in(client, network, admin):
     client.post(reverse("staff_add"), {"username": "newbie", "role": Role.PEER, "password": PASSWORD})
     newbie = get_user_model().objects.get(username="newbie")
     client.force_login(newbie)
+    assert "組織からの招待が1件あります。" in client.get(reverse("choose_organisation")).content.decode()
     page = client.get(reverse("invitations"))
     assert [i.organisation for i in page.context["invitations"]] == [network["own"]]
     invitation = page.context["invitations"][0]

@@ -15,7 +15,7 @@ from django_otp import devices_for_user, user_has_device
 from tsunagu.audit.queries import own_log_ins
 from tsunagu.cases import queries as case_queries
 from tsunagu.orgs import queries as org_queries
-from tsunagu.orgs.access import get_own_membership
+from tsunagu.orgs.access import get_own_membership, own_invitations
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.middleware import SESSION_KEY
 from tsunagu.orgs.rules import Perm
@@ -66,7 +66,11 @@ def choose_organisation(request):
         request.session[SESSION_KEY] = chosen.pk
         messages.success(request, _("%(org)sとして作業します。") % {"org": chosen.organisation.name})
         return redirect("home")
-    return render(request, "accounts/choose.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/choose.html",
+        {"memberships": memberships, "invitations": own_invitations(request.user).count()},
+    )
 
 
 @login_required

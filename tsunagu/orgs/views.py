@@ -170,6 +170,8 @@ def invitations(request):
             actions.accept_invitation(actor=request.actor, invitation=invitation)
             messages.success(request, _("%(org)sの職員になりました。") % {"org": invitation.organisation.name})
             return redirect("choose_organisation")
+        if request.POST.get("answer") != "decline":
+            return redirect("invitations")
         actions.decline_invitation(actor=request.actor, invitation=invitation)
         messages.success(request, _("%(org)sからの招待を断りました。") % {"org": invitation.organisation.name})
         return redirect("invitations")
