@@ -19,6 +19,8 @@ urlpatterns = [
     path("staff/", org_views.staff_list, name="staff_list"),
     path("staff/add/", org_views.staff_add, name="staff_add"),
     path("staff/<int:pk>/", org_views.staff_edit, name="staff_edit"),
+    path("staff/invitations/<int:pk>/withdraw/", org_views.invitation_withdraw, name="invitation_withdraw"),
+    path("invitations/", org_views.invitations, name="invitations"),
     path("staff/<int:pk>/reset-2fa/", org_views.staff_reset_two_factor, name="staff_reset_two_factor"),
     path("audit/", org_views.audit_search, name="audit_search"),
     path("cases/", include("tsunagu.cases.urls")),
