@@ -206,3 +206,15 @@ class CloseForm(forms.Form):
         help_text=_("例: 広告・いたずら、同じ人からの重複、テスト送信"),
         error_messages={"required": _("「対応不要とする理由」を書いてください。")},
     )
+
+
+class ReplyForm(forms.Form):
+    subject = forms.CharField(
+        label=_("件名"), max_length=200, error_messages={"required": _("「件名」を書いてください。")}
+    )
+    body = forms.CharField(
+        label=_("本文"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": _("「本文」を書いてください。")},
+    )
