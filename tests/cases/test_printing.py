@@ -89,7 +89,7 @@ def test_intake_form_carries_the_case_fields_and_the_visitor(client, coordinator
         "0123-45-6789",
         "家族（本人との続柄：母）",
         "◎ ひきこもり・不登校",
-        "36か月",
+        "3年",  # 36 months
         "息子が3年間部屋から出ない",
         "相談支援の利用を申し込みます。",
     ]:
@@ -171,3 +171,11 @@ def test_case_page_links_every_form(client, coordinator, case):
     page = client.get(reverse("case_detail", kwargs={"pk": case.pk})).content.decode()
     for key in ["intake", "intake-consent", "progress", "record", "consent"]:
         assert reverse("case_print", kwargs={"pk": case.pk, "form": key}) in page
+
+
+def test_case_page_shows_180_months_as_15_years(client, coordinator, case):
+    actions.update_case(actor=actor_for(coordinator), case=case, duration_months=180)
+    act_as(client, coordinator)
+    page = client.get(reverse("case_detail", kwargs={"pk": case.pk})).content.decode()
+    assert "<dd>15年</dd>" in page
+    assert "180か月" not in page
