@@ -2,7 +2,9 @@
 on by staff. Each runs in one transaction and writes its audit entry inside it."""
 
 import logging
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import AgeBand, Channel, Consulter
+from tsunagu.core.text import fold
 from tsunagu.core.versions import StaleEdit, claim, current_values
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
@@ -27,7 +30,24 @@ from .windows import WINDOW_KINDS, intake_organisation
 
 logger = logging.getLogger(__name__)
 
-WINDOW_FIELDS = ["name", "phone", "email", "hours", "address", "ways", "topics", "note"]
+WINDOW_FIELDS = ["name", "reading", "phone", "email", "hours", "address", "ways", "topics", "note"]
+
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー－", "-"))
+_PHONE = re.compile(r"\+?[0-9()\- ]+")
+
+
+def window_phone(text: str) -> tuple[str, str | None]:
+    """A window's phone number as residents will read and dial it: full-width digits and dashes made
+    half-width (０１２３ー４５ → 0123-45), and refused unless it is a number of 10 or 11 digits
+    (「でんわ」 is not). Returns the number and the problem, if any."""
+    phone = " ".join(unicodedata.normalize("NFKC", text).translate(_DASHES).split())
+    if not phone:
+        return "", None
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE.fullmatch(phone) or not 10 <= digits <= 11:
+        return phone, _("「電話番号」は市外局番からの数字10〜11桁で書いてください（例: 0123-45-6789）。")
+    return phone, None
 
 
 @state_change
@@ -40,6 +60,12 @@ def save_window(*, actor: Actor, organisation: Organisation, version: int | None
         errors["name"] = _("%(name)sには相談窓口を登録できません。") % {"name": organisation.name}
     if not (values.get("name") or "").strip():
         errors["name"] = _("窓口の名称を入力してください。")
+    if "reading" in values:
+        values["reading"] = fold(values["reading"] or "")[:200]
+    if "phone" in values:
+        values["phone"], problem = window_phone(values["phone"] or "")
+        if problem:
+            errors["phone"] = problem
     if set(values.get("ways", [])) - set(Way.values):
         errors["ways"] = _("相談の方法に使えない値があります。")
     if set(values.get("topics", [])) - set(Want.values):

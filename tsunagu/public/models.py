@@ -36,6 +36,8 @@ class Window(models.Model):
         Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="window"
     )
     name = models.CharField(_("窓口の名称"), max_length=120)
+    # How residents say the municipality and the window (あおみし), folded (core.text.fold) for the search.
+    reading = models.CharField(_("よみがな"), max_length=200, blank=True)
     phone = models.CharField(_("電話番号"), max_length=40, blank=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
     hours = models.CharField(_("受付時間"), max_length=200, blank=True)

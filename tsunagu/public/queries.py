@@ -92,13 +92,16 @@ def normalise(query: str) -> str:
 
 
 def search(query: str) -> list[Organisation]:
-    """Windows, and municipalities without one, whose name or address contains the query."""
+    """Windows, and municipalities without one, whose name, address or よみがな contains the query."""
     query = normalise(query)
     if not query:
         return []
+    matches = Q(name__icontains=query) | Q(window__name__icontains=query) | Q(window__address__icontains=query)
+    if reading := fold(query):  # あおみし, アオミシ or ｱｵﾐｼ: the window's よみがな
+        matches |= Q(window__reading__contains=reading)
     orgs = (
         Organisation.objects.filter(kind__in=WINDOW_KINDS, is_active=True)
-        .filter(Q(name__icontains=query) | Q(window__name__icontains=query) | Q(window__address__icontains=query))
+        .filter(matches)
         .filter(Q(window__isnull=False) | Q(kind__in=MUNICIPAL_KINDS))
         .select_related("window", "parent")
         .order_by("path")
