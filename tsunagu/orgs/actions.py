@@ -11,7 +11,7 @@ from tsunagu.core.versions import claim
 
 from .access import refuse, require, state_change
 from .codes import code_problem, normalise_code
-from .hooks import organisation_moved
+from .hooks import initial_password_set, organisation_moved
 from .models import ALLOWED_PARENT_KINDS, PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory, Role
 from .rules import Actor, Perm
 
@@ -164,8 +164,11 @@ def add_staff(
     full_name: str = "",
     email: str = "",
     password: str | None = None,
+    initial_password: bool = False,
 ) -> Membership:
-    """Give a person a role in an organisation, creating the account when it does not exist yet."""
+    """Give a person a role in an organisation, creating the account when it does not exist yet.
+    `initial_password`: the 管理者 chose the password (the 職員 page), so the person must change it at
+    their first log-in (orgs.hooks.initial_password_set)."""
     require(actor, Perm.MANAGE_STAFF, organisation, message=_("他の組織の職員は管理できません。"))
     if role not in Role.values:
         raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
@@ -182,6 +185,8 @@ def add_staff(
         user.set_password(password)
         user.save()
         log_action(actor, "user.create", obj=user, label=username, organisation=organisation)
+        if initial_password:
+            initial_password_set.send(sender=add_staff, user=user)
     elif Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError({"username": _("%(user)sはすでにこの組織の職員です。") % {"user": username}})
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)

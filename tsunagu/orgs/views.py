@@ -124,7 +124,10 @@ def staff_add(request):
             membership = create_once(
                 request,
                 lambda: actions.add_staff(
-                    actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
+                    actor=request.actor,
+                    organisation=request.actor.organisation,
+                    initial_password=True,
+                    **form.cleaned_data,
                 ),
                 url_of=lambda membership: reverse("staff_list"),
             )
