@@ -498,3 +498,35 @@ def test_a_case_the_person_opened_defaults_to_the_person(client, place):
     act_as(client, place["coordinator"])
     form = client.get(reverse("consent_add", kwargs={"pk": case.pk})).context["form"]
     assert form["given_by"].value() == "person"
+
+
+def test_the_referral_form_says_where_to_record_missing_consent(client, place):
+    act_as(client, place["coordinator"])
+    case = place["case"]
+    consent_url = case_url("consent_add", case)
+    page = client.get(case_url("referral_add", case)).content.decode()
+    assert "このケースには同意が記録されていません。" in page
+    assert f'<a class="button" href="{consent_url}">同意を記録する</a>' in page
+    actions.record_consent(
+        actor=place["worker"],
+        case=case,
+        given_by=ReferralTarget.PERSON,
+        purpose="受診のため",
+        given_on=date(2026, 4, 3),
+        share_with=[place["hospital"]],
+    )
+    page = client.get(case_url("referral_add", case)).content.decode()
+    assert 'data-testid="consent-where"' not in page  # a consent exists: nothing to say yet
+    response = client.post(
+        case_url("referral_add", case),
+        {
+            "date": "2026-04-10",
+            "target": ReferralTarget.PERSON,
+            "partner": place["saposute"].pk,
+            "shares_personal_data": "on",
+        },
+    )
+    page = response.content.decode()
+    assert "このつなぎ先への同意はまだ記録されていません。" in page
+    assert 'data-testid="consent-where" role="alert"' in page
+    assert f'href="{consent_url}"' in page
