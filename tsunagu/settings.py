@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tsunagu.orgs.middleware.ActingOrganisationMiddleware",
     "tsunagu.accounts.middleware.TwoFactorMiddleware",
+    "tsunagu.accounts.passwords.PasswordChangeMiddleware",
     "tsunagu.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
