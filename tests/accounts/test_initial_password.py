@@ -52,6 +52,9 @@ def test_changing_it_opens_the_pages_and_is_recorded(added):
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert (response.status_code, response["Location"]) == (302, reverse("password_change_done"))
+    # The 職員 page invited them: with the password changed, they accept and reach the pages.
+    invitation = browser.get(reverse("invitations")).context["invitations"][0]
+    browser.post(reverse("invitations"), {"invitation": invitation.pk, "answer": "accept"})
     assert browser.get(reverse("home")).status_code == 200
     assert not PasswordChangeRequired.objects.exists()
     entry = AuditEntry.objects.get(action="user.initial_password_changed")
