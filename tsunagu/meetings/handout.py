@@ -269,7 +269,7 @@ def _pattern_spans(text: str, identity: Identity, places: Places) -> list[Span]:
     if places.pattern is not None:
         for match in places.pattern.finditer(text):
             spans.append(
-                Span(match.start(), match.end(), match.group(), "place", places.replacement(match.group()), False)
+                Span(match.start(), match.end(), match.group(), "place", "", False)  # lettered once chosen
             )
     return spans
 
@@ -284,13 +284,21 @@ def _added_spans(text: str, phrases: list[str]) -> list[Span]:
 
 
 def _choose(spans: list[Span]) -> list[Span]:
-    """Non-overlapping spans: what the records and the person name first, then the longest."""
-    ranked = sorted(spans, key=lambda s: (not s.from_records, -(s.end - s.start), s.start))
+    """Non-overlapping spans, the longest first (at equal length what the records know). A pattern's span
+    that cuts through a record value is dropped (the value's own span masks it whole); one that holds
+    record values whole replaces them (山吹町本町2-5-11 is one 〔住所〕)."""
+    records = [s for s in spans if s.from_records]
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), not s.from_records, s.start))
     chosen: list[Span] = []
     for span in ranked:
-        if all(span.end <= c.start or span.start >= c.end for c in chosen):
-            chosen.append(span)
-    # A place inside an address is part of the address; a date that only generalises stays a date.
+        if any(span.start < c.end and span.end > c.start for c in chosen):
+            continue
+        if not span.from_records and any(
+            span.start < r.end and span.end > r.start and not (span.start <= r.start and r.end <= span.end)
+            for r in records
+        ):
+            continue
+        chosen.append(span)
     return sorted(chosen, key=lambda s: s.start)
 
 
@@ -345,8 +353,11 @@ def mask_all(
     out = []
     for identity, text in items:
         spans = _record_spans(text, patterns) + _added_spans(text, list(phrases))
-        spans += _pattern_spans(text, identity, places)
-        out.append(Masked(identity, text, _choose(spans)))
+        spans = _choose(spans + _pattern_spans(text, identity, places))
+        for span in spans:
+            if span.kind == "place":  # letters in the order the handout shows the places
+                span.replacement = places.replacement(span.text)
+        out.append(Masked(identity, text, spans))
     return out
 
 
