@@ -23,8 +23,8 @@ BUDGET = [9263, 8997, 16973, 8887, 10895, 10500]  # H28 … R3 in 千円
 COUNCILS = {2016: 2, 2017: 3, 2018: 3, 2019: 3, 2020: 4}
 
 
-@pytest.fixture
-def measure(network):
+def seed_measure(network):
+    """The seed's measure at the own prefecture, its councils held at the own centre H28 … R2."""
     worker = actor_for(make_staff(network["own_center"], Role.COORDINATOR))
     for fy, held in COUNCILS.items():
         for i in range(held):
@@ -46,6 +46,11 @@ def measure(network):
     for fy, amount in zip(range(2016, 2022), BUDGET, strict=True):
         actions.set_budget(actor=SYSTEM, measure=measure, fiscal_year=fy, amount=amount)
     return measure
+
+
+@pytest.fixture
+def measure(network):
+    return seed_measure(network)
 
 
 def test_the_seed_sheet(measure):

@@ -75,6 +75,7 @@ def _page(request, org, resolution=None):
             "fy_label": fiscal_year_label(fy),
             "years": fiscal_year_choices(fy),
             "own": org == acting,
+            "measures": list(org.pdca_measures.all()),
             "form": form,
             "chooser": chooser.chooser(
                 acting, resolution, searchable=choices is None, link=link, below=request.GET.get("below", "1")
