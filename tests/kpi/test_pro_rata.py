@@ -44,3 +44,22 @@ def test_the_first_month_says_counting(network):
     assert current.ratio is None
     assert current.judgement[1] == "集計中"
     assert current.due == Decimal("0.7")  # 12 × 20/365 = 0.657…
+
+
+def test_the_overview_says_what_it_compared_with(client, network):
+    from django.urls import reverse
+
+    from tsunagu.core.wareki import current_fiscal_year
+    from tsunagu.orgs.models import Role
+
+    from ..conftest import act_as
+    from ..factories import make_staff
+
+    fy = current_fiscal_year()
+    indicator = make_indicator(network["own"])
+    target(indicator, fy, 12)
+    entered(indicator, fy, 1)
+    act_as(client, make_staff(network["own"], Role.STATISTICIAN))
+    body = client.get(reverse("kpi_overview") + f"?fy={fy}").content.decode()
+    assert 'data-testid="pro-rata"' in body
+    assert "経過日数で按分した計画値" in body
