@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tsunagu.outreach",
     "tsunagu.work",
     "tsunagu.employment",
+    "tsunagu.returns",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.demo",
