@@ -154,3 +154,76 @@ def test_a_body_approves_only_when_everything_below_is_approved_or_exempt(networ
     actions.mark_exempt(actor=other_admin, organisation=network["other_city"], starts_on=FY[0], ends_on=FY[1])
     actions.mark_exempt(actor=other_admin, organisation=network["other_center"], starts_on=FY[0], ends_on=FY[1])
     actions.approve(actor=nation_admin, returns=[(other_return, None)])
+
+
+def test_the_national_tables_are_the_sum_of_the_approved_returns(network):
+    """Three prefectures: two with approved returns for R3, whose records then change (the national view
+    keeps the frozen figures), one without (counted live, marked); R2 has no returns at all."""
+    from tests.factories import make_org
+    from tsunagu.cases.models import ReferralTarget
+    from tsunagu.orgs.models import OrgKind, PartnerCategory
+    from tsunagu.returns.national import national_years
+
+    nation = network["nation"]
+    third = make_org(OrgKind.PREFECTURE, nation)
+    category = PartnerCategory.objects.order_by("pk").first()
+    nation_admin = actor_for(make_staff(nation, Role.ADMIN))
+
+    def work(org, contacts, referrals, day=date(2021, 5, 10)):
+        actor = actor_for(make_staff(org, Role.COORDINATOR))
+        case = make_case(actor, opened_on=date(2020, 4, 1))
+        for _ in range(contacts):
+            case_actions.log_contact(
+                actor=actor, case=case, date=day, channel=Channel.PHONE, consulter=Consulter.FAMILY
+            )
+        for _ in range(referrals):
+            case_actions.refer(
+                actor=actor, case=case, date=day, target=ReferralTarget.PERSON, category=category, partner_name="窓口"
+            )
+        return actor
+
+    work(network["own_city"], 3, 1)
+    work(network["own_center"], 2, 1)
+    work(network["other_city"], 4, 2)
+    work(third, 5, 0)
+    work(third, 1, 0, day=date(2020, 6, 1))  # R2
+
+    for pref in (network["own"], network["other"]):
+        admin = actor_for(make_staff(pref, Role.ADMIN))
+        for child in pref.children.all():
+            ret = actions.submit(
+                actor=actor_for(make_staff(child, Role.ADMIN)), organisation=child, starts_on=FY[0], ends_on=FY[1]
+            )
+            actions.approve(actor=admin, returns=[(ret, None)])
+        ret = actions.submit(actor=admin, organisation=pref, starts_on=FY[0], ends_on=FY[1])
+        actions.approve(actor=nation_admin, returns=[(ret, None)])
+
+    # After the freeze a contact is added under an exception: the national view keeps the approved copy.
+    city_return = actions.Return.objects.get(organisation=network["own_city"])
+    late = actor_for(make_staff(network["own_city"], Role.COORDINATOR))
+    pref_return = actions.Return.objects.get(organisation=network["own"])
+    for approver, ret in (("own", city_return), ("nation", pref_return)):
+        actions.open_exception(
+            actor=actor_for(make_staff(network[approver], Role.ADMIN)),
+            ret=ret,
+            user=late.user,
+            until=timezone.localdate(),
+            reason="遅れた記録",
+        )
+    work_case = make_case(late, opened_on=date(2022, 4, 1))
+    case_actions.log_contact(
+        actor=late, case=work_case, date=date(2021, 9, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+
+    r2, r3 = national_years(nation, [2020, 2021])
+    # R3: own 3 + 2 (approved), other 4 (approved), third 5 (live); referrals 1 + 1 + 2 + 0.
+    assert (r3.label, r3.contacts, r3.referrals) == ("令和3年度", 14, 4)
+    assert sorted(r3.approved) == sorted([network["own"].name, network["other"].name])
+    assert r3.live == [third.name]
+    rows = dict((name, (n, share)) for name, n, share in r3.categories)
+    assert rows[category.name] == (4, 100.0)
+    assert all(n == 0 for name, (n, _s) in rows.items() if name != category.name)
+    assert len(rows) == PartnerCategory.objects.count() + 1  # every category and 居場所, 0 included
+    # R2: no returns; every prefecture counted live and marked.
+    assert (r2.label, r2.contacts, r2.referrals, r2.approved) == ("令和2年度", 1, 0, [])
+    assert len(r2.live) == 3

@@ -172,7 +172,9 @@ def mark_exempt(*, actor: Actor, organisation: Organisation, starts_on: date, en
 
 @state_change
 def open_exception(*, actor: Actor, ret: Return, user, until: date, reason: str) -> LockException:
-    """Let `user` change the records of the return's approved period until `until`, for `reason`."""
+    """Let `user` (staff of the organisation or one below it) change the records of the return's approved
+    period until `until`, for `reason`. It opens this return's lock only: a body above that has approved a
+    return over the same months holds a lock of its own, which needs its own exception."""
     require(actor, Perm.OPEN_LOCK_EXCEPTIONS, ret.organisation.parent or ret.organisation, below=True)
     errors = {}
     if not (reason or "").strip():
@@ -184,8 +186,11 @@ def open_exception(*, actor: Actor, ret: Return, user, until: date, reason: str)
     ).first()
     if lock is None:
         errors["__all__"] = _("この報告の期間は締められていません。")
-    if user is None or not user.memberships.filter(organisation=ret.organisation, is_active=True).exists():
-        errors["user"] = _("この組織の職員を選んでください。")
+    if (
+        user is None
+        or not user.memberships.filter(organisation__path__startswith=ret.organisation.path, is_active=True).exists()
+    ):
+        errors["user"] = _("この組織またはその下位の組織の職員を選んでください。")
     if errors:
         raise ValidationError(errors)
     exception = LockException.objects.create(
