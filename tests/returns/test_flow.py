@@ -220,7 +220,7 @@ def test_the_national_tables_are_the_sum_of_the_approved_returns(network):
     assert (r3.label, r3.contacts, r3.referrals) == ("令和3年度", 14, 4)
     assert sorted(r3.approved) == sorted([network["own"].name, network["other"].name])
     assert r3.live == [third.name]
-    rows = dict((name, (n, share)) for name, n, share in r3.categories)
+    rows = {name: (n, share) for name, n, share in r3.categories}
     assert rows[category.name] == (4, 100.0)
     assert all(n == 0 for name, (n, _s) in rows.items() if name != category.name)
     assert len(rows) == PartnerCategory.objects.count() + 1  # every category and 居場所, 0 included
