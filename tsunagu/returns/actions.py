@@ -19,6 +19,7 @@ from tsunagu.stats.report import Period, build_report
 from .models import Return, ReturnStatus
 
 DONE = (ReturnStatus.APPROVED, ReturnStatus.EXEMPT)
+READS = ("case.view", "case.home")  # audit entries of reading a case, not of changing it
 
 
 def figures(organisation: Organisation, starts_on: date, ends_on: date) -> dict:
@@ -227,14 +228,19 @@ def differences(ret: Return) -> list[tuple[str, object, object]]:
 
 
 def modifications(ret: Return) -> int:
-    """Audit entries of record changes made under a lock exception since the return was approved."""
+    """Changes of case records of the organisation's subtree since the return was approved (audit entries;
+    only a lock exception lets one in the locked months, and the differences say which figures moved)."""
     from tsunagu.audit.models import AuditEntry
 
     if ret.decided_at is None or ret.status != ReturnStatus.APPROVED:
         return 0
-    return AuditEntry.objects.filter(
-        at__gt=ret.decided_at,
-        organisation__path__startswith=ret.organisation.path,
-        action__regex=r"^(contact|case|referral|consent|appointment)\.",
-        allowed=True,
-    ).count()
+    return (
+        AuditEntry.objects.filter(
+            at__gt=ret.decided_at,
+            organisation__path__startswith=ret.organisation.path,
+            action__regex=r"^(contact|case|referral|consent|appointment)\.",
+            allowed=True,
+        )
+        .exclude(action__in=READS)
+        .count()
+    )
