@@ -218,7 +218,8 @@ def differences(ret: Return) -> list[tuple[str, object, object]]:
     def walk(path, a, b):
         if isinstance(a, dict) or isinstance(b, dict):
             a, b = a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}
-            for key in list(a) + [k for k in b if k not in a]:
+            # In the live report's order: PostgreSQL's jsonb does not keep the frozen copy's key order.
+            for key in list(b) + [k for k in a if k not in b]:
                 walk(f"{path} / {key}" if path else str(key), a.get(key), b.get(key))
         elif a != b:
             out.append((path, a, b))

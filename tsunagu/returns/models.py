@@ -50,3 +50,41 @@ class Return(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.starts_on}〜{self.ends_on} {self.get_status_display()}"
+
+
+class SenderKey(models.Model):
+    """A body of another installation that sends its approved returns to `receiver` as signed files, with
+    its Ed25519 public key (PEM) registered here."""
+
+    receiver = models.ForeignKey(
+        Organisation, verbose_name=_("受け取る組織"), on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField(_("送る組織のコード"), max_length=20)
+    name = models.CharField(_("送る組織の名称"), max_length=200)
+    public_key = models.TextField(_("公開鍵 (Ed25519, PEM)"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["receiver", "code"], name="one_key_per_sender")]
+        verbose_name = _("送信元の公開鍵")
+        verbose_name_plural = _("送信元の公開鍵")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ReceivedReturn(models.Model):
+    """An approved return of another installation, verified against its sender's key."""
+
+    sender = models.ForeignKey(SenderKey, verbose_name=_("送信元"), on_delete=models.PROTECT, related_name="returns")
+    starts_on = models.DateField(_("開始日"))
+    ends_on = models.DateField(_("終了日"))
+    frozen = models.JSONField(_("報告の数値"))
+    sha256 = models.CharField(_("ハッシュ (SHA-256)"), max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "starts_on", "ends_on"], name="one_received_per_period")
+        ]
+        verbose_name = _("受け取った報告")
+        verbose_name_plural = _("受け取った報告")

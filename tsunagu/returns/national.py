@@ -10,7 +10,7 @@ from tsunagu.orgs.models import Organisation
 from tsunagu.stats.report import rate
 
 from .actions import figures
-from .models import Return, ReturnStatus
+from .models import ReceivedReturn, Return, ReturnStatus
 
 
 @dataclass
@@ -55,5 +55,11 @@ def national_years(nation: Organisation, fiscal_years: list[int]) -> list[Year]:
             else:
                 _add(year, figures(pref, start, end))
                 year.live.append(pref.name)
+        # Approved returns of bodies of other installations, verified on receipt (signing.receive).
+        for received in ReceivedReturn.objects.filter(
+            sender__receiver=nation, starts_on=start, ends_on=end
+        ).select_related("sender"):
+            _add(year, received.frozen)
+            year.approved.append(received.sender.name)
         years.append(year)
     return years
