@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tsunagu.outreach",
     "tsunagu.work",
     "tsunagu.employment",
+    "tsunagu.returns",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.api",
