@@ -21,3 +21,7 @@ CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A concrete model of each abstract base in tsunagu.core.models, for their tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.core.effective"]  # noqa: F405
+# The test runner empties tables with TRUNCATE between transactional tests; the audit trail refuses
+# TRUNCATE on PostgreSQL unless the connection says so (audit migration 0003).
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c tsunagu.audit_truncate=allow"  # noqa: F405

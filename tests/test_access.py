@@ -43,6 +43,8 @@ DECLARATIONS = list(_declarations())
 URL_CASES: list[UrlCase] = [case for module in DECLARATIONS for case in module.URL_CASES]
 PUBLIC = set().union(*(getattr(module, "PUBLIC", set()) for module in DECLARATIONS))
 ACCOUNT_ONLY = set().union(*(getattr(module, "ACCOUNT_ONLY", set()) for module in DECLARATIONS))
+# REST API URLs: walked with tokens by tests/api/test_api_access.py.
+API = set().union(*(getattr(module, "API", set()) for module in DECLARATIONS))
 
 
 def _url_names(patterns, prefix=""):
@@ -55,7 +57,7 @@ def _url_names(patterns, prefix=""):
 
 def test_every_url_has_a_case():
     names = set(_url_names(get_resolver().url_patterns))
-    covered = {case.name for case in URL_CASES} | PUBLIC | ACCOUNT_ONLY
+    covered = {case.name for case in URL_CASES} | PUBLIC | ACCOUNT_ONLY | API
     assert names - covered == set(), "URL patterns without an access case in tests/test_access.py"
     assert covered - names == set(), "access cases for URLs that no longer exist"
 

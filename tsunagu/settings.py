@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
+    "rest_framework",
+    "drf_spectacular",
     "tsunagu.core",
     "tsunagu.orgs",
     "tsunagu.audit",
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "tsunagu.employment",
     "tsunagu.public",
     "tsunagu.accounts",
+    "tsunagu.api",
     "tsunagu.demo",
 ]
 
@@ -255,4 +258,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     # Django's own loggers print through the root handler only (not twice).
     "loggers": {"django": {"handlers": [], "propagate": True}},
+}
+
+
+# The REST API (tsunagu.api): Bearer tokens only (no session, so no CSRF question), JSON in and out,
+# errors as the pages' messages per field (tsunagu.api.errors).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tsunagu.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tsunagu.api.authentication.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tsunagu.api.errors.handle",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "tsunagu API",
+    "DESCRIPTION": "画面と同じ権限・監査・入力チェックで動くREST API。Authorization: Bearer <トークン>。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from tsunagu.api import urls as api_urls
 from tsunagu.core import views as core_views
 from tsunagu.orgs import views as org_views
 from tsunagu.stats import published as stats_published
@@ -18,6 +19,8 @@ urlpatterns = [
     path("staff/", org_views.staff_list, name="staff_list"),
     path("staff/add/", org_views.staff_add, name="staff_add"),
     path("staff/<int:pk>/", org_views.staff_edit, name="staff_edit"),
+    path("staff/invitations/<int:pk>/withdraw/", org_views.invitation_withdraw, name="invitation_withdraw"),
+    path("invitations/", org_views.invitations, name="invitations"),
     path("staff/<int:pk>/reset-2fa/", org_views.staff_reset_two_factor, name="staff_reset_two_factor"),
     path("audit/", org_views.audit_search, name="audit_search"),
     path("cases/", include("tsunagu.cases.urls")),
@@ -33,4 +36,6 @@ urlpatterns = [
     path("work/", include("tsunagu.work.urls")),
     path("employment/", include("tsunagu.employment.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("accounts/tokens/", include(api_urls.page_urls)),
+    path("api/", include(api_urls.api_urls)),
 ]

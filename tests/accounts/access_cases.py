@@ -19,6 +19,9 @@ PUBLIC |= {
 ACCOUNT_ONLY = {"logout", "password_change", "password_change_done", "choose_organisation"}
 # The second step and the person's own second factors (anonymous is sent to log in).
 ACCOUNT_ONLY |= {"two_factor_verify", "two_factor_enrol", "two_factor_settings"}
+# The person's own log-in history (tests/audit/test_scope.py) and their own invitations
+# (tests/orgs/test_invitations.py: another's invitation is a 404).
+ACCOUNT_ONLY |= {"own_log_ins", "invitations"}
 
 URL_CASES = [
     UrlCase("home", Perm.VIEW_ORG, leak=lambda w: w["other"].name),

@@ -298,6 +298,13 @@ def test_a_case_like_an_existing_one_is_warned_about_and_can_be_saved_anyway(cli
     assert 'data-testid="similar-cases"' in body
     assert "山田太郎" not in body  # number and age band only
     assert Case.objects.count() == 2
+    # A furigana and a birth date found a case number: a read in the trail (issue 13).
+    shown = AuditEntry.objects.get(action="case.similar_shown")
+    assert (shown.user, shown.organisation, shown.changes) == (
+        worker.user,
+        worker.organisation,
+        {"cases": [None, ["2025-0007"]]},
+    )
     response = client.post(reverse("case_add"), {**data, "confirm_similar": "on"})
     assert response.status_code == 302
     assert Case.objects.count() == 3

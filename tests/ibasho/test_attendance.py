@@ -242,8 +242,15 @@ def test_removing_asks_first_then_removes_on_post(client, worker, salon):
     act_as(client, worker.membership)
     url = reverse("ibasho_attendance_remove", kwargs={"pk": attendance.pk})
     page = client.get(url).content.decode()
-    assert "この参加の記録を削除します。" in page and "次に早い参加が初回になります。" in page
+    assert "この参加の記録を削除します。" in page and "次に早い参加が初回になります。" in page and "ケース K-3" in page
     assert Attendance.objects.exists()
+    # The page names the case: a read in the trail (issue 13).
+    viewed = AuditEntry.objects.get(action="ibasho.attendance_remove_view")
+    assert (viewed.user, viewed.object_id, viewed.changes) == (
+        worker.user,
+        str(attendance.pk),
+        {"cases": [None, ["K-3"]]},
+    )
     response = client.post(url)
     assert response["Location"] == reverse("ibasho_event_detail", kwargs={"pk": event.pk})
     assert not Attendance.objects.exists()

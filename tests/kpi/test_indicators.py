@@ -90,28 +90,6 @@ def test_computed_indicators_are_the_reports_numbers(network, worker):
         "connected": 2,
         "connected_person": 1,
         "connected_family": 1,
-        "employment_registered": 0,
-        "employment_new": 0,
-        "employment_uses": 0,
-        "employment_decided": 0,
-        "employment_employed": 0,
-        # the meetings app's figures: no meetings here
-        **dict.fromkeys(
-            [
-                "councils_held",
-                "case_conference_municipalities",
-                "case_conferences_held",
-                "council_agencies",
-                "council_people",
-                "meetings_held_all",
-                "meetings_held_case_study",
-                "meetings_held_council",
-                "meetings_held_agency_support",
-                "meetings_held_staff",
-                "meetings_held_other",
-            ],
-            0,
-        ),
     }
     report = build_report(org, FY2021)
     assert (values["contacts"], values["persons"], values["new_cases"]) == (

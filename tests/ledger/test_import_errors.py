@@ -1,6 +1,8 @@
 """All or nothing: every problem is reported in Japanese with sheet, Excel row and column, and a ledger
 with any problem writes nothing at all."""
 
+from datetime import date
+
 import pytest
 
 from tsunagu.cases.models import Contact
@@ -157,10 +159,27 @@ def test_rules_across_columns(org):
         "「ケース」シート 2行目「本人につながった日」: 本人につながった日が受付日より前になっています。",
         "「ケース」シート 3行目「終結日」: 状態が「終結」のときは終結日を入力してください。",
         "「ケース」シート 4行目「終結日」: 終結日は状態が「終結」のときだけ入力します。",
-        "「相談記録」シート 2行目「日付」: 生年月日（2000年1月1日）より前の日付です。日付か生年月日を確かめてください。",
+        "「相談記録」シート 2行目「日付」: ケースの生年月日より前の日付です。日付か生年月日を確かめてください。",
         "「つなぎ」シート 2行目「結果日」: 結果日は結果が支援決定・不成立・取下げのときだけ入力します。",
         "「つなぎ」シート 3行目「結果日」: 結果日がつなぎの日付より前になっています。",
     ]
+
+
+def test_errors_never_read_out_a_stored_cases_birth_date(org):
+    """Finding of issue 13: a contacts file dated 1999-12-31 for every case number read out each stored
+    case's birth date in the job's error text. The message names the row and column, not the value."""
+    from tsunagu.orgs.models import Role
+
+    from ..cases.factories import actor_for, make_case
+    from ..factories import make_staff
+
+    actor = actor_for(make_staff(org, Role.COORDINATOR))
+    make_case(actor, number="2021-0001", birth_date=date(2000, 1, 1))
+    result = run_import(org, ledger([], [contact_row(number="2021-0001", day="1999-12-31")]))
+    assert result.errors == [
+        "「相談記録」シート 2行目「日付」: ケースの生年月日より前の日付です。日付か生年月日を確かめてください。"
+    ]
+    assert not any("2000" in error for error in result.errors)
 
 
 def test_rows_for_cases_that_are_nowhere_are_errors(org):

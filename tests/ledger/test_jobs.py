@@ -51,7 +51,10 @@ def test_run_ledger_jobs_works_through_the_queue(actor, settings):
 def test_the_job_writes_as_the_uploader_from_their_address(actor, settings):
     from tsunagu.audit.models import AuditEntry
 
-    jobs.run_job(queue(actor, settings).pk)
+    job = queue(actor, settings)
+    assert ImportFile.objects.filter(job=job).count() == 1
+    jobs.run_job(job.pk)
+    assert not ImportFile.objects.filter(job=job).exists()  # done: the files are gone
     entry = AuditEntry.objects.get(action="ledger.import")
     assert (entry.user, entry.ip, entry.organisation) == (actor.user, "192.0.2.10", actor.organisation)
 
@@ -65,6 +68,7 @@ def test_a_job_whose_uploader_lost_the_right_to_import_fails(actor, settings):
         ["取り込みを依頼した利用者に、この組織へ取り込む権限がなくなりました。"],
     )
     assert Case.objects.count() == 0
+    assert not ImportFile.objects.filter(job=job).exists()
 
 
 def test_a_job_left_running_by_a_dead_worker_is_failed(actor, settings):
@@ -79,6 +83,47 @@ def test_a_job_left_running_by_a_dead_worker_is_failed(actor, settings):
         "取り込みが途中で止まりました（サーバーの再起動など）。何も登録されていません。もう一度取り込んでください。"
     ]
     assert ImportJob.objects.get(pk=recent.pk).status == JobStatus.RUNNING
+    assert not ImportFile.objects.filter(job=job).exists()
+    assert ImportFile.objects.filter(job=recent).count() == 1
+
+
+def _killed_process() -> int:
+    """The pid of a process of this machine that was killed with SIGKILL (and reaped)."""
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    return process.pid
+
+
+def test_a_job_whose_worker_was_killed_is_failed_at_once_and_its_files_deleted(actor, settings, client):
+    """Before, a killed import kept its uploaded files (personal data) until the sweep two hours later."""
+    import socket
+
+    from ..conftest import act_as
+
+    job, alive = queue(actor, settings), queue(actor, settings)
+    assert jobs.claim(job.pk) and jobs.claim(alive.pk)
+    assert ImportJob.objects.get(pk=alive.pk).worker == jobs.this_worker()  # this test's own process
+    ImportJob.objects.filter(pk=job.pk).update(worker=f"{socket.gethostname()}:{_killed_process()}")
+    assert ImportFile.objects.filter(job=job).count() == 1
+    act_as(client, actor.membership)
+    page = client.get(f"/ledger/jobs/{job.pk}/")  # the page that polls the job notices first
+    assert page.status_code == 200
+    job.refresh_from_db()
+    assert (job.status, job.error_count) == (JobStatus.FAILED, 1)
+    assert "取り込みが途中で止まりました" in page.content.decode()
+    assert not ImportFile.objects.filter(job=job).exists()
+    assert (ImportJob.objects.get(pk=alive.pk).status, ImportFile.objects.filter(job=alive).count()) == (
+        JobStatus.RUNNING,
+        1,
+    )
+    # A worker on another machine is left to STALE_AFTER.
+    ImportJob.objects.filter(pk=alive.pk).update(worker="elsewhere.example:1")
+    assert jobs.fail_stale_jobs() == 0
 
 
 def test_an_unexpected_failure_is_reported_and_writes_nothing(actor, settings, monkeypatch):
@@ -93,6 +138,7 @@ def test_an_unexpected_failure_is_reported_and_writes_nothing(actor, settings, m
         JobStatus.FAILED,
         ["取り込み中に予期しない問題が起きたため、何も登録しませんでした。管理者に連絡してください。"],
     )
+    assert not ImportFile.objects.filter(job=job).exists()
 
 
 @pytest.mark.django_db(transaction=True)

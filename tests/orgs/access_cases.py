@@ -1,7 +1,7 @@
 """Access declarations for the organisations' URLs (organisations, staff, audit trail, 組織 search)."""
 
 from tsunagu.audit.models import AuditEntry
-from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
+from tsunagu.orgs.models import Invitation, Membership, Organisation, OrgKind, Role
 from tsunagu.orgs.rules import Perm
 
 from ..access import UrlCase
@@ -52,6 +52,13 @@ URL_CASES = [
         post={},
         changed=lambda w: AuditEntry.objects.filter(action="staff.reset_2fa", allowed=True).exists(),
     ),
+    UrlCase(
+        "invitation_withdraw",
+        Perm.MANAGE_STAFF,
+        kwargs=lambda w, s: {"pk": w[f"{s}_invitation"].pk},
+        post={},
+        changed=lambda w: not Invitation.objects.filter(pk=w["other_invitation"].pk).exists(),
+    ),
     UrlCase("audit_search", Perm.VIEW_AUDIT, leak=lambda w: w["other_marker_action"]),
     # The 組織 search fragment; test_chooser.py searches for the other prefecture's names and codes.
     UrlCase("org_search", Perm.VIEW_STATS, leak=lambda w: w["other"].name),
@@ -62,5 +69,11 @@ def extend_world(world):
     world["own_staff"] = make_staff(world["own"], Role.VIEWER)
     world["other_staff"] = make_staff(world["other"], Role.COORDINATOR, username="other-prefecture-worker")
     # An audit entry of the other organisation that the audit search must not show.
+    world["own_invitation"] = Invitation.objects.create(
+        organisation=world["own"], username="own-invited", role=Role.PEER
+    )
+    world["other_invitation"] = Invitation.objects.create(
+        organisation=world["other"], username="other-invited", role=Role.PEER
+    )
     world["other_marker_action"] = "org.other-secret"
     AuditEntry.objects.create(organisation=world["other"], action=world["other_marker_action"], username="x")

@@ -138,13 +138,12 @@ def test_failed_change_writes_no_audit_entry(network):
     assert AuditEntry.objects.count() == before
 
 
-def test_add_staff_creates_account_with_validated_password(network):
-    admin = actor_for(make_staff(network["own"], Role.ADMIN))
+def test_the_command_line_adds_staff_creating_the_account_with_a_validated_password(network):
     with pytest.raises(ValidationError) as error:
-        actions.add_staff(actor=admin, organisation=network["own"], username="new", role=Role.PEER, password="short")
+        actions.add_staff(actor=SYSTEM, organisation=network["own"], username="new", role=Role.PEER, password="short")
     assert "password" in error.value.message_dict
     membership = actions.add_staff(
-        actor=admin,
+        actor=SYSTEM,
         organisation=network["own"],
         username="new",
         role=Role.PEER,
@@ -152,28 +151,37 @@ def test_add_staff_creates_account_with_validated_password(network):
         full_name="山田花子",
     )
     assert membership.user.check_password(PASSWORD)
-    assert [e.action for e in AuditEntry.objects.filter(user=admin.user).order_by("id")] == ["user.create", "staff.add"]
+    entries = AuditEntry.objects.filter(action__in=["user.create", "staff.add"]).order_by("id")
+    assert [(e.action, e.actor_kind) for e in entries] == [("user.create", "system"), ("staff.add", "system")]
     staff_entry = AuditEntry.objects.get(action="staff.add")
-    assert staff_entry.ip == "192.0.2.7"
     assert staff_entry.organisation == network["own"]
     assert staff_entry.changes == {"is_active": [None, True], "role": [None, "peer"]}
 
 
-def test_existing_user_joins_a_second_organisation_without_password(network):
+def test_an_existing_user_joins_a_second_organisation_from_the_command_line(network):
     user = make_user("shared")
     make_staff(network["own_city"], Role.COORDINATOR, user=user)
-    admin = actor_for(make_staff(network["own"], Role.ADMIN))
-    membership = actions.add_staff(actor=admin, organisation=network["own"], username="shared", role=Role.VIEWER)
+    membership = actions.add_staff(actor=SYSTEM, organisation=network["own"], username="shared", role=Role.VIEWER)
     assert Membership.objects.filter(user=user).count() == 2
     with pytest.raises(ValidationError):
-        actions.add_staff(actor=admin, organisation=network["own"], username="shared", role=Role.VIEWER)
+        actions.add_staff(actor=SYSTEM, organisation=network["own"], username="shared", role=Role.VIEWER)
     assert membership.role == Role.VIEWER
 
 
-def test_admin_cannot_manage_another_organisations_staff(network):
+def test_an_admin_cannot_attach_an_account_directly(network):
+    """Finding: a 管理者 attached any existing account to their organisation, without its owner."""
+    user = make_user("elsewhere")
+    make_staff(network["other"], Role.COORDINATOR, user=user)
     admin = actor_for(make_staff(network["own"], Role.ADMIN))
     with pytest.raises(PermissionDenied):
-        actions.add_staff(
+        actions.add_staff(actor=admin, organisation=network["own"], username="elsewhere", role=Role.VIEWER)
+    assert list(Membership.objects.filter(user=user).values_list("organisation", flat=True)) == [network["other"].pk]
+
+
+def test_admin_cannot_invite_to_another_organisation(network):
+    admin = actor_for(make_staff(network["own"], Role.ADMIN))
+    with pytest.raises(PermissionDenied):
+        actions.invite_staff(
             actor=admin, organisation=network["own_city"], username="x", role=Role.PEER, password=PASSWORD
         )
 
@@ -181,10 +189,10 @@ def test_admin_cannot_manage_another_organisations_staff(network):
 def test_refused_staff_changes_are_logged(network):
     coordinator = actor_for(make_staff(network["own"], Role.COORDINATOR))
     with pytest.raises(PermissionDenied):
-        actions.add_staff(actor=coordinator, organisation=network["own"], username="newbie", role=Role.PEER)
+        actions.invite_staff(actor=coordinator, organisation=network["own"], username="newbie", role=Role.PEER)
     admin = actor_for(make_staff(network["own"], Role.ADMIN))
     with pytest.raises(PermissionDenied):
-        actions.add_staff(actor=admin, organisation=network["other"], username="newbie", role=Role.PEER)
+        actions.invite_staff(actor=admin, organisation=network["other"], username="newbie", role=Role.PEER)
     denied = AuditEntry.objects.filter(action="permission.denied").order_by("id")
     assert [(e.username, e.object_label, e.organisation, e.allowed) for e in denied] == [
         (coordinator.user.username, "manage_staff", network["own"], False),

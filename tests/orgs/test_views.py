@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tsunagu.audit.models import AuditEntry
-from tsunagu.orgs.models import Membership, Organisation, OrgKind, Role
+from tsunagu.orgs.models import Invitation, Membership, Organisation, OrgKind, Role
 
 from ..conftest import act_as
 from ..factories import PASSWORD, make_org, make_staff
@@ -70,7 +70,13 @@ def test_adding_staff_keeps_input_on_a_weak_password(client, network, admin):
         reverse("staff_add"), {"username": "sato", "full_name": "佐藤一郎", "role": Role.PEER, "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert Membership.objects.get(user__username="sato").role == Role.PEER
+    invitation = Invitation.objects.get(username="sato", organisation=network["own"])
+    assert (invitation.role, invitation.user.first_name, invitation.user.check_password(PASSWORD)) == (
+        Role.PEER,
+        "佐藤一郎",
+        True,
+    )
+    assert not Membership.objects.filter(user__username="sato").exists()  # until sato accepts
 
 
 def test_changing_a_role(client, network, admin):

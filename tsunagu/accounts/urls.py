@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/2fa/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("accounts/2fa/passkey/", include((passkey_urls, "otp_webauthn"))),
+    path("accounts/log-ins/", views.own_log_in_history, name="own_log_ins"),
     path("act/", views.choose_organisation, name="choose_organisation"),
     path("home/", views.home, name="home"),
 ]

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, user_has_device
 
+from tsunagu.audit.queries import own_log_ins
 from tsunagu.cases import queries as case_queries
 from tsunagu.orgs import queries as org_queries
-from tsunagu.orgs.access import get_own_membership
+from tsunagu.orgs.access import get_own_membership, own_invitations
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.middleware import SESSION_KEY
 from tsunagu.orgs.rules import Perm
@@ -65,7 +66,20 @@ def choose_organisation(request):
         request.session[SESSION_KEY] = chosen.pk
         messages.success(request, _("%(org)sとして作業します。") % {"org": chosen.organisation.name})
         return redirect("home")
-    return render(request, "accounts/choose.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/choose.html",
+        {"memberships": memberships, "invitations": own_invitations(request.user).count()},
+    )
+
+
+@login_required
+def own_log_in_history(request):
+    """The person's own log-ins, log-outs and second-factor events: theirs, whatever they act for."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(own_log_ins(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/log_ins.html", {"page": page, "query": ""})
 
 
 def _quiet_days(request) -> int:

@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.forms import JapaneseDateField
 
+from .labels import kind_choices
+
 
 class AuditSearchForm(forms.Form):
-    user = forms.CharField(label=_("利用者名"), max_length=150, required=False)
+    user = forms.CharField(label=_("職員（氏名・ログイン名）"), max_length=150, required=False)
     record = forms.CharField(label=_("対象（ID・名称）"), max_length=200, required=False)
-    action = forms.CharField(label=_("操作"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("操作の種類"), choices=kind_choices, required=False)
     date_from = JapaneseDateField(label=_("開始日"), required=False)
     date_to = JapaneseDateField(label=_("終了日"), required=False)
     denied_only = forms.BooleanField(label=_("拒否されたものだけ"), required=False)

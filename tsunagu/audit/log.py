@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from .models import AuditEntry
+from .models import ActorKind, AuditEntry
 
 MASK = "***"
 # The user name of work no person does (orgs.rules.SystemActor): Django's user names cannot hold ":",
@@ -62,12 +62,28 @@ def keep_after_rollback(entry: AuditEntry) -> AuditEntry:
     return AuditEntry.objects.create(**fields)
 
 
+# organisation=NO_ORGANISATION writes an entry of no organisation, which no organisation's audit page
+# shows (the account an invitation creates: its existence is nobody else's business).
+NO_ORGANISATION = object()
+
+
+def actor_kind(actor) -> str:
+    if getattr(actor, "is_system", False):
+        return ActorKind.SYSTEM
+    return ActorKind.PERSON if actor.user is not None else ActorKind.ANONYMOUS
+
+
 def _entry(actor, action, *, obj, label, changes, allowed, organisation, at=None) -> AuditEntry:
     user = actor.user
+    if organisation is NO_ORGANISATION:
+        organisation = None
+    elif organisation is None:
+        organisation = actor.organisation
     entry = AuditEntry(
         user=user if user is not None and user.pk else None,
         username=actor.audit_name,
-        organisation=organisation if organisation is not None else actor.organisation,
+        actor_kind=actor_kind(actor),
+        organisation=organisation,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

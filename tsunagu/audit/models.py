@@ -10,6 +10,15 @@ class AuditImmutableError(RuntimeError):
     """Raised when code tries to change or remove an audit entry."""
 
 
+class ActorKind(models.TextChoices):
+    """Who did it: a person signed in, tsunagu itself (the command line, the demo, the web form's
+    system work: user name "system:LABEL"), or someone not signed in (a failed log-in, a visitor)."""
+
+    PERSON = "person", _("職員")
+    SYSTEM = "system", _("システム")
+    ANONYMOUS = "anonymous", _("ログインしていない人")
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditImmutableError("Audit entries cannot be changed.")
@@ -33,6 +42,7 @@ class AuditEntry(models.Model):
     )
     # Kept as text too, so the entry still reads right if a name changes; also covers failed log-ins.
     username = models.CharField(_("利用者名"), max_length=150, blank=True)
+    actor_kind = models.CharField(_("操作した者"), max_length=10, choices=ActorKind.choices, default=ActorKind.PERSON)
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("組織"),

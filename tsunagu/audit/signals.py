@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from tsunagu.core.http import client_ip
 
 from .log import typed_name
-from .models import AuditEntry
+from .models import ActorKind, AuditEntry
 
 
 def _record(request, action, *, user=None, username="", allowed=True):
@@ -19,6 +19,7 @@ def _record(request, action, *, user=None, username="", allowed=True):
         user=user,
         # A name typed at a failed log-in is no account's: recorded so it cannot pass for system work.
         username=(user.get_username() if user is not None else typed_name(username))[:150],
+        actor_kind=ActorKind.PERSON if user is not None else ActorKind.ANONYMOUS,
         action=action,
         ip=client_ip(request) if request is not None else None,
         allowed=allowed,

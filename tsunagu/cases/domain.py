@@ -178,9 +178,10 @@ def member_errors(values: dict) -> dict[str, str]:
     return errors
 
 
-def birth_after_contact(birth_date: date | None, first_contact: date | None) -> str | None:
+def birth_after_contact(birth_date: date | None, first_contact: date | None, *, reveal: bool = True) -> str | None:
+    """reveal=False leaves the stored contact date out of the message (the ledger import's)."""
     if birth_date and first_contact and first_contact < birth_date:
-        return after_contact_message(first_contact)
+        return after_contact_message(first_contact if reveal else None)
     return None
 
 
@@ -236,7 +237,9 @@ def contact_band(case: Case, on: date) -> str:
     return age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=on)
 
 
-def contact_errors(values: dict, *, birth_date: date | None, today: date) -> dict[str, str]:
+def contact_errors(values: dict, *, birth_date: date | None, today: date, reveal: bool = True) -> dict[str, str]:
+    """reveal=False leaves the case's stored birth date out of the messages (the ledger import's: its
+    error text must not read out birth dates for a file of probe dates)."""
     errors = length_errors(values, CONTACT_LIMITS)
     on = values.get("date")
     if on is None:
@@ -244,7 +247,7 @@ def contact_errors(values: dict, *, birth_date: date | None, today: date) -> dic
     elif future(on, today):
         errors["date"] = future(on, today)
     elif birth_date and on < birth_date:
-        errors["date"] = before_birth_message(birth_date)
+        errors["date"] = before_birth_message(birth_date if reveal else None)
     relation = values.get("consulter_relation") or ""
     if relation and relation not in Relation.values:
         errors["consulter_relation"] = _("続柄を一覧から選んでください。")

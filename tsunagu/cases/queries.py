@@ -248,6 +248,22 @@ def similar_cases(
     return found
 
 
+def similar_cases_shown(actor, *, furigana: str, birth_date: date | None, today: date, exclude_pk=None):
+    """similar_cases for the new-case form: the warning names case numbers found by a furigana and a
+    birth date, so each time it shows any it is a read in the trail (case.similar_shown, with them)."""
+    found = similar_cases(
+        actor.organisation, furigana=furigana, birth_date=birth_date, today=today, exclude_pk=exclude_pk
+    )
+    if found:
+        log_action(
+            actor,
+            "case.similar_shown",
+            label=_("%(n)s件") % {"n": len(found)},
+            changes={"cases": [None, [case.number for case in found]]},
+        )
+    return found
+
+
 def suggests_8050(*, birth_date: date | None, age_band: str, household: list[dict], today: date) -> bool:
     """rules.looks_like_8050 from what a form holds; with only a band, its youngest age stands in."""
     if birth_date is not None:

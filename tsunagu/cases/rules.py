@@ -52,11 +52,17 @@ def birth_date_error(birth: date, *, today: date | None = None) -> str | None:
     return None
 
 
-def before_birth_message(birth: date) -> str:
+def before_birth_message(birth: date | None) -> str:
+    """None where the birth date is a stored record the reader did not type (a ledger import's error
+    text must not become a way to read birth dates: issue 13)."""
+    if birth is None:
+        return _("ケースの生年月日より前の日付です。日付か生年月日を確かめてください。")
     return _("生年月日（%(birth)s）より前の日付です。日付か生年月日を確かめてください。") % {"birth": _western(birth)}
 
 
-def after_contact_message(first: date) -> str:
+def after_contact_message(first: date | None) -> str:
+    if first is None:
+        return _("ケースの最初の相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。")
     return _("%(date)sの相談記録より後の生年月日です。生年月日か相談記録の日付を確かめてください。") % {
         "date": _western(first)
     }

@@ -21,6 +21,19 @@ class EventAttendance:
         return len(self.cases) + len(self.nicknamed) + len(self.anonymous)
 
 
+def attendance_to_remove(actor: Actor, attendance) -> None:
+    """The removal page names the case (or nickname) of one attendance reached through get_attendance:
+    reading it is part of the trail, as the event's list of who came is."""
+    log_action(
+        actor,
+        "ibasho.attendance_remove_view",
+        obj=attendance,
+        organisation=attendance.organisation,
+        label=str(attendance.event),
+        changes={"cases": [None, [attendance.case.number] if attendance.case_id else []]},
+    )
+
+
 def event_attendance(actor: Actor, event: IbashoEvent) -> EventAttendance:
     """Who came to an event reached through get_event. It names cases: who saw which is part of the
     trail (ibasho.attendance_view with the case numbers), as for the case list."""

@@ -184,4 +184,5 @@ def attendance_remove(request, pk):
         else:
             messages.success(request, _("参加の記録を削除しました。"))
         return redirect("ibasho_event_detail", pk=event.pk)
+    queries.attendance_to_remove(request.actor, attendance)
     return render(request, "ibasho/attendance_remove.html", {"attendance": attendance, "event": event})

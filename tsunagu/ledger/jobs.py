@@ -4,6 +4,8 @@ Whoever runs a job first claims it with a conditional UPDATE, so a job never run
 """
 
 import logging
+import os
+import socket
 import threading
 from datetime import timedelta
 
@@ -60,10 +62,28 @@ def _run_in_thread(job_id: int) -> None:
         connections.close_all()
 
 
+def this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _dead_here(worker: str) -> bool:
+    """Whether `worker` (host:pid) was a process on this machine that no longer runs."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 def claim(job_id: int) -> bool:
     return bool(
         ImportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=timezone.now()
+            status=JobStatus.RUNNING, started_at=timezone.now(), worker=this_worker()
         )
     )
 
@@ -157,9 +177,16 @@ def _import(job: ImportJob, actor: Actor) -> None:
 
 
 def fail_stale_jobs(now=None) -> int:
-    """Jobs whose worker died (a restarted server) would show 実行中 forever: give them an answer."""
+    """Jobs whose worker died (a restarted server, a kill -9) would show 実行中 forever and keep their
+    uploaded files: give them an answer and delete the files. A worker of this machine that no longer
+    runs is dead at once; one of another machine after STALE_AFTER."""
     now = now or timezone.now()
-    stale = list(ImportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER))
+    running = ImportJob.objects.filter(status=JobStatus.RUNNING)
+    stale = [
+        job
+        for job in running.only("pk", "worker", "started_at")
+        if (job.started_at is not None and job.started_at < now - STALE_AFTER) or _dead_here(job.worker)
+    ]
     for job in stale:
         _finish(
             job,

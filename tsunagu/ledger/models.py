@@ -46,6 +46,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
     finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    # host:pid of the process that claimed the job, so one that was killed is found dead at once
+    # (jobs.fail_stale_jobs) instead of after STALE_AFTER, and its uploaded files go with it.
+    worker = models.CharField(_("実行した処理"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,6 +13,7 @@ from . import jobs, queries
 from .access import get_job
 from .exporting import export_ledger, zip_csv_files
 from .forms import LedgerUploadForm
+from .models import JobStatus
 
 COUNT_LABELS = [
     ("cases_created", _("ケース（新規）")),
@@ -55,6 +56,9 @@ def import_page(request):
 @require_GET
 def job_page(request, pk):
     job = get_job(request.actor, pk)
+    if job.status == JobStatus.RUNNING and jobs.fail_stale_jobs():
+        # Its worker was killed: the page that polls it says so now (and the files are gone).
+        job = get_job(request.actor, pk)
     context = {
         "job": job,
         "counts": _counts(job.summary),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import keep_after_rollback, log_action
 
-from .models import Membership, Organisation
+from .models import Invitation, Membership, Organisation
 from .queries import active_memberships
 from .rules import Actor, Perm
 
@@ -112,3 +112,32 @@ def get_own_membership(actor: Actor, pk) -> Membership:
     if membership is None:
         raise deny(actor, "membership", pk)
     return membership
+
+
+def get_invitation(actor: Actor, pk) -> Invitation:
+    """An open invitation of the acting organisation (to withdraw it)."""
+    acting = actor.organisation
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(pk=pk, organisation=acting).first()
+        if acting is not None and str(pk).isdigit()
+        else None
+    )
+    if invitation is None:
+        raise deny(actor, "invitation", pk)
+    require(actor, Perm.MANAGE_STAFF)
+    return invitation
+
+
+def own_invitations(user):
+    """The open invitations to this account, in active organisations."""
+    if user is None or not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(user=user, organisation__is_active=True).select_related("organisation")
+
+
+def get_own_invitation(actor: Actor, pk) -> Invitation:
+    """One of the signed-in person's own open invitations (to accept or decline it)."""
+    invitation = own_invitations(actor.user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if invitation is None:
+        raise deny(actor, "invitation", pk)
+    return invitation

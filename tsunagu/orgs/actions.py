@@ -2,18 +2,29 @@
 transaction; each takes the acting Actor explicitly."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.audit.log import NO_ORGANISATION, diff, log_action, snapshot
 from tsunagu.core.versions import claim
 
 from .access import refuse, require, state_change
 from .codes import code_problem, normalise_code
 from .hooks import organisation_moved
-from .models import ALLOWED_PARENT_KINDS, PUBLIC_BODY_KINDS, Membership, Organisation, OrgKind, PartnerCategory, Role
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    PUBLIC_BODY_KINDS,
+    Invitation,
+    Membership,
+    Organisation,
+    OrgKind,
+    PartnerCategory,
+    Role,
+)
 from .rules import Actor, Perm
+from .usernames import username_error
 
 ORG_FIELDS = ["code", "name", "kind", "parent", "category", "is_active"]
 
@@ -154,6 +165,20 @@ def _repath_descendants(old_prefix: str, new_prefix: str) -> None:
 MEMBERSHIP_FIELDS = ["role", "is_active"]
 
 
+def _check_new_member(username: str, role: str) -> None:
+    if problem := username_error(username):
+        raise ValidationError({"username": problem})
+    if role not in Role.values:
+        raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
+
+
+def _checked_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+
+
 @state_change
 def add_staff(
     *,
@@ -165,20 +190,19 @@ def add_staff(
     email: str = "",
     password: str | None = None,
 ) -> Membership:
-    """Give a person a role in an organisation, creating the account when it does not exist yet."""
-    require(actor, Perm.MANAGE_STAFF, organisation, message=_("他の組織の職員は管理できません。"))
-    if role not in Role.values:
-        raise ValidationError({"role": _("役割「%(role)s」は使えません。") % {"role": role}})
+    """Give a person a role in an organisation at once, creating the account when it does not exist yet:
+    the command line's and the demo's way (system work). A 管理者 invites instead (invite_staff), so that
+    nobody's existing account joins an organisation without them."""
+    if not actor.is_system:
+        raise refuse(actor, f"add_staff:{organisation.code}", _("職員は招待で加えます。"))
+    _check_new_member(username, role)
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
         if not password:
             raise ValidationError({"password": _("新しい利用者にはパスワードが必要です。")})
         user = User(username=username, first_name=full_name[:150], email=email)
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise ValidationError({"password": error.messages}) from None
+        _checked_password(password, user)
         user.set_password(password)
         user.save()
         log_action(actor, "user.create", obj=user, label=username, organisation=organisation)
@@ -194,6 +218,103 @@ def add_staff(
         changes=diff({}, snapshot(membership, MEMBERSHIP_FIELDS)),
     )
     return membership
+
+
+@state_change
+def invite_staff(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    password: str | None = None,
+) -> Invitation:
+    """Invite a person by user name; they become staff when they accept after signing in. The answer is
+    the same whether an account of that name exists or not: a new name with an initial password gets
+    its account (recorded under no organisation, so the audit page does not tell either), a known name
+    keeps its own password and details, and a name with no account and no password is an invitation
+    nobody can accept. Only this organisation's own staff and invitations are named in refusals."""
+    require(actor, Perm.MANAGE_STAFF, organisation, message=_("他の組織の職員は管理できません。"))
+    _check_new_member(username, role)
+    User = get_user_model()
+    # Checked against the details typed, not the account's, so the verdict is the same either way.
+    candidate = User(username=username, first_name=full_name[:150], email=email)
+    if password:
+        _checked_password(password, candidate)
+    if Membership.objects.filter(user__username=username, organisation=organisation).exists():
+        raise ValidationError({"username": _("%(user)sはすでにこの組織の職員です。") % {"user": username}})
+    if Invitation.objects.filter(username=username, organisation=organisation).exists():
+        raise ValidationError({"username": _("%(user)sはすでに招待しています。") % {"user": username}})
+    user = User.objects.filter(username=username).first()
+    if user is None and password:
+        candidate.set_password(password)
+        candidate.save()
+        user = candidate
+        log_action(actor, "user.create", obj=user, label=username, organisation=NO_ORGANISATION)
+    elif password:
+        make_password(password)  # the same work as for a new account, so the answer takes as long
+    invitation = Invitation.objects.create(
+        organisation=organisation, username=username, user=user, role=role, invited_by=actor.user
+    )
+    log_action(
+        actor,
+        "staff.invite",
+        obj=invitation,
+        label=f"{username} @ {organisation.code}",
+        organisation=organisation,
+        changes={"role": [None, role]},
+    )
+    return invitation
+
+
+@state_change
+def withdraw_invitation(*, actor: Actor, invitation: Invitation) -> None:
+    require(actor, Perm.MANAGE_STAFF, invitation.organisation, message=_("他の組織の職員は管理できません。"))
+    log_action(
+        actor,
+        "staff.invitation_withdraw",
+        obj=invitation,
+        label=f"{invitation.username} @ {invitation.organisation.code}",
+        organisation=invitation.organisation,
+    )
+    invitation.delete()
+
+
+@state_change
+def accept_invitation(*, actor: Actor, invitation: Invitation) -> Membership:
+    """The invited person takes the role: from now on (and not before) the organisation's 管理者 sees
+    their log-ins."""
+    if invitation.user_id is None or invitation.user_id != getattr(actor.user, "pk", None):
+        raise refuse(actor, f"invitation:{invitation.pk}")
+    membership, _created = Membership.objects.get_or_create(
+        user=actor.user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    log_action(
+        actor,
+        "staff.invitation_accept",
+        obj=membership,
+        label=f"{invitation.username} @ {invitation.organisation.code}",
+        organisation=invitation.organisation,
+        changes=diff({}, snapshot(membership, MEMBERSHIP_FIELDS)),
+    )
+    invitation.delete()
+    return membership
+
+
+@state_change
+def decline_invitation(*, actor: Actor, invitation: Invitation) -> None:
+    if invitation.user_id is None or invitation.user_id != getattr(actor.user, "pk", None):
+        raise refuse(actor, f"invitation:{invitation.pk}")
+    log_action(
+        actor,
+        "staff.invitation_decline",
+        obj=invitation,
+        label=f"{invitation.username} @ {invitation.organisation.code}",
+        organisation=invitation.organisation,
+    )
+    invitation.delete()
 
 
 @state_change

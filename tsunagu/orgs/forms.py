@@ -10,6 +10,7 @@ from tsunagu.core.forms import ModelChoiceField
 
 from .chooser import Resolution
 from .models import ALLOWED_PARENT_KINDS, OrgKind, PartnerCategory, Role
+from .usernames import validate_username
 
 
 class OrganisationForm(forms.Form):
@@ -49,7 +50,13 @@ class OrganisationForm(forms.Form):
 
 class StaffAddForm(forms.Form):
     username = forms.CharField(
-        label=_("ログイン名"), max_length=150, help_text=_("すでに別の組織で使っている人は、そのログイン名を入力します")
+        label=_("ログイン名"),
+        max_length=150,
+        validators=[validate_username],
+        help_text=_(
+            "半角の英数字と . _ @ -。すでに別の組織で使っている人はそのログイン名を入力します。"
+            "本人がログインして承諾すると職員になります"
+        ),
     )
     full_name = forms.CharField(label=_("氏名"), max_length=150, required=False)
     email = forms.EmailField(label=_("メールアドレス"), required=False)
@@ -59,7 +66,7 @@ class StaffAddForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=True),
-        help_text=_("新しい利用者のときだけ。12文字以上"),
+        help_text=_("そのログイン名の利用者がまだいないときに使われます。12文字以上"),
     )
 
 

@@ -134,6 +134,40 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
 
+class Invitation(models.Model):
+    """An organisation's offer of a role to an account, which becomes a Membership only when the person
+    accepts it after signing in: no 管理者 can attach someone's account (and with it their log-in
+    history) without them. `username` is what the 管理者 typed; `user` is the account of that name if
+    there is one (the page never says which), so an invitation to no account simply stays open."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    username = models.CharField(_("ログイン名"), max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(_("役割"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("招待した人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "username"], name="one_invitation_per_name")]
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("招待")
+        verbose_name_plural = _("招待")
+
+    def __str__(self):
+        return f"{self.username} @ {self.organisation}"
+
+
 class LockedPeriod(models.Model):
     """Months whose figures an organisation has reported upward (締め): no dated work of the organisation
     or of anything below it may be recorded, changed or removed in them (orgs.periods.ensure_open).

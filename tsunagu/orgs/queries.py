@@ -4,7 +4,7 @@ import unicodedata
 
 from django.db.models import Count, Q
 
-from .models import Membership, Organisation, OrgKind
+from .models import Invitation, Membership, Organisation, OrgKind
 
 
 def active_memberships(user):
@@ -39,6 +39,11 @@ def kind_counts(org: Organisation) -> list[tuple[str, int]]:
 
 def children(org: Organisation):
     return org.children.select_related("category").order_by("kind", "code")
+
+
+def invitations(org: Organisation):
+    """The organisation's open invitations, by the name typed (whether it has an account is not said)."""
+    return Invitation.objects.filter(organisation=org).order_by("username")
 
 
 def staff(org: Organisation):

@@ -1,6 +1,7 @@
 from dataclasses import replace
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,7 +17,7 @@ from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 
 from . import actions, chooser, queries, twofactor
-from .access import get_membership, get_organisation
+from .access import get_invitation, get_membership, get_organisation, get_own_invitation, own_invitations
 from .decorators import staff_view
 from .forms import OrganisationForm, StaffAddForm, StaffEditForm, TwoFactorPolicyForm
 from .models import Membership, OrgKind
@@ -112,7 +113,11 @@ def org_add_child(request, code):
 @staff_view(Perm.MANAGE_STAFF)
 def staff_list(request):
     org = request.actor.organisation
-    return render(request, "orgs/staff_list.html", {"org": org, "memberships": queries.staff(org)})
+    return render(
+        request,
+        "orgs/staff_list.html",
+        {"org": org, "memberships": queries.staff(org), "invitations": queries.invitations(org)},
+    )
 
 
 @staff_view(Perm.MANAGE_STAFF)
@@ -121,21 +126,56 @@ def staff_add(request):
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = create_once(
+            invitation = create_once(
                 request,
-                lambda: actions.add_staff(
+                lambda: actions.invite_staff(
                     actor=request.actor, organisation=request.actor.organisation, **form.cleaned_data
                 ),
-                url_of=lambda membership: reverse("staff_list"),
+                url_of=lambda invitation: reverse("staff_list"),
             )
         except AlreadySaved as error:
             return already_saved(request, error)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("%(user)sを職員に加えました。") % {"user": membership.user.username})
+            # The same words whether the name has an account or not (actions.invite_staff).
+            messages.success(
+                request,
+                _("%(user)sを招待しました。本人がログインして承諾すると職員になります。")
+                % {"user": invitation.username},
+            )
             return redirect("staff_list")
     return render(request, "orgs/staff_form.html", {"form": form, "membership": None})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request, pk):
+    invitation = get_invitation(request.actor, pk)
+    if request.method == "GET":
+        return render(request, "orgs/invitation_withdraw.html", {"invitation": invitation})
+    actions.withdraw_invitation(actor=request.actor, invitation=invitation)
+    messages.success(request, _("%(user)sへの招待を取り消しました。") % {"user": invitation.username})
+    return redirect("staff_list")
+
+
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    """The signed-in person's open invitations: accepting one makes them staff of that organisation."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        invitation = get_own_invitation(request.actor, request.POST.get("invitation", ""))
+        if request.POST.get("answer") == "accept":
+            actions.accept_invitation(actor=request.actor, invitation=invitation)
+            messages.success(request, _("%(org)sの職員になりました。") % {"org": invitation.organisation.name})
+            return redirect("choose_organisation")
+        if request.POST.get("answer") != "decline":
+            return redirect("invitations")
+        actions.decline_invitation(actor=request.actor, invitation=invitation)
+        messages.success(request, _("%(org)sからの招待を断りました。") % {"org": invitation.organisation.name})
+        return redirect("invitations")
+    return render(request, "orgs/invitations.html", {"invitations": own_invitations(request.user)})
 
 
 @staff_view(Perm.MANAGE_STAFF)
@@ -195,12 +235,11 @@ def org_search(request):
 
 @staff_view(Perm.VIEW_AUDIT)
 def audit_search(request):
-    """The organisation's audit trail, with the log-ins of its staff."""
+    """The organisation's audit trail, with the log-ins of its staff since each joined."""
     org = request.actor.organisation
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    staff_names = Membership.objects.filter(organisation=org).values("user__username")
-    entries = audit_queries.search(org, staff_names=staff_names, **filters)
+    entries = audit_queries.search(org, members=Membership.objects.filter(organisation=org), **filters)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -107,8 +107,8 @@ def case_add(request):
             return render(request, "cases/_suggest_8050.html", {"suggest_8050": suggest})
         if valid:
             values = form.case_values()
-            similar = queries.similar_cases(
-                actor.organisation, furigana=values["furigana"], birth_date=values["birth_date"], today=today
+            similar = queries.similar_cases_shown(
+                actor, furigana=values["furigana"], birth_date=values["birth_date"], today=today
             )
             if not similar or form.cleaned_data.get("confirm_similar"):
                 try:
