@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tsunagu.outreach",
     "tsunagu.work",
     "tsunagu.employment",
+    "tsunagu.returns",
     "tsunagu.public",
     "tsunagu.accounts",
     "tsunagu.api",
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tsunagu.orgs.middleware.ActingOrganisationMiddleware",
     "tsunagu.accounts.middleware.TwoFactorMiddleware",
+    "tsunagu.accounts.passwords.PasswordChangeMiddleware",
     "tsunagu.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("ibasho/", include("tsunagu.ibasho.urls")),
     path("outreach/", include("tsunagu.outreach.urls")),
     path("work/", include("tsunagu.work.urls")),
+    path("returns/", include("tsunagu.returns.urls")),
     path("employment/", include("tsunagu.employment.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("accounts/tokens/", include(api_urls.page_urls)),

@@ -143,6 +143,10 @@ def test_report_and_trends_fit_a_phone_and_pass_axe(phone: Page, live_server, ne
     )
     expect(page.get_by_role("img", name="相談件数の推移")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The referral table (two columns a year) shows as cards: it fits without scrolling inside its wrapper.
+    referrals = page.get_by_test_id("table-referrals")
+    assert referrals.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    expect(referrals.locator("tbody tr").first.locator("td").first).to_have_attribute("data-label", "R2 件数")
     problems["trends"] = axe_problems(page)
     assert problems == {"report": [], "report with an error": [], "trends": []}
 

@@ -47,6 +47,14 @@ def _peer_case(world, side):
     return {"pk": world[f"{side}_peer_case"].pk}
 
 
+def _print(world, side):
+    return {"pk": world[f"{side}_case"].pk, "form": "intake"}
+
+
+def _peer_print(world, side):
+    return {"pk": world[f"{side}_peer_case"].pk, "form": "progress"}
+
+
 def _contact(world, side):
     return {"pk": world[f"{side}_case"].pk, "contact_pk": world[f"{side}_contact"].pk}
 
@@ -89,6 +97,8 @@ URL_CASES = [
     UrlCase("case_add", Perm.EDIT_CASES, leak=lambda w: w["other_city"].name, expected=write(True)),
     UrlCase("case_detail", Perm.VIEW_CASES, kwargs=_case, expected=read(False)),
     UrlCase("case_detail", Perm.VIEW_CASES, kwargs=_peer_case, expected=read(True)),
+    UrlCase("case_print", Perm.VIEW_CASES, kwargs=_print, expected=read(False)),
+    UrlCase("case_print", Perm.VIEW_CASES, kwargs=_peer_print, expected=read(True)),
     UrlCase(
         "case_edit",
         Perm.EDIT_CASES,

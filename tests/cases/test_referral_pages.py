@@ -1,5 +1,6 @@
 """Consent, referrals (つなぎ), the partner's incoming queue and the partner directory, through the pages."""
 
+import re
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
-from tsunagu.cases.models import AgeBand, Case, Consent, Referral, ReferralStatus, ReferralTarget
+from tsunagu.cases.models import AgeBand, Case, Consent, Consulter, Referral, ReferralStatus, ReferralTarget
 from tsunagu.orgs.models import Organisation, OrgKind, PartnerCategory, Role
 
 from ..conftest import act_as
@@ -456,3 +457,76 @@ def test_the_directory_lists_the_partners_of_the_region(client, place, network):
         "みなと地域若者サポートステーション",
         station.name,
     ]
+
+
+# --- the consent form: organisations grouped by kind, who consented by default -----------------------
+
+
+def test_organisations_are_grouped_by_kind_under_a_filter_box(client, place, network):
+    act_as(client, place["coordinator"])
+    page = client.get(case_url("consent_add", place["case"])).content.decode()
+    assert '<label for="share-with-filter">組織名で絞り込む</label>' in page
+    assert 'data-filter="share-with-list"' in page
+    assert "tsunagu/filter.js" in page
+    groups = re.findall(r'<fieldset class="kind-group"><legend>(.*?)</legend>(.*?)</fieldset>', page, re.S)
+    names = {kind: re.findall(r'<label for="id_share_with_\d+">(.*?)</label>', body) for kind, body in groups}
+    assert names == {
+        "関係機関": ["みなと地域若者サポートステーション", "みなと病院"],
+        "市区町村": [network["own_city"].name],
+    }
+
+
+def test_a_family_only_case_defaults_to_the_family(client, place):
+    act_as(client, place["coordinator"])
+    form = client.get(case_url("consent_add", place["case"])).context["form"]  # first consulter: 家族
+    assert form["given_by"].value() == "family"
+
+
+def test_once_the_person_has_consulted_the_default_is_the_person(client, place):
+    actions.log_contact(
+        actor=place["worker"], case=place["case"], date=date(2026, 4, 10), channel="phone", consulter=Consulter.PERSON
+    )
+    act_as(client, place["coordinator"])
+    form = client.get(case_url("consent_add", place["case"])).context["form"]
+    assert form["given_by"].value() == "person"
+
+
+def test_a_case_the_person_opened_defaults_to_the_person(client, place):
+    case = place["case"]
+    case.first_consulter = Consulter.PERSON
+    case.save(update_fields=["first_consulter"])
+    act_as(client, place["coordinator"])
+    form = client.get(reverse("consent_add", kwargs={"pk": case.pk})).context["form"]
+    assert form["given_by"].value() == "person"
+
+
+def test_the_referral_form_says_where_to_record_missing_consent(client, place):
+    act_as(client, place["coordinator"])
+    case = place["case"]
+    consent_url = case_url("consent_add", case)
+    page = client.get(case_url("referral_add", case)).content.decode()
+    assert "このケースには同意が記録されていません。" in page
+    assert f'<a class="button" href="{consent_url}">同意を記録する</a>' in page
+    actions.record_consent(
+        actor=place["worker"],
+        case=case,
+        given_by=ReferralTarget.PERSON,
+        purpose="受診のため",
+        given_on=date(2026, 4, 3),
+        share_with=[place["hospital"]],
+    )
+    page = client.get(case_url("referral_add", case)).content.decode()
+    assert 'data-testid="consent-where"' not in page  # a consent exists: nothing to say yet
+    response = client.post(
+        case_url("referral_add", case),
+        {
+            "date": "2026-04-10",
+            "target": ReferralTarget.PERSON,
+            "partner": place["saposute"].pk,
+            "shares_personal_data": "on",
+        },
+    )
+    page = response.content.decode()
+    assert "このつなぎ先への同意はまだ記録されていません。" in page
+    assert 'data-testid="consent-where" role="alert"' in page
+    assert f'href="{consent_url}"' in page

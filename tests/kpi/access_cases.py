@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from tsunagu.core.wareki import current_fiscal_year
 from tsunagu.kpi import actions
-from tsunagu.kpi.models import MANUAL, EnteredValue, Indicator, Plan, Target
+from tsunagu.kpi.models import MANUAL, EnteredValue, Indicator, Plan, SheetYear, Target
 from tsunagu.orgs.rules import Perm
 
 from ..access import UrlCase
@@ -14,6 +14,7 @@ from ..factories import SYSTEM
 
 OTHER_INDICATOR = "他県だけの秘密の指標"
 OTHER_LEVEL = "他県だけの区分"
+OTHER_MEASURE = "他県だけの主な取組"
 
 
 def _indicator(world, side):
@@ -77,6 +78,18 @@ URL_CASES = [
         changed=lambda w: Plan.objects.filter(baseline=13).exists(),
     ),
     UrlCase(
+        "kpi_measure_sheet",
+        Perm.VIEW_STATS,
+        kwargs=lambda w, s: {"pk": w[f"{s}_measure"].pk},
+        post={"activity": "書き換えた活動概要", "version": "0"},
+        changed=lambda w: SheetYear.objects.filter(measure=w["other_measure"]).exists(),
+    ),
+    UrlCase(
+        "kpi_measure_sheet_download",
+        Perm.VIEW_STATS,
+        kwargs=lambda w, s: {"pk": w[f"{s}_measure"].pk, "fmt": "xlsx"},
+    ),
+    UrlCase(
         "stats_published",
         Perm.VIEW_STATS,
         leak=lambda w: w["other"].name,
@@ -100,6 +113,13 @@ def extend_world(world):
             first_year=current_fiscal_year() - 1,
             baseline=Decimal(7),
             increments=[Decimal(1)],
+        )
+    for side in ("own", "other"):
+        world[f"{side}_measure"] = actions.create_measure(
+            actor=SYSTEM,
+            organisation=world[side],
+            name=OTHER_MEASURE if side == "other" else "ひきこもり対策推進事業",
+            indicators=[world[f"{side}_kpi"]],
         )
     actions.set_levels(
         actor=SYSTEM, organisation=world["other"], levels=[(OTHER_LEVEL, Decimal("100")), ("その他", Decimal("0"))]

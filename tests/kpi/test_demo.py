@@ -45,3 +45,24 @@ def test_demo_kpis_are_added_once(db):
     entries = AuditEntry.objects.count()
     assert build_kpis(network, SYSTEM) == 0
     assert (Indicator.objects.count(), AuditEntry.objects.count()) == (12, entries)
+
+
+def test_demo_measure_sheet(db):
+    from tsunagu.kpi import sheets
+    from tsunagu.kpi.models import Measure
+
+    network = build_network(SYSTEM)
+    build_kpis(network, SYSTEM)
+    measure = Measure.objects.get(organisation=network.prefecture)
+    sheet = sheets.build_sheet(measure, 2026)
+    # R4 … R9: 決算額 for R4 … R7, 決算見込額 R8, 当初予算額 R9; R5 written as 8,997.
+    assert sheet.budget == ["9,263", "8,997", "16,973", "10,895", "10,500", "10,800"]
+    assert [line.name for line in sheet.indicators] == [
+        "支援決定件数（県全体）",
+        "連絡協議会の開催回数",
+        "住民の理解が深まったと感じる人の割合",
+    ]
+    council = sheet.indicators[1]
+    assert (council.past[-2:], council.target) == (["4", "4"], "4")
+    # Last year's (R7) Action comes forward as this year's (2).
+    assert sheet.previous_action.startswith("市町村向けに担当者会議を開催する。")

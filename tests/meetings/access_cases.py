@@ -95,6 +95,12 @@ URL_CASES = [
         changed=lambda w: not MeetingCase.objects.filter(pk=w["other_meeting_case"].pk).exists(),
         expected=_redirect_for_writers,
     ),
+    UrlCase(
+        "meeting_handout",
+        Perm.VIEW_CASES,
+        kwargs=_meeting,
+        post={"preview": "1", "phrases": "伏せる語句"},
+    ),
     UrlCase("meeting_plans", Perm.VIEW_ORG, leak=lambda w: w["other_plan"].counterpart_name),
     UrlCase("meeting_plan_add", Perm.EDIT_CASES, leak=lambda w: w["other_plan"].counterpart_name),
     UrlCase(

@@ -1,7 +1,7 @@
 """Access declarations for the public pages and the staff pages of tsunagu.public."""
 
 from tsunagu.orgs.rules import Perm
-from tsunagu.public.models import ConsultationStatus, WebConsultation, Window
+from tsunagu.public.models import ConsultationReply, ConsultationStatus, WebConsultation, Window
 
 from ..access import UrlCase
 
@@ -47,6 +47,13 @@ URL_CASES = [
     UrlCase("intake_list", Perm.VIEW_CASES, leak=lambda w: w["other_consultation"].reference),
     UrlCase("intake_detail", Perm.VIEW_CASES, kwargs=_consultation),
     UrlCase("intake_convert", Perm.EDIT_CASES, kwargs=_consultation, post={}, changed=_other_handled),
+    UrlCase(
+        "intake_reply",
+        Perm.EDIT_CASES,
+        kwargs=_consultation,
+        post={"subject": "件名", "body": "書き込み"},
+        changed=lambda w: ConsultationReply.objects.exists(),
+    ),
     UrlCase("intake_close", Perm.EDIT_CASES, kwargs=_consultation, post={"reason": "いたずら"}, changed=_other_handled),
 ]
 

@@ -277,3 +277,21 @@ def test_a_consultation_sent_twice_from_one_form_is_kept_once(city, client):
     consultation = WebConsultation.objects.get()
     assert consultation.reference in client.get(again["Location"]).content.decode()
     assert Submission.objects.count() == 1
+
+
+def test_mistakes_are_summed_up_at_the_top_where_focus_goes(city, client):
+    page = send(client, city, writer=None, email="").content.decode()
+    summary = page.index('data-testid="error-summary"')
+    assert summary < page.index("<form")
+    assert 'role="alert" tabindex="-1" autofocus' in page
+    assert "入力に問題があります（2件）" in page
+    assert '<a href="#id_writer_0">書いている人: 「書いている人」を選んでください。</a>' in page
+    assert (
+        '<a href="#id_email">メールアドレス: メールで返事をするために「メールアドレス」を書いてください。</a>' in page
+    )
+    assert 'id="id_writer_0"' in page and 'id="id_email"' in page
+
+
+def test_a_good_form_page_has_no_summary(city, client):
+    page = client.get(reverse("public_consult", kwargs={"region": city["own"].code})).content.decode()
+    assert "error-summary" not in page

@@ -16,6 +16,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.orgs.models import OrgKind, Role
 from tsunagu.orgs.rules import Actor
 from tsunagu.public import actions, pagecache
+from tsunagu.public.actions import window_phone
 from tsunagu.public.models import Window
 
 SYSTEM = Actor.system("tests")
@@ -239,3 +240,44 @@ def test_an_unknown_region_or_window_is_not_found_and_not_cached(network, client
     assert client.get(reverse("public_window", kwargs={"code": network["own"].code})).status_code == 404
     window(network["own"], name="県の窓口")
     assert client.get(reverse("public_window", kwargs={"code": network["own"].code})).status_code == 200
+
+
+def test_window_phone_refuses_words_and_normalises_full_width_digits(network, client):
+    admin = make_staff(network["own_city"], Role.ADMIN)
+    act_as(client, admin)
+    url = reverse("window_edit", kwargs={"code": network["own_city"].code})
+    response = client.post(url, {"name": "ひきこもり相談窓口", "phone": "でんわ", "version": "0"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "「電話番号」は市外局番からの数字10〜11桁で書いてください（例: 0123-45-6789）。" in page
+    assert 'value="でんわ"' in page  # what was typed stays
+    assert not Window.objects.exists()
+    response = client.post(url, {"name": "ひきこもり相談窓口", "phone": "０９９ー０００－０１０１", "version": "0"})
+    assert response.status_code == 302
+    assert Window.objects.get().phone == "099-000-0101"
+
+
+@pytest.mark.parametrize(
+    "typed,stored,ok",
+    [
+        ("0120-123-456", "0120-123-456", True),
+        ("(099) 000 0101", "(099) 000 0101", True),
+        ("090-1234-5678", "090-1234-5678", True),
+        ("099-000", "099-000", False),
+        ("099-000-0101 内線12", "099-000-0101 内線12", False),
+        ("", "", True),
+    ],
+)
+def test_window_phone_rule(typed, stored, ok):
+    phone, problem = window_phone(typed)
+    assert (phone, problem is None) == (stored, ok)
+
+
+def test_search_matches_the_windows_reading(network, client):
+    window(network["own_city"], name="ひきこもり相談窓口（福祉課）", reading="アオミシ　フクシカ")
+    assert Window.objects.get().reading == "あおみしふくしか"  # folded: katakana and spaces as hiragana
+    for query in ["あおみし", "アオミシ", "ｱｵﾐｼ", "あおみし ふくしか"]:
+        page = client.get(reverse("public_windows"), {"q": query}).content.decode()
+        assert "ひきこもり相談窓口（福祉課）" in page, query
+    page = client.get(reverse("public_windows"), {"q": "しおみし"}).content.decode()
+    assert "見つかりませんでした。" in page

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 import unicodedata
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +59,18 @@ class RecoveryCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_once_per_device")]
+
+
+class PasswordChangeRequired(models.Model):
+    """A person whose password a 管理者 chose (orgs.hooks.initial_password_set): until they change it,
+    their sessions reach only the password change page. Read once at log-in into the session, so pages
+    pay no query for it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_change_required"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("パスワードの変更が必要")
+        verbose_name_plural = _("パスワードの変更が必要")

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import passkeys, views
+from . import passkeys, passwords, views
 
 # django-otp-webauthn's JavaScript finds its endpoints by these names (namespace otp_webauthn); the views
 # are ours so that they act for the person at the second step (accounts.passkeys).
@@ -22,7 +22,7 @@ urlpatterns = [
     path("", views.root, name="root"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/2fa/", views.two_factor_settings, name="two_factor_settings"),
     path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),

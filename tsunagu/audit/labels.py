@@ -32,6 +32,15 @@ KINDS = {
 }
 
 ACTIONS = {
+    "case.print": _("帳票の印刷"),
+    "kpi.measure.create": _("主な取組の登録"),
+    "kpi.measure.budget": _("主な取組の予算の設定"),
+    "kpi.sheet.save": _("検証票の記入"),
+    "meeting.handout": _("匿名化資料の印刷"),
+    "meeting.handout_view": _("匿名化資料の参照"),
+    "user.initial_password_changed": _("初期パスワードの変更"),
+    "webconsult.add_to_case": _("Web相談を既存のケースに追加"),
+    "webconsult.reply": _("Web相談への返信"),
     "meeting.create": _("会議の登録"),
     "meeting.update": _("会議の変更"),
     "meeting.attendance_add": _("会議の参加機関の追加"),

@@ -226,7 +226,7 @@ def log_contact(*, actor: Actor, case: Case, appointment: Appointment | None = N
     errors = domain.contact_errors(values, birth_date=case.birth_date, today=timezone.localdate())
     errors.update(domain.staff_errors(case.organisation, staff=values.get("staff")))
     domain.raise_if(errors)
-    ensure_open(case.organisation, values["date"], field="date")
+    ensure_open(case.organisation, values["date"], field="date", user=actor.user)
     if values.get("staff") is None and actor.user is not None and "staff_name" not in values:
         values["staff"] = actor.user
     contact = domain.build_contact(case, values)
@@ -266,8 +266,8 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
     if new["staff"] != contact.staff:
         errors.update(domain.staff_errors(case.organisation, staff=new["staff"]))
     domain.raise_if(errors)
-    ensure_open(case.organisation, contact.date, field="date")
-    ensure_open(case.organisation, new["date"], field="date")
+    ensure_open(case.organisation, contact.date, field="date", user=actor.user)
+    ensure_open(case.organisation, new["date"], field="date", user=actor.user)
     new["age_band"] = domain.contact_band(case, new["date"])
     _bump(Contact, contact, version, **new)
     for name, value in new.items():
@@ -288,7 +288,7 @@ def delete_contact(*, actor: Actor, contact: Contact) -> None:
     require_case_work(actor, write=True)
     lock_statistics(contact.organisation_id)
     case = contact.case
-    ensure_open(case.organisation, contact.date, field="date")
+    ensure_open(case.organisation, contact.date, field="date", user=actor.user)
     log_action(
         actor,
         "contact.delete",

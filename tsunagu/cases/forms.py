@@ -391,6 +391,15 @@ class ConsentForm(forms.Form):
         self.fields["share_with"].queryset = organisations
         self.fields["given_on"].initial = _today
 
+    def share_with_groups(self) -> list[tuple[str, list]]:
+        """The organisations' check boxes grouped by kind (市区町村, 関係機関, …), in the queryset's order
+        (consent_organisations sorts by kind, then name)."""
+        groups: dict[str, list] = {}
+        for choice in self["share_with"]:
+            organisation = choice.data["value"].instance
+            groups.setdefault(organisation.get_kind_display(), []).append(choice)
+        return list(groups.items())
+
 
 class WithdrawConsentForm(forms.Form):
     on = JapaneseDateField(label=_("撤回日"))

@@ -402,6 +402,15 @@ def partner_directory(org: Organisation, *, category=None, query: str = "") -> Q
     return partners.order_by(F("category__order").asc(nulls_last=True), "kind", "name")
 
 
+def likely_consenter(case: Case) -> str:
+    """Who probably gives consent: the family on a case where only the family has consulted so far (the
+    person not reached yet), else the person."""
+    if case.reached_on is None and not case.contacts.filter(consulter=Consulter.PERSON).exists():
+        if case.first_consulter != Consulter.PERSON:
+            return ReferralTarget.FAMILY
+    return ReferralTarget.PERSON
+
+
 def consent_organisations(org: Organisation) -> QuerySet[Organisation]:
     region = region_of(org)
     return (

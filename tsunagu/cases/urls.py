@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appointments, cases, consent, contacts, referrals
+from .views import appointments, cases, consent, contacts, printing, referrals
 
 urlpatterns = [
     path("", cases.case_list, name="case_list"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("<int:pk>/status/", cases.case_status, name="case_status"),
     path("<int:pk>/assign/", cases.case_assign, name="case_assign"),
+    path("<int:pk>/print/<slug:form>/", printing.case_print, name="case_print"),
     path("<int:pk>/contacts/new/", contacts.contact_add, name="contact_add"),
     path("<int:pk>/contacts/<int:contact_pk>/edit/", contacts.contact_edit, name="contact_edit"),
     path("<int:pk>/contacts/<int:contact_pk>/delete/", contacts.contact_delete, name="contact_delete"),

@@ -101,4 +101,43 @@ def build_kpis(network: DemoNetwork, actor: Actor) -> int:
     )
     for fy, value in zip(YEARS, WINDOWS_PLAN["actuals"]):
         actions.set_entered_value(actor=actor, indicator=windows, fiscal_year=fy, value=_d(value))
+    build_measure(network, actor)
     return added + 2 + len(PREFECTURE)
+
+
+# The prefecture's 主な取組 for 様式1, in the seed's shape: budgets in 千円 for R4 … R9 (決算額 up to the
+# year before the sheet's, 決算見込額, 当初予算額), three of its KPIs, last year's Action.
+MEASURE = {
+    "name": "ひきこもり対策推進事業",
+    "policy": "2-(2)-ウ 子ども・若者の育成支援",
+    "policy_item": "①　子ども・若者の支援に向けた環境づくり",
+    "sub_item": "○支援ネットワークの構築",
+    "summary": "ひきこもり状態にある者やその家族等への相談支援、関連機関へのつなぎ等",
+    "issue": "社会生活を円滑に営む上で困難を有する子ども・若者を総合的に支援する体制を整備する必要がある。",
+    "content": "ひきこもり地域支援センターにおいて、相談支援・訪問支援、関係機関職員への研修、"
+    "連絡協議会、普及啓発を行う。",
+    "implementer": "県",
+    "department": "保健医療部地域保健課",
+    "budget_name": "ひきこもり対策推進事業費",
+    "funding": "各省計上",
+    "method": "補助",
+}
+MEASURE_BUDGET = {2022: 9263, 2023: 8997, 2024: 16973, 2025: 10895, 2026: 10500, 2027: 10800}
+MEASURE_INDICATORS = ("連絡協議会の開催回数", "支援決定件数（県全体）", "住民の理解が深まったと感じる人の割合")
+
+
+def build_measure(network: DemoNetwork, actor: Actor):
+    indicators = Indicator.objects.filter(organisation=network.prefecture, name__in=MEASURE_INDICATORS)
+    measure = actions.create_measure(
+        actor=actor, organisation=network.prefecture, indicators=list(indicators), **MEASURE
+    )
+    for fy, amount in MEASURE_BUDGET.items():
+        actions.set_budget(actor=actor, measure=measure, fiscal_year=fy, amount=amount)
+    actions.save_sheet_texts(
+        actor=actor,
+        measure=measure,
+        fiscal_year=YEARS[1],
+        activity="連絡協議会を本島、離島合わせて4回開催した。",
+        action="市町村向けに担当者会議を開催する。\n離島で地域連絡協議会を開催し、県内全域で連携した支援を行う。",
+    )
+    return measure

@@ -26,3 +26,18 @@ def get_plan(actor: Actor, indicator: Indicator, pk) -> Plan:
     if plan is None:
         raise deny(actor, "kpi_plan", pk)
     return plan
+
+
+def get_measure(actor: Actor, pk, *, write: bool = False):
+    """A 主な取組 (PDCA sheet): read within the subtree with VIEW_STATS; its texts are written by the
+    owning organisation with MANAGE_ORG."""
+    from .models import Measure
+
+    acting = actor.organisation
+    measure = Measure.objects.select_related("organisation").filter(pk=pk).first() if acting else None
+    if measure is None or not measure.organisation.is_within(acting):
+        raise deny(actor, "kpi_measure", pk)
+    if write and measure.organisation != acting:
+        raise deny(actor, "kpi_measure", pk)
+    require(actor, Perm.MANAGE_ORG if write else Perm.VIEW_STATS)
+    return measure

@@ -327,3 +327,101 @@ def reset_levels(*, actor: Actor, organisation: Organisation) -> None:
     if before:
         rows.delete()
         log_action(actor, "kpi.levels.reset", obj=organisation, organisation=organisation, changes=diff(before, {}))
+
+
+# --- the PDCA sheet 様式1 -----------------------------------------------------------------------------
+
+MEASURE_FIELDS = [
+    "name",
+    "policy",
+    "policy_item",
+    "sub_item",
+    "summary",
+    "issue",
+    "content",
+    "implementer",
+    "department",
+    "budget_name",
+    "funding",
+    "method",
+]
+MAX_SHEET_INDICATORS = 3
+
+
+def _measure_indicators(organisation, indicators) -> list:
+    indicators = list(indicators)
+    if len(indicators) > MAX_SHEET_INDICATORS:
+        raise ValidationError({"indicators": _("活動指標は3つまでです。")})
+    if any(indicator.organisation_id != organisation.pk for indicator in indicators):
+        raise ValidationError({"indicators": _("活動指標はこの組織の指標から選んでください。")})
+    return indicators
+
+
+@state_change
+def create_measure(*, actor: Actor, organisation: Organisation, indicators=(), **values):
+    from .models import Measure
+
+    _require(actor, organisation)
+    if not values.get("name", "").strip():
+        raise ValidationError({"name": _("主な取組の名前を入力してください。")})
+    chosen = _measure_indicators(organisation, indicators)
+    measure = Measure.objects.create(
+        organisation=organisation, **{k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    )
+    measure.indicators.set(chosen)
+    log_action(
+        actor,
+        "kpi.measure.create",
+        obj=measure,
+        organisation=organisation,
+        changes=diff({}, snapshot(measure, MEASURE_FIELDS)),
+    )
+    return measure
+
+
+@state_change
+def set_budget(*, actor: Actor, measure, fiscal_year: int, amount: int | None):
+    """A measure's amount in 千円 for a fiscal year; None removes it (― on the sheet)."""
+    from .models import Budget
+
+    _require(actor, measure.organisation)
+    _check_year(fiscal_year)
+    if amount is not None and not 0 <= amount <= 10**9:
+        raise ValidationError({"amount": _("金額は0以上の千円単位で入力してください。")})
+    old = Budget.objects.filter(measure=measure, fiscal_year=fiscal_year).values_list("amount", flat=True).first()
+    if amount is None:
+        Budget.objects.filter(measure=measure, fiscal_year=fiscal_year).delete()
+    else:
+        Budget.objects.update_or_create(measure=measure, fiscal_year=fiscal_year, defaults={"amount": amount})
+    log_action(
+        actor,
+        "kpi.measure.budget",
+        obj=measure,
+        organisation=measure.organisation,
+        changes={f"budget_{fiscal_year}": [old, amount]} if old != amount else {},
+    )
+
+
+@state_change
+def save_sheet_texts(*, actor: Actor, measure, fiscal_year: int, version: int | None = None, **texts):
+    """The texts of a measure's sheet for a year, opened at `version` (0: not written yet)."""
+    from .models import SHEET_TEXTS, SheetYear
+
+    _require(actor, measure.organisation)
+    _check_year(fiscal_year)
+    unknown = set(texts) - set(SHEET_TEXTS)
+    if unknown:
+        raise ValueError(f"unknown sheet texts {sorted(unknown)}")
+    sheet, created = SheetYear.objects.get_or_create(measure=measure, fiscal_year=fiscal_year)
+    before = snapshot(sheet, SHEET_TEXTS)
+    values = {name: texts.get(name, getattr(sheet, name)).strip() for name in SHEET_TEXTS}
+    claim(sheet, 1 if created else version, fields=SHEET_TEXTS, **values)
+    log_action(
+        actor,
+        "kpi.sheet.save",
+        obj=measure,
+        organisation=measure.organisation,
+        label=str(fiscal_year),
+        changes=diff(before, snapshot(sheet, SHEET_TEXTS)),
+    )
+    return sheet

@@ -160,3 +160,18 @@ class PeriodChoiceForm(forms.Form):
     """The fiscal year picker on the KPI page (GET)."""
 
     fy = FiscalYearField()
+
+
+class SheetTextsForm(forms.Form):
+    """The texts of a PDCA sheet 様式1 for one fiscal year, with the version the page was opened at."""
+
+    plan_text = forms.CharField(label=_("年度別計画"), required=False, max_length=4000, widget=forms.Textarea)
+    activity = forms.CharField(label=_("活動概要"), required=False, max_length=4000, widget=forms.Textarea)
+    basis = forms.CharField(
+        label=_("進捗状況の判定根拠、要因及び取組の効果"), required=False, max_length=4000, widget=forms.Textarea
+    )
+    reflection = forms.CharField(label=_("改善案の反映状況"), required=False, max_length=4000, widget=forms.Textarea)
+    check_text = forms.CharField(label=_("取組の検証（Check）"), required=False, max_length=4000, widget=forms.Textarea)
+    action = forms.CharField(
+        label=_("今後の取組方針・改善案（Action）"), required=False, max_length=4000, widget=forms.Textarea
+    )

@@ -124,3 +124,72 @@ class JudgementLevel(models.Model):
 
     def __str__(self):
         return f"{self.label} ≥ {self.min_ratio}%"
+
+
+class Measure(models.Model):
+    """A 主な取組 of the PDCA verification sheet 様式1: its header and Plan, and up to three activity
+    indicators (KPIs of the organisation) whose figures the sheet shows."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="pdca_measures"
+    )
+    name = models.CharField(_("主な取組"), max_length=120)
+    policy = models.CharField(_("施策展開"), max_length=200, blank=True)
+    policy_item = models.CharField(_("施策"), max_length=200, blank=True)
+    sub_item = models.CharField(_("施策の小項目名"), max_length=200, blank=True)
+    summary = models.CharField(_("取組の概要"), max_length=300, blank=True)
+    issue = models.TextField(_("対応する主な課題"), blank=True)
+    content = models.TextField(_("取組内容"), blank=True)
+    implementer = models.CharField(_("実施主体"), max_length=60, blank=True)
+    department = models.CharField(_("担当部課【連絡先】"), max_length=120, blank=True)
+    budget_name = models.CharField(_("予算事業名"), max_length=120, blank=True)
+    funding = models.CharField(_("主な財源"), max_length=60, blank=True)
+    method = models.CharField(_("実施方法"), max_length=60, blank=True)
+    indicators = models.ManyToManyField(Indicator, verbose_name=_("活動指標"), blank=True, related_name="measures")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("主な取組")
+        verbose_name_plural = _("主な取組")
+
+    def __str__(self):
+        return self.name
+
+
+class Budget(models.Model):
+    """A measure's budget for one fiscal year in 千円: on the sheet of year Y, years up to Y−1 show as
+    決算額, Y as 決算見込額 and Y+1 as 当初予算額."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="budgets")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.PositiveIntegerField(_("金額（千円）"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="pdca_budget_per_year")]
+        ordering = ["fiscal_year"]
+        verbose_name = _("予算・決算")
+        verbose_name_plural = _("予算・決算")
+
+
+SHEET_TEXTS = ["plan_text", "activity", "basis", "reflection", "check_text", "action"]
+
+
+class SheetYear(models.Model):
+    """The texts of a measure's sheet for one fiscal year, written on the page. Last year's Action
+    (改善案) shows as this year's (2) これまでの改善案, beside its 反映状況 (reflection)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="sheet_years")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    plan_text = models.TextField(_("年度別計画"), blank=True)
+    activity = models.TextField(_("活動概要"), blank=True)
+    basis = models.TextField(_("進捗状況の判定根拠、要因及び取組の効果"), blank=True)
+    reflection = models.TextField(_("反映状況"), blank=True)
+    check_text = models.TextField(_("取組の検証（Check）"), blank=True)
+    action = models.TextField(_("今後の取組方針・改善案（Action）"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="pdca_sheet_per_year")]
+        verbose_name = _("検証票の記述")
+        verbose_name_plural = _("検証票の記述")

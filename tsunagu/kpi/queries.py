@@ -3,9 +3,14 @@ the indicators, their targets, their hand-entered values, their plans and the ju
 query each, and the computed figures are the report's sections once per fiscal year shown."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from tsunagu.core.wareki import fiscal_year_label
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from tsunagu.core.wareki import fiscal_year, fiscal_year_label, fiscal_year_range
 from tsunagu.orgs.models import Organisation
 
 from . import charts
@@ -41,10 +46,18 @@ class YearFigure:
     actual: Decimal | None
     ratio: float | None
     judgement: tuple[int, str] | None
+    # The year under way: the target pro rata to the elapsed part of the year (B × elapsed days ÷ days)
+    # is what the actual is compared with; None for a finished year.
+    due: Decimal | None = None
+    counting: bool = False  # 集計中: too little of the year has passed to judge
 
     @property
     def label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
+
+    @property
+    def due_text(self) -> str:
+        return plain_number(self.due)
 
     @property
     def target_text(self) -> str:
@@ -151,11 +164,36 @@ class _Actuals:
         return Decimal(self.figures.value(indicator.source, fy, indicator.cohort))
 
 
-def _figure(indicator, fy, targets, actuals, levels) -> YearFigure:
+# Before this share of the current year has passed, a judgement says 集計中 rather than a level.
+COUNTING_SHARE = Fraction(1, 12)
+
+
+def elapsed_share(fy: int, today: date | None = None) -> Fraction | None:
+    """The elapsed part of fiscal year fy on `today` (both ends counted: 1 April is 1/365), or None
+    when the year is over (or not begun)."""
+    today = today or timezone.localdate()
+    if fiscal_year(today) != fy:
+        return None
+    first, last = fiscal_year_range(fy)
+    return Fraction((today - first).days + 1, (last - first).days + 1)
+
+
+def _figure(indicator, fy, targets, actuals, levels, today: date | None = None) -> YearFigure:
+    """A year's actual against its target. In the year under way the actual is compared with the target
+    pro rata to the elapsed part of the year, so 3 of 12 in the first quarter is 順調, not 遅れ; in
+    its first month the judgement is 集計中."""
     target = None if indicator.monitoring else targets.get((indicator.pk, fy))
     actual = actuals.get(indicator, fy)
-    ratio = achievement(actual, target)
-    return YearFigure(fy, target, actual, ratio, judge(ratio, levels))
+    share = elapsed_share(fy, today)
+    if share is None or target is None:
+        ratio = achievement(actual, target)
+        return YearFigure(fy, target, actual, ratio, judge(ratio, levels))
+    pro_rata = Decimal(target) * share.numerator / share.denominator
+    due = pro_rata.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if share < COUNTING_SHARE or actual is None:
+        return YearFigure(fy, target, actual, None, (len(levels), gettext("集計中")), due=due, counting=True)
+    ratio = achievement(actual, pro_rata)
+    return YearFigure(fy, target, actual, ratio, judge(ratio, levels), due=due)
 
 
 def plan_progress(plan: Plan, indicator: Indicator, targets: dict, actuals: _Actuals) -> PlanProgress:
@@ -184,7 +222,7 @@ def plan_progress(plan: Plan, indicator: Indicator, targets: dict, actuals: _Act
     return PlanProgress(plan, years)
 
 
-def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None) -> KpiPage:
+def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None, today: date | None = None) -> KpiPage:
     """Every indicator of an organisation for fiscal year fy, with the five years up to it."""
     indicators = [only] if only is not None else list(Indicator.objects.filter(organisation=org))
     # An indicator's own page shows it even when it is switched off; the overview lists active ones.
@@ -210,7 +248,7 @@ def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None) -> Kp
     actuals = _Actuals(org, entered)
     rows = []
     for indicator in active:
-        history = [_figure(indicator, year, targets, actuals, levels) for year in chart_years]
+        history = [_figure(indicator, year, targets, actuals, levels, today) for year in chart_years]
         plan = plans.get(indicator.pk)
         rows.append(
             IndicatorRow(

@@ -12,4 +12,10 @@ urlpatterns = [
     path("indicators/<int:pk>/target/", views.target_edit, name="kpi_target"),
     path("indicators/<int:pk>/actual/", views.entered_value_edit, name="kpi_actual"),
     path("indicators/<int:pk>/plan/", views.plan_edit, name="kpi_plan"),
+    path("measures/<int:pk>/sheet/", views.measure_sheet, name="kpi_measure_sheet"),
+    path(
+        "measures/<int:pk>/sheet.<str:fmt>",
+        views.measure_sheet_download,
+        name="kpi_measure_sheet_download",
+    ),
 ]

@@ -19,7 +19,7 @@ from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Perm
 
 from . import actions, queries
-from .access import get_indicator, get_plan
+from .access import get_indicator, get_measure, get_plan
 from .forms import (
     EnteredValueForm,
     IndicatorForm,
@@ -75,6 +75,7 @@ def _page(request, org, resolution=None):
             "fy_label": fiscal_year_label(fy),
             "years": fiscal_year_choices(fy),
             "own": org == acting,
+            "measures": list(org.pdca_measures.all()),
             "form": form,
             "chooser": chooser.chooser(
                 acting, resolution, searchable=choices is None, link=link, below=request.GET.get("below", "1")
@@ -318,3 +319,59 @@ def levels_edit(request):
             "defaults": JudgementLevel.objects.filter(organisation__isnull=True).order_by("-min_ratio"),
         },
     )
+
+
+# --- the PDCA sheet 様式1 -----------------------------------------------------------------------------
+
+
+@staff_view(Perm.VIEW_STATS)
+@require_http_methods(["GET", "POST"])
+def measure_sheet(request, pk):
+    """A measure's 様式1 for ?fy=: the sheet as it will print, and (for the owning organisation) its
+    texts written on the page, saved at the version they were opened at."""
+    from . import sheets
+    from .forms import SheetTextsForm
+
+    measure = get_measure(request.actor, pk, write=request.method == "POST")
+    fy = _chosen_year(request)
+    sheet = sheets.build_sheet(measure, fy)
+    own = measure.organisation == request.actor.organisation
+    form = with_version(SheetTextsForm(request.POST or None, initial={**sheet.texts, "version": sheet.version}))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            actions.save_sheet_texts(actor=request.actor, measure=measure, fiscal_year=fy, version=version, **data)
+        except ValidationError as error:  # StaleEdit included: the other person's values are shown
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("検証票の記述を保存しました。"))
+            return redirect(f"{reverse('kpi_measure_sheet', kwargs={'pk': measure.pk})}?{urlencode({'fy': fy})}")
+    return render(
+        request,
+        "kpi/measure_sheet.html",
+        {
+            "measure": measure,
+            "sheet": sheet,
+            "form": form,
+            "own": own,
+            "fy": fy,
+            "years": fiscal_year_choices(fy),
+        },
+    )
+
+
+@staff_view(Perm.VIEW_STATS)
+def measure_sheet_download(request, pk, fmt):
+    from tsunagu.core.exporting import download
+
+    from . import sheets
+
+    if fmt not in ("pdf", "xlsx"):
+        from django.http import Http404
+
+        raise Http404
+    measure = get_measure(request.actor, pk)
+    sheet = sheets.build_sheet(measure, _chosen_year(request))
+    body = sheets.pdf(sheet) if fmt == "pdf" else sheets.xlsx(sheet)
+    return download(body, sheets.filename(sheet, fmt))

@@ -106,3 +106,30 @@ def linked_cases(actor: Actor, meeting: Meeting) -> list[MeetingCase] | None:
     if links:
         log_action(actor, "meeting.cases_view", obj=meeting, label=str(meeting), changes={"cases": len(links)})
     return links
+
+
+def handout_cases(actor: Actor, meeting: Meeting) -> list[Case]:
+    """The cases of a case conference for its handout: only for those who read cases, and of the links
+    only the cases the actor may still see (the organisation's own that the actor sees, or a consent that
+    still covers the organisation). Reading them for a handout is logged."""
+    require(actor, CASES_READ_PERM)
+    org = actor.organisation
+    ids = list(meeting.linked_cases.values_list("case_id", flat=True))
+    own = set(visible_cases(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    shared = set(consented_cases(org).filter(pk__in=ids).values_list("pk", flat=True)) if org is not None else set()
+    allowed = [pk for pk in ids if pk in own or pk in shared]
+    cases = list(
+        Case.objects.filter(pk__in=allowed)
+        .select_related("municipality")
+        .prefetch_related("household", "contacts")
+        .order_by("number", "pk")
+    )
+    if cases:
+        log_action(
+            actor,
+            "meeting.handout_view",
+            obj=meeting,
+            label=str(meeting),
+            changes={"cases": [c.number for c in cases]},
+        )
+    return cases

@@ -258,3 +258,22 @@ def update_plan(*, actor: Actor, plan: Plan, version: int | None = None, **value
         actor, "meeting.plan_update", obj=plan, label=str(plan), changes=diff(before, snapshot(plan, PLAN_FIELDS))
     )
     return plan
+
+
+def record_handout(*, actor: Actor, meeting: Meeting, cases: list[Case], masked: int, unmasked: int, added: int):
+    """The handout printed: who, for which cases, what the person confirmed (spans masked, unmasked,
+    phrases added). Nothing else changes; the entry is the record."""
+    require(actor, CASES_READ_PERM, meeting.organisation)
+    log_action(
+        actor,
+        "meeting.handout",
+        obj=meeting,
+        organisation=meeting.organisation,
+        label=str(meeting),
+        changes={
+            "cases": [c.number for c in cases],
+            "masked": masked,
+            "unmasked": unmasked,
+            "added": added,
+        },
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("decisions/<int:pk>/edit/", views.decision_edit, name="meeting_decision_edit"),
     path("<int:pk>/cases/add/", views.case_link, name="meeting_case_link"),
     path("cases/<int:pk>/remove/", views.case_unlink, name="meeting_case_unlink"),
+    path("<int:pk>/handout/", views.handout, name="meeting_handout"),
     path("plans/", views.plan_list, name="meeting_plans"),
     path("plans/add/", views.plan_add, name="meeting_plan_add"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="meeting_plan_edit"),

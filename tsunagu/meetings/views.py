@@ -414,3 +414,83 @@ def plan_edit(request, pk):
             messages.success(request, _("計画を保存しました。"))
             return redirect(reverse("meeting_plans") + f"?fy={plan.fiscal_year}")
     return render(request, "meetings/plan_form.html", {"form": form, "plan": plan})
+
+
+# --- the anonymised handout -----------------------------------------------------------------------
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+SUMMARY_MAX = 20000
+PHRASES_MAX = 2000
+
+
+def _posted_text(request, name: str, limit: int) -> str | None:
+    value = request.POST.get(name)
+    if value is None:
+        return None
+    return value.translate(_CONTROL).replace("\r\n", "\n")[:limit]
+
+
+@staff_view(CASES_READ_PERM)
+@require_http_methods(["GET", "POST"])
+def handout(request, pk):
+    """The masked summaries of the cases a conference discussed, the spans highlighted. The person may
+    edit a summary, unmask a false positive (untick it) or add a phrase to mask, looks again, and prints
+    the PDF: the print is audited with what was confirmed."""
+    from tsunagu.core.exporting import download, html_to_pdf
+    from tsunagu.orgs.models import OrgKind
+
+    from . import handout as anonymise
+    from .access import handout_cases
+
+    meeting = get_meeting(request.actor, pk)
+    cases = handout_cases(request.actor, meeting) if meeting.kind == MeetingKind.CASE_CONFERENCE else []
+    posted = request.method == "POST"
+    phrases_text = (_posted_text(request, "phrases", PHRASES_MAX) or "") if posted else ""
+    phrases = [line.strip() for line in phrases_text.splitlines() if line.strip()][:50]
+    items = []
+    for index, case in enumerate(cases, start=1):
+        text = _posted_text(request, f"summary-{case.pk}", SUMMARY_MAX) if posted else None
+        items.append((anonymise.identity_of(case, _("事例%(n)s") % {"n": index}), text or anonymise.summary_of(case)))
+    place_names = set(
+        Organisation.objects.filter(kind__in=[OrgKind.MUNICIPALITY, OrgKind.DESIGNATED_CITY]).values_list(
+            "name", flat=True
+        )
+    ) | {c.municipality.name for c in cases if c.municipality_id}
+    masked = anonymise.mask_all(items, place_names, phrases=phrases)
+    rows = []
+    for case, result in zip(cases, masked, strict=True):
+        unmasked = set(request.POST.getlist(f"unmask-{case.pk}")) if posted else set()
+        unmasked &= {s.key for s in result.spans}
+        rows.append({"case": case, "result": result, "unmasked": unmasked, "pieces": result.pieces()})
+    if posted and request.POST.get("print") and rows:
+        actions.record_handout(
+            actor=request.actor,
+            meeting=meeting,
+            cases=cases,
+            masked=sum(len(r["result"].spans) - len(r["unmasked"]) for r in rows),
+            unmasked=sum(len(r["unmasked"]) for r in rows),
+            added=len(phrases),
+        )
+        html = render(
+            request,
+            "meetings/handout_pdf.html",
+            {
+                "meeting": meeting,
+                "title": _("事例検討資料（匿名化）"),
+                "date": wareki.format_date(meeting.date),
+                "entries": [
+                    {"label": r["result"].identity.label, "text": r["result"].render(r["unmasked"])} for r in rows
+                ],
+            },
+        ).content.decode()
+        return download(html_to_pdf(html), f"handout-{meeting.number or meeting.pk}.pdf", private=True)
+    return render(
+        request,
+        "meetings/handout.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "phrases": phrases_text,
+            "is_conference": meeting.kind == MeetingKind.CASE_CONFERENCE,
+        },
+    )

@@ -12,7 +12,7 @@ from tsunagu.core.versions import claim
 
 from .access import refuse, require, state_change
 from .codes import code_problem, normalise_code
-from .hooks import organisation_moved
+from .hooks import initial_password_set, organisation_moved
 from .models import (
     ALLOWED_PARENT_KINDS,
     PUBLIC_BODY_KINDS,
@@ -253,6 +253,8 @@ def invite_staff(
         candidate.save()
         user = candidate
         log_action(actor, "user.create", obj=user, label=username, organisation=NO_ORGANISATION)
+        # The 管理者 chose this password: the person changes it at their first log-in.
+        initial_password_set.send(sender=invite_staff, user=user)
     elif password:
         make_password(password)  # the same work as for a new account, so the answer takes as long
     invitation = Invitation.objects.create(

@@ -10,3 +10,7 @@ from django.dispatch import Signal
 # ids of its strict ancestors before and after, in id order), after it and everything below it got
 # their new paths. The statistics move the subtree's counts from the old ancestors to the new ones.
 organisation_moved = Signal()
+
+# A 管理者 created an account with an initial password they chose: sent with user, inside add_staff's
+# transaction. The log-in app makes the person change it at their first log-in.
+initial_password_set = Signal()

@@ -191,3 +191,29 @@ class LockedPeriod(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.starts_on}〜{self.ends_on}"
+
+
+class LockException(models.Model):
+    """One person may change the records of a locked period until a day (inclusive), for a stated reason
+    (ロック解除の例外). Opened by tsunagu.returns.actions.open_exception, which audits it."""
+
+    lock = models.ForeignKey(
+        LockedPeriod, verbose_name=_("締めた期間"), on_delete=models.CASCADE, related_name="exceptions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("変更できる人"), on_delete=models.PROTECT, related_name="+"
+    )
+    until = models.DateField(_("期限"))
+    reason = models.TextField(_("理由"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("開いた人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lock", "-created_at"]
+        verbose_name = _("締めの例外")
+        verbose_name_plural = _("締めの例外")
+
+    def __str__(self):
+        return f"{self.lock} {self.user} 〜{self.until}"

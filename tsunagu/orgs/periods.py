@@ -2,19 +2,22 @@
 frozen for it and for every organisation below it (their figures are in that report).
 
 Every write path that records dated work calls ensure_open (one query) or, for many rows at once such as
-a ledger import, `OpenCheck` (one query, then a lookup per row). Nothing creates locks yet; upward
-reporting will (lock_months).
+a ledger import, `OpenCheck` (one query, then a lookup per row). Approving a return upward creates the
+lock (tsunagu.returns.actions.approve → lock_months). A lock exception (LockException: one person, until
+a day, why) lets that person through: pass `user=` to ensure_open / OpenCheck.
 """
 
 import calendar
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.core import wareki
 
-from .models import LockedPeriod, Organisation
+from .models import LockedPeriod, LockException, Organisation
 
 
 def _ancestor_paths(organisation: Organisation) -> list[str]:
@@ -23,8 +26,13 @@ def _ancestor_paths(organisation: Organisation) -> list[str]:
     return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
 
 
-def _locks(organisation: Organisation):
-    return LockedPeriod.objects.filter(organisation__path__in=_ancestor_paths(organisation))
+def _locks(organisation: Organisation, user=None):
+    """The locks over the organisation, less those an open exception lets `user` through."""
+    locks = LockedPeriod.objects.filter(organisation__path__in=_ancestor_paths(organisation))
+    if user is not None and getattr(user, "pk", None) is not None:
+        excepted = LockException.objects.filter(lock=OuterRef("pk"), user=user, until__gte=timezone.localdate())
+        locks = locks.exclude(Exists(excepted))
+    return locks
 
 
 def lock_months(organisation: Organisation, first: date, last: date) -> LockedPeriod:
@@ -50,12 +58,18 @@ def _refuse(lock: tuple[date, date], field: str | None):
     raise ValidationError({field: message} if field else message)
 
 
-def ensure_open(organisation: Organisation, on: date | None, *, field: str | None = None) -> None:
+def ensure_open(organisation: Organisation, on: date | None, *, field: str | None = None, user=None) -> None:
     """Refuse (ValidationError on `field`, with the locked span) when `on` lies in a period locked for
-    the organisation or one above it. None (a date not given) is open."""
+    the organisation or one above it, unless an open exception lets `user` through. None (a date not
+    given) is open."""
     if on is None:
         return
-    lock = _locks(organisation).filter(starts_on__lte=on, ends_on__gte=on).values_list("starts_on", "ends_on").first()
+    lock = (
+        _locks(organisation, user)
+        .filter(starts_on__lte=on, ends_on__gte=on)
+        .values_list("starts_on", "ends_on")
+        .first()
+    )
     if lock is not None:
         _refuse(lock, field)
 
@@ -63,8 +77,8 @@ def ensure_open(organisation: Organisation, on: date | None, *, field: str | Non
 class OpenCheck:
     """The locks of one organisation read once, for checking many dates (a ledger import)."""
 
-    def __init__(self, organisation: Organisation):
-        self.spans = list(_locks(organisation).values_list("starts_on", "ends_on"))
+    def __init__(self, organisation: Organisation, user=None):
+        self.spans = list(_locks(organisation, user).values_list("starts_on", "ends_on"))
 
     def lock_of(self, on: date | None) -> tuple[date, date] | None:
         if on is None:

@@ -20,6 +20,9 @@ class Perm:
     ASSIGNED_CASES = "assigned_cases"  # case work limited to cases assigned to the user
     VIEW_STATS = "view_stats"  # aggregates of the organisation and everything below it
     APPROVE_PAYMENTS = "approve_payments"  # approve and settle allowance payment lists, set rates and budgets
+    SUBMIT_RETURNS = "submit_returns"  # submit the organisation's figures upward (報告の提出)
+    APPROVE_RETURNS = "approve_returns"  # approve or send back the returns of the bodies below
+    OPEN_LOCK_EXCEPTIONS = "open_lock_exceptions"  # let one person change records of an approved (locked) period
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -33,12 +36,15 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.EDIT_CASES,
             Perm.VIEW_STATS,
             Perm.APPROVE_PAYMENTS,
+            Perm.SUBMIT_RETURNS,
+            Perm.APPROVE_RETURNS,
+            Perm.OPEN_LOCK_EXCEPTIONS,
         }
     ),
     Role.COORDINATOR: frozenset({Perm.VIEW_ORG, Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_STATS}),
     Role.PEER: frozenset({Perm.VIEW_ORG, Perm.ASSIGNED_CASES}),
     Role.VIEWER: frozenset({Perm.VIEW_ORG, Perm.VIEW_CASES, Perm.VIEW_STATS}),
-    Role.STATISTICIAN: frozenset({Perm.VIEW_ORG, Perm.VIEW_STATS}),
+    Role.STATISTICIAN: frozenset({Perm.VIEW_ORG, Perm.VIEW_STATS, Perm.SUBMIT_RETURNS}),
 }
 
 

@@ -2,19 +2,22 @@
 on by staff. Each runs in one transaction and writes its audit entry inside it."""
 
 import logging
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tsunagu.audit.log import diff, log_action, snapshot
+from tsunagu.audit.log import MASK, diff, log_action, snapshot
 from tsunagu.cases import actions as case_actions
 from tsunagu.cases.models import AgeBand, Channel, Consulter
+from tsunagu.core.text import fold
 from tsunagu.core.versions import StaleEdit, claim, current_values
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
@@ -22,12 +25,29 @@ from tsunagu.orgs.regions import MUNICIPAL_KINDS, case_workers
 from tsunagu.orgs.rules import Actor, Perm
 
 from . import pagecache, throttle
-from .models import ConsultationStatus, ReplyMethod, Want, Way, WebConsultation, Window, Writer
+from .models import ConsultationReply, ConsultationStatus, ReplyMethod, Want, Way, WebConsultation, Window, Writer
 from .windows import WINDOW_KINDS, intake_organisation
 
 logger = logging.getLogger(__name__)
 
-WINDOW_FIELDS = ["name", "phone", "email", "hours", "address", "ways", "topics", "note"]
+WINDOW_FIELDS = ["name", "reading", "phone", "email", "hours", "address", "ways", "topics", "note"]
+
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー－", "-"))
+_PHONE = re.compile(r"\+?[0-9()\- ]+")
+
+
+def window_phone(text: str) -> tuple[str, str | None]:
+    """A window's phone number as residents will read and dial it: full-width digits and dashes made
+    half-width (０１２３ー４５ → 0123-45), and refused unless it is a number of 10 or 11 digits
+    (「でんわ」 is not). Returns the number and the problem, if any."""
+    phone = " ".join(unicodedata.normalize("NFKC", text).translate(_DASHES).split())
+    if not phone:
+        return "", None
+    digits = sum(ch.isdigit() for ch in phone)
+    if not _PHONE.fullmatch(phone) or not 10 <= digits <= 11:
+        return phone, _("「電話番号」は市外局番からの数字10〜11桁で書いてください（例: 0123-45-6789）。")
+    return phone, None
 
 
 @state_change
@@ -40,6 +60,12 @@ def save_window(*, actor: Actor, organisation: Organisation, version: int | None
         errors["name"] = _("%(name)sには相談窓口を登録できません。") % {"name": organisation.name}
     if not (values.get("name") or "").strip():
         errors["name"] = _("窓口の名称を入力してください。")
+    if "reading" in values:
+        values["reading"] = fold(values["reading"] or "")[:200]
+    if "phone" in values:
+        values["phone"], problem = window_phone(values["phone"] or "")
+        if problem:
+            errors["phone"] = problem
     if set(values.get("ways", [])) - set(Way.values):
         errors["ways"] = _("相談の方法に使えない値があります。")
     if set(values.get("topics", [])) - set(Want.values):
@@ -215,6 +241,83 @@ def convert_to_case(*, actor: Actor, consultation: WebConsultation):
         changes={"status": [ConsultationStatus.NEW, ConsultationStatus.CONVERTED], "case": [None, case.pk]},
     )
     return case
+
+
+@state_change
+def add_to_case(*, actor: Actor, consultation: WebConsultation, case) -> None:
+    """The consultation is from the person of an existing case (the similar-case check found it): record
+    it on that case as a Web contact instead of opening a second case. `case` came through
+    cases.access.get_case, so it is the acting organisation's."""
+    consultation = WebConsultation.objects.select_for_update().get(pk=consultation.pk)
+    require(actor, Perm.EDIT_CASES, consultation.organisation, message=_("他の組織のWeb相談です。"))
+    _require_new(consultation)
+    if case.organisation_id != consultation.organisation_id:
+        raise ValidationError(_("他の組織のケースです。"))
+    case_actions.log_contact(
+        actor=actor,
+        case=case,
+        date=timezone.localdate(consultation.received_at),
+        channel=Channel.WEB,
+        consulter=Consulter(consultation.writer).value,
+        notes=consultation.message,
+    )
+    consultation.status, consultation.case = ConsultationStatus.CONVERTED, case
+    consultation.handled_by, consultation.handled_at = actor.user, timezone.now()
+    consultation.save(update_fields=["status", "case", "handled_by", "handled_at"])
+    log_action(
+        actor,
+        "webconsult.add_to_case",
+        obj=consultation,
+        label=f"{consultation.reference}→{case.number}",
+        changes={"status": [ConsultationStatus.NEW, ConsultationStatus.CONVERTED], "case": [None, case.pk]},
+    )
+
+
+@state_change
+def reply_to_consultation(*, actor: Actor, consultation: WebConsultation, subject: str, body: str) -> ConsultationReply:
+    """Reply by e-mail to the address the sender gave, from DEFAULT_FROM_EMAIL with the organisation's
+    own address to answer to. The reply is recorded and audited; the address itself is not copied into
+    the trail. The mail is sent last, inside the transaction: a mail server that refuses it leaves no
+    record of a reply that never left."""
+    consultation = WebConsultation.objects.select_for_update().get(pk=consultation.pk)
+    require(actor, Perm.EDIT_CASES, consultation.organisation, message=_("他の組織のWeb相談です。"))
+    if not consultation.email:
+        raise ValidationError(
+            {"body": _("このWeb相談にはメールアドレスが書かれていないため、メールで返事はできません。")}
+        )
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ValidationError({"body" if subject else "subject": _("件名と本文を書いてください。")})
+    reply = ConsultationReply.objects.create(
+        consultation=consultation,
+        organisation=consultation.organisation,
+        sent_by=actor.user,
+        subject=subject,
+        body=body,
+    )
+    log_action(
+        actor,
+        "webconsult.reply",
+        obj=consultation,
+        label=consultation.reference,
+        changes={"subject": [None, subject], "body": [None, MASK]},
+    )
+    organisation = consultation.organisation
+    message = EmailMessage(
+        subject=subject.replace("\n", " ").replace("\r", " "),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[consultation.email],
+        reply_to=[organisation.email] if organisation.email else None,
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:  # any backend's failure (SMTP, socket): refused, nothing recorded
+        logger.warning("web consultation reply %s not sent: %s", consultation.reference, error)
+        raise ValidationError(
+            {"body": _("メールを送信できませんでした。時間をおいてもう一度送ってください。")}
+        ) from None
+    return reply
 
 
 @state_change

@@ -167,7 +167,15 @@ class WindowForm(forms.Form):
         error_messages={"required": _("「窓口の名称」を入力してください。")},
         help_text=_("住民に見える名前です（例: ひきこもり相談窓口（健康福祉課））"),
     )
-    phone = forms.CharField(label=_("電話番号"), max_length=40, required=False)
+    reading = forms.CharField(
+        label=_("よみがな"),
+        max_length=200,
+        required=False,
+        help_text=_("市区町村名と窓口名のよみがな（例: あおみし ふくしか）。住民が「あおみし」と探しても見つかります"),
+    )
+    phone = forms.CharField(
+        label=_("電話番号"), max_length=40, required=False, help_text=_("市外局番から（例: 0123-45-6789）")
+    )
     email = forms.EmailField(
         label=_("メールアドレス"),
         required=False,
@@ -205,4 +213,16 @@ class CloseForm(forms.Form):
         max_length=300,
         help_text=_("例: 広告・いたずら、同じ人からの重複、テスト送信"),
         error_messages={"required": _("「対応不要とする理由」を書いてください。")},
+    )
+
+
+class ReplyForm(forms.Form):
+    subject = forms.CharField(
+        label=_("件名"), max_length=200, error_messages={"required": _("「件名」を書いてください。")}
+    )
+    body = forms.CharField(
+        label=_("本文"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": _("「本文」を書いてください。")},
     )

@@ -36,6 +36,8 @@ class Window(models.Model):
         Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="window"
     )
     name = models.CharField(_("窓口の名称"), max_length=120)
+    # How residents say the municipality and the window (あおみし), folded (core.text.fold) for the search.
+    reading = models.CharField(_("よみがな"), max_length=200, blank=True)
     phone = models.CharField(_("電話番号"), max_length=40, blank=True)
     email = models.EmailField(_("メールアドレス"), blank=True)
     hours = models.CharField(_("受付時間"), max_length=200, blank=True)
@@ -107,13 +109,14 @@ class WebConsultation(models.Model):
     status = models.CharField(
         _("状態"), max_length=10, choices=ConsultationStatus.choices, default=ConsultationStatus.NEW
     )
-    case = models.OneToOneField(
+    # A ForeignKey: a second consultation of the same person is added to the case it already has.
+    case = models.ForeignKey(
         "cases.Case",
         verbose_name=pgettext_lazy("one case", "ケース"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="web_consultation",
+        related_name="web_consultations",
     )
     closed_reason = models.CharField(_("対応不要の理由"), max_length=300, blank=True)
     handled_by = models.ForeignKey(
@@ -148,3 +151,22 @@ class Submission(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["address_hash", "at"], name="submission_address_at")]
+
+
+class ConsultationReply(models.Model):
+    """A reply staff sent by e-mail to the address a web consultation gave. The address stays on the
+    consultation (only the receiving organisation reaches it); the reply keeps what was sent and by whom."""
+
+    consultation = models.ForeignKey(WebConsultation, on_delete=models.CASCADE, related_name="replies")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("送信日時"), auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"))
+
+    PERSONAL_FIELDS = frozenset({"body"})
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("Web相談への返信")
+        verbose_name_plural = _("Web相談への返信")

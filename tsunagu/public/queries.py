@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from tsunagu.cases.models import Case
+from tsunagu.core.text import fold
 from tsunagu.ibasho.models import Ibasho, IbashoEvent, IbashoKind
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.regions import CENTRE_KINDS, MUNICIPAL_KINDS, regions
@@ -90,13 +92,16 @@ def normalise(query: str) -> str:
 
 
 def search(query: str) -> list[Organisation]:
-    """Windows, and municipalities without one, whose name or address contains the query."""
+    """Windows, and municipalities without one, whose name, address or よみがな contains the query."""
     query = normalise(query)
     if not query:
         return []
+    matches = Q(name__icontains=query) | Q(window__name__icontains=query) | Q(window__address__icontains=query)
+    if reading := fold(query):  # あおみし, アオミシ or ｱｵﾐｼ: the window's よみがな
+        matches |= Q(window__reading__contains=reading)
     orgs = (
         Organisation.objects.filter(kind__in=WINDOW_KINDS, is_active=True)
-        .filter(Q(name__icontains=query) | Q(window__name__icontains=query) | Q(window__address__icontains=query))
+        .filter(matches)
         .filter(Q(window__isnull=False) | Q(kind__in=MUNICIPAL_KINDS))
         .select_related("window", "parent")
         .order_by("path")
@@ -234,3 +239,27 @@ def public_events(region: Organisation | None = None) -> QuerySet[Event]:
     if region is not None:
         events = events.filter(organisation__path__startswith=region.path)
     return events.select_related("organisation").order_by("date", "start_time", "id")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def existing_cases(consultation: WebConsultation) -> list[Case]:
+    """Cases of the receiving organisation that may be the same person: the same name (folded:
+    hiragana = katakana, no spaces) or the same phone number (digits only). Checked before a
+    consultation becomes a new case, so one person does not get two."""
+    name, phone = fold(consultation.name), _digits(consultation.phone)
+    if not name and len(phone) < 10:
+        return []
+    condition = Q()
+    if name:
+        condition |= Q(search_key__startswith=f"{name}|") | Q(search_key__endswith=f"|{name}")
+    cases = Case.objects.filter(organisation=consultation.organisation).order_by("-opened_on", "-id")
+    found = list(cases.filter(condition)[:10]) if name else []
+    if len(phone) >= 10:
+        seen = {c.pk for c in found}
+        for case in cases.exclude(phone="").only("pk", "number", "opened_on", "phone", "status", "name"):
+            if case.pk not in seen and _digits(case.phone) == phone:
+                found.append(case)
+    return found

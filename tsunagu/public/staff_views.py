@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tsunagu.cases.access import get_case
 from tsunagu.core.forms import apply_errors
+from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
@@ -15,8 +18,8 @@ from tsunagu.orgs.rules import Perm
 
 from . import actions, queries
 from .access import get_consultation, intake_queue
-from .forms import CloseForm, WindowForm
-from .models import ConsultationStatus, Window
+from .forms import CloseForm, ReplyForm, WindowForm
+from .models import ConsultationStatus, ReplyMethod, Window
 
 
 @staff_view(Perm.MANAGE_ORG)
@@ -74,17 +77,69 @@ def intake_detail(request, pk):
         {
             "consultation": consultation,
             "close_form": CloseForm(),
+            "reply_form": _reply_form(consultation) if consultation.email else None,
+            "replies": list(consultation.replies.select_related("sent_by")),
         },
+    )
+
+
+def _reply_form(consultation, data=None):
+    org = consultation.organisation
+    subject = _("【%(org)s】Web相談 %(reference)s へのお返事") % {"org": org.name, "reference": consultation.reference}
+    return ReplyForm(data, initial={"subject": subject})
+
+
+@staff_view(Perm.EDIT_CASES)
+@require_http_methods(["GET", "POST"])
+def intake_reply(request, pk):
+    """Reply by e-mail to the address the sender gave (only this organisation's staff see it)."""
+    actor = request.actor
+    consultation = get_consultation(actor, pk, write=True, log_read=request.method == "GET")
+    form = _reply_form(consultation, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_once(
+                request,
+                lambda: actions.reply_to_consultation(actor=actor, consultation=consultation, **form.cleaned_data),
+                url_of=lambda reply: reverse("intake_detail", kwargs={"pk": consultation.pk}) + "#replies",
+            )
+        except AlreadySaved as error:
+            return already_saved(request, error)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("返事をメールで送りました。"))
+            return redirect(reverse("intake_detail", kwargs={"pk": consultation.pk}) + "#replies")
+    return render(
+        request,
+        "public/staff/intake_reply.html",
+        {"consultation": consultation, "form": form, "wants_email": consultation.reply_method == ReplyMethod.EMAIL},
     )
 
 
 @staff_view(Perm.EDIT_CASES)
 @require_http_methods(["GET", "POST"])
 def intake_convert(request, pk):
-    consultation = get_consultation(request.actor, pk, write=True, log_read=False)
-    if request.method == "POST":
+    actor = request.actor
+    consultation = get_consultation(actor, pk, write=True, log_read=False)
+    existing = queries.existing_cases(consultation) if consultation.status == ConsultationStatus.NEW else []
+    if request.method == "POST" and request.POST.get("case"):
+        case = get_case(actor, request.POST["case"], write=True, log_read=False)
         try:
-            case = actions.convert_to_case(actor=request.actor, consultation=consultation)
+            actions.add_to_case(actor=actor, consultation=consultation, case=case)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("intake_detail", pk=consultation.pk)
+        messages.success(
+            request,
+            _("Web相談 %(reference)s をケース %(number)s の相談記録にしました。")
+            % {"reference": consultation.reference, "number": case.number},
+        )
+        return redirect("case_detail", pk=case.pk)
+    # The similar-case check: with a possible case of the same person, a new case needs a second answer.
+    if request.method == "POST" and (not existing or request.POST.get("new_case")):
+        try:
+            case = actions.convert_to_case(actor=actor, consultation=consultation)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -95,7 +150,7 @@ def intake_convert(request, pk):
             )
             return redirect("case_detail", pk=case.pk)
         return redirect("intake_detail", pk=consultation.pk)
-    return render(request, "public/staff/intake_convert.html", {"consultation": consultation})
+    return render(request, "public/staff/intake_convert.html", {"consultation": consultation, "existing": existing})
 
 
 @staff_view(Perm.EDIT_CASES)

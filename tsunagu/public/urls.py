@@ -23,5 +23,6 @@ urlpatterns = [
     path("intake/", staff_views.intake_list, name="intake_list"),
     path("intake/<int:pk>/", staff_views.intake_detail, name="intake_detail"),
     path("intake/<int:pk>/convert/", staff_views.intake_convert, name="intake_convert"),
+    path("intake/<int:pk>/reply/", staff_views.intake_reply, name="intake_reply"),
     path("intake/<int:pk>/close/", staff_views.intake_close, name="intake_close"),
 ]

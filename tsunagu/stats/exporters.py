@@ -33,6 +33,7 @@ class Column:
 class Cell:
     value: object
     kind: str
+    label: str = ""  # its column's label: a table shown as cards on a phone names each figure
 
     @property
     def text(self) -> str:
@@ -56,7 +57,7 @@ class Table:
     chart: str = ""  # inline SVG markup from charts.py
 
     def cells(self, row: list) -> list[Cell]:
-        return [Cell(value, column.kind) for value, column in zip(row, self.columns)]
+        return [Cell(value, column.kind, column.label) for value, column in zip(row, self.columns)]
 
     @property
     def body(self) -> list[list[Cell]]:

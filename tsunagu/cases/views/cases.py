@@ -17,7 +17,7 @@ from tsunagu.core.wareki import age_on, fiscal_year
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
-from .. import actions, queries
+from .. import actions, printing, queries
 from ..access import can_write_cases, get_case
 from ..domain import numbering_of
 from ..forms import (
@@ -160,6 +160,7 @@ def case_detail(request, pk):
         if can_write
         else None,
         "viewers": queries.case_viewers(case) if actor.can(Perm.VIEW_CASES) else None,
+        "print_forms": printing.FORMS.values(),
     }
     return render(request, "cases/detail.html", context)
 

@@ -21,7 +21,11 @@ from . import case_work_view, reading
 def consent_add(request, pk):
     actor = request.actor
     case = get_case(actor, pk, write=True, log_read=reading(request))
-    form = ConsentForm(request.POST or None, organisations=queries.consent_organisations(actor.organisation))
+    form = ConsentForm(
+        request.POST or None,
+        organisations=queries.consent_organisations(actor.organisation),
+        initial={"given_by": queries.likely_consenter(case)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

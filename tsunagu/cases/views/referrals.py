@@ -32,6 +32,7 @@ def referral_add(request, pk):
         partners=queries.partner_directory(actor.organisation),
         may_override=actor.role == Role.ADMIN,
     )
+    consent_refused = False  # sharing refused for want of consent: the page says where to record it
     if request.method == "POST" and form.is_valid():
         try:
             referral = create_once(
@@ -42,13 +43,19 @@ def referral_add(request, pk):
         except AlreadySaved as error:
             return already_saved(request, error)
         except ValidationError as error:
+            consent_refused = "override_reason" in getattr(error, "error_dict", {})
             apply_errors(form, error)
         else:
             messages.success(
                 request, _("%(partner)sへのつなぎを記録しました。") % {"partner": referral.partner_name or _("居場所")}
             )
             return redirect(reverse("case_detail", kwargs={"pk": case.pk}) + "#referrals")
-    return render(request, "cases/referral_form.html", {"case": case, "form": form})
+    has_consent = case.consents.filter(withdrawn_on__isnull=True).exists()
+    return render(
+        request,
+        "cases/referral_form.html",
+        {"case": case, "form": form, "has_consent": has_consent, "consent_refused": consent_refused},
+    )
 
 
 @case_work_view(write=True)

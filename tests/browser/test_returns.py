@@ -1,0 +1,83 @@
+"""Returns in the browser: a municipality submits, the prefecture sends it back with a reason, the
+municipality resubmits, the prefecture approves; an exception opened on the page lets one person change a
+contact of the locked year, and the difference against the frozen copy shows."""
+
+import os
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+if os.environ.get("CI", "").lower() != "true":
+    pytest.importorskip("playwright", reason="Playwright is not installed: pip install -e '.[test]' (or make test)")
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from tests.browser.conftest import pass_second_step  # noqa: E402
+from tests.cases.factories import actor_for, make_case  # noqa: E402
+from tests.factories import PASSWORD, make_staff, totp_device  # noqa: E402
+from tsunagu.cases import actions as case_actions  # noqa: E402
+from tsunagu.cases.models import Channel, Consulter  # noqa: E402
+from tsunagu.core import wareki  # noqa: E402
+from tsunagu.orgs.models import Role  # noqa: E402
+from tsunagu.returns.models import Return  # noqa: E402
+
+pytestmark = pytest.mark.browser
+PERIOD = "?fiscal_year=2021&part=fy"
+
+
+def _log_in(page: Page, org):
+    """A 管理者 of `org` with a second factor enrolled, a new one each time (a TOTP code is accepted once)."""
+    member = make_staff(org, Role.ADMIN)
+    totp_device(member.user)
+    page.context.clear_cookies()
+    page.goto(reverse("login"))
+    page.get_by_label("ユーザー名").fill(member.user.username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    pass_second_step(page, member.user)
+
+
+def test_send_back_resubmit_approve_exception_and_difference(page: Page, network):
+    city, pref = network["own_city"], network["own"]
+    member = make_staff(city, Role.COORDINATOR, username="city-worker")
+    worker = actor_for(member)
+    case = make_case(worker, opened_on=date(2021, 4, 5))
+    case_actions.log_contact(
+        actor=worker, case=case, date=date(2021, 6, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+
+    _log_in(page, city)
+    page.goto(reverse("returns") + PERIOD)
+    page.get_by_role("button", name="提出する").click()
+    expect(page.get_by_test_id("own-status")).to_contain_text("提出")
+
+    _log_in(page, pref)
+    ret = Return.objects.get(organisation=city)
+    page.goto(reverse("return_detail", args=[ret.pk]))
+    page.get_by_label("差戻しの理由").fill("6月の件数を確認してください。")
+    page.get_by_role("button", name="差し戻す").click()
+    expect(page.get_by_test_id("status")).to_contain_text("差戻し")
+
+    _log_in(page, city)
+    page.goto(reverse("returns") + PERIOD)
+    expect(page.get_by_test_id("own-status")).to_contain_text("6月の件数を確認してください。")
+    page.get_by_role("button", name="再提出する").click()
+
+    _log_in(page, pref)
+    page.goto(reverse("returns") + PERIOD)
+    page.get_by_label(city.name).check()
+    page.get_by_role("button", name="選んだ報告を承認する").click()
+    expect(page.get_by_test_id("returns-below")).to_contain_text("承認")
+    page.goto(reverse("return_detail", args=[ret.pk]))
+    page.get_by_label("変更できる人").select_option(label=member.user.username)
+    page.get_by_label("期限").fill(wareki.format_date(date.today()))
+    page.get_by_label("理由").fill("記録漏れの追加")
+    page.get_by_role("button", name="例外を開く").click()
+    expect(page.locator("body")).to_contain_text("記録漏れの追加")
+
+    case_actions.log_contact(
+        actor=worker, case=case, date=date(2021, 7, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
+    )
+    page.reload()
+    expect(page.get_by_test_id("modifications")).to_have_text("承認後に1件の記録が変更されました。")
+    expect(page.get_by_test_id("differences")).to_contain_text("contacts / total")
