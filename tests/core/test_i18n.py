@@ -177,5 +177,6 @@ def test_the_public_top_page_is_english(client, db):
         "Find help by answering questions",
         "Web consultation",
         "Ibasho",
+        "Training and lectures",
     ]
     assert texts(page, r"<h1>(.*?)</h1>") == ["There are places you can talk to about hikikomori"]
