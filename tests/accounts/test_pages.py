@@ -17,7 +17,7 @@ from ..factories import make_staff, make_user
 def test_every_static_file_the_layout_links_is_served(client, db):
     body = client.get(reverse("login")).content.decode()
     links = re.findall(r'(?:href|src)="/static/([^"]+)"', body)
-    assert sorted(links) == ["tsunagu/dates.js", "tsunagu/site.css", "vendor/htmx.min.js"]
+    assert sorted(links) == ["tsunagu/dates.js", "tsunagu/favicon.svg", "tsunagu/site.css", "vendor/htmx.min.js"]
     for path in links:
         assert finders.find(path), path
         response = client.get(f"/static/{path}")
