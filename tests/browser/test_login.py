@@ -59,7 +59,7 @@ def test_coordinator_logs_in_switches_to_english_and_logs_out(page: Page, live_s
     expect(page.locator("input[name=username]")).to_be_visible()
     expect(page.get_by_test_id("acting-org")).to_have_count(0)
     actions = list(AuditEntry.objects.filter(user=coordinator.user).order_by("id").values_list("action", flat=True))
-    assert actions == ["auth.login", "auth.logout"]
+    assert actions == ["auth.login", "case.home", "case.home", "auth.logout"], actions
 
 
 def test_staff_with_two_memberships_chooses_the_organisation_to_act_for(page: Page, live_server, prefecture):

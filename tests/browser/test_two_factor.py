@@ -77,7 +77,7 @@ def test_new_coordinator_enrols_an_authenticator_app_and_opens_no_case_before(pa
     page.goto(reverse("case_add"))
     expect(page).to_have_url(live_server.url + reverse("case_add"))
     actions = list(AuditEntry.objects.filter(username="sato").order_by("id").values_list("action", flat=True))
-    assert actions == ["auth.two_factor_enrol", "auth.login"]
+    assert actions == ["auth.two_factor_enrol", "auth.login", "case.home"], actions
 
 
 def test_administrator_registers_a_passkey_and_signs_in_with_it(page: Page, live_server, centre):
@@ -112,7 +112,9 @@ def test_administrator_registers_a_passkey_and_signs_in_with_it(page: Page, live
     expect(page).to_have_url(live_server.url + reverse("home"))
     expect(page.get_by_test_id("acting-org")).to_contain_text("管理者")
     actions = list(AuditEntry.objects.filter(username="kanri").order_by("id").values_list("action", flat=True))
-    assert actions == ["auth.two_factor_enrol", "auth.login", "auth.logout", "auth.login"]
+    assert actions == ["auth.two_factor_enrol", "auth.login", "case.home", "auth.logout", "auth.login", "case.home"], (
+        actions
+    )
 
 
 def test_a_recovery_code_works_once(page: Page, live_server, centre):
