@@ -78,3 +78,20 @@ def pass_second_step(page, user):
 
     page.get_by_label("確認コード").fill(totp_code(totp_device(user)))
     page.get_by_role("button", name="確認する", exact=True).click()
+
+
+def log_in_administrator(page, username: str):
+    """Log in a 管理者 from the log-in page: the password, then the code of their authenticator app (a 管理者
+    always needs one; the test device is made when missing)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD, totp_device
+
+    user = get_user_model().objects.get(username=username)
+    totp_device(user)
+    page.goto(reverse("login"))
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    pass_second_step(page, user)

@@ -14,8 +14,8 @@ if os.environ.get("CI", "").lower() != "true":
     pytest.importorskip("playwright", reason="Playwright is not installed: pip install -e '.[test]' (or make test)")
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.browser.conftest import pass_second_step  # noqa: E402
-from tests.factories import PASSWORD, SYSTEM, make_staff, totp_device  # noqa: E402
+from tests.browser.conftest import log_in_administrator as log_in  # noqa: E402
+from tests.factories import SYSTEM, make_staff  # noqa: E402
 from tests.kpi.factories import entered, make_indicator, target  # noqa: E402
 from tsunagu.kpi import actions  # noqa: E402
 from tsunagu.kpi.models import JudgementLevel  # noqa: E402
@@ -33,19 +33,6 @@ def default_levels(transactional_db):
     seed = importlib.import_module("tsunagu.kpi.migrations.0002_default_levels")
     for label, bound in seed.DEFAULTS:
         JudgementLevel.objects.get_or_create(organisation=None, label=label, defaults={"min_ratio": bound})
-
-
-def log_in(page: Page, username: str):
-    """Log in a 管理者: the password, then the code of their authenticator app (a 管理者 always needs one)."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.get(username=username)
-    totp_device(user)
-    page.goto(reverse("login"))
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン", exact=True).click()
-    pass_second_step(page, user)
 
 
 def test_administrator_records_the_liaison_council_and_reads_its_judgement(page: Page, live_server, network):

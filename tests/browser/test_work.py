@@ -12,6 +12,7 @@ if os.environ.get("CI", "").lower() != "true":
     pytest.importorskip("playwright", reason="Playwright is not installed: pip install -e '.[test]' (or make test)")
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from tests.browser.conftest import log_in_administrator  # noqa: E402
 from tests.browser.test_statistics import axe_problems, phone  # noqa: E402,F401 - the phone fixture
 from tests.cases.factories import actor_for, make_case  # noqa: E402
 from tests.factories import PASSWORD, make_staff  # noqa: E402
@@ -80,7 +81,7 @@ def test_a_week_on_a_phone_then_approval_settlement_a_late_correction_and_the_bu
     page.locator("header").get_by_role("button", name="ログアウト").click()
 
     # The 管理者 makes October's list for the host and approves it.
-    _log_in(page, "work-admin")
+    log_in_administrator(page, "work-admin")
     page.goto(reverse("work_payment_list_add"))
     page.locator("#id_month").fill("R7.10.1")
     page.get_by_label("支払先").select_option(label="事業者")
