@@ -76,3 +76,15 @@ def pass_second_factor(session, user):
     from django_otp import DEVICE_ID_SESSION_KEY
 
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+
+
+def restore_partner_categories():
+    """Put back the national report's partner categories that a data migration loads: the live-server tests
+    empty every table after each test, those rows included, and a later test expects a fresh database's."""
+    import importlib
+
+    from tsunagu.orgs.models import PartnerCategory
+
+    seed = importlib.import_module("tsunagu.orgs.migrations.0002_partner_categories")
+    for order, name in enumerate(seed.CATEGORIES, start=1):
+        PartnerCategory.objects.get_or_create(name=name, defaults={"order": order})

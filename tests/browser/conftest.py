@@ -62,13 +62,9 @@ def page(browser, live_server):
 def partner_categories(transactional_db):
     """The live-server tests empty every table after each test, the rows a data migration loaded
     included; put the national report's categories back, as a fresh database has them."""
-    import importlib
+    from tests.factories import restore_partner_categories
 
-    from tsunagu.orgs.models import PartnerCategory
-
-    seed = importlib.import_module("tsunagu.orgs.migrations.0002_partner_categories")
-    for order, name in enumerate(seed.CATEGORIES, start=1):
-        PartnerCategory.objects.get_or_create(name=name, defaults={"order": order})
+    restore_partner_categories()
 
 
 def pass_second_step(page, user):

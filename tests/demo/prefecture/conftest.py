@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from tests.factories import restore_partner_categories
 from tsunagu.cases.models import Case, Contact, Referral
 from tsunagu.demo.cases import DemoCases, build_cases
 from tsunagu.demo.network import build_network
@@ -84,6 +85,7 @@ def _added() -> DemoCases:
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker) -> dict:
     with django_db_blocker.unblock():
+        restore_partner_categories()  # a live-server test before this package may have emptied them
         assert _added() == DemoCases(0, 0, 0)
         with transaction.atomic():
             first_output = demo_data("--password", OTHER_PASSWORD)
