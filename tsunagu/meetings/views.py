@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.core import wareki
+from tsunagu.core.formpages import create_page
 from tsunagu.core.forms import apply_errors
 from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
@@ -255,21 +256,15 @@ def body_search(request):
 def decision_add(request, pk):
     meeting = get_meeting(request.actor, pk, write=True)
     form = DecisionForm(request.POST or None, organisation=meeting.organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_once(
-                request,
-                lambda: actions.add_decision(actor=request.actor, meeting=meeting, **form.cleaned_data),
-                url_of=lambda decision: reverse("meeting_detail", kwargs={"pk": meeting.pk}),
-            )
-        except AlreadySaved as error:
-            return already_saved(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("決定事項を記録しました。"))
-            return redirect("meeting_detail", pk=meeting.pk)
-    return render(request, "meetings/decision_form.html", {"form": form, "meeting": meeting, "decision": None})
+    return create_page(
+        request,
+        form,
+        lambda values: actions.add_decision(actor=request.actor, meeting=meeting, **values),
+        url_of=lambda decision: reverse("meeting_detail", kwargs={"pk": meeting.pk}),
+        done=_("決定事項を記録しました。"),
+        template="meetings/decision_form.html",
+        context={"meeting": meeting, "decision": None},
+    )
 
 
 @staff_view(WRITE_PERM)
@@ -380,21 +375,15 @@ def _plan_values(form) -> dict:
 def plan_add(request):
     org = request.actor.organisation
     form = PlanForm(request.POST or None, organisation=org, initial={"fiscal_year": wareki.current_fiscal_year()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = create_once(
-                request,
-                lambda: actions.create_plan(actor=request.actor, organisation=org, **_plan_values(form)),
-                url_of=lambda plan: reverse("meeting_plans") + f"?fy={plan.fiscal_year}",
-            )
-        except AlreadySaved as error:
-            return already_saved(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("計画を登録しました。"))
-            return redirect(reverse("meeting_plans") + f"?fy={plan.fiscal_year}")
-    return render(request, "meetings/plan_form.html", {"form": form, "plan": None})
+    return create_page(
+        request,
+        form,
+        lambda values: actions.create_plan(actor=request.actor, organisation=org, **_plan_values(form)),
+        url_of=lambda plan: reverse("meeting_plans") + f"?fy={plan.fiscal_year}",
+        done=_("計画を登録しました。"),
+        template="meetings/plan_form.html",
+        context={"plan": None},
+    )
 
 
 @staff_view(WRITE_PERM)

@@ -1,15 +1,12 @@
 """Staff pages for 研修・啓発, 広報 and ひきこもりサポーター: lists by 年度, create and edit forms."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core import wareki
-from tsunagu.core.forms import apply_errors
-from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
+from tsunagu.core.formpages import create_page, edit_page
 from tsunagu.core.versions import with_version
 from tsunagu.orgs.decorators import staff_view
 
@@ -48,33 +45,6 @@ def _year_page(request, template, rows, fy, form, **extra):
     )
 
 
-def _create(request, form, create, *, url_of, done, template, context):
-    """A create page: the action runs once per form (create_once); a refusal keeps what was typed."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = create_once(request, lambda: create(form.cleaned_data), url_of=url_of)
-        except AlreadySaved as error:
-            return already_saved(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done(obj))
-            return redirect(url_of(obj))
-    return render(request, template, {"form": form, **context})
-
-
-def _edit(request, form, update, *, url, done, template, context):
-    if request.method == "POST" and form.is_valid():
-        try:
-            update(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(url)
-    return render(request, template, {"form": form, **context})
-
-
 def _year_url(name: str, on) -> str:
     return f"{reverse(name)}?fy={wareki.fiscal_year(on)}"
 
@@ -102,7 +72,7 @@ def event_list(request):
 @require_http_methods(["GET", "POST"])
 def event_add(request):
     org = request.actor.organisation
-    return _create(
+    return create_page(
         request,
         EventForm(request.POST or None),
         lambda data: actions.create_event(actor=request.actor, organisation=org, **data),
@@ -118,7 +88,7 @@ def event_add(request):
 def event_edit(request, pk):
     event = get_event(request.actor, pk, write=True)
     initial = {name: getattr(event, name) for name in EVENT_FIELDS} | {"version": event.version}
-    return _edit(
+    return edit_page(
         request,
         with_version(EventForm(request.POST or None, initial=initial)),
         lambda data: actions.update_event(actor=request.actor, event=event, **data),
@@ -143,7 +113,7 @@ def material_list(request):
 @require_http_methods(["GET", "POST"])
 def material_add(request):
     org = request.actor.organisation
-    return _create(
+    return create_page(
         request,
         MaterialForm(request.POST or None),
         lambda data: actions.create_material(actor=request.actor, organisation=org, **data),
@@ -159,7 +129,7 @@ def material_add(request):
 def material_edit(request, pk):
     material = get_material(request.actor, pk, write=True)
     initial = {name: getattr(material, name) for name in MATERIAL_FIELDS} | {"version": material.version}
-    return _edit(
+    return edit_page(
         request,
         with_version(MaterialForm(request.POST or None, initial=initial)),
         lambda data: actions.update_material(actor=request.actor, material=material, **data),
@@ -190,7 +160,7 @@ def supporter_list(request):
 @require_http_methods(["GET", "POST"])
 def supporter_add(request):
     org = request.actor.organisation
-    return _create(
+    return create_page(
         request,
         SupporterForm(request.POST or None),
         lambda data: actions.create_supporter(actor=request.actor, organisation=org, **data),
@@ -209,7 +179,7 @@ def supporter_edit(request, pk):
         "status": supporter.status,
         "version": supporter.version,
     }
-    return _edit(
+    return edit_page(
         request,
         with_version(SupporterForm(request.POST or None, initial=initial)),
         lambda data: actions.update_supporter(actor=request.actor, supporter=supporter, **data),
@@ -231,7 +201,7 @@ def activity_list(request):
 @require_http_methods(["GET", "POST"])
 def activity_add(request):
     org = request.actor.organisation
-    return _create(
+    return create_page(
         request,
         ActivityForm(request.POST or None, actor=request.actor),
         lambda data: actions.record_activity(actor=request.actor, organisation=org, **data),
@@ -250,7 +220,7 @@ def activity_edit(request, pk):
         "case": activity.case.number if activity.case_id else "",
         "version": activity.version,
     }
-    return _edit(
+    return edit_page(
         request,
         with_version(ActivityForm(request.POST or None, initial=initial, actor=request.actor)),
         lambda data: actions.update_activity(actor=request.actor, activity=activity, **data),
