@@ -14,18 +14,28 @@ from .forms import apply_errors
 from .formtokens import AlreadySaved, already_saved, create_once
 
 
+def saved_once(request, create, url_of, form, done):
+    """The POST half of a create page, for views that render their own page: create() runs once per form;
+    the answer to send (the record's page, or the first sending's), or None when the form must be shown
+    again with the domain's refusal on it."""
+    try:
+        record = create_once(request, create, url_of=url_of)
+    except AlreadySaved as error:
+        return already_saved(request, error)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, done(record) if callable(done) else done)
+    return redirect(url_of(record))
+
+
 def create_page(request, form, create, *, url_of, done, template, context):
-    """create(cleaned_data) makes the record; url_of(record) is where it shows; done(record) the message."""
+    """create(cleaned_data) makes the record; url_of(record) is where it shows; done (or done(record)) the
+    message."""
     if request.method == "POST" and form.is_valid():
-        try:
-            record = create_once(request, lambda: create(form.cleaned_data), url_of=url_of)
-        except AlreadySaved as error:
-            return already_saved(request, error)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done(record) if callable(done) else done)
-            return redirect(url_of(record))
+        response = saved_once(request, lambda: create(form.cleaned_data), url_of, form, done)
+        if response is not None:
+            return response
     return render(request, template, {"form": form, **context})
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core import exporting
+from tsunagu.core.formpages import saved_once
 from tsunagu.core.forms import apply_errors
-from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
@@ -33,19 +33,6 @@ from .access import (
 from .forms import BudgetForm, HostForm, ListStepForm, PaymentListForm, PlacementForm, RateForm, WeekForm, week_start
 from .models import AllowanceRate, ProgramBudget
 
-
-def _created(request, create, url_of, form, message):
-    try:
-        obj = create_once(request, create, url_of=url_of)
-    except AlreadySaved as error:
-        return already_saved(request, error)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-    messages.success(request, message)
-    return redirect(url_of(obj))
-
-
 # --- hosts ---------------------------------------------------------------------------------------------
 
 
@@ -61,7 +48,7 @@ def host_add(request):
     form = HostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = request.actor.organisation
-        done = _created(
+        done = saved_once(
             request,
             lambda: actions.create_host(actor=request.actor, organisation=org, **form.cleaned_data),
             lambda host: reverse("work_hosts"),
@@ -114,7 +101,7 @@ def placement_add(request):
     form = PlacementForm(request.POST or None, actor=request.actor, initial={"case": request.GET.get("case", "")})
     if request.method == "POST" and form.is_valid():
         org = request.actor.organisation
-        done = _created(
+        done = saved_once(
             request,
             lambda: actions.create_placement(actor=request.actor, organisation=org, **form.cleaned_data),
             lambda placement: reverse("work_placement_detail", kwargs={"pk": placement.pk}),
@@ -218,7 +205,7 @@ def rate_add(request):
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = request.actor.organisation
-        done = _created(
+        done = saved_once(
             request,
             lambda: actions.add_rate(actor=request.actor, organisation=org, **form.cleaned_data),
             lambda rate: reverse("work_rates"),
@@ -238,7 +225,7 @@ def budget_set(request):
     form = BudgetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = request.actor.organisation
-        done = _created(
+        done = saved_once(
             request,
             lambda: actions.set_budget(actor=request.actor, organisation=org, **form.cleaned_data),
             lambda budget: reverse("work_rates"),
@@ -265,7 +252,7 @@ def payment_list_add(request):
     form = PaymentListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = request.actor.organisation
-        done = _created(
+        done = saved_once(
             request,
             lambda: actions.create_payment_list(actor=request.actor, organisation=org, **form.cleaned_data),
             lambda payment_list: reverse("work_payment_list", kwargs={"pk": payment_list.pk}),
