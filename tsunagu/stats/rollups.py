@@ -115,6 +115,30 @@ def _col(name):
     return lambda d, r: f"{r}.{name}"
 
 
+def _connected_feeds(suffix: str, rollup: str, period) -> tuple:
+    """The two feeds of a connected-presence table (per fiscal year or per month): decided referrals and
+    first 居場所 attendances of a case, each keyed by its period, target and case."""
+    keys = (period, ("target", _col("target")), ("case_id", _col("case_id")))
+    return (
+        Feed(
+            f"connectedref{suffix}",
+            rollup,
+            "cases_referral",
+            ("organisation_id", "date", "target", "status", "case_id"),
+            keys,
+            lambda d, r: f"{r}.status = 'decided'",
+        ),
+        Feed(
+            f"connectedibasho{suffix}",
+            rollup,
+            "ibasho_attendance",
+            ("organisation_id", "date", "target", "is_first", "case_id"),
+            keys,
+            lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)",
+        ),
+    )
+
+
 FEEDS = (
     Feed(
         "contactmonth",
@@ -156,22 +180,7 @@ FEEDS = (
             ("decided", lambda d, r: f"({r}.status = 'decided')"),
         ),
     ),
-    Feed(
-        "connectedref",
-        "stats_connectedyear",
-        "cases_referral",
-        ("organisation_id", "date", "target", "status", "case_id"),
-        (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
-        lambda d, r: f"{r}.status = 'decided'",
-    ),
-    Feed(
-        "connectedibasho",
-        "stats_connectedyear",
-        "ibasho_attendance",
-        ("organisation_id", "date", "target", "is_first", "case_id"),
-        (("fy", lambda d, r: d.fiscal_year(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
-        lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)",
-    ),
+    *_connected_feeds("", "stats_connectedyear", ("fy", lambda d, r: d.fiscal_year(f"{r}.date"))),
 )
 # The presence tables by month: 実人数 and connected over a span of whole months that is not one fiscal
 # year (a half year, 5/17–1/9) are distinct counts over these rows instead of over the records.
@@ -183,22 +192,7 @@ FEEDS += (
         ("organisation_id", "date", "case_id"),
         (("month", lambda d, r: d.month(f"{r}.date")), ("case_id", _col("case_id"))),
     ),
-    Feed(
-        "connectedrefmonth",
-        "stats_connectedmonth",
-        "cases_referral",
-        ("organisation_id", "date", "target", "status", "case_id"),
-        (("month", lambda d, r: d.month(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
-        lambda d, r: f"{r}.status = 'decided'",
-    ),
-    Feed(
-        "connectedibashomonth",
-        "stats_connectedmonth",
-        "ibasho_attendance",
-        ("organisation_id", "date", "target", "is_first", "case_id"),
-        (("month", lambda d, r: d.month(f"{r}.date")), ("target", _col("target")), ("case_id", _col("case_id"))),
-        lambda d, r: f"({r}.is_first AND {r}.case_id IS NOT NULL)",
-    ),
+    *_connected_feeds("month", "stats_connectedmonth", ("month", lambda d, r: d.month(f"{r}.date"))),
 )
 ROLLUP_TABLES = tuple(dict.fromkeys(feed.rollup for feed in FEEDS))
 
