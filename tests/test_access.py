@@ -69,7 +69,12 @@ def world(network):
     world["members"] = {role: make_staff(network["own"], role) for role in Role}
     for module in DECLARATIONS:
         if hasattr(module, "extend_world"):
+            before = dict(world)
             module.extend_world(world)
+            # A key one app takes over from another points that app's cases at the wrong object: they
+            # passed only while the two objects' ids happened to coincide (a fresh database).
+            replaced = {key for key, value in before.items() if world[key] is not value}
+            assert not replaced, f"{module.__name__}.extend_world replaced {sorted(replaced)}"
     return world
 
 

@@ -50,7 +50,7 @@ URL_CASES = [
     UrlCase(
         "meeting_attendance_update",
         Perm.EDIT_CASES,
-        kwargs=_of("attendance"),
+        kwargs=_of("meeting_attendance"),
         post={"people": "77"},
         changed=lambda w: Attendance.objects.filter(people=77).exists(),
         expected=_redirect_for_writers,
@@ -58,9 +58,9 @@ URL_CASES = [
     UrlCase(
         "meeting_attendance_remove",
         Perm.EDIT_CASES,
-        kwargs=_of("attendance"),
+        kwargs=_of("meeting_attendance"),
         post={},
-        changed=lambda w: not Attendance.objects.filter(pk=w["other_attendance"].pk).exists(),
+        changed=lambda w: not Attendance.objects.filter(pk=w["other_meeting_attendance"].pk).exists(),
         expected=_redirect_for_writers,
     ),
     UrlCase("meeting_body_search", Perm.EDIT_CASES, leak=lambda w: w["other_meeting"].name),
@@ -101,12 +101,12 @@ URL_CASES = [
         kwargs=_meeting,
         post={"preview": "1", "phrases": "伏せる語句"},
     ),
-    UrlCase("meeting_plans", Perm.VIEW_ORG, leak=lambda w: w["other_plan"].counterpart_name),
-    UrlCase("meeting_plan_add", Perm.EDIT_CASES, leak=lambda w: w["other_plan"].counterpart_name),
+    UrlCase("meeting_plans", Perm.VIEW_ORG, leak=lambda w: w["other_meeting_plan"].counterpart_name),
+    UrlCase("meeting_plan_add", Perm.EDIT_CASES, leak=lambda w: w["other_meeting_plan"].counterpart_name),
     UrlCase(
         "meeting_plan_edit",
         Perm.EDIT_CASES,
-        kwargs=_of("plan"),
+        kwargs=_of("meeting_plan"),
         post={"fiscal_year": "2024", "kind": "council", "counterpart_name": "書き換え", "planned": "3", "version": "1"},
         changed=lambda w: Plan.objects.filter(counterpart_name="書き換え").exists(),
     ),
@@ -119,7 +119,7 @@ def extend_world(world):
         meeting = world[f"{side}_meeting"] = Meeting.objects.create(
             organisation=org, date=date(2024, 6, 1), kind="case_conference", name=f"{side}-secret-meeting"
         )
-        world[f"{side}_attendance"] = Attendance.objects.create(
+        world[f"{side}_meeting_attendance"] = Attendance.objects.create(
             meeting=meeting, body_name=f"{side}-secret-body", people=4
         )
         world[f"{side}_decision"] = Decision.objects.create(
@@ -128,6 +128,6 @@ def extend_world(world):
         case = Case.objects.create(organisation=org, number=f"{side}-meeting-case", opened_on=date(2024, 1, 1))
         Case.objects.create(organisation=org, number=f"{side}-meeting-case-2", opened_on=date(2024, 1, 1))
         world[f"{side}_meeting_case"] = MeetingCase.objects.create(meeting=meeting, case=case)
-        world[f"{side}_plan"] = Plan.objects.create(
+        world[f"{side}_meeting_plan"] = Plan.objects.create(
             organisation=org, fiscal_year=2024, kind="council", counterpart_name=f"{side}-secret-plan", planned=2
         )
