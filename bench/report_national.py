@@ -264,6 +264,22 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
 
 
+def sections_line(org, period, report: dict) -> str:
+    """The further sections' share of the report's time (meetings, events, supporters, work, employment…),
+    with what they counted: they are inside build_report's time above."""
+    from tsunagu.stats import sections
+
+    ms, _ = timed(lambda: sections.figures(org, period))
+    meetings = sum(row["held"] for row in report["meetings"]["by_kind"].values())
+    if not meetings:
+        return "    （このデータベースには会議などの記録がありません。ファイルを消すと作り直します）\n"
+    return (
+        f"    うち会議・研修・サポーター・就労などの節 {ms:.1f} ms（会議 {meetings:,}回・研修啓発 "
+        f"{report['events']['held']:,}回・サポーター活動 {report['supporters']['activities']:,}件・就労支援の新規登録 "
+        f"{report['employment']['new_registrations']:,}件）\n"
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fiscal-year", type=int, default=FISCAL_YEAR, help="fiscal year (default %(default)s)")
@@ -340,6 +356,7 @@ def main(argv=None) -> int:
                         f"新規 {ours['contacts']['new_cases']:,}・つなぎ {ours['referrals']['total']:,}"
                         f"（決定 {ours['referrals']['decided']:,}）・つながった {ours['connected']['total']:,}\n"
                     )
+                    out.write(sections_line(org, period, ours))
         con.close()
     out.write(
         f"\n{'すべての数値が参照SQLと一致' if not failures else 'CORRECTNESS FAILURE: 参照SQLと違う数値があります'}\n"

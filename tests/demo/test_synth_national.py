@@ -103,3 +103,39 @@ def test_split_is_exact_and_proportional():
     assert split(10, [1, 1, 1]) == [4, 3, 3]
     assert split(1_000_000, [3, 2, 1]) == [500_000, 333_333, 166_667]
     assert sum(split(150_000, [0.7, 1.3, 2.9, 0.51])) == 150_000
+
+
+def test_small_nation_has_network_activities_the_report_counts(db):
+    from tsunagu.employment.models import Registration
+    from tsunagu.meetings.models import Attendance as MeetingAttendance
+    from tsunagu.meetings.models import Meeting
+    from tsunagu.outreach.models import Event, SupporterActivity
+    from tsunagu.work.models import WorkedDay
+
+    out, _ = synth("--seed", "3")
+    entry = AuditEntry.objects.get(action=DONE_ACTION)
+    counts = {
+        "meetings": Meeting.objects.count(),
+        "meeting_attendances": MeetingAttendance.objects.count(),
+        "events": Event.objects.count(),
+        "supporter_activities": SupporterActivity.objects.count(),
+        "worked_days": WorkedDay.objects.count(),
+        "registrations": Registration.objects.count(),
+    }
+    # Every holder (4 centres, 3 municipalities) holds meetings in each of the ten fiscal years.
+    assert set(Meeting.objects.values_list("organisation__code", flat=True)) == set(
+        Case.objects.values_list("organisation__code", flat=True)
+    )
+    assert counts["meetings"] >= 7 * 10 * 10 and counts["events"] >= 7 * 10 * 3
+    for name, value in counts.items():
+        assert entry.changes[name] == [None, value], name
+    assert f"会議 {counts['meetings']:,}件" in out
+    # The nation's report counts them: the sections sum over the whole tree.
+    period = Period(date(2016, 4, 1), date(2026, 3, 31))
+    nation = build_report(Organisation.objects.get(code="000000"), period)
+    held = Meeting.objects.filter(status="held").count()
+    assert sum(row["held"] for row in nation["meetings"]["by_kind"].values()) == held
+    assert nation["events"]["held"] == Event.objects.filter(status="held").count()
+    assert nation["supporters"]["activities"] == counts["supporter_activities"]
+    assert nation["employment"]["new_registrations"] == counts["registrations"]
+    assert rollups.differences() == {}

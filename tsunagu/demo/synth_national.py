@@ -10,6 +10,7 @@ The same seed gives the same rows; each target organisation gets its own CaseWri
 
 import random
 from dataclasses import dataclass, replace
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +21,8 @@ from tsunagu.orgs import actions
 from tsunagu.orgs.models import Organisation, OrgKind
 from tsunagu.orgs.rules import Actor
 
-from .synth_cases import CaseWriter, Generated
+from .synth_activities import Activities, ActivityWriter
+from .synth_cases import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, CaseWriter, Generated
 from .synth_network import SynthTarget, ensure_staff, municipalities_for, public_code
 
 NATION_CODE = "000000"
@@ -137,12 +139,14 @@ def split(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> Generated:
+def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> tuple[Generated, Activities]:
+    """The nation's cases (with their contacts, referrals and 居場所) and its network activities."""
     holders = build_network(actor, spec)
     rng = random.Random(seed)
     # Busier and quieter windows: each holder's weight times a deterministic random factor.
     weights = [w * (0.5 + rng.random()) for _, w in holders]
-    total = Generated()
+    total, activities = Generated(), Activities()
+    last_day = date(LAST_FISCAL_YEAR + 1, 3, 31)
     for (org, _weight), cases, contacts in zip(holders, split(spec.cases, weights), split(spec.contacts, weights)):
         with transaction.atomic():
             target = SynthTarget(org, municipalities_for(org), tuple(ensure_staff(actor, org, spec.staff_per_target)))
@@ -158,6 +162,17 @@ def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> Gen
                 progress(before + done)
 
         total = total + writer.write(cases=cases, contacts=contacts, progress=report)
+        activities = (
+            activities
+            + ActivityWriter(
+                org,
+                target.municipalities,
+                random.Random(f"{seed}:{org.code}:activities"),
+                first_fy=FIRST_FISCAL_YEAR,
+                last_fy=LAST_FISCAL_YEAR,
+                last_day=last_day,
+            ).write()
+        )
     nation = Organisation.objects.get(code=NATION_CODE)
     with transaction.atomic():
         # The marker of a complete run: `status` looks for it.
@@ -172,9 +187,10 @@ def generate(*, actor: Actor, spec: NationSpec, seed: int, progress=None) -> Gen
                 "referrals": [None, total.referrals],
                 "attendances": [None, total.attendances],
                 "seed": [None, seed],
+                **{name: [None, value] for name, value in vars(activities).items()},
             },
         )
-    return total
+    return total, activities
 
 
 def refusal() -> str:

@@ -11,7 +11,7 @@ municipality, region or an attending body is the counterpart.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -31,21 +31,41 @@ def _in_subtree(org: Organisation, prefix: str = "") -> Q:
 
 
 def _load(org: Organisation, start: date, end: date):
-    """The subtree's meetings between the dates, the bodies of the held ones, and its plans of the fiscal
-    years the dates touch (three queries)."""
+    """The subtree's meetings between the dates, each with its attending bodies and people summed by the
+    database; its plans of the fiscal years the dates touch; and the bodies of the held meetings a plan may
+    count (of a plan's organisation and kind). Three queries: a nation's attendance rows are summed, and
+    read only where a plan needs them."""
     meetings = list(
         Meeting.objects.filter(_in_subtree(org), date__range=(start, end))
+        .annotate(agencies=Count("attendances"), people=Sum("attendances__people", default=0))
         .order_by("date", "id")
         .values(
-            "id", "organisation_id", "date", "kind", "name", "status", "region", "municipality_id", "municipality__name"
+            "id",
+            "organisation_id",
+            "date",
+            "kind",
+            "name",
+            "status",
+            "region",
+            "municipality_id",
+            "municipality__name",
+            "agencies",
+            "people",
         )
     )
-    bodies = defaultdict(list)
-    for row in Attendance.objects.filter(
-        _in_subtree(org, "meeting__"), meeting__date__range=(start, end), meeting__status=MeetingStatus.HELD
-    ).values("meeting_id", "body_id", "body_name", "people"):
-        bodies[row["meeting_id"]].append(row)
     plans = _plan_rows(Plan.objects.filter(_in_subtree(org)), start, end)
+    bodies = defaultdict(list)
+    pairs = {(p["organisation_id"], p["kind"]) for p in plans}
+    if pairs:
+        planned = Q()
+        for org_id, kind in pairs:
+            planned |= Q(meeting__organisation_id=org_id, meeting__kind=kind)
+        for row in (
+            Attendance.objects.filter(meeting__date__range=(start, end), meeting__status=MeetingStatus.HELD)
+            .filter(planned)
+            .values("meeting_id", "body_id", "body_name", "people")
+        ):
+            bodies[row["meeting_id"]].append(row)
     return meetings, bodies, plans
 
 
@@ -75,6 +95,7 @@ def figures_by_year(org: Organisation, years: list[int]) -> dict[int, dict]:
 
 def _figures_of(meetings: list[dict], bodies, plans: list[dict], start: date, end: date) -> dict:
     held = [m for m in meetings if m["status"] == MeetingStatus.HELD]
+    labels = {kind: str(label) for kind, label in MeetingKind.choices}
     by_kind = {}
     for kind, label in MeetingKind.choices:
         of_kind = [m for m in meetings if m["kind"] == kind]
@@ -84,18 +105,18 @@ def _figures_of(meetings: list[dict], bodies, plans: list[dict], start: date, en
             "planned": sum(1 for m in of_kind if m["status"] == MeetingStatus.PLANNED),
             "cancelled": sum(1 for m in of_kind if m["status"] == MeetingStatus.CANCELLED),
             "municipalities": len({m["municipality_id"] for m in held_of_kind if m["municipality_id"]}),
-            "agency_attendances": sum(len(bodies[m["id"]]) for m in held_of_kind),
-            "people": sum(row["people"] for m in held_of_kind for row in bodies[m["id"]]),
+            "agency_attendances": sum(m["agencies"] for m in held_of_kind),
+            "people": sum(m["people"] for m in held_of_kind),
         }
     held_list = [
         {
             "date": m["date"].isoformat(),
-            "kind": str(MeetingKind(m["kind"]).label),
+            "kind": labels[m["kind"]],
             "name": m["name"],
             "region": m["region"],
             "municipality": m["municipality__name"] or "",
-            "agencies": len(bodies[m["id"]]),
-            "people": sum(row["people"] for row in bodies[m["id"]]),
+            "agencies": m["agencies"],
+            "people": m["people"],
         }
         for m in held
     ]
@@ -167,16 +188,17 @@ def _progress(rows: list[dict], start: date, end: date, held: list[dict], bodies
     order = {kind: i for i, kind in enumerate(MeetingKind.values)}
     # In the order they were entered within a year, organisation and kind: the order the seed prints them.
     rows.sort(key=lambda p: (p["fiscal_year"], p["organisation__name"], order[p["kind"]], p["id"]))
+    # Each plan looks only at its own organisation's held meetings of its kind (a nation has thousands).
+    by_org_kind = defaultdict(list)
+    for m in held:
+        by_org_kind[m["organisation_id"], m["kind"]].append(m)
     result = []
     for plan in rows:
         first, last = wareki.fiscal_year_range(plan["fiscal_year"])
         count = sum(
             1
-            for m in held
-            if m["organisation_id"] == plan["organisation_id"]
-            and m["kind"] == plan["kind"]
-            and max(first, start) <= m["date"] <= min(last, end)
-            and _matches(plan, m, bodies[m["id"]])
+            for m in by_org_kind[plan["organisation_id"], plan["kind"]]
+            if max(first, start) <= m["date"] <= min(last, end) and _matches(plan, m, bodies[m["id"]])
         )
         result.append(
             {

@@ -48,6 +48,15 @@ class RateBook:
     def of(cls, organisation_id: int) -> "RateBook":
         return cls(AllowanceRate.objects.filter(organisation_id=organisation_id))
 
+    @classmethod
+    def of_each(cls, organisation_ids) -> dict[int, "RateBook"]:
+        """{organisation id: its book} for many organisations in one query (one without rates gets an empty
+        book, which pays 0)."""
+        rates = defaultdict(list)
+        for row in AllowanceRate.objects.filter(organisation_id__in=set(organisation_ids)):
+            rates[row.organisation_id].append(row)
+        return {org_id: cls(rates[org_id]) for org_id in set(organisation_ids)}
+
     def rate_on(self, on: date, program: str, payee: str) -> Rate | None:
         starts = self._starts.get((program, payee))
         if not starts:

@@ -49,19 +49,25 @@ def work_experience(organisation_ids, start: date, end: date) -> dict:
         .order_by("date", "id")
         .values_list("organisation_id", "placement_id", "date", "hours")
     )
-    placement_ids = {row[1] for row in days}
-    placements = {p.pk: p for p in Placement.objects.filter(pk__in=placement_ids).select_related("case")}
+    worked_in_span = WorkedDay.objects.filter(organisation_id__in=organisation_ids, date__range=(start, end))
+    placements = {
+        p.pk: p
+        for p in Placement.objects.filter(pk__in=worked_in_span.values("placement_id"))
+        .select_related("case")
+        .only("case_id", "host_id", "program", "case__birth_date", "case__age_band")
+    }
     first_day: dict[int, date] = {}
     worked = defaultdict(int)
-    books: dict[int, RateBook] = {}
-    allowances = {str(label): 0 for label in Payee.labels}
+    books = RateBook.of_each({row[0] for row in days})
+    paid = dict.fromkeys(Payee.values, 0)
     for org_id, placement_id, on, hours in days:
         placement = placements[placement_id]
         first_day.setdefault(placement.case_id, on)
         worked[placement_id] += 1
-        book = books.get(org_id) or books.setdefault(org_id, RateBook.of(org_id))
-        for payee in Payee:
-            allowances[str(payee.label)] += book.amount(on, hours, placement.program, payee.value)
+        book = books[org_id]
+        for payee in paid:
+            paid[payee] += book.amount(on, hours, placement.program, payee)
+    allowances = {str(Payee(payee).label): amount for payee, amount in paid.items()}
     cases = {p.case_id: p.case for p in placements.values()}
     by_age_band = {str(label): 0 for label in AgeBand.labels}
     for case_id, on in first_day.items():
@@ -93,7 +99,7 @@ def work_experience(organisation_ids, start: date, end: date) -> dict:
 
 
 def _figures(period, scope: Organisation) -> dict:
-    ids = list(Organisation.objects.filter(path__startswith=scope.path).values_list("id", flat=True))
+    ids = Organisation.objects.filter(path__startswith=scope.path).values("id")
     with translation.override("ja"):
         return work_experience(ids, period.start, period.end)
 

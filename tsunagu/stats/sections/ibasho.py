@@ -39,13 +39,20 @@ def _count(org, start, end, bucket) -> dict:
     """Figures per bucket(date) (one bucket for a period, a fiscal year each for the trend), two queries."""
     kinds = {value: str(label) for value, label in IbashoKind.choices}
     found: dict = {}
+
+    def figures_of(on):
+        key = bucket(on)
+        if key not in found:  # made once per bucket, not per row (its labels are translated)
+            found[key] = _empty()
+        return found[key]
+
     for on, kind, ibasho_id, n in (
         _held(IbashoEvent, org, start, end)
         .values_list("date", "ibasho__kind", "ibasho_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        figures = found.setdefault(bucket(on), _empty())
+        figures = figures_of(on)
         if ibasho_id not in figures["places"]:
             figures["places"].add(ibasho_id)
             figures["by_kind"][kinds[kind]]["places"] += 1
@@ -60,7 +67,7 @@ def _count(org, start, end, bucket) -> dict:
         )
         .order_by()
     ):
-        figures = found.setdefault(bucket(row["date"]), _empty())
+        figures = figures_of(row["date"])
         figures["by_kind"][kinds[row["event__ibasho__kind"]]]["attendances"] += row["n"]
         figures["by_attendee"]["ケース"] += row["cases"]
         figures["by_attendee"]["匿名"] += row["anonymous"]

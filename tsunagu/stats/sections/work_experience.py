@@ -8,13 +8,15 @@ from tsunagu.orgs.models import Organisation
 from tsunagu.work.queries import work_experience
 
 from ..exporters import LABEL, Column, Table, _breakdown
+from ..models import OrgAncestor
 from ..trends import _per_year, _year_columns
 from . import Section
 
 
 def build(org: Organisation, period, cohort=None) -> dict:
     # Cohorts (就職氷河期世代, one age band) come with the employment work; until then `cohort` is ignored.
-    ids = list(Organisation.objects.filter(path__startswith=org.path).values_list("id", flat=True))
+    # The closure table as a subquery, not a list of ids: a nation's subtree has thousands of organisations.
+    ids = OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
     with translation.override("ja"):
         return work_experience(ids, period.start, period.end)
 

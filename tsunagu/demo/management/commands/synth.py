@@ -78,7 +78,7 @@ class Command(BaseCommand):
         if state == "partial":
             raise CommandError(national.refusal())
         spec = national.spec_for(scale, contacts)
-        done = national.generate(
+        done, activities = national.generate(
             actor=actor, spec=spec, seed=seed, progress=Progress(self.stderr, spec.cases, spec.contacts)
         )
         self.stdout.write(
@@ -93,4 +93,12 @@ class Command(BaseCommand):
                 "attendances": f"{done.attendances:,}",
                 "seconds": time.monotonic() - started,
             }
+        )
+        self.stdout.write(
+            _(
+                "ネットワークの活動: 会議 %(meetings)s件（参加機関 延べ%(meeting_attendances)s）、研修・啓発 %(events)s件、"
+                "広報 %(materials)s件、サポーターの活動 %(supporter_activities)s件、就労体験の日 %(worked_days)s日、"
+                "就労支援の登録 %(registrations)s件。"
+            )
+            % {name: f"{value:,}" for name, value in vars(activities).items()}
         )
