@@ -43,8 +43,9 @@ class Counts:
         return sum(self.by_outcome.values())
 
 
-def subtree_ids(org: Organisation) -> list[int]:
-    return list(Organisation.objects.filter(path__startswith=org.path).values_list("id", flat=True))
+def subtree_ids(org: Organisation):
+    """The ids of the organisation and those below it, as a subquery (a nation's subtree has thousands)."""
+    return Organisation.objects.filter(path__startswith=org.path).values("id")
 
 
 def percent(part: int, whole: int) -> float:
@@ -65,7 +66,7 @@ def _case_in(keep, birth_date, band, on) -> bool:
 PERSON = ("case__birth_date", "case__age_band")
 
 
-def _registration_rows(ids: list[int], start: date, end: date) -> list[tuple]:
+def _registration_rows(ids, start: date, end: date) -> list[tuple]:
     """(case, 登録日, 終了日, 進路決定日, 進路, birth date, known band, organisation) of the registrations open
     on a day of the range; a decided one is open on its 進路決定日, so these hold every decision in the range
     too."""
@@ -76,7 +77,7 @@ def _registration_rows(ids: list[int], start: date, end: date) -> list[tuple]:
     )
 
 
-def _uses(ids: list[int], start: date, end: date, rows: list[tuple]) -> list[tuple]:
+def _uses(ids, start: date, end: date, rows: list[tuple]) -> list[tuple]:
     """(date, birth date, known band) of each use: a contact of a registered case at the registering
     organisation in the range while it was registered. Read from the registered cases' contacts (the
     contact_case_date index), not from every contact of the subtree: a nation's year has far more contacts
@@ -113,7 +114,7 @@ def _fold(rows, start: date, end: date, keep) -> Counts:
     return result
 
 
-def counts(ids: list[int], start: date, end: date, keep=None) -> Counts:
+def counts(ids, start: date, end: date, keep=None) -> Counts:
     """The figures of the range (three queries)."""
     rows = _registration_rows(ids, start, end)
     result = _fold(rows, start, end, keep)
@@ -121,7 +122,7 @@ def counts(ids: list[int], start: date, end: date, keep=None) -> Counts:
     return result
 
 
-def counts_by_year(ids: list[int], years: list[int]) -> dict[int, Counts]:
+def counts_by_year(ids, years: list[int]) -> dict[int, Counts]:
     """{fiscal year: counts} for many years in three queries whatever their number (the trends page)."""
     ranges = {year: wareki.fiscal_year_range(year) for year in years}
     first, last = ranges[min(years)][0], ranges[max(years)][1]
