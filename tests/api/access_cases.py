@@ -29,6 +29,18 @@ URL_CASES = [
         post={},
         changed=_other_token_revoked,
     ),
+    # The organisation's tokens, for its 管理者: the other organisation's token never shows.
+    UrlCase("api_organisation_tokens", Perm.MANAGE_ORG, leak=lambda world: world["other_api_token"].prefix),
+    # POST only: a GET is 405 for the 管理者 (the own side's token is a 相談員's of the organisation);
+    # the other organisation's token is 404 to them and stays live.
+    UrlCase(
+        "api_organisation_token_revoke",
+        Perm.MANAGE_ORG,
+        kwargs=_token,
+        expected=lambda role: 405 if role == Role.ADMIN else 403,
+        post={},
+        changed=_other_token_revoked,
+    ),
 ]
 
 API = {

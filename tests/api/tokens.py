@@ -10,12 +10,12 @@ from tsunagu.orgs.rules import Actor
 ALL = ["read", "write", "cases", "statistics"]
 
 
-def make_token(membership, scopes=ALL, *, addresses: str = "", days: int = 30) -> str:
+def make_token(membership, scopes=ALL, *, addresses: str = "", days: int = 30, name: str = "test") -> str:
     actor = Actor(user=membership.user, membership=membership, ip="127.0.0.1")
     made = tokens.create_token(
         actor=actor,
         second_factor=True,
-        name="test",
+        name=name,
         scopes=scopes,
         expires_on=timezone.localdate() + timedelta(days=days),
         allowed_addresses=addresses,

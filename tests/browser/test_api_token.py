@@ -89,3 +89,44 @@ def test_a_coordinators_token_reads_own_cases_and_not_anothers(page: Page, live_
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=15)
     assert refused.value.code == 403
+
+
+def test_an_administrator_sees_a_members_token_in_the_trail_and_revokes_it(page: Page, live_server):
+    """The 管理者 finds what a member's token read in the audit trail, named by the token, and revokes it
+    from the organisation's token page, on a phone's width and with the keyboard."""
+    from tests.api.tokens import make_token
+    from tests.browser.conftest import log_in_administrator
+
+    nation = make_org(OrgKind.NATIONAL, code="000000", name="国")
+    own = make_org(OrgKind.CENTER, make_org(OrgKind.PREFECTURE, nation, name="つなぐ県"), name="つなぐ県センター")
+    make_staff(own, Role.ADMIN, username="kanri")
+    sato = make_staff(own, Role.COORDINATOR, username="sato")
+    case = actions.open_case(
+        actor=Actor(user=sato.user, membership=sato), number="2026-0001", opened_on=date(2026, 4, 1),
+        name="自県太郎", first_consulter=Consulter.FAMILY,
+    )  # fmt: skip
+    token = make_token(sato, name="基幹連携")
+    assert _get(live_server, reverse("api_case", kwargs={"pk": case.pk}), token)[0] == 200
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in_administrator(page, "kanri")
+    page.goto(reverse("audit_search"))
+    page.get_by_label("APIトークンによる操作だけ").check()
+    page.get_by_role("button", name="検索").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("APIトークン『基幹連携』")
+    expect(rows.first).to_contain_text("2026-0001")
+
+    page.goto(reverse("api_organisation_tokens"))
+    expect(page.locator("tbody")).to_contain_text("sato")
+    expect(page.locator("tbody")).not_to_contain_text(token)
+    revoke = page.get_by_role("button", name="satoさんの「基幹連携」を失効させる")
+    revoke.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("satoさんのトークン「基幹連携」を失効させました。")).to_be_visible()
+    expect(page.locator("tbody")).to_contain_text("失効")
+    # The page fits the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path="/tmp/org_tokens_phone.png", full_page=True)
+    assert _get(live_server, reverse("api_cases"), token)[0] == 401

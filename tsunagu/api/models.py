@@ -3,6 +3,7 @@ that membership through the same access functions as the pages. Only a digest of
 the token is shown once, when it is made."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.orgs.models import Membership
@@ -40,3 +41,18 @@ class ApiToken(models.Model):
 
     def scope_labels(self) -> str:
         return "、".join(str(Scope(s).label) for s in self.scopes if s in Scope.values)
+
+    def state_label(self) -> str:
+        """有効, or why the token is not accepted (find_token refuses it for the same reasons)."""
+        membership = self.membership
+        if self.revoked_at is not None:
+            return str(_("失効"))
+        if self.expires_at <= timezone.now():
+            return str(_("期限切れ"))
+        if not membership.is_active:
+            return str(_("使えない（所属が無効）"))
+        if not membership.user.is_active:
+            return str(_("使えない（利用者が無効）"))
+        if not membership.organisation.is_active:
+            return str(_("使えない（組織が無効）"))
+        return str(_("有効"))

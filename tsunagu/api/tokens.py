@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import log_action
+from tsunagu.audit.models import VIA_API
 from tsunagu.orgs.access import deny, require, state_change
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -110,6 +111,30 @@ def get_token(actor: Actor, pk) -> ApiToken:
     return token
 
 
+def organisation_tokens(actor: Actor) -> QuerySet[ApiToken]:
+    """Every token of the acting organisation's memberships, for its 管理者: who owns it and what it may
+    do, never its secret (only a digest is kept). The organisations below have their own 管理者."""
+    require(actor, Perm.MANAGE_ORG)
+    return (
+        ApiToken.objects.filter(membership__organisation=actor.organisation)
+        .select_related("membership__user", "membership__organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_organisation_token(actor: Actor, pk) -> ApiToken:
+    """One token of the acting organisation's memberships, for its 管理者; anyone else's is not found."""
+    tokens = organisation_tokens(actor)
+    token = tokens.filter(pk=pk).first() if str(pk).isdigit() else None
+    if token is None:
+        raise deny(actor, "api_token", pk)
+    return token
+
+
+def owner_name(token: ApiToken) -> str:
+    return token.membership.user.get_username()
+
+
 @state_change
 def create_token(
     *,
@@ -159,16 +184,46 @@ def create_token(
     return Made(token, raw)
 
 
+def _revoke(actor: Actor, token: ApiToken) -> None:
+    """Revoke a live token, audited with its owner named (the organisation is the token's)."""
+    if token.revoked_at is not None:
+        return
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    log_action(
+        actor,
+        "token.revoke",
+        obj=token,
+        label=f"{token.name} ({token.prefix}) / {owner_name(token)}",
+        organisation=token.membership.organisation,
+    )
+
+
 @state_change
 def revoke_token(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Its owner revokes a token, or a 管理者 of the organisation of the token's membership does."""
     require(actor, Perm.VIEW_ORG)
-    if token.membership_id != getattr(actor.membership, "pk", None):
+    own = token.membership_id == getattr(actor.membership, "pk", None)
+    administered = actor.can(Perm.MANAGE_ORG) and token.membership.organisation_id == getattr(
+        actor.organisation, "pk", None
+    )
+    if not (own or administered):
         raise deny(actor, "api_token", token.pk)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        log_action(actor, "token.revoke", obj=token, label=f"{token.name} ({token.prefix})")
+    _revoke(actor, token)
     return token
+
+
+def revoke_membership_tokens(*, actor: Actor, membership, **kwargs) -> int:
+    """orgs.hooks.membership_ended: the membership's live tokens are revoked, in the transaction that ended
+    it, so they stay unusable if the membership is made active again. Returns how many."""
+    live = ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).select_related(
+        "membership__user", "membership__organisation"
+    )
+    count = 0
+    for token in live:
+        _revoke(actor, token)
+        count += 1
+    return count
 
 
 def find_token(raw: str, ip: str | None) -> ApiToken | None:
@@ -185,7 +240,7 @@ def find_token(raw: str, ip: str | None) -> ApiToken | None:
     membership = token.membership
     if token.revoked_at is not None or token.expires_at <= now:
         return None
-    if not membership.is_active or not membership.user.is_active:
+    if not membership.is_active or not membership.user.is_active or not membership.organisation.is_active:
         return None
     if not address_allowed(token, ip):
         return None
@@ -196,4 +251,11 @@ def find_token(raw: str, ip: str | None) -> ApiToken | None:
 
 
 def token_actor(token: ApiToken, ip: str | None) -> Actor:
-    return Actor(user=token.membership.user, membership=token.membership, ip=ip)
+    """The token's membership acting; its audit entries name the token (via "api:<id>" and its name)."""
+    return Actor(
+        user=token.membership.user,
+        membership=token.membership,
+        ip=ip,
+        via=f"{VIA_API}{token.pk}",
+        via_label=token.name,
+    )

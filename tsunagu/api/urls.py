@@ -8,6 +8,8 @@ from . import views
 page_urls = [
     path("", views.token_list, name="api_tokens"),
     path("<int:pk>/revoke/", views.token_revoke, name="api_token_revoke"),
+    path("organisation/", views.organisation_token_list, name="api_organisation_tokens"),
+    path("organisation/<int:pk>/revoke/", views.organisation_token_revoke, name="api_organisation_token_revoke"),
 ]
 
 api_urls = [

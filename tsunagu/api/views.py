@@ -1,5 +1,6 @@
 """The API token pages of the account: the acting membership's tokens, making one (shown once) and
-revoking one. Tokens are made only by a session that passed the second factor."""
+revoking one. Tokens are made only by a session that passed the second factor. And the organisation's
+page for its 管理者: every token of its memberships, any of which they revoke."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -66,3 +67,27 @@ def token_revoke(request, pk):
     tokens.revoke_token(actor=request.actor, token=token)
     messages.success(request, _("トークン「%(name)s」を失効させました。") % {"name": token.name})
     return redirect("api_tokens")
+
+
+@never_cache
+@staff_view(Perm.MANAGE_ORG)
+def organisation_token_list(request):
+    return render(
+        request,
+        "api/organisation_tokens.html",
+        {"tokens": tokens.organisation_tokens(request.actor)},
+    )
+
+
+@staff_view(Perm.MANAGE_ORG)
+def organisation_token_revoke(request, pk):
+    token = tokens.get_organisation_token(request.actor, pk)  # another organisation's: 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    tokens.revoke_token(actor=request.actor, token=token)
+    messages.success(
+        request,
+        _("%(owner)sさんのトークン「%(name)s」を失効させました。")
+        % {"owner": tokens.owner_name(token), "name": token.name},
+    )
+    return redirect("api_organisation_tokens")

@@ -13,6 +13,8 @@ class AuditSearchForm(forms.Form):
     date_from = JapaneseDateField(label=_("開始日"), required=False)
     date_to = JapaneseDateField(label=_("終了日"), required=False)
     denied_only = forms.BooleanField(label=_("拒否されたものだけ"), required=False)
+    api_only = forms.BooleanField(label=_("APIトークンによる操作だけ"), required=False)
+    token = forms.IntegerField(label=_("APIトークンの番号"), required=False, min_value=1, max_value=2**53)
 
     def clean(self):
         data = super().clean()

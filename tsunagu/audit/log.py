@@ -91,6 +91,8 @@ def _entry(actor, action, *, obj, label, changes, allowed, organisation, at=None
         ip=actor.ip,
         allowed=allowed,
         changes=changes or {},
+        via=getattr(actor, "via", "")[:40],
+        via_label=getattr(actor, "via_label", "")[:100],
     )
     if at is not None:
         entry.at = at

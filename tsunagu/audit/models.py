@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,10 @@ class ActorKind(models.TextChoices):
     PERSON = "person", _("職員")
     SYSTEM = "system", _("システム")
     ANONYMOUS = "anonymous", _("ログインしていない人")
+
+
+# The start of AuditEntry.via for a request of the REST API: "api:<token id>".
+VIA_API = "api:"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -58,6 +63,10 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(_("アドレス"), null=True, blank=True)
     allowed = models.BooleanField(_("許可"), default=True)
     changes = models.JSONField(_("変更内容"), default=dict, blank=True)
+    # Through what the person acted, when not a signed-in page: "api:<token id>" (orgs.rules.Actor.via),
+    # and the token's name then, so the entry still reads right after the token is gone.
+    via = models.CharField(_("経路"), max_length=40, blank=True, default="")
+    via_label = models.CharField(_("経路の名前"), max_length=100, blank=True, default="")
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -81,3 +90,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError("Audit entries cannot be deleted.")
+
+    @property
+    def via_api(self) -> bool:
+        return self.via.startswith(VIA_API)
+
+    @property
+    def via_token(self) -> str:
+        """The id of the API token that acted ("" when none did)."""
+        return self.via[len(VIA_API) :] if self.via_api else ""
+
+    def via_text(self) -> str:
+        """What the audit page shows for the route: 「APIトークン『name』」, or "" for a page."""
+        if self.via_api:
+            return gettext("APIトークン『%(name)s』") % {"name": self.via_label or self.via_token}
+        return ""

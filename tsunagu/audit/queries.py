@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEntry
+from .models import VIA_API, AuditEntry
 
 # Entries of no organisation that tell about one person: their log-ins, log-outs and second-factor work.
 PERSONAL_PREFIX = "auth."
@@ -19,12 +19,15 @@ def search(
     date_from=None,
     date_to=None,
     denied_only=False,
+    api_only=False,
+    token=None,
 ):
     """Entries recorded for this organisation, newest first, and of the entries of no organisation only
-    the log-ins of its members from the day each joined: `members` is the organisation's memberships
-    (a queryset with user and created_at). Matched on the account, never on a user name, so an account
-    named like another's name or like system work sees nothing of theirs. Dates are whole days in local
-    time; `user` matches the user name or the person's name."""
+        the log-ins of its members from the day each joined: `members` is the organisation's memberships
+        (a queryset with user and created_at). Matched on the account, never on a user name, so an account
+        named like another's name or like system work sees nothing of theirs. Dates are whole days in local
+        time; `user` matches the user name or the person's name. `api_only` keeps what was done through an API
+    token, `token` (a token id) what that one token did."""
     joined = members.filter(user=OuterRef("user"), created_at__lte=OuterRef("at"))
     entries = AuditEntry.objects.filter(
         Q(organisation=organisation)
@@ -47,6 +50,10 @@ def search(
         entries = entries.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
     if denied_only:
         entries = entries.filter(allowed=False)
+    if token:
+        entries = entries.filter(via=f"{VIA_API}{token}")
+    elif api_only:
+        entries = entries.filter(via__startswith=VIA_API)
     return entries.select_related("user").order_by("-at", "-id")
 
 

@@ -12,7 +12,7 @@ from tsunagu.core.versions import claim
 
 from .access import refuse, require, state_change
 from .codes import code_problem, normalise_code
-from .hooks import initial_password_set, organisation_moved
+from .hooks import initial_password_set, membership_ended, organisation_moved
 from .models import (
     ALLOWED_PARENT_KINDS,
     PUBLIC_BODY_KINDS,
@@ -343,4 +343,6 @@ def change_staff(
         organisation=membership.organisation,
         changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)),
     )
+    if before["is_active"] and not is_active:
+        membership_ended.send(sender=change_staff, actor=actor, membership=membership)
     return membership

@@ -14,3 +14,8 @@ organisation_moved = Signal()
 # A 管理者 created an account with an initial password they chose: sent with user, inside add_staff's
 # transaction. The log-in app makes the person change it at their first log-in.
 initial_password_set = Signal()
+
+# A 管理者 ended a membership (made it inactive): sent with actor and membership, inside change_staff's
+# transaction. The API revokes the membership's tokens, so a membership made active again does not
+# bring them back.
+membership_ended = Signal()

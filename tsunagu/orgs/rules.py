@@ -57,11 +57,17 @@ class Actor:
     person who has not chosen an organisation yet), an actor that may do nothing. Work that no person
     does (a command-line job, the web form's intake) acts as Actor.system(label), a kind of its own that
     no request can produce.
+
+    `via` says through what the person acts when it is not a signed-in page: "api:<token id>" for a
+    request of the REST API, with `via_label` the token's name. The audit trail records both, so an
+    entry tells which token acted without the foundation knowing the API app.
     """
 
     user: AbstractBaseUser | None
     membership: Membership | None
     ip: str | None = None
+    via: str = ""
+    via_label: str = ""
 
     # Only SystemActor says True: a missing user or organisation never makes an actor the system.
     is_system: ClassVar[bool] = False
