@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.api.tokens import bearer, make_token
 from tests.cases.factories import actor_for, make_case
 from tests.conftest import act_as
 from tests.factories import make_org, make_staff
@@ -24,6 +25,7 @@ from tsunagu.core import wareki
 from tsunagu.orgs.models import OrgKind, PartnerCategory, Role
 from tsunagu.returns import actions, signing
 from tsunagu.returns.models import ReceivedReturn, Return, SenderKey, SigningKey
+from tsunagu.returns.national import national_years
 
 # The national view shows the last five fiscal years; the returns are for last year's.
 LAST_FY = wareki.fiscal_year(date.today()) - 1
@@ -272,3 +274,64 @@ def test_only_the_returns_own_approvers_sign_it_and_only_approved(client, networ
     act_as(client, make_staff(network["own"], Role.STATISTICIAN))
     assert "署名の鍵" not in client.get(reverse("returns") + PERIOD).content.decode()
     assert not AuditEntry.objects.filter(action="return.sign").exists()
+
+
+def test_the_api_gives_the_signed_file_and_takes_it(client, network, categories, receiver):
+    _work(network["own_city"], 3, 1, categories[0])
+    ret = _approve_all(network["own"], network["nation"])
+    sender_admin = make_staff(network["own"], Role.ADMIN)
+    signing.create_key(actor=actor_for(sender_admin), organisation=network["own"])
+    raw = make_token(sender_admin)
+    response = client.get(reverse("api_return_signed", args=[ret.pk]), **bearer(raw))
+    assert response.status_code == 200
+    signed = response.json()
+    assert (signed["return"]["sender"], signed["return"]["sha256"]) == (network["own"].code, ret.sha256)
+    assert AuditEntry.objects.filter(action="return.sign", user=sender_admin.user).count() == 1
+    # A return not approved yet is refused with the page's message.
+    draft = Return.objects.create(organisation=network["own"], starts_on=date(2030, 4, 1), ends_on=date(2031, 3, 31))
+    response = client.get(reverse("api_return_signed", args=[draft.pk]), **bearer(raw))
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        {"non_field_errors": ["承認された報告だけを送れます。"]},
+    )
+
+    receiver_raw = make_token(receiver["admin"])
+    url = reverse("api_returns_received")
+    data = json.dumps(signed, ensure_ascii=False).encode()
+    response = client.post(url, {"file": SimpleUploadedFile("r.json", data)}, **bearer(receiver_raw))
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        {"non_field_errors": [f"登録されていない送信元（{network['own'].code}）からのファイルです。"]},
+    )
+    signing.register_sender(
+        actor=actor_for(receiver["admin"]), code=network["own"].code, name="遠くの県", public_key=_pem(network)
+    )
+    response = client.post(url, {"file": SimpleUploadedFile("r.json", _tampered(data))}, **bearer(receiver_raw))
+    assert (response.status_code, response.json()["errors"]) == (400, {"non_field_errors": [REFUSED]})
+    response = client.post(url, {}, **bearer(receiver_raw))
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        {"file": ["署名付きの報告ファイルを選んでください。"]},
+    )
+    assert ReceivedReturn.objects.count() == 0
+    response = client.post(url, {"file": SimpleUploadedFile("r.json", data)}, **bearer(receiver_raw))
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["sender"], body["sender_name"], body["from"], body["to"], body["sha256"]) == (
+        network["own"].code,
+        "遠くの県",
+        FY[0].isoformat(),
+        FY[1].isoformat(),
+        ret.sha256,
+    )
+    assert AuditEntry.objects.filter(action="return.receive", user=receiver["admin"].user).count() == 1
+    (year,) = national_years(receiver["nation"], [LAST_FY])
+    assert (year.contacts, year.referrals) == (4 + 3, 2 + 1)
+    # A token of a role that does not approve returns cannot hand one in.
+    viewer_raw = make_token(make_staff(receiver["nation"], Role.VIEWER))
+    response = client.post(url, {"file": SimpleUploadedFile("r.json", data)}, **bearer(viewer_raw))
+    assert response.status_code == 403
+
+
+def _pem(network) -> str:
+    return SigningKey.objects.get(organisation=network["own"]).public_key
