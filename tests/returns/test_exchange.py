@@ -335,3 +335,23 @@ def test_the_api_gives_the_signed_file_and_takes_it(client, network, categories,
 
 def _pem(network) -> str:
     return SigningKey.objects.get(organisation=network["own"]).public_key
+
+
+def test_a_new_secret_key_makes_the_key_unreadable_with_a_message_and_a_new_key_replaces_it(network):
+    from django.core.exceptions import ValidationError
+    from django.test import override_settings
+
+    key = signing.create_key(actor=actor_for(make_staff(network["own"], Role.ADMIN)), organisation=network["own"])
+    assert signing.public_pem(signing.private_key(network["own"])) == key.public_key
+    with override_settings(SECRET_KEY="another-secret-key-of-fifty-characters-or-more-xyz"):
+        with pytest.raises(ValidationError) as error:
+            signing.private_key(network["own"])
+        assert error.value.messages == [
+            "署名の鍵を読めません（SECRET_KEYが変わった可能性があります）。鍵を作り直し、"
+            "受け取る側に新しい公開鍵を登録してください。"
+        ]
+        new = signing.create_key(actor=actor_for(make_staff(network["own"], Role.ADMIN)), organisation=network["own"])
+        assert signing.public_pem(signing.private_key(network["own"])) == new.public_key != key.public_key
+    assert SigningKey.objects.count() == 1
+    entry = AuditEntry.objects.filter(action="return.key_create").order_by("pk").last()
+    assert entry.changes == {"fingerprint": [signing.fingerprint(key.public_key), signing.fingerprint(new.public_key)]}
