@@ -58,6 +58,8 @@ API = {
     "api_ledger_imports",
     "api_ledger_import",
     "api_report",
+    "api_return_signed",
+    "api_returns_received",
 }
 
 

@@ -65,6 +65,8 @@ CASES = [
         roles(peer=403, rest=200),
         query=lambda w, s: {"org": w[s].code, "fy": 2021},
     ),
+    # The prefecture's own approved return, signed (tests/returns/access_cases.py makes it and the key).
+    ApiCase("api_return_signed", lambda w, s: {"pk": w[f"returns_{s}_approved"].pk}, roles(admin=200, rest=403)),
 ]
 
 WRITES = [
@@ -111,7 +113,11 @@ def _call(client, case, url, raw):
 
 
 def test_every_api_url_is_walked():
-    assert {c.name for c in CASES} | {c.name for c in WRITES} | {"api_schema", "api_ledger_imports"} == API
+    assert {c.name for c in CASES} | {c.name for c in WRITES} | {
+        "api_schema",
+        "api_ledger_imports",
+        "api_returns_received",
+    } == API
 
 
 ROLE_CASES = [(c, r) for c in CASES for r in Role]

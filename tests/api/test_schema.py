@@ -34,7 +34,7 @@ def test_the_schema_is_served_and_valid(client, db):
     assert schema["components"]["securitySchemes"] == {"bearerAuth": {"type": "http", "scheme": "bearer"}}
     paths = set(schema["paths"])
     assert {"/api/v1/cases/", "/api/v1/cases/{id}/", "/api/v1/statistics/report/", "/api/v1/ledger/imports/"} <= paths
-    assert len(paths) == 13
+    assert len(paths) == 15
 
 
 FIELD_NAMES = [

@@ -3,6 +3,8 @@ through the same actions as the pages, so it answers 404 outside the acting orga
 same audit entries, and refuses what the pages refuse with the same messages (400 per field; a stale
 version 409 with the current values). The token's membership is the actor."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -30,6 +32,9 @@ from tsunagu.orgs import queries as org_queries
 from tsunagu.orgs.access import deny, get_organisation, require
 from tsunagu.orgs.models import Organisation, Role
 from tsunagu.orgs.rules import Perm
+from tsunagu.returns import signing
+from tsunagu.returns.access import get_return
+from tsunagu.returns.forms import ReceivedFileForm
 from tsunagu.stats.report import Period, build_report
 
 from .authentication import BearerTokenAuthentication, TokenScope
@@ -546,3 +551,48 @@ def report_period(params) -> Period:
         return Period(dates["from"], dates["to"])
     except ValueError as error:
         raise ValidationError({"to": str(error)}) from None
+
+
+# --- returns between installations ---------------------------------------------------------------------------
+
+
+class ReturnSigned(ApiView):
+    """The organisation's own approved return as the signed file the receiving installation takes."""
+
+    area = Scope.STATISTICS
+
+    @extend_schema(responses={200: OBJECT, 400: OBJECT}, summary="An approved return as a signed file (JSON)")
+    def get(self, request, pk):
+        actor = self.actor
+        require(actor, Perm.APPROVE_RETURNS)
+        ret = get_return(actor, pk)
+        return Response(json.loads(signing.sign_return(actor=actor, ret=ret)))
+
+
+class ReturnsReceived(ApiView):
+    """A signed return file of a registered sender, verified and kept like an upload on the page."""
+
+    area = Scope.STATISTICS
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("SignedReturn", {"file": serializers.FileField()})},
+        responses={201: OBJECT, 400: OBJECT},
+        summary="Receive a signed return file from another installation",
+    )
+    def post(self, request):
+        actor = self.actor
+        require(actor, Perm.APPROVE_RETURNS)
+        data = valid(ReceivedFileForm({}, request.FILES))["file"]
+        received = signing.receive(actor=actor, data=data)
+        return Response(
+            {
+                "sender": received.sender.code,
+                "sender_name": received.sender.name,
+                "from": received.starts_on.isoformat(),
+                "to": received.ends_on.isoformat(),
+                "sha256": received.sha256,
+                "received_at": received.received_at.isoformat(),
+            },
+            status=status.HTTP_201_CREATED,
+        )

@@ -27,4 +27,6 @@ api_urls = [
     path("v1/ledger/imports/", e.LedgerImports.as_view(), name="api_ledger_imports"),
     path("v1/ledger/imports/<int:pk>/", e.LedgerImportStatus.as_view(), name="api_ledger_import"),
     path("v1/statistics/report/", e.Report.as_view(), name="api_report"),
+    path("v1/returns/<int:pk>/signed/", e.ReturnSigned.as_view(), name="api_return_signed"),
+    path("v1/returns/received/", e.ReturnsReceived.as_view(), name="api_returns_received"),
 ]

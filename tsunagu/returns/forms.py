@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.forms import JapaneseDateField, ModelChoiceField
 
+from .signing import MAX_BYTES, too_large
+
 PERIODS = [("fy", _("年度")), ("h1", _("上半期（4〜9月）")), ("h2", _("下半期（10〜3月）"))]
 
 
@@ -32,3 +34,37 @@ class ExceptionForm(forms.Form):
                 .distinct()
                 .order_by("username")
             )
+
+
+class SenderForm(forms.Form):
+    code = forms.CharField(
+        label=_("送る組織のコード"),
+        max_length=20,
+        error_messages={"required": _("送る組織のコードを入力してください。")},
+    )
+    name = forms.CharField(
+        label=_("送る組織の名称"),
+        max_length=200,
+        error_messages={"required": _("送る組織の名称を入力してください。")},
+    )
+    public_key = forms.CharField(
+        label=_("公開鍵 (Ed25519, PEM)"),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        max_length=2000,
+        error_messages={"required": _("送る組織の公開鍵を貼り付けてください。")},
+        help_text=_("送る組織のtsunaguの「報告の提出と承認」のページに表示される公開鍵を、そのまま貼り付けます。"),
+    )
+
+
+class ReceivedFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("署名付きの報告ファイル"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        error_messages={"required": _("署名付きの報告ファイルを選んでください。")},
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # before reading a byte of it
+            raise too_large()
+        return upload.read()

@@ -69,7 +69,7 @@ class SenderKey(models.Model):
         verbose_name_plural = _("送信元の公開鍵")
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.name}（{self.code}）"
 
 
 class ReceivedReturn(models.Model):
@@ -88,3 +88,23 @@ class ReceivedReturn(models.Model):
         ]
         verbose_name = _("受け取った報告")
         verbose_name_plural = _("受け取った報告")
+
+
+class SigningKey(models.Model):
+    """The organisation's own Ed25519 key for signing the approved returns it sends to another installation.
+    The private key is kept encrypted (PKCS#8 with a password derived from SECRET_KEY, signing.py says why);
+    the public key (PEM) is what the receiving body registers as a SenderKey."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="signing_key"
+    )
+    public_key = models.TextField(_("公開鍵 (Ed25519, PEM)"))
+    private_key = models.TextField(_("秘密鍵（暗号化済み）"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("署名の鍵")
+        verbose_name_plural = _("署名の鍵")
+
+    def __str__(self):
+        return f"{self.organisation} {self._meta.verbose_name}"

@@ -6,20 +6,22 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.core import wareki
+from tsunagu.core.exporting import download
 from tsunagu.core.forms import apply_errors
 from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.rules import Perm
 
-from . import actions
-from .access import get_return
-from .forms import ExceptionForm, PeriodForm, SendBackForm
-from .models import Return, ReturnStatus
+from . import actions, signing
+from .access import get_return, get_sender
+from .forms import ExceptionForm, PeriodForm, ReceivedFileForm, SendBackForm, SenderForm
+from .models import ReceivedReturn, Return, ReturnStatus, SenderKey, SigningKey
 from .national import national_years
 
 
@@ -98,12 +100,17 @@ def return_list(request):
                     raise ValidationError(_("対象外にする組織を選んでください。"))
                 actions.mark_exempt(actor=actor, organisation=child, starts_on=start, ends_on=end)
                 messages.success(request, _("対象外にしました。"))
+            elif step == "key":
+                signing.create_key(actor=actor, organisation=org)
+                messages.success(request, _("署名の鍵を作りました。公開鍵を受け取る側に登録してもらってください。"))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         return redirect(request.get_full_path())
     own = Return.objects.filter(organisation=org, starts_on=start, ends_on=end).first()
     below = Return.objects.filter(organisation__parent=org, starts_on=start, ends_on=end).select_related("organisation")
+    can_approve = actor.can(Perm.APPROVE_RETURNS)
+    key = SigningKey.objects.filter(organisation=org).first() if can_approve else None
     return render(
         request,
         "returns/list.html",
@@ -116,7 +123,12 @@ def return_list(request):
             "tree": _tree(org, start, end),
             "children": org.children.order_by("code"),
             "can_submit": actor.can(Perm.SUBMIT_RETURNS) and org.parent_id is not None,
-            "can_approve": actor.can(Perm.APPROVE_RETURNS),
+            "can_approve": can_approve,
+            "key": key,
+            "fingerprint": signing.fingerprint(key.public_key) if key else "",
+            "received": ReceivedReturn.objects.filter(sender__receiver=org, starts_on=start, ends_on=end)
+            .select_related("sender")
+            .order_by("sender__code"),
         },
     )
 
@@ -160,8 +172,85 @@ def return_detail(request, pk):
             "may_open": actor.can(Perm.OPEN_LOCK_EXCEPTIONS)
             and ret.status == ReturnStatus.APPROVED
             and ret.organisation != actor.organisation,
+            "may_sign": actor.can(Perm.APPROVE_RETURNS)
+            and ret.status == ReturnStatus.APPROVED
+            and ret.organisation == actor.organisation,
         },
     )
+
+
+@staff_view(Perm.APPROVE_RETURNS)
+def return_signed(request, pk):
+    """The organisation's own approved return as a file signed with its key, to hand to another installation."""
+    actor = request.actor
+    ret = get_return(actor, pk)
+    try:
+        data = signing.sign_return(actor=actor, ret=ret)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("return_detail", args=[ret.pk]))
+    return download(data, signing.filename(ret), content_type="application/json")
+
+
+@staff_view(Perm.APPROVE_RETURNS)
+@require_http_methods(["GET", "POST"])
+def received(request):
+    """At the receiving body: the senders of other installations (register, remove) and the signed returns
+    received from them (upload a file)."""
+    actor = request.actor
+    step = request.POST.get("step")
+    sender_form = SenderForm(request.POST if step == "register" else None)
+    file_form = ReceivedFileForm(
+        request.POST if step == "upload" else None, request.FILES if step == "upload" else None
+    )
+    if request.method == "POST":
+        try:
+            if step == "register" and sender_form.is_valid():
+                sender = signing.register_sender(actor=actor, **sender_form.cleaned_data)
+                messages.success(request, _("送信元「%(sender)s」を登録しました。") % {"sender": sender})
+                return redirect("returns_received")
+            if step == "upload" and file_form.is_valid():
+                got = signing.receive(actor=actor, data=file_form.cleaned_data["file"])
+                messages.success(
+                    request,
+                    _("%(sender)sの報告（%(period)s）の署名を確認し、受け取りました。")
+                    % {
+                        "sender": got.sender,
+                        "period": f"{wareki.format_date(got.starts_on)}〜{wareki.format_date(got.ends_on)}",
+                    },
+                )
+                return redirect("returns_received")
+        except ValidationError as error:
+            apply_errors(sender_form if step == "register" else file_form, error)
+    senders = list(SenderKey.objects.filter(receiver=actor.organisation).order_by("code"))
+    for sender in senders:
+        sender.fingerprint = signing.fingerprint(sender.public_key)
+    return render(
+        request,
+        "returns/received.html",
+        {
+            "senders": senders,
+            "received": ReceivedReturn.objects.filter(sender__receiver=actor.organisation)
+            .select_related("sender")
+            .order_by("-starts_on", "sender__code"),
+            "sender_form": sender_form,
+            "file_form": file_form,
+        },
+    )
+
+
+@staff_view(Perm.APPROVE_RETURNS)
+def sender_remove(request, pk):
+    sender = get_sender(request.actor, pk)  # another organisation's: 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    removed = signing.remove_sender(actor=request.actor, sender=sender)
+    messages.success(
+        request,
+        _("送信元「%(sender)s」と、そこから受け取った報告%(n)d件を削除しました。") % {"sender": sender, "n": removed},
+    )
+    return redirect("returns_received")
 
 
 @staff_view(Perm.VIEW_STATS)

@@ -148,3 +148,39 @@ def test_password_option(demo, db):
     assert "two-orgs" in demo["users"]
     assert demo["first_output"].splitlines()[3].split()[:2] == ["center-admin", OTHER_PASSWORD]
     assert PASSWORD not in demo["first_output"]
+
+
+def test_the_last_complete_half_year_has_returns_in_every_state(built, db):
+    """令和8年度上半期 (the demo's END is 2026-10-31): 27 municipalities approved and locked, 汐見市 waiting,
+    青海市 sent back with the reason, 雪見村 対象外; the prefecture itself still 作成中, waiting for them."""
+    from datetime import date
+
+    from tsunagu.orgs.models import LockedPeriod
+    from tsunagu.returns.models import Return, ReturnStatus
+
+    half = Return.objects.filter(starts_on=date(2026, 4, 1), ends_on=date(2026, 9, 30))
+    returns = half.filter(organisation__kind=OrgKind.MUNICIPALITY)
+    assert Counter(returns.values_list("status", flat=True)) == {
+        ReturnStatus.APPROVED: 27,
+        ReturnStatus.SUBMITTED: 1,
+        ReturnStatus.SENT_BACK: 1,
+        ReturnStatus.EXEMPT: 1,
+    }
+    # The 9 partner agencies under 青海市 (5), 汐見市 (2), 朝凪市 and 西浜市 are 対象外; no other return exists.
+    partners = half.filter(organisation__kind=OrgKind.PARTNER)
+    assert set(partners.values_list("status", flat=True)) == {ReturnStatus.EXEMPT}
+    assert (partners.count(), Return.objects.count()) == (9, 39)
+    assert returns.get(status=ReturnStatus.SUBMITTED).organisation.name == "汐見市"
+    sent_back = returns.get(status=ReturnStatus.SENT_BACK)
+    assert (sent_back.organisation.name, sent_back.submissions) == ("青海市", 1)
+    assert sent_back.reason.startswith("9月の訪問件数が月報")
+    assert returns.get(status=ReturnStatus.EXEMPT).organisation.name == "雪見村"
+    # The capital's frozen copy is its half year's records: the figures the prefecture sent back.
+    assert sent_back.frozen["contacts"]["total"] > 0
+    assert LockedPeriod.objects.filter(starts_on=date(2026, 4, 1), ends_on=date(2026, 9, 30)).count() == 27
+    assert Counter(AuditEntry.objects.filter(action__startswith="return.").values_list("action", flat=True)) == {
+        "return.submit": 29,
+        "return.approve": 27,
+        "return.send_back": 1,
+        "return.exempt": 10,
+    }

@@ -13,6 +13,7 @@ from tsunagu.demo.meetings import build_meetings
 from tsunagu.demo.network import build_network
 from tsunagu.demo.outreach import build_outreach
 from tsunagu.demo.public import build_public
+from tsunagu.demo.returns import build_returns
 from tsunagu.demo.staff import DEFAULT_PASSWORD, build_staff
 from tsunagu.demo.twofactor import build_admin_devices, demo_totp_secret
 from tsunagu.demo.work import build_work
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 build_kpis(network, actor)
                 build_employment(network, actor, password=password)
                 build_meetings(network, actor)
+                build_returns(network, actor)  # last: the approvals lock the half year's months
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(
