@@ -25,9 +25,10 @@ ICE_AGE, FORTIES = "就職氷河期世代", "40代"
 
 # Where a program's figures come from when its page names no organisation: the first organisation of the
 # subtree (in tree order) whose name contains one of the words or whose kind is the kind; else the subtree.
+# Employment support is the subtree's: its figures count only the organisations that register people for
+# work support and hold placements, wherever in the subtree they are.
 DEFAULT_SOURCES = {
     Program.PEER_SUPPORT: (("ピアサポート",), None),
-    Program.EMPLOYMENT: (("就労支援",), None),
     Program.SAPOSUTE: (("サポートステーション", "サポステ"), None),
     Program.CENTRE: ((), OrgKind.CENTER),
 }
@@ -153,17 +154,6 @@ def _peer_support(r: dict) -> list[Block]:
             r,
             {},
         ),
-        _figures(
-            _("ひきこもりサポーター"),
-            _("人数・件数"),
-            [
-                (_("登録サポーター数（期間の末日）"), "supporters.registered"),
-                (_("活動件数"), "supporters.activities"),
-                (_("前年同期の活動件数"), "supporters.previous_activities"),
-            ],
-            r,
-            {},
-        ),
     ]
 
 
@@ -265,6 +255,17 @@ def _centre(r: dict) -> list[Block]:
 
 def _network(r: dict) -> list[Block]:
     meetings = r["meetings"]
+    supporters = _figures(
+        _("ひきこもりサポーター"),
+        _("人数・件数"),
+        [
+            (_("登録サポーター数（期間の末日）"), "supporters.registered"),
+            (_("活動件数"), "supporters.activities"),
+            (_("前年同期の活動件数"), "supporters.previous_activities"),
+        ],
+        r,
+        {},
+    )
     return [
         Block(
             _("会議の種別ごとの開催"),
@@ -287,6 +288,7 @@ def _network(r: dict) -> list[Block]:
             [_("相手先"), _("種別"), _("実施済"), _("予定")],
             [[p["counterpart"], p["kind"], p["held"], p["planned"]] for p in meetings["plans"]],
         ),
+        supporters,
     ]
 
 

@@ -419,7 +419,7 @@ def progress_report(request, code):
     )
 
 
-@staff_view(Perm.VIEW_STATS)
+@staff_view(Perm.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
 def progress_page_edit(request, code, program):
     """One page of the report with its text and the organisation its figures come from, saved at the
