@@ -266,3 +266,11 @@ def test_download_view_records_the_download(world, client):
     assert AuditEntry.objects.filter(action="kpi.progress.export").count() == 1
     # A 統計担当 reads the report but writes no page.
     assert client.get(f"/kpi/progress/{world['own'].code}/training/?fy=2021&part=h1").status_code == 403
+
+
+def test_a_label_with_a_slash_is_one_step_of_a_key():
+    figures = {"referrals": {"by_category": {"医療/保健": {"count": 4}, "a~b": {"count": 2}}}}
+    key = f"referrals/by_category/{progress.escape('医療/保健')}/count"
+    assert key == "referrals/by_category/医療~1保健/count"
+    assert progress.contract_value(figures, {}, key) == 4
+    assert progress.contract_value(figures, {}, f"referrals/by_category/{progress.escape('a~b')}/count") == 2

@@ -2,7 +2,7 @@
 its halves, a page per program with the figures of the seed's pages and a text written by staff.
 
 Every figure is read from the report contract (stats.queries.report, the numbers of `tsunagu report`):
-a row names the contract key it shows ("contacts.by_channel.電話"), nothing is counted here. A page's
+a row names the contract key it shows ("contacts/by_channel/電話"), nothing is counted here. A page's
 figures are those of one organisation of the subtree (the ピアサポートセンター for the peer support page,
 the センター for the centre's) or of the whole subtree, as its ProgressPage says; by default the first
 organisation whose name or kind fits the program. HTML, XLSX and PDF render the same blocks."""
@@ -54,14 +54,20 @@ def period_label(fiscal_year: int, part: str) -> str:
 # --- the figures of a page --------------------------------------------------------------------------------
 
 
+def escape(label: str) -> str:
+    """A breakdown's label as one step of a key (JSON Pointer, RFC 6901: ~ is ~0, / is ~1)."""
+    return label.replace("~", "~0").replace("/", "~1")
+
+
 def contract_value(report_: dict, cohorts: dict, key: str):
-    """The figure at a contract key: "contacts.total", or "[40代]employment.decided" in a cohort's report."""
+    """The figure at a contract key, a JSON Pointer into the report without its leading slash:
+    "contacts/total" is report["contacts"]["total"]; "[40代]employment/decided" reads a cohort's report."""
     source = report_
     if key.startswith("["):
         cohort, key = key[1:].split("]", 1)
         source = cohorts[cohort]
-    for part in key.split("."):
-        source = source[part]
+    for step in key.split("/"):
+        source = source[step.replace("~1", "/").replace("~0", "~")]
     return source
 
 
@@ -93,7 +99,7 @@ def _figures(title: str, column: str, lines: list[tuple[str, str]], report_: dic
 def _breakdown(title: str, head: str, key: str, report_: dict, total_key: str | None = None) -> Block:
     """Every label of a contract breakdown, with its total when the contract has one."""
     counts = contract_value(report_, {}, key)
-    lines = [(label, f"{key}.{label}") for label in counts]
+    lines = [(label, f"{key}/{escape(label)}") for label in counts]
     block = _figures(title, _("件数"), lines, report_, {})
     block.columns[0] = head
     if total_key:
@@ -108,23 +114,23 @@ def _consultation(r: dict) -> list[Block]:
             _("相談の件数"),
             _("件数"),
             [
-                (_("相談延べ件数"), "contacts.total"),
-                (_("実人数"), "contacts.persons"),
-                (_("新規相談ケース数"), "contacts.new_cases"),
+                (_("相談延べ件数"), "contacts/total"),
+                (_("実人数"), "contacts/persons"),
+                (_("新規相談ケース数"), "contacts/new_cases"),
             ],
             r,
             {},
         ),
-        _breakdown(_("相談の方法別"), _("方法"), "contacts.by_channel", r, "contacts.total"),
-        _breakdown(_("当事者の年齢別相談件数"), _("年代"), "contacts.by_age_band", r, "contacts.total"),
-        _breakdown(_("相談者別"), _("相談者"), "contacts.by_consulter", r, "contacts.total"),
+        _breakdown(_("相談の方法別"), _("方法"), "contacts/by_channel", r, "contacts/total"),
+        _breakdown(_("当事者の年齢別相談件数"), _("年代"), "contacts/by_age_band", r, "contacts/total"),
+        _breakdown(_("相談者別"), _("相談者"), "contacts/by_consulter", r, "contacts/total"),
         _figures(
             _("居場所への参加や関係機関による対応につながった件数"),
             _("件数"),
             [
-                (_("つながった件数"), "connected.total"),
-                (_("当事者"), "connected.本人"),
-                (_("家族"), "connected.家族"),
+                (_("つながった件数"), "connected/total"),
+                (_("当事者"), "connected/本人"),
+                (_("家族"), "connected/家族"),
             ],
             r,
             {},
@@ -133,9 +139,9 @@ def _consultation(r: dict) -> list[Block]:
 
 
 def _referrals(r: dict) -> Block:
-    lines = [(_("つなぎ件数"), "referrals.total"), (_("支援が決定した件数"), "referrals.decided")]
+    lines = [(_("つなぎ件数"), "referrals/total"), (_("支援が決定した件数"), "referrals/decided")]
     lines += [
-        (_("つなぎ先: %(category)s") % {"category": category}, f"referrals.by_category.{category}.count")
+        (_("つなぎ先: %(category)s") % {"category": category}, f"referrals/by_category/{escape(category)}/count")
         for category in r["referrals"]["by_category"]
     ]
     return _figures(_("関係機関へのつなぎ"), _("件数"), lines, r, {})
@@ -147,9 +153,9 @@ def _peer_support(r: dict) -> list[Block]:
             _("訪問支援とピアサポーター"),
             _("件数"),
             [
-                (_("訪問"), "contacts.outreach.visits"),
-                (_("同行"), "contacts.outreach.accompaniment"),
-                (_("うちピアサポーターが同行した訪問・同行"), "contacts.outreach.with_peer"),
+                (_("訪問"), "contacts/outreach/visits"),
+                (_("同行"), "contacts/outreach/accompaniment"),
+                (_("うちピアサポーターが同行した訪問・同行"), "contacts/outreach/with_peer"),
             ],
             r,
             {},
@@ -163,11 +169,11 @@ def _employment(r: dict) -> list[Block]:
             _("就労支援の実績"),
             _("人数・回数"),
             [
-                (_("利用登録者数"), "employment.registered"),
-                (_("新規登録者数"), "employment.new_registrations"),
-                (_("利用回数（延べ）"), "employment.uses"),
-                (_("進路決定者数"), "employment.decided"),
-                (_("就職につながった人数"), "employment.employed"),
+                (_("利用登録者数"), "employment/registered"),
+                (_("新規登録者数"), "employment/new_registrations"),
+                (_("利用回数（延べ）"), "employment/uses"),
+                (_("進路決定者数"), "employment/decided"),
+                (_("就職につながった人数"), "employment/employed"),
             ],
             r,
             {},
@@ -176,49 +182,49 @@ def _employment(r: dict) -> list[Block]:
             _("就労体験"),
             _("人数・件数"),
             [
-                (_("体験人数"), "work_experience.persons"),
-                (_("就労体験の件数"), "work_experience.placements"),
-                (_("体験先の数"), "work_experience.hosts"),
-                (_("体験期間（最短・日）"), "work_experience.days.min"),
-                (_("体験期間（最長・日）"), "work_experience.days.max"),
+                (_("体験人数"), "work_experience/persons"),
+                (_("就労体験の件数"), "work_experience/placements"),
+                (_("体験先の数"), "work_experience/hosts"),
+                (_("体験期間（最短・日）"), "work_experience/days/min"),
+                (_("体験期間（最長・日）"), "work_experience/days/max"),
             ],
             r,
             {},
         ),
-        _breakdown(_("体験した人の年代"), _("年代"), "work_experience.by_age_band", r, "work_experience.persons"),
-        _breakdown(_("体験の種別"), _("種別"), "work_experience.by_program", r),
-        _breakdown(_("体験後（期間中に終了した体験）"), _("結果"), "work_experience.by_outcome", r),
-        _breakdown(_("手当（円）"), _("支払先"), "work_experience.allowances", r),
+        _breakdown(_("体験した人の年代"), _("年代"), "work_experience/by_age_band", r, "work_experience/persons"),
+        _breakdown(_("体験の種別"), _("種別"), "work_experience/by_program", r),
+        _breakdown(_("体験後（期間中に終了した体験）"), _("結果"), "work_experience/by_outcome", r),
+        _breakdown(_("手当（円）"), _("支払先"), "work_experience/allowances", r),
     ]
 
 
 def _cohort_lines(cohort: str) -> list[tuple[str, str]]:
     return [
-        (_("相談延べ件数"), f"[{cohort}]contacts.total"),
-        (_("新規登録者数"), f"[{cohort}]employment.new_registrations"),
-        (_("進路決定者数"), f"[{cohort}]employment.decided"),
+        (_("相談延べ件数"), f"[{cohort}]contacts/total"),
+        (_("新規登録者数"), f"[{cohort}]employment/new_registrations"),
+        (_("進路決定者数"), f"[{cohort}]employment/decided"),
     ]
 
 
 def _saposute(r: dict, cohorts: dict) -> list[Block]:
     overall = [
-        (_("相談延べ件数"), "contacts.total"),
-        (_("新規登録者数"), "employment.new_registrations"),
-        (_("進路決定者数"), "employment.decided"),
+        (_("相談延べ件数"), "contacts/total"),
+        (_("新規登録者数"), "employment/new_registrations"),
+        (_("進路決定者数"), "employment/decided"),
     ]
     overall += [
-        (_("うち%(outcome)s") % {"outcome": outcome}, f"employment.by_outcome.{outcome}")
+        (_("うち%(outcome)s") % {"outcome": outcome}, f"employment/by_outcome/{escape(outcome)}")
         for outcome in r["employment"]["by_outcome"]
     ]
     overall += [
-        (_("単年度進路決定率（%）"), "employment.decision_rate"),
-        (_("セミナー等参加延べ人数"), "events.by_kind.セミナー.participants"),
-        (_("職場体験（インセンティブ制度）の人数"), "work_experience.by_program.職場体験"),
+        (_("単年度進路決定率（%）"), "employment/decision_rate"),
+        (_("セミナー等参加延べ人数"), "events/by_kind/セミナー/participants"),
+        (_("職場体験（インセンティブ制度）の人数"), "work_experience/by_program/職場体験"),
     ]
     return [
         _figures(_("事業全体"), _("件数・人数"), overall, r, cohorts),
         _breakdown(
-            _("新規登録者の年齢別人数"), _("年代"), "employment.new_by_age_band", r, "employment.new_registrations"
+            _("新規登録者の年齢別人数"), _("年代"), "employment/new_by_age_band", r, "employment/new_registrations"
         ),
         _figures(_("就職氷河期世代支援"), _("件数・人数"), _cohort_lines(ICE_AGE), r, cohorts),
         _figures(_("40代支援"), _("件数・人数"), _cohort_lines(FORTIES), r, cohorts),
@@ -227,14 +233,14 @@ def _saposute(r: dict, cohorts: dict) -> list[Block]:
 
 def _centre(r: dict) -> list[Block]:
     return [
-        _breakdown(_("相談支援（相談受理件数）"), _("方法"), "contacts.by_channel", r, "contacts.total"),
+        _breakdown(_("相談支援（相談受理件数）"), _("方法"), "contacts/by_channel", r, "contacts/total"),
         _figures(
             _("居場所づくり支援"),
             _("件数"),
             [
-                (_("参加延べ人数"), "ibasho.attendances"),
-                (_("開催回数"), "ibasho.sessions"),
-                (_("居場所数"), "ibasho.places"),
+                (_("参加延べ人数"), "ibasho/attendances"),
+                (_("開催回数"), "ibasho/sessions"),
+                (_("居場所数"), "ibasho/places"),
             ],
             r,
             {},
@@ -243,9 +249,9 @@ def _centre(r: dict) -> list[Block]:
             _("社会体験事業"),
             _("件数"),
             [
-                (_("体験人数"), "work_experience.persons"),
-                (_("事業所数"), "work_experience.hosts"),
-                (_("体験期間（最長・日）"), "work_experience.days.max"),
+                (_("体験人数"), "work_experience/persons"),
+                (_("事業所数"), "work_experience/hosts"),
+                (_("体験期間（最長・日）"), "work_experience/days/max"),
             ],
             r,
             {},
@@ -259,9 +265,9 @@ def _network(r: dict) -> list[Block]:
         _("ひきこもりサポーター"),
         _("人数・件数"),
         [
-            (_("登録サポーター数（期間の末日）"), "supporters.registered"),
-            (_("活動件数"), "supporters.activities"),
-            (_("前年同期の活動件数"), "supporters.previous_activities"),
+            (_("登録サポーター数（期間の末日）"), "supporters/registered"),
+            (_("活動件数"), "supporters/activities"),
+            (_("前年同期の活動件数"), "supporters/previous_activities"),
         ],
         r,
         {},
@@ -302,10 +308,10 @@ def _training(r: dict) -> list[Block]:
             _("人材養成研修"),
             _("回数・人数"),
             [
-                (_("開催回数"), "events.by_kind.研修.held"),
-                (_("参加者数"), "events.by_kind.研修.participants"),
-                (_("開催予定"), "events.by_kind.研修.planned"),
-                (_("事例検討会の開催回数"), "meetings.by_kind.事例検討会.held"),
+                (_("開催回数"), "events/by_kind/研修/held"),
+                (_("参加者数"), "events/by_kind/研修/participants"),
+                (_("開催予定"), "events/by_kind/研修/planned"),
+                (_("事例検討会の開催回数"), "meetings/by_kind/事例検討会/held"),
             ],
             r,
             {},
@@ -319,10 +325,10 @@ def _awareness(r: dict) -> list[Block]:
             _("普及啓発"),
             _("回数・人数"),
             [
-                (_("講演会・交流会の開催回数"), "events.by_kind.講演会・交流会.held"),
-                (_("講演会・交流会の参加者数"), "events.by_kind.講演会・交流会.participants"),
-                (_("家族教室の参加者数"), "events.by_kind.家族教室.participants"),
-                (_("講師派遣回数"), "events.by_kind.講師派遣.held"),
+                (_("講演会・交流会の開催回数"), "events/by_kind/講演会・交流会/held"),
+                (_("講演会・交流会の参加者数"), "events/by_kind/講演会・交流会/participants"),
+                (_("家族教室の参加者数"), "events/by_kind/家族教室/participants"),
+                (_("講師派遣回数"), "events/by_kind/講師派遣/held"),
             ],
             r,
             {},
@@ -335,7 +341,7 @@ def _awareness(r: dict) -> list[Block]:
         _figures(
             _("相談窓口の明確化"),
             _("市区町村数"),
-            [(_("市区町村"), "network.municipalities"), (_("窓口を明確化した市区町村"), "network.windows")],
+            [(_("市区町村"), "network/municipalities"), (_("窓口を明確化した市区町村"), "network/windows")],
             r,
             {},
         ),
