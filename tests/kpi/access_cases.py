@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from tsunagu.core.wareki import current_fiscal_year
 from tsunagu.kpi import actions
-from tsunagu.kpi.models import MANUAL, EnteredValue, Indicator, Plan, SheetYear, Target
+from tsunagu.kpi.models import MANUAL, EnteredValue, Indicator, Plan, ProgressPage, SheetYear, Target
 from tsunagu.orgs.rules import Perm
 
 from ..access import UrlCase
@@ -88,6 +88,15 @@ URL_CASES = [
         "kpi_measure_sheet_download",
         Perm.VIEW_STATS,
         kwargs=lambda w, s: {"pk": w[f"{s}_measure"].pk, "fmt": "xlsx"},
+    ),
+    UrlCase("kpi_progress", Perm.VIEW_STATS, kwargs=lambda w, s: {"code": w[s].code}),
+    UrlCase("kpi_progress_download", Perm.VIEW_STATS, kwargs=lambda w, s: {"code": w[s].code, "fmt": "xlsx"}),
+    UrlCase(
+        "kpi_progress_page",
+        Perm.MANAGE_ORG,
+        kwargs=lambda w, s: {"code": w[s].code, "program": "training"},
+        post={"text": "書き換えた取組状況", "source": "", "version": "0"},
+        changed=lambda w: ProgressPage.objects.filter(organisation=w["other"]).exists(),
     ),
     UrlCase(
         "stats_published",

@@ -37,6 +37,8 @@ ACTIONS = {
     "kpi.measure.create": _("主な取組の登録"),
     "kpi.measure.budget": _("主な取組の予算の設定"),
     "kpi.sheet.save": _("検証票の記入"),
+    "kpi.progress.save": _("取組状況報告の記入"),
+    "kpi.progress.export": _("取組状況報告のダウンロード"),
     "meeting.handout": _("匿名化資料の印刷"),
     "meeting.handout_view": _("匿名化資料の参照"),
     "user.initial_password_changed": _("初期パスワードの変更"),

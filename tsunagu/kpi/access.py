@@ -41,3 +41,15 @@ def get_measure(actor: Actor, pk, *, write: bool = False):
         raise deny(actor, "kpi_measure", pk)
     require(actor, Perm.MANAGE_ORG if write else Perm.VIEW_STATS)
     return measure
+
+
+def get_progress_organisation(actor: Actor, code: str, *, write: bool = False):
+    """The organisation whose progress report is asked for: read within the subtree with VIEW_STATS; its
+    pages' texts are written by the organisation itself with MANAGE_ORG (as the 様式1 texts are)."""
+    from tsunagu.orgs.access import get_organisation
+
+    org = get_organisation(actor, code, perm=Perm.MANAGE_ORG if write else Perm.VIEW_STATS)
+    if write and org != actor.organisation and not actor.is_system:
+        # An organisation above reads a centre's report; the centre's own administrators write it.
+        raise deny(actor, "kpi_progress", code)
+    return org

@@ -425,3 +425,52 @@ def save_sheet_texts(*, actor: Actor, measure, fiscal_year: int, version: int | 
         changes=diff(before, snapshot(sheet, SHEET_TEXTS)),
     )
     return sheet
+
+
+# --- the yearly progress report -------------------------------------------------------------------------
+
+
+@state_change
+def save_progress_page(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    fiscal_year: int,
+    part: str,
+    program: str,
+    text: str,
+    source: Organisation | None = None,
+    version: int | None = None,
+):
+    """What staff write on one page of the organisation's progress report for a period, and whose figures
+    it shows (an organisation of its subtree; None: the default), opened at `version` (0: not written)."""
+    from .models import Program, ProgressPage, ReportPart
+
+    _require(actor, organisation)
+    _check_year(fiscal_year)
+    errors = {}
+    if part not in ReportPart.values:
+        errors["part"] = _("期間は年度・上半期・下半期から選んでください。")
+    if program not in Program.values:
+        errors["program"] = _("事業を一覧から選んでください。")
+    if source is not None and not source.is_within(organisation):
+        errors["source"] = _("数字を取る組織は、この組織とその下の組織から選んでください。")
+    if len(text) > 8000:
+        errors["text"] = _("取組の状況・課題と対策は8,000字以内で入力してください。")
+    if errors:
+        raise ValidationError(errors)
+    fields = ["text", "source"]
+    page, created = ProgressPage.objects.get_or_create(
+        organisation=organisation, fiscal_year=fiscal_year, part=part, program=program
+    )
+    before = snapshot(page, fields)
+    claim(page, 1 if created else version, fields=fields, text=text.strip(), source=source)
+    log_action(
+        actor,
+        "kpi.progress.save",
+        obj=organisation,
+        organisation=organisation,
+        label=f"{fiscal_year} {part} {program}",
+        changes=diff(before, snapshot(page, fields)),
+    )
+    return page

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from tsunagu.core.forms import FiscalYearField, field_message
+from tsunagu.orgs.models import Organisation
 
 from .actions import MAX_PLAN_YEARS
 from .indicators import cohort_choices, source_choices
+from .models import ReportPart
 
 
 class AmountField(forms.DecimalField):
@@ -175,3 +177,29 @@ class SheetTextsForm(forms.Form):
     action = forms.CharField(
         label=_("今後の取組方針・改善案（Action）"), required=False, max_length=4000, widget=forms.Textarea
     )
+
+
+class ProgressPeriodForm(forms.Form):
+    """The period of the progress report (GET): a fiscal year, or its first or second half."""
+
+    fy = FiscalYearField()
+    part = forms.ChoiceField(label=_("期間"), choices=ReportPart.choices, initial=ReportPart.YEAR)
+
+
+class ProgressPageForm(forms.Form):
+    """One page's text and whose figures it shows, with the version the page was opened at."""
+
+    source = forms.ModelChoiceField(
+        label=_("数字を取る組織"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("（既定の組織）"),
+        help_text=_("このページの数字を、どの組織（その下の組織を含む）の記録から取るか"),
+    )
+    text = forms.CharField(label=_("取組の状況・課題と対策"), required=False, max_length=8000, widget=forms.Textarea)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Organisation.objects.filter(path__startswith=organisation.path).order_by(
+            "path"
+        )

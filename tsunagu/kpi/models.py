@@ -193,3 +193,56 @@ class SheetYear(models.Model):
         constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="pdca_sheet_per_year")]
         verbose_name = _("検証票の記述")
         verbose_name_plural = _("検証票の記述")
+
+
+class Program(models.TextChoices):
+    """The pages of the yearly progress report (令和3年度の取組状況), in the seed's order."""
+
+    CONSULTATION = "consultation", _("相談支援")
+    PEER_SUPPORT = "peer_support", _("ピアサポート")
+    EMPLOYMENT = "employment", _("就労支援")
+    SAPOSUTE = "saposute", _("若者サポートステーション")
+    CENTRE = "centre", _("ひきこもり地域支援センター")
+    NETWORK = "network", _("地域支援（会議・ネットワーク）")
+    TRAINING = "training", _("人材養成（研修）")
+    AWARENESS = "awareness", _("普及啓発・広報")
+
+
+class ReportPart(models.TextChoices):
+    YEAR = "fy", _("年度")
+    FIRST_HALF = "h1", _("上半期（4月〜9月）")
+    SECOND_HALF = "h2", _("下半期（10月〜3月）")
+
+
+class ProgressPage(models.Model):
+    """What staff write on one page of an organisation's progress report for a period, and whose figures
+    the page shows (an organisation of its subtree, such as the ピアサポートセンター; blank: the whole subtree)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("組織"), on_delete=models.PROTECT, related_name="progress_pages"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    part = models.CharField(_("期間"), max_length=2, choices=ReportPart.choices)
+    program = models.CharField(_("事業"), max_length=20, choices=Program.choices)
+    source = models.ForeignKey(
+        Organisation,
+        verbose_name=_("数字を取る組織"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("取組の状況・課題と対策"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fiscal_year", "part", "program"], name="kpi_progress_page_per_period"
+            )
+        ]
+        verbose_name = _("進捗報告のページ")
+        verbose_name_plural = _("進捗報告のページ")
+
+    def __str__(self):
+        return f"{self.organisation} {self.fiscal_year} {self.part} {self.program}"

@@ -18,4 +18,7 @@ urlpatterns = [
         views.measure_sheet_download,
         name="kpi_measure_sheet_download",
     ),
+    path("progress/<str:code>/", views.progress_report, name="kpi_progress"),
+    path("progress/<str:code>/report.<str:fmt>", views.progress_download, name="kpi_progress_download"),
+    path("progress/<str:code>/<str:program>/", views.progress_page_edit, name="kpi_progress_page"),
 ]

@@ -375,3 +375,107 @@ def measure_sheet_download(request, pk, fmt):
     sheet = sheets.build_sheet(measure, _chosen_year(request))
     body = sheets.pdf(sheet) if fmt == "pdf" else sheets.xlsx(sheet)
     return download(body, sheets.filename(sheet, fmt))
+
+
+# --- the yearly progress report -------------------------------------------------------------------------
+
+
+def _progress_period(request) -> tuple[int, str]:
+    from .forms import ProgressPeriodForm
+    from .models import ReportPart
+
+    form = ProgressPeriodForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["fy"], form.cleaned_data["part"]
+    return form.cleaned_data.get("fy", current_fiscal_year()), ReportPart.YEAR
+
+
+def _progress_query(fy: int, part: str) -> str:
+    return urlencode({"fy": fy, "part": part})
+
+
+@staff_view(Perm.VIEW_STATS)
+def progress_report(request, code):
+    """An organisation's progress report for ?fy= and ?part= (fy, h1, h2): a page per program."""
+    from . import progress
+    from .access import get_progress_organisation
+    from .models import ReportPart
+
+    org = get_progress_organisation(request.actor, code)
+    fy, part = _progress_period(request)
+    return render(
+        request,
+        "kpi/progress.html",
+        {
+            "org": org,
+            "document": progress.build_report(org, fy, part),
+            "fy": fy,
+            "part": part,
+            "years": fiscal_year_choices(fy),
+            "parts": ReportPart.choices,
+            "query": _progress_query(fy, part),
+            "own": org == request.actor.organisation and request.actor.can(Perm.MANAGE_ORG),
+        },
+    )
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def progress_page_edit(request, code, program):
+    """One page of the report with its text and the organisation its figures come from, saved at the
+    version the page was opened at (a stale save shows the other person's text)."""
+    from django.http import Http404
+
+    from . import progress
+    from .access import get_progress_organisation
+    from .forms import ProgressPageForm
+    from .models import Program
+
+    org = get_progress_organisation(request.actor, code, write=True)
+    if program not in Program.values:
+        raise Http404
+    fy, part = _progress_period(request)
+    page = progress.build_report(org, fy, part, only=program).page(program)
+    initial = {"text": page.text, "source": page.source if page.source_is_chosen else None, "version": page.version}
+    form = with_version(ProgressPageForm(request.POST or None, initial=initial, organisation=org))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actions.save_progress_page(
+                actor=request.actor,
+                organisation=org,
+                fiscal_year=fy,
+                part=part,
+                program=program,
+                text=data["text"],
+                source=data["source"],
+                version=data["version"],
+            )
+        except ValidationError as error:  # StaleEdit included: the other person's values are shown
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("「%(page)s」のページを保存しました。") % {"page": page.title})
+            url = reverse("kpi_progress", kwargs={"code": org.code})
+            return redirect(f"{url}?{_progress_query(fy, part)}#page-{program}")
+    return render(
+        request,
+        "kpi/progress_page_form.html",
+        {"org": org, "page": page, "form": form, "fy": fy, "part": part, "query": _progress_query(fy, part)},
+    )
+
+
+@staff_view(Perm.VIEW_STATS)
+def progress_download(request, code, fmt):
+    from django.http import Http404
+
+    from tsunagu.core.exporting import download
+
+    from . import progress
+    from .access import get_progress_organisation
+
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    org = get_progress_organisation(request.actor, code)
+    fy, part = _progress_period(request)
+    body, filename = progress.download_file(request.actor, progress.build_report(org, fy, part), fmt)
+    return download(body, filename)

@@ -16,6 +16,7 @@ from . import cohorts
 from .models import ContactMonth, OrgAncestor
 from .report import (
     Period,
+    build_report,
     connected_from_counts,
     connected_section,
     contact_section,
@@ -27,7 +28,13 @@ from .report import (
 )
 from .sections import employment as employment_section
 
-__all__ = ["Period", "cohort_choices", "organisations_with_contacts", "rate", "register_figures"]
+__all__ = ["Period", "cohort_choices", "organisations_with_contacts", "rate", "register_figures", "report"]
+
+
+def report(org, period: Period, cohort: str = "") -> dict:
+    """The report contract (`tsunagu report`) of the organisation's subtree over the period, optionally
+    for a cohort (its key: 就職氷河期世代, 40代); the progress report's pages read their figures from it."""
+    return build_report(org, period, cohorts.by_key(cohort))
 
 
 def _in_japanese(section, for_cohort=None):
