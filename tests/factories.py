@@ -86,5 +86,6 @@ def restore_partner_categories():
     from tsunagu.orgs.models import PartnerCategory
 
     seed = importlib.import_module("tsunagu.orgs.migrations.0002_partner_categories")
+    codes = importlib.import_module("tsunagu.orgs.migrations.0009_partnercategory_code").CODES
     for order, name in enumerate(seed.CATEGORIES, start=1):
-        PartnerCategory.objects.get_or_create(name=name, defaults={"order": order})
+        PartnerCategory.objects.get_or_create(name=name, defaults={"order": order, "code": codes[name]})

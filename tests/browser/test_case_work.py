@@ -109,9 +109,8 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     # The referral (つなぎ) to the partner that uses tsunagu, sharing his details under the consent.
     page.get_by_role("link", name="つなぐ（紹介）").click()
     page.get_by_label("対象").select_option(label="本人")
-    page.get_by_label("つなぎ先（tsunaguを使っている機関）").select_option(
-        label="つなぐ若者サポートステーション（地域若者サポートステーション）"
-    )
+    page.get_by_label("つなぎ先の名前").fill("サポート")
+    page.get_by_label("つなぐ若者サポートステーション（地域若者サポートステーション）").check()
     page.get_by_label("個人情報（氏名・生年月日など）を共有する").check()
     page.get_by_role("button", name="つなぎを記録する").click()
     expect(page.get_by_test_id("referral")).to_contain_text("依頼")
@@ -160,3 +159,37 @@ def test_family_first_case_to_an_accepted_referral(page: Page, live_server, netw
     denied = AuditEntry.objects.filter(username="yamada", action="access.denied", allowed=False).count()
     assert denied == 5
     assert re.search(r"^\d{4}-0001$", own_case.number)
+
+
+def test_the_referral_names_its_partner_in_one_field_that_searches_the_list(page: Page, live_server, network):
+    from tests.cases.factories import actor_for, make_case
+    from tsunagu.orgs.models import Membership
+
+    make_org(OrgKind.PARTNER, network["city"], name="みなと病院", category="医療機関")
+    worker = actor_for(Membership.objects.get(user__username="sato"))
+    case = make_case(worker, number="2026-0001", name="山田太郎")
+    log_in(page, "sato")
+    page.goto(reverse("referral_add", kwargs={"pk": case.pk}))
+    box = page.get_by_label("つなぎ先の名前")
+    outside = page.get_by_label("一覧にない（入力した名前で記録する）")
+    hospital = page.get_by_label("みなと病院（医療機関）")
+    saposute = page.get_by_label("つなぐ若者サポートステーション（地域若者サポートステーション）")
+    expect(outside).to_be_checked()
+
+    # Typing narrows the list to the partners whose label holds it; choosing one writes its name in the box.
+    box.fill("病院")
+    expect(saposute).to_be_hidden()
+    expect(page.locator("#partner-list").get_by_role("group", name="地域若者サポートステーション")).to_be_hidden()
+    hospital.check()
+    expect(box).to_have_value("みなと病院")
+
+    # A name that is not in the list lets the chosen partner go: the typed name is what is recorded.
+    box.fill("家族会の居場所")
+    expect(hospital).to_be_hidden()
+    expect(outside).to_be_checked()
+    page.get_by_label("対象").select_option(label="家族")
+    page.get_by_label("つなぎ先区分").select_option(label="居場所")
+    page.get_by_role("button", name="つなぎを記録する").click()
+    expect(page.get_by_test_id("referral")).to_contain_text("家族会の居場所")
+    referral = Referral.objects.get(case=case)
+    assert (referral.partner, referral.partner_name, referral.to_ibasho) == (None, "家族会の居場所", True)

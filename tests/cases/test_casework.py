@@ -4,6 +4,7 @@ list's filters and search, and case numbers per fiscal year."""
 from datetime import date, time, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -367,6 +368,15 @@ def test_the_list_filters_by_fiscal_year_and_intake_dates(client, worker):
     assert sorted(_numbers(client, fy="2025")) == ["B", "C"]
     assert sorted(_numbers(client, opened_from="R7.4.1", opened_to="2026/3/31")) == ["B", "C"]
     assert sorted(_numbers(client, opened_from="2026-03-31")) == ["C", "D"]
+
+
+def test_the_fiscal_year_filter_is_labelled_in_the_pages_language(client, worker):
+    page = client.get(reverse("case_list")).content.decode()
+    assert '<option value="2024">2024年度（令和6年度）</option>' in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("case_list")).content.decode()
+    assert '<option value="2024">FY2024 (Reiwa 6)</option>' in page
+    assert '<option value="2019">FY2019 (Reiwa 1)</option>' in page
 
 
 def test_a_serial_alone_finds_its_case_in_the_list_and_the_name_is_a_link(client, worker):

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -122,6 +123,113 @@ def test_the_partner_choice_is_the_directory_of_the_region(client, place):
         "みなと病院（医療機関） ・新規受け入れ停止中",
         "みなと地域若者サポートステーション（地域若者サポートステーション）",
     ]
+
+
+def test_the_partner_is_named_in_one_field_over_the_directory_grouped_by_kind(client, place):
+    act_as(client, place["coordinator"])
+    page = client.get(case_url("referral_add", place["case"])).content.decode()
+    field = re.search(
+        r'<fieldset class="field group" id="id_partner" tabindex="-1" data-testid="partner-field">(.*?)</fieldset>\s*<div',
+        page,
+        re.S,
+    )
+    body = field.group(1)
+    assert "<legend>つなぎ先</legend>" in body
+    assert (
+        '<input type="search" name="partner_name" id="id_partner_name" value="" autocomplete="off"'
+        ' data-filter="partner-list" aria-describedby="id_partner_name_helptext">'
+    ) in body
+    assert '<label for="id_partner_0">一覧にない（入力した名前で記録する）</label>' in body
+    groups = re.findall(r'<fieldset class="kind-group"><legend>(.*?)</legend>(.*?)</fieldset>', page, re.S)
+    names = {kind: re.findall(r'<label for="id_partner_\d+">(.*?)</label>', part) for kind, part in groups}
+    assert names == {
+        "医療機関": ["みなと病院（医療機関） ・新規受け入れ停止中"],
+        "地域若者サポートステーション": ["みなと地域若者サポートステーション（地域若者サポートステーション）"],
+    }
+    hospital = place["hospital"].pk
+    assert f'<input type="radio" name="partner" value="{hospital}" id="id_partner_1" data-name="みなと病院">' in body
+    assert page.count('name="partner"') == 3 and '<select name="partner"' not in page  # one field, not two
+    assert "tsunagu/filter.js" in page
+
+
+def test_the_english_form_translates_the_categories(client, place):
+    act_as(client, place["coordinator"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get(case_url("referral_add", place["case"])).context["form"]
+    other = PartnerCategory.objects.get(code="other")
+    assert form.fields["destination"].choices[-1] == (str(other.pk), "Other")
+
+
+def test_a_typed_name_of_a_listed_partner_is_that_partner(client, place):
+    act_as(client, place["coordinator"])
+    response = client.post(
+        case_url("referral_add", place["case"]),
+        {"date": "2026-04-10", "target": ReferralTarget.PERSON, "partner": "", "partner_name": " みなと病院 "},
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.partner, referral.partner_name, referral.category.name) == (
+        place["hospital"],
+        "みなと病院",
+        "医療機関",
+    )
+
+
+def test_a_partner_chosen_from_the_list_is_named_by_the_list_not_by_the_search(client, place):
+    act_as(client, place["coordinator"])
+    response = client.post(
+        case_url("referral_add", place["case"]),
+        {
+            "date": "2026-04-10",
+            "target": ReferralTarget.PERSON,
+            "partner": place["saposute"].pk,
+            "partner_name": "サポ",
+        },
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.partner, referral.partner_name) == (place["saposute"], "みなと地域若者サポートステーション")
+
+
+def test_a_partner_of_another_region_cannot_be_typed_into_the_list(client, place):
+    act_as(client, place["coordinator"])
+    medical = PartnerCategory.objects.get(name="医療機関")
+    response = client.post(
+        case_url("referral_add", place["case"]),
+        {
+            "date": "2026-04-10",
+            "target": ReferralTarget.PERSON,
+            "partner_name": "遠くの病院",
+            "destination": medical.pk,
+        },
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.partner, referral.partner_name, referral.category.name) == (None, "遠くの病院", "医療機関")
+
+
+def test_a_refused_referral_keeps_the_typed_name_and_shows_the_error_in_the_field(client, place):
+    act_as(client, place["coordinator"])
+    response = client.post(
+        case_url("referral_add", place["case"]),
+        {
+            "date": "2026-13-40",
+            "target": ReferralTarget.FAMILY,
+            "partner_name": "家族会の居場所",
+            "destination": "ibasho",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and Referral.objects.count() == 0
+    assert 'name="partner_name" id="id_partner_name" value="家族会の居場所"' in page
+    nowhere = client.post(
+        case_url("referral_add", place["case"]),
+        {"date": "2026-04-10", "target": ReferralTarget.FAMILY, "destination": "ibasho"},
+    ).content.decode()
+    field = nowhere[nowhere.index('data-testid="partner-field"') :]
+    field = field[: field.index('<div class="field" data-field="destination"')]
+    assert '<p class="error" role="alert">つなぎ先を一覧から選ぶか、名称を入力してください。</p>' in field
+    assert '<a href="#id_partner">つなぎ先</a>: つなぎ先を一覧から選ぶか' in nowhere  # the summary links the field
 
 
 def test_sharing_personal_data_needs_consent_and_the_form_says_so(client, place):
@@ -324,7 +432,7 @@ def test_the_queue_shows_only_what_consent_allows(client, place, sent):
         "対象": "本人",
         "初回相談者": "家族",
         "外出状況": "—",
-        "ひきこもり期間（月）": "—",
+        "ひきこもり期間": "—",
         "8050世帯": "—",
     }
     assert {k: str(v) for k, v in rows[sent["without"].pk].items()} == {
@@ -338,6 +446,16 @@ def test_the_queue_shows_only_what_consent_allows(client, place, sent):
     assert AuditEntry.objects.get(action="referral.incoming_list").changes == {
         "referrals": [None, [sent["without"].pk, sent["with_consent"].pk]]
     }
+
+
+def test_the_queue_shows_a_duration_in_years_and_months(client, place, sent):
+    Case.objects.filter(pk=place["case"].pk).update(duration_months=180)
+    act_as(client, sent["saposute_worker"])
+    response = client.get(reverse("referral_incoming"))
+    rows = {row.referral.pk: dict(row.facts) for row in response.context["rows"]}
+    assert rows[sent["with_consent"].pk]["ひきこもり期間"] == "15年"
+    assert "ひきこもり期間" not in rows[sent["without"].pk]  # no consent: the duration is not shared
+    assert "<dt>ひきこもり期間</dt><dd>15年</dd>" in response.content.decode()
 
 
 def test_accepting_opens_the_partners_own_linked_case(client, place, sent):

@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from tsunagu.core.wareki import (
     ERAS,
@@ -11,6 +12,7 @@ from tsunagu.core.wareki import (
     fiscal_year_label,
     fiscal_year_label_both,
     fiscal_year_range,
+    fiscal_year_span_label,
     format_date,
     half_year_range,
     parse_date,
@@ -177,6 +179,23 @@ def test_fiscal_year_label(fy, long, short):
 def test_fiscal_year_label_both():
     assert fiscal_year_label_both(2021) == "2021年度（令和3年度）"
     assert fiscal_year_label_both(2019) == "2019年度（令和元年度）"
+
+
+@pytest.mark.parametrize(
+    "fy, label",
+    [(2024, "FY2024 (Reiwa 6)"), (2019, "FY2019 (Reiwa 1)"), (2018, "FY2018 (Heisei 30)"), (645, "FY645")],
+)
+def test_the_english_interface_names_a_fiscal_year_by_its_western_year_and_era(fy, label):
+    with translation.override("en"):
+        assert (fiscal_year_label(fy), fiscal_year_label_both(fy)) == (label, label)
+        assert fiscal_year_label(2024, "short") == "R6"  # the column headings' abbreviation is the same
+
+
+def test_a_span_of_fiscal_years():
+    assert fiscal_year_span_label(2019, 2022) == "令和元年度〜令和4年度（2019〜2022年度）"
+    with translation.override("en"):
+        assert fiscal_year_span_label(2019, 2022) == "FY2019–FY2022 (Reiwa 1–4)"
+        assert fiscal_year_span_label(2017, 2020) == "FY2017–FY2020 (Heisei 29–Reiwa 2)"
 
 
 def test_fiscal_year_label_unknown_style():

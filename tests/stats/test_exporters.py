@@ -207,7 +207,7 @@ def test_no_personal_data_in_the_files(statistician, network):
 def test_downloads_stay_in_japanese_for_an_english_reader(statistician, network, settings):
     statistician.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = statistician.get(reverse("stats_report"), {"org": network["own"].code, **FY2021}).content.decode()
-    assert f"{network['own'].name} FY2021 (R3)" in page
+    assert f"{network['own'].name} FY2021 (Reiwa 3)" in page
     book = load_workbook(
         io.BytesIO(download(statistician, "stats_export_xlsx", org=network["own"].code, **FY2021).content)
     )

@@ -1,6 +1,8 @@
 """Forms of the case-work pages. They only read and check input; the domain functions in actions.py
 decide and save. Dates are typed the way people type them: 西暦 or 和暦, half- or full-width."""
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -67,7 +69,7 @@ class PartnerChoiceField(ModelChoiceField):
     """A partner of the directory, saying what kind it is and whether it takes new cases now."""
 
     def label_from_instance(self, org):
-        kind = org.category.name if org.category_id else org.get_kind_display()
+        kind = org.category.label if org.category_id else org.get_kind_display()
         label = f"{org.name}（{kind}）"
         if not org.accepting_cases:
             label += _(" ・新規受け入れ停止中")
@@ -409,17 +411,41 @@ class WithdrawConsentForm(forms.Form):
         self.fields["on"].initial = _today
 
 
+class PartnerRadioSelect(forms.RadioSelect):
+    """The directory's partners as radio buttons that carry the partner's name, which the page's script
+    writes into the name box when one is chosen (static/tsunagu/filter.js)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-name"] = instance.name
+        return option
+
+
 class ReferralForm(forms.Form):
+    """One way to name the partner: the name box searches the directory's list below it, grouped by kind;
+    a partner chosen in the list is the partner, and a typed name that no partner of the list carries is
+    recorded as an outside partner (a partner outside tsunagu or a 居場所). That a referral names one or
+    the other is the domain's rule (domain.referral_errors)."""
+
     date = JapaneseDateField(label=_("日付"))
     target = forms.ChoiceField(label=_("対象"), choices=ReferralTarget.choices)
-    partner = PartnerChoiceField(
-        label=_("つなぎ先（tsunaguを使っている機関）"), queryset=None, required=False, empty_label=_("（一覧にない）")
-    )
     partner_name = LimitedCharField(
-        label=_("つなぎ先の名称"),
+        label=_("つなぎ先の名前"),
         limit=REFERRAL_LIMITS["partner_name"],
         required=False,
-        help_text=_("一覧にないつなぎ先や居場所の名前"),
+        help_text=_(
+            "入力すると下の一覧が絞り込まれます。一覧にあれば選び、一覧にないつなぎ先や居場所は名前を入力したままにします。"
+        ),
+    )
+    partner = PartnerChoiceField(
+        label=_("つなぎ先"),  # the legend of the one field the page shows (with the name box)
+        queryset=None,
+        required=False,
+        empty_label=_("一覧にない（入力した名前で記録する）"),
+        widget=PartnerRadioSelect,
+        blank=True,  # a radio list offers the empty choice only when told it may be chosen
     )
     destination = forms.ChoiceField(
         label=_("つなぎ先区分"), required=False, help_text=_("一覧から選んだつなぎ先は、その区分が使われます")
@@ -437,10 +463,40 @@ class ReferralForm(forms.Form):
         self.fields["partner"].queryset = partners
         self.fields["date"].initial = _today
         self.fields["destination"].choices = [("", _("（つなぎ先の区分を使う）")), (IBASHO, _("居場所"))] + [
-            (str(c.pk), c.name) for c in PartnerCategory.objects.all()
+            (str(c.pk), c.label) for c in PartnerCategory.objects.all()
         ]
         if not may_override:
             del self.fields["override_reason"]
+
+    def partner_groups(self) -> list[tuple[str, list]]:
+        """The directory's radio buttons grouped by kind (the partner's 区分, else its kind of
+        organisation), in the directory's order; the "not in the list" choice is left to the page."""
+        groups: dict[str, list] = {}
+        for choice in self["partner"]:
+            value = choice.data["value"]
+            if not value:
+                continue
+            org = value.instance
+            kind = str(org.category) if org.category_id else str(org.get_kind_display())
+            groups.setdefault(kind, []).append(choice)
+        return list(groups.items())
+
+    def outside_choice(self):
+        return next(choice for choice in self["partner"] if not choice.data["value"])
+
+    def clean(self):
+        data = super().clean()
+        partner, name = data.get("partner"), (data.get("partner_name") or "").strip()
+        if partner is not None:
+            # The box held a search, or the partner's own name: the partner chosen names the referral.
+            data["partner_name"] = ""
+        elif name:
+            # A typed name that is a partner of the list is that partner, however it was written.
+            wanted = _folded(name)
+            found = [org for org in self.fields["partner"].queryset if _folded(org.name) == wanted]
+            if len(found) == 1:
+                data["partner"], data["partner_name"] = found[0], ""
+        return data
 
     def referral_values(self) -> dict:
         data = dict(self.cleaned_data)
@@ -450,6 +506,10 @@ class ReferralForm(forms.Form):
             PartnerCategory.objects.get(pk=destination) if destination and destination != IBASHO else None
         )
         return data
+
+
+def _folded(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 class ReferralStatusForm(forms.Form):

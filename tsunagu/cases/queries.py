@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.log import log_action
 from tsunagu.audit.models import AuditEntry
+from tsunagu.core.templatetags.durations import months
 from tsunagu.core.templatetags.wareki import both_dates
 from tsunagu.core.text import fold
 from tsunagu.core.wareki import age_on, fiscal_year_range
@@ -453,7 +454,7 @@ SHARED_LABELS = [
     ("target", _("対象"), _label(ReferralTarget)),
     ("first_consulter", _("初回相談者"), _label(Consulter)),
     ("outing_level", _("外出状況"), _label(OutingLevel)),
-    ("duration_months", _("ひきこもり期間（月）"), lambda v: "—" if v is None else str(v)),
+    ("duration_months", _("ひきこもり期間"), lambda v: "—" if v is None else months(v)),  # 180 → 15年
     ("household_8050", _("8050世帯"), lambda v: "—" if v is None else (_("はい") if v else _("いいえ"))),
 ]
 

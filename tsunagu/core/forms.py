@@ -44,7 +44,9 @@ class FiscalYearField(forms.TypedChoiceField):
         super().__init__(
             label=label,
             coerce=int,
-            choices=fiscal_year_choices(extra),
+            # A callable: the years and their labels are those of the request (the current fiscal year,
+            # the active language), not of the moment the form class was imported.
+            choices=lambda: fiscal_year_choices(extra),
             error_messages={
                 "invalid_choice": field_message(gettext_noop("%(field)sを一覧から選んでください。"), label),
                 "required": field_message(gettext_noop("%(field)sを選んでください。"), label),

@@ -20,22 +20,23 @@ class Era:
     abbr: str  # one-letter abbreviation, e.g. "R"
     start: date  # first day (inclusive)
     end: date | None  # last day (inclusive); None for the current era
+    romaji: str = ""  # the English interface's name, e.g. "Reiwa"
 
 
-# (name, abbreviation, first day).  Only the modern eras: case records never
+# (name, abbreviation, first day, romanised name).  Only the modern eras: case records never
 # need anything earlier, and Meiji-era dates before 1873 used the lunar calendar.
 _ERA_DATA = (
-    ("明治", "M", date(1868, 10, 23)),
-    ("大正", "T", date(1912, 7, 30)),
-    ("昭和", "S", date(1926, 12, 25)),
-    ("平成", "H", date(1989, 1, 8)),
-    ("令和", "R", date(2019, 5, 1)),
+    ("明治", "M", date(1868, 10, 23), "Meiji"),
+    ("大正", "T", date(1912, 7, 30), "Taisho"),
+    ("昭和", "S", date(1926, 12, 25), "Showa"),
+    ("平成", "H", date(1989, 1, 8), "Heisei"),
+    ("令和", "R", date(2019, 5, 1), "Reiwa"),
 )
 
 # Each era ends the day before the next begins, so ends are derived, not typed.
 ERAS: tuple[Era, ...] = tuple(
-    Era(name, abbr, start, _ERA_DATA[i + 1][2] - timedelta(days=1) if i + 1 < len(_ERA_DATA) else None)
-    for i, (name, abbr, start) in enumerate(_ERA_DATA)
+    Era(name, abbr, start, _ERA_DATA[i + 1][2] - timedelta(days=1) if i + 1 < len(_ERA_DATA) else None, romaji)
+    for i, (name, abbr, start, romaji) in enumerate(_ERA_DATA)
 )
 _ERA_BY_KEY = {e.abbr: e for e in ERAS} | {e.name: e for e in ERAS}
 
@@ -119,17 +120,32 @@ def format_date(d: date, style: str = "long") -> str:
     raise ValueError(f"unknown style {style!r}")
 
 
+def in_english() -> bool:
+    """True when the active language is English (a page of the English interface); False without Django."""
+    try:
+        from django.utils.translation import get_language
+
+        return (get_language() or "").startswith("en")
+    except Exception:  # settings not configured: this module runs without Django too
+        return False
+
+
 def fiscal_year_label(fy: int, style: str = "long") -> str:
-    """ "令和3年度" / "R3" for fiscal year fy.
+    """ "令和3年度" / "R3" for fiscal year fy; "FY2021 (Reiwa 3)" in the English interface (short: "R3").
 
     Convention: a fiscal year takes the era in effect on December 31 of its
     starting year, so all of FY2019 is 令和元年度 although April 2019 was 平成31年.
     """
     if style not in ("long", "short"):
         raise ValueError(f"unknown style {style!r}")
+    english = style == "long" and in_english()
     if date(fy, 12, 31) < ERAS[0].start:  # 西暦 only, as format_date does
+        if english:
+            return f"FY{fy}"
         return f"{fy}年度" if style == "long" else str(fy)
     era, year = era_of(date(fy, 12, 31))
+    if english:
+        return f"FY{fy} ({era.romaji} {year})"
     if style == "long":
         return f"{era.name}{_year_text(year)}年度"
     if style == "short":
@@ -138,10 +154,24 @@ def fiscal_year_label(fy: int, style: str = "long") -> str:
 
 
 def fiscal_year_label_both(fy: int) -> str:
-    """ "2021年度（令和3年度）": western first, because that is what sorts; before 明治 only "645年度"."""
+    """ "2021年度（令和3年度）": western first, because that is what sorts; before 明治 only "645年度".
+    The English label carries both already: "FY2021 (Reiwa 3)"."""
+    if in_english():
+        return fiscal_year_label(fy)
     if date(fy, 12, 31) < ERAS[0].start:
         return f"{fy}年度"
     return f"{fy}年度（{fiscal_year_label(fy)}）"
+
+
+def fiscal_year_span_label(first: int, last: int) -> str:
+    """ "令和元年度〜令和4年度（2019〜2022年度）"; "FY2019–FY2022 (Reiwa 1–4)" in English."""
+    if not in_english():
+        return f"{fiscal_year_label(first)}〜{fiscal_year_label(last)}（{first}〜{last}年度）"
+    if date(first, 12, 31) < ERAS[0].start:
+        return f"FY{first}–FY{last}"
+    (era1, y1), (era2, y2) = era_of(date(first, 12, 31)), era_of(date(last, 12, 31))
+    eras = f"{era1.romaji} {y1}–{y2}" if era1 == era2 else f"{era1.romaji} {y1}–{era2.romaji} {y2}"
+    return f"FY{first}–FY{last} ({eras})"
 
 
 # --- parsing ----------------------------------------------------------------

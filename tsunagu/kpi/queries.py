@@ -10,7 +10,7 @@ from fractions import Fraction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from tsunagu.core.wareki import fiscal_year, fiscal_year_label, fiscal_year_range
+from tsunagu.core.wareki import fiscal_year, fiscal_year_label, fiscal_year_range, in_english
 from tsunagu.orgs.models import Organisation
 
 from . import charts
@@ -279,7 +279,8 @@ def value_rows(indicator: Indicator) -> list[dict]:
     entered = {v.fiscal_year: v for v in indicator.entered_values.all()}
     return [
         {
-            "label": f"{fiscal_year_label(fy)}（{fy}）",
+            # The English label carries the western year already ("FY2024 (Reiwa 6)").
+            "label": fiscal_year_label(fy) if in_english() else f"{fiscal_year_label(fy)}（{fy}）",
             "target": plain_number(targets.get(fy)),
             "entered": plain_number(entered[fy].value) if fy in entered else "",
             "note": entered[fy].note if fy in entered else "",

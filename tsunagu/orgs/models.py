@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .categories import CATEGORY_LABELS
+
 
 class OrgKind(models.TextChoices):
     NATIONAL = "national", _("国")
@@ -47,6 +49,9 @@ ALLOWED_PARENT_KINDS = {
 class PartnerCategory(models.Model):
     """A 関係機関 category of the national report, kept as data in the report's order."""
 
+    # A stable code (orgs.categories) by which the label is translated; the name stays the Japanese
+    # the national report's keys and the ledger's cells are.
+    code = models.SlugField(_("コード"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(_("表示順"), unique=True)
 
@@ -56,7 +61,13 @@ class PartnerCategory(models.Model):
         verbose_name_plural = _("関係機関の区分")
 
     def __str__(self):
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the translation by code, the stored name for a code not known."""
+        label = CATEGORY_LABELS.get(self.code)
+        return str(label) if label is not None else self.name
 
 
 class Organisation(models.Model):

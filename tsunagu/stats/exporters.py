@@ -106,7 +106,7 @@ def consultation_tables(report: dict) -> list[Table]:
         for channel, row in contacts["channel_by_consulter"].items()
     ]
     category_rows = [
-        [name, figures["count"], figures["rate"], figures["decided"]]
+        [_label(name), figures["count"], figures["rate"], figures["decided"]]
         for name, figures in referrals["by_category"].items()
     ]
     outreach = contacts["outreach"]

@@ -223,7 +223,7 @@ def _referral_table(years: list[int], reports: list[dict], x_labels: list[str]) 
         ]
     rows = []
     for name in reports[0]["referrals"]["by_category"]:
-        row = [name]
+        row = [_(name)]  # the key is the category's Japanese name, the msgid of its label (orgs.categories)
         for report in reports:
             figures = report["referrals"]["by_category"][name]
             row += [figures["count"], figures["rate"]]
@@ -254,4 +254,4 @@ def _referral_table(years: list[int], reports: list[dict], x_labels: list[str]) 
 
 def year_range_label(years: list[int]) -> str:
     first, last = years[0], years[-1]
-    return f"{wareki.fiscal_year_label(first)}〜{wareki.fiscal_year_label(last)}（{first}〜{last}年度）"
+    return wareki.fiscal_year_span_label(first, last)

@@ -29,11 +29,8 @@ def both_dates(value):
 
 @register.filter
 def fiscal_year_label(fy):
-    """2021 -> 2021年度（令和3年度）in Japanese, FY2021 (R3) in English."""
-    fy = int(fy)
-    if get_language() == "en":
-        return f"FY{fy} ({wareki.fiscal_year_label(fy, 'short')})"
-    return wareki.fiscal_year_label_both(fy)
+    """2021 -> 2021年度（令和3年度）in Japanese, FY2021 (Reiwa 3) in English."""
+    return wareki.fiscal_year_label_both(int(fy))
 
 
 @register.simple_tag
