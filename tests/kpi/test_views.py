@@ -56,6 +56,15 @@ def test_statistician_sees_target_actual_ratio_and_judgement(client, network, co
     assert reverse("kpi_indicator_add") not in page  # managing KPIs is for administrators
 
 
+def test_the_english_heading_names_the_year_once(client, network, council):
+    from django.conf import settings
+
+    act_as(client, make_staff(network["own"], Role.STATISTICIAN))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = body(client.get(reverse("kpi_overview"), {"fy": 2021}))
+    assert "Achievement for FY2021 (Reiwa 3)</h2>" in page
+
+
 def test_year_defaults_to_the_current_fiscal_year_and_bad_years_fall_back(client, network, admin):
     page = body(client.get(reverse("kpi_overview"), {"fy": "R3"}))
     assert f"{fiscal_year_label(current_fiscal_year())}（{current_fiscal_year()}年度）の達成状況" in page

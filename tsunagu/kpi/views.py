@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from tsunagu.core.forms import apply_errors, fiscal_year_choices
 from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import VersionField, with_version
-from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label
+from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label, in_english
 from tsunagu.orgs import chooser
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
@@ -73,6 +73,8 @@ def _page(request, org, resolution=None):
             "page": page,
             "fy": fy,
             "fy_label": fiscal_year_label(fy),
+            # 「令和3年度（2021年度）」; the English label names both already: "FY2021 (Reiwa 3)".
+            "fy_heading": fiscal_year_label(fy) if in_english() else f"{fiscal_year_label(fy)}（{fy}年度）",
             "years": fiscal_year_choices(fy),
             "own": org == acting,
             "measures": list(org.pdca_measures.all()),
