@@ -205,11 +205,9 @@ def record_days(
     claim(placement, version)  # the week form was opened at this version of the placement
     if not changes:
         return changes
+    locks = OpenCheck(org, actor=actor)  # one query however many days the week form sends
     for on in changes:
-        try:
-            ensure_open(org, on, actor=actor)
-        except ValidationError as error:
-            raise ValidationError({domain.day_field(on): error.messages}) from None
+        locks.ensure_open(on, field=domain.day_field(on))
     if problem := domain.frozen_list_error(org.pk, {domain.month_of(on) for on in changes}):
         raise ValidationError({NON_FIELD_ERRORS: problem})
     gone = [on for on, (_before, after) in changes.items() if after is None]
