@@ -262,3 +262,21 @@ def test_organisations_are_the_subtree(api, network, coordinator):
     assert api("get", "api_organisations", query="?q=%00").status_code == 400
     assert api("get", "api_organisation", code=network["own_city"].code).json()["parent"] == network["own"].code
     assert api("get", "api_organisation", code=network["other"].code).status_code == 404
+
+
+def test_a_contact_in_a_locked_period_is_refused_unless_the_tokens_person_holds_an_exception(api, case, coordinator):
+    from django.utils import timezone
+
+    from tsunagu.orgs.models import LockException
+    from tsunagu.orgs.periods import lock_fiscal_year
+
+    lock = lock_fiscal_year(coordinator.organisation, 2021)
+    body = {"date": "R3.5.1", "channel": "phone", "consulter": "family"}
+    refused = api("post", "api_case_contacts", body, pk=case.pk)
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {
+        "date": ["令和3年4月1日〜令和4年3月31日は締められた期間です。この期間の記録は追加・変更・削除できません。"]
+    }
+    LockException.objects.create(lock=lock, user=coordinator.user, until=timezone.localdate(), reason="記録漏れ")
+    response = api("post", "api_case_contacts", body, pk=case.pk)
+    assert response.status_code == 201 and response.json()["date"] == "2021-05-01"

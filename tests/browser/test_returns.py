@@ -37,6 +37,28 @@ def _log_in(page: Page, org):
     pass_second_step(page, member.user)
 
 
+def _log_in_worker(page: Page, member):
+    page.context.clear_cookies()
+    page.goto(reverse("login"))
+    page.get_by_label("ユーザー名").fill(member.user.username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    expect(page.get_by_test_id("acting-org")).to_be_visible()
+
+
+def _record_contact(page: Page, case, day: str, notes: str):
+    """The contact page's form: a phone call of the family on `day`."""
+    page.goto(reverse("contact_add", kwargs={"pk": case.pk}))
+    page.locator("#id_date").fill(day)
+    page.get_by_label("方法").select_option(label="電話")
+    page.get_by_label("相談者 必須").select_option(label="家族")
+    page.get_by_label("内容").fill(notes)
+    page.get_by_role("button", name="保存").click()
+
+
+LOCKED = "令和3年4月1日〜令和4年3月31日は締められた期間です。この期間の記録は追加・変更・削除できません。"
+
+
 def test_send_back_resubmit_approve_exception_and_difference(page: Page, network):
     city, pref = network["own_city"], network["own"]
     member = make_staff(city, Role.COORDINATOR, username="city-worker")
@@ -68,6 +90,14 @@ def test_send_back_resubmit_approve_exception_and_difference(page: Page, network
     page.get_by_label(city.name).check()
     page.get_by_role("button", name="選んだ報告を承認する").click()
     expect(page.get_by_test_id("returns-below")).to_contain_text("承認")
+
+    # Approved, the year is locked: the contact form answers with the reason and keeps what was typed.
+    _log_in_worker(page, member)
+    _record_contact(page, case, "R3.7.1", "7月1日の電話（記録漏れ）")
+    expect(page.locator("body")).to_contain_text(LOCKED)
+    expect(page.get_by_label("内容")).to_have_value("7月1日の電話（記録漏れ）")
+
+    _log_in(page, pref)
     page.goto(reverse("return_detail", args=[ret.pk]))
     page.get_by_label("変更できる人").select_option(label=member.user.username)
     page.get_by_label("期限").fill(wareki.format_date(date.today()))
@@ -75,9 +105,11 @@ def test_send_back_resubmit_approve_exception_and_difference(page: Page, network
     page.get_by_role("button", name="例外を開く").click()
     expect(page.locator("body")).to_contain_text("記録漏れの追加")
 
-    case_actions.log_contact(
-        actor=worker, case=case, date=date(2021, 7, 1), channel=Channel.PHONE, consulter=Consulter.FAMILY
-    )
-    page.reload()
+    _log_in_worker(page, member)
+    _record_contact(page, case, "R3.7.1", "7月1日の電話（記録漏れ）")
+    expect(page.get_by_test_id("timeline-entry").first).to_contain_text("7月1日の電話（記録漏れ）")
+
+    _log_in(page, pref)
+    page.goto(reverse("return_detail", args=[ret.pk]))
     expect(page.get_by_test_id("modifications")).to_have_text("承認後に1件の記録が変更されました。")
     expect(page.get_by_test_id("differences")).to_contain_text("contacts / total")

@@ -197,6 +197,26 @@ def test_attendance_in_a_locked_month_is_refused_whole(org):
     assert (Case.objects.count(), Attendance.objects.count()) == (0, 0)
 
 
+def test_an_exception_lets_its_holder_import_attendance_in_a_locked_month_and_nobody_else(org):
+    from django.utils import timezone
+
+    from tests.cases.factories import actor_for
+    from tsunagu.ledger.importing import import_ledger
+    from tsunagu.orgs.models import LockException
+
+    holder, other = (actor_for(make_staff(org, Role.COORDINATOR)) for _ in range(2))
+    lock = lock_months(org, date(2021, 5, 1), date(2021, 5, 31))
+    LockException.objects.create(lock=lock, user=holder.user, until=timezone.localdate(), reason="参加の記録漏れ")
+    files = [("台帳.xlsx", xlsx_bytes(workbook(GOOD)))]
+    locked = "令和3年5月1日〜令和3年5月31日は締められた期間です。この期間の記録は追加・変更・削除できません。"
+    result = import_ledger(actor=other, organisation=org, files=files)
+    assert result.errors == [f"「居場所参加」シート {row}行目「日付」: {locked}" for row in (2, 8, 9)]
+    assert Attendance.objects.count() == 0
+    result = import_ledger(actor=holder, organisation=org, files=files)
+    assert result.ok, result.errors
+    assert Attendance.objects.count() == 8
+
+
 def test_csv_export_has_the_activity_sheets_when_there_are_records(org):
     assert run_import(org, workbook(GOOD)).ok
     files, _counts = export_ledger(actor=SYSTEM, organisation=org, format="csv")

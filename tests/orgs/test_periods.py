@@ -35,15 +35,15 @@ def test_a_lock_covers_its_months_for_the_organisation_and_everything_below(netw
     assert (lock.starts_on, lock.ends_on) == (date(2021, 4, 1), date(2022, 3, 31))
     for org in (network["own"], network["own_center"], network["own_city"]):
         with pytest.raises(ValidationError) as error:
-            ensure_open(org, date(2022, 3, 31), field="date")
+            ensure_open(org, date(2022, 3, 31), field="date", actor=SYSTEM)
         assert refused(error) == {"date": [LOCKED]}
-        ensure_open(org, date(2021, 3, 31))
-        ensure_open(org, date(2022, 4, 1))
-    ensure_open(network["own"], None)
-    ensure_open(network["other_center"], IN_FY2021)  # another prefecture
-    ensure_open(network["nation"], IN_FY2021)  # nor above
+        ensure_open(org, date(2021, 3, 31), actor=SYSTEM)
+        ensure_open(org, date(2022, 4, 1), actor=SYSTEM)
+    ensure_open(network["own"], None, actor=SYSTEM)
+    ensure_open(network["other_center"], IN_FY2021, actor=SYSTEM)  # another prefecture
+    ensure_open(network["nation"], IN_FY2021, actor=SYSTEM)  # nor above
     with pytest.raises(ValidationError) as error:
-        ensure_open(network["own_city"], IN_FY2021)
+        ensure_open(network["own_city"], IN_FY2021, actor=SYSTEM)
     assert error.value.messages == [LOCKED]
 
 
@@ -51,7 +51,7 @@ def test_months_are_locked_whole_and_read_once_for_many_dates(network, django_as
     lock = lock_months(network["own_center"], date(2023, 5, 17), date(2024, 2, 3))
     assert (lock.starts_on, lock.ends_on) == (date(2023, 5, 1), date(2024, 2, 29))
     with django_assert_num_queries(1):
-        check = OpenCheck(network["own_center"])
+        check = OpenCheck(network["own_center"], actor=SYSTEM)
     with django_assert_num_queries(0):
         assert check.message(date(2023, 4, 30)) is None
         assert check.message(date(2024, 2, 29)).startswith("令和5年5月1日〜令和6年2月29日は締められた期間です。")

@@ -75,7 +75,8 @@ def _bump(model, obj, expected_version: int | None, **values):
 
 @state_change
 def open_case(*, actor: Actor, organisation: Organisation | None = None, assigned=(), household=(), **values) -> Case:
-    """Open a case (受付). `household` is a list of dicts (relationship, age, notes)."""
+    """Open a case (受付). `household` is a list of dicts (relationship, age, notes). Lock: 受付日 (opened_on) and 終結日
+    (closed_on), the dates the report counts a case on."""
     require_case_work(actor, write=True)
     organisation = organisation or actor.organisation
     if actor.organisation is not None and organisation != actor.organisation:
@@ -84,8 +85,8 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
         values["number"] = (values.get("number") or "").strip() or next_case_number(organisation, values["opened_on"])
     domain.check_case(values, organisation=organisation, today=timezone.localdate())
     domain.raise_if(domain.staff_errors(organisation, assigned=assigned))
-    ensure_open(organisation, values["opened_on"], field="opened_on")
-    ensure_open(organisation, values.get("closed_on"), field="closed_on")
+    ensure_open(organisation, values["opened_on"], field="opened_on", actor=actor)
+    ensure_open(organisation, values.get("closed_on"), field="closed_on", actor=actor)
     members = _members(household)
     case = domain.build_case(organisation=organisation, values=values)
     case.save(force_insert=True)
@@ -106,10 +107,10 @@ def open_case(*, actor: Actor, organisation: Organisation | None = None, assigne
     return case
 
 
-def _ensure_case_edit_open(case: Case, new: dict) -> None:
+def _ensure_case_edit_open(case: Case, new: dict, actor: Actor) -> None:
     """A case's dates moved into or out of a locked period, or a birth date or 年代 that would re-band
     contacts in one, change reported figures; other edits (a name, a note) do not."""
-    locks = OpenCheck(case.organisation)
+    locks = OpenCheck(case.organisation, actor=actor)
     if not locks.spans:
         return
     for name in ("opened_on", "closed_on"):  # closed_on changes through change_status, unless a caller sets it
@@ -146,7 +147,7 @@ def update_case(*, actor: Actor, case: Case, version: int | None = None, househo
     before = snapshot(case, CASE_FIELDS)
     new = {name: values.get(name, getattr(case, name)) for name in CASE_FIELDS}
     domain.check_case(new, organisation=case.organisation, today=timezone.localdate(), instance=case)
-    _ensure_case_edit_open(case, new)
+    _ensure_case_edit_open(case, new, actor)
     if before["birth_date"] != new["birth_date"]:
         domain.raise_if({"birth_date": domain.birth_after_contact(new["birth_date"], case.first_contact_on)})
     new["search_key"] = domain.search_key(new["name"], new["furigana"])
@@ -192,10 +193,11 @@ ALLOWED_STATUS_CHANGES = domain.ALLOWED_STATUS_CHANGES
 def change_status(
     *, actor: Actor, case: Case, status: str, on: date, note: str = "", version: int | None = None
 ) -> Case:
+    """Lock: the change date `on`, and the closing date a reopening removes."""
     require_case_work(actor, write=True)
     domain.raise_if(domain.status_change_errors(case, status=status, on=on, note=note, today=timezone.localdate()))
-    ensure_open(case.organisation, on, field="on")
-    ensure_open(case.organisation, case.closed_on, field="on")  # reopening removes a closing date
+    ensure_open(case.organisation, on, field="on", actor=actor)
+    ensure_open(case.organisation, case.closed_on, field="on", actor=actor)  # reopening removes a closing date
     before = {"status": case.status, "closed_on": case.closed_on}
     closed_on = on if status == Status.CLOSED else None
     _bump(Case, case, version, status=status, closed_on=closed_on)
@@ -218,7 +220,8 @@ def snapshot_dates(values: dict) -> dict:
 @state_change
 def log_contact(*, actor: Actor, case: Case, appointment: Appointment | None = None, **values) -> Contact:
     """Record a consultation, home visit or accompaniment on a case. Given the appointment it took
-    place at, the appointment is closed (実施) with this contact."""
+    place at, the appointment is closed (実施) with this contact. Lock: the contact's 日付, the date 延べ相談件数 and 実人数
+    count it on."""
     require_case_work(actor, write=True)
     if appointment is not None and (appointment.case_id != case.pk or appointment.status != AppointmentStatus.PLANNED):
         raise ValidationError({"appointment": _("この予定はすでに記録済みか取り消されています。")})
@@ -226,7 +229,7 @@ def log_contact(*, actor: Actor, case: Case, appointment: Appointment | None = N
     errors = domain.contact_errors(values, birth_date=case.birth_date, today=timezone.localdate())
     errors.update(domain.staff_errors(case.organisation, staff=values.get("staff")))
     domain.raise_if(errors)
-    ensure_open(case.organisation, values["date"], field="date", user=actor.user)
+    ensure_open(case.organisation, values["date"], field="date", actor=actor)
     if values.get("staff") is None and actor.user is not None and "staff_name" not in values:
         values["staff"] = actor.user
     contact = domain.build_contact(case, values)
@@ -257,6 +260,7 @@ def log_contact(*, actor: Actor, case: Case, appointment: Appointment | None = N
 
 @state_change
 def update_contact(*, actor: Actor, contact: Contact, version: int | None = None, **values) -> Contact:
+    """Lock: the contact's 日付, before and after."""
     require_case_work(actor, write=True)
     lock_statistics(contact.organisation_id)
     before = snapshot(contact, CONTACT_FIELDS)
@@ -266,8 +270,8 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
     if new["staff"] != contact.staff:
         errors.update(domain.staff_errors(case.organisation, staff=new["staff"]))
     domain.raise_if(errors)
-    ensure_open(case.organisation, contact.date, field="date", user=actor.user)
-    ensure_open(case.organisation, new["date"], field="date", user=actor.user)
+    ensure_open(case.organisation, contact.date, field="date", actor=actor)
+    ensure_open(case.organisation, new["date"], field="date", actor=actor)
     new["age_band"] = domain.contact_band(case, new["date"])
     _bump(Contact, contact, version, **new)
     for name, value in new.items():
@@ -285,10 +289,11 @@ def update_contact(*, actor: Actor, contact: Contact, version: int | None = None
 
 @state_change
 def delete_contact(*, actor: Actor, contact: Contact) -> None:
+    """Lock: the contact's 日付."""
     require_case_work(actor, write=True)
     lock_statistics(contact.organisation_id)
     case = contact.case
-    ensure_open(case.organisation, contact.date, field="date", user=actor.user)
+    ensure_open(case.organisation, contact.date, field="date", actor=actor)
     log_action(
         actor,
         "contact.delete",
@@ -310,6 +315,7 @@ def _refresh_contact_dates(case: Case) -> None:
 def record_consent(
     *, actor: Actor, case: Case, given_by: str, purpose: str, given_on: date, share_with=(), share_with_categories=()
 ) -> Consent:
+    """Lock: 同意日 (given_on)."""
     require_case_work(actor, write=True)
     domain.raise_if(
         domain.consent_errors(
@@ -320,7 +326,7 @@ def record_consent(
             today=timezone.localdate(),
         )
     )
-    ensure_open(case.organisation, given_on, field="given_on")
+    ensure_open(case.organisation, given_on, field="given_on", actor=actor)
     consent = Consent.objects.create(
         case=case, given_by=given_by, purpose=purpose.strip(), given_on=given_on, recorded_by=actor.user
     )
@@ -344,9 +350,10 @@ def record_consent(
 
 @state_change
 def withdraw_consent(*, actor: Actor, consent: Consent, on: date) -> Consent:
+    """Lock: the withdrawal date `on`."""
     require_case_work(actor, write=True)
     domain.raise_if(domain.withdrawal_errors(consent, on=on, today=timezone.localdate()))
-    ensure_open(consent.case.organisation, on, field="on")
+    ensure_open(consent.case.organisation, on, field="on", actor=actor)
     consent.withdrawn_on, consent.withdrawn_by = on, actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     log_action(
@@ -393,7 +400,8 @@ def refer(
     result_on: date | None = None,
 ) -> Referral:
     """Refer the person or the family (つなぎ). Sharing personal data needs a consent covering the
-    partner, or a 管理者's override with its reason, which is recorded."""
+    partner, or a 管理者's override with its reason, which is recorded. Lock: the referral's 日付 (its counted date) and
+    結果日."""
     require_case_work(actor, write=True)
     lock_statistics(case.organisation_id)
     errors = domain.referral_errors(
@@ -433,8 +441,8 @@ def refer(
                     errors["override_reason"] = _("同意なしの共有は管理者だけが行えます。")
     if errors:
         raise ValidationError(errors)
-    ensure_open(case.organisation, date, field="date")
-    ensure_open(case.organisation, result_on, field="date")
+    ensure_open(case.organisation, date, field="date", actor=actor)
+    ensure_open(case.organisation, result_on, field="date", actor=actor)
     referral = Referral.objects.create(
         case=case,
         organisation=case.organisation,
@@ -466,7 +474,8 @@ def refer(
 def set_referral_status(
     *, actor: Actor, referral: Referral, status: str, on: date, version: int | None = None
 ) -> Referral:
-    """The referring organisation records the outcome (for partners outside tsunagu, or a withdrawal)."""
+    """The referring organisation records the outcome (for partners outside tsunagu, or a withdrawal). Lock: the new
+    and the old 結果日, and the referral's 日付 (its decided count is in that period)."""
     require_case_work(actor, write=True)
     lock_statistics(referral.organisation_id)
     before = snapshot(referral, ["status", "result_on"])
@@ -483,8 +492,10 @@ def set_referral_status(
     if on < referral.date:
         raise ValidationError({"on": _("つなぎの日付より前にはできません。")})
     result_on = on if status in domain.RESULT_STATUSES else None
-    ensure_open(referral.organisation, result_on, field="on")
-    ensure_open(referral.organisation, referral.result_on, field="on")  # an outcome taken back
+    # The report counts a referral, decided or not, in the period of its date (日付); its result date too.
+    ensure_open(referral.organisation, result_on, field="on", actor=actor)
+    ensure_open(referral.organisation, referral.date, field="status", actor=actor)
+    ensure_open(referral.organisation, referral.result_on, field="on", actor=actor)  # an outcome taken back
     _bump(Referral, referral, version, status=status, result_on=result_on)
     referral.status, referral.result_on = status, result_on
     log_action(
@@ -524,7 +535,8 @@ def shared_case_fields(referral: Referral) -> dict:
 @state_change
 def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
     """The partner accepts: the referral becomes 支援決定 and the partner opens its own case, linked to
-    the origin, holding only what the referral shared."""
+    the origin, holding only what the referral shared. Lock: the origin referral's 日付 and the 支援決定 date `on`; the
+    new case's 受付日 `on` for the partner."""
     if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
         raise PermissionDenied(_("このつなぎを受け付ける権限がありません。"))
     if referral.status not in (ReferralStatus.REQUESTED, ReferralStatus.ARRANGING):
@@ -532,7 +544,9 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
     lock_statistics(referral.organisation_id, getattr(actor.organisation, "pk", None))
-    ensure_open(referral.organisation, on, field="on")  # the origin's 支援決定 is dated `on`
+    # The origin's referral becomes 支援決定: counted in the period of its date, with the result dated `on`.
+    ensure_open(referral.organisation, referral.date, field="on", actor=actor)
+    ensure_open(referral.organisation, on, field="on", actor=actor)
     shared = shared_case_fields(referral)
     shared.pop("target")
     case = open_case(actor=actor, organisation=actor.organisation, opened_on=on, number="", **shared)
@@ -552,6 +566,7 @@ def accept_referral(*, actor: Actor, referral: Referral, on: date) -> Case:
 
 @state_change
 def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str = "") -> Referral:
+    """Lock: the referral's 日付 and the 不成立 date `on`."""
     if not actor.can(Perm.EDIT_CASES) or referral.partner_id != getattr(actor.organisation, "pk", None):
         raise PermissionDenied(_("このつなぎを断る権限がありません。"))
     if referral.status not in (ReferralStatus.REQUESTED, ReferralStatus.ARRANGING):
@@ -559,7 +574,8 @@ def decline_referral(*, actor: Actor, referral: Referral, on: date, reason: str 
             {"status": _("このつなぎはすでに「%(status)s」です。") % {"status": referral.get_status_display()}}
         )
     lock_statistics(referral.organisation_id)
-    ensure_open(referral.organisation, on, field="on")
+    ensure_open(referral.organisation, referral.date, field="on", actor=actor)  # the referral's 日付 counts it
+    ensure_open(referral.organisation, on, field="on", actor=actor)
     _bump(Referral, referral, None, status=ReferralStatus.FAILED, result_on=on)
     referral.status, referral.result_on = ReferralStatus.FAILED, on
     log_action(
@@ -581,14 +597,14 @@ def _appointment_snapshot(appointment: Appointment, staff) -> dict:
 
 @state_change
 def schedule_appointment(*, actor: Actor, case: Case, staff=(), **values) -> Appointment:
-    """Plan a call, a meeting or a visit for a case, with the staff who go."""
+    """Plan a call, a meeting or a visit for a case, with the staff who go. Lock: the appointment's date."""
     require_case_work(actor, write=True)
     errors = domain.appointment_errors(values, case=case, today=timezone.localdate())
     if staff:
         if problem := domain.staff_errors(case.organisation, assigned=staff).get("assigned"):
             errors["staff"] = problem
     domain.raise_if(errors)
-    ensure_open(case.organisation, values["date"], field="date")
+    ensure_open(case.organisation, values["date"], field="date", actor=actor)
     appointment = Appointment.objects.create(case=case, organisation=case.organisation, **values)
     staff = list(staff) or ([actor.user] if actor.user is not None else [])
     appointment.staff.set(staff)
@@ -606,6 +622,7 @@ def schedule_appointment(*, actor: Actor, case: Case, staff=(), **values) -> App
 def update_appointment(
     *, actor: Actor, appointment: Appointment, version: int | None = None, staff=None, **values
 ) -> Appointment:
+    """Lock: the appointment's date, before and after."""
     require_case_work(actor, write=True)
     if appointment.status != AppointmentStatus.PLANNED:
         raise ValidationError({"date": _("記録済み・取消済みの予定は変えられません。")})
@@ -619,8 +636,8 @@ def update_appointment(
         if problem := domain.staff_errors(case.organisation, assigned=staff).get("assigned"):
             errors["staff"] = problem
     domain.raise_if(errors)
-    ensure_open(case.organisation, appointment.date, field="date")
-    ensure_open(case.organisation, new["date"], field="date")
+    ensure_open(case.organisation, appointment.date, field="date", actor=actor)
+    ensure_open(case.organisation, new["date"], field="date", actor=actor)
     _bump(Appointment, appointment, version, **new)
     for name, value in new.items():
         setattr(appointment, name, value)
@@ -637,10 +654,11 @@ def update_appointment(
 
 @state_change
 def cancel_appointment(*, actor: Actor, appointment: Appointment, version: int | None = None) -> Appointment:
+    """Lock: the appointment's date."""
     require_case_work(actor, write=True)
     if appointment.status != AppointmentStatus.PLANNED:
         raise ValidationError({"date": _("記録済み・取消済みの予定は取り消せません。")})
-    ensure_open(appointment.organisation, appointment.date, field="date")
+    ensure_open(appointment.organisation, appointment.date, field="date", actor=actor)
     _bump(Appointment, appointment, version, status=AppointmentStatus.CANCELLED)
     appointment.status = AppointmentStatus.CANCELLED
     log_action(

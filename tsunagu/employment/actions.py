@@ -39,13 +39,14 @@ def _origin(case: Case) -> Referral | None:
 
 @state_change
 def register(*, actor: Actor, case: Case, **values) -> Registration:
-    """Register the case for employment support at its organisation (STEP2 初回面談・登録 or later)."""
+    """Register the case for employment support at its organisation (STEP2 初回面談・登録 or later). Lock: each of its
+    dates (登録日, STEP dates, 進路決定日, 終了日)."""
     _require_case(actor, case)
     values = domain.normalised(values)
     others = list(Registration.objects.filter(case=case))
     raise_if(domain.registration_errors(values, birth_date=case.birth_date, today=timezone.localdate(), others=others))
     for name in domain.DATE_FIELDS:
-        ensure_open(case.organisation, values[name], field=name)
+        ensure_open(case.organisation, values[name], field=name, actor=actor)
     registration = domain.build_registration(case=case, values=values, origin_referral=_origin(case))
     registration.save(force_insert=True)
     log_action(
@@ -68,11 +69,16 @@ def update_registration(*, actor: Actor, registration: Registration, version: in
     values = domain.normalised({name: values.get(name, getattr(registration, name)) for name in domain.FIELDS})
     others = list(Registration.objects.filter(case=case).exclude(pk=registration.pk))
     raise_if(domain.registration_errors(values, birth_date=case.birth_date, today=timezone.localdate(), others=others))
-    locks = OpenCheck(case.organisation)
+    # Each date counts the registration in its period (登録日 registered, 進路決定日 decided and by_outcome,
+    # 終了日 open until then); a changed 進路 moves by_outcome in the period of 進路決定日.
+    locks = OpenCheck(case.organisation, actor=actor)
     for name in domain.DATE_FIELDS:
         if getattr(registration, name) != values[name]:
             locks.ensure_open(getattr(registration, name), field=name)
             locks.ensure_open(values[name], field=name)
+    if registration.outcome != values["outcome"]:
+        locks.ensure_open(registration.decided_on, field="outcome")
+        locks.ensure_open(values["decided_on"], field="outcome")
     before = snapshot(registration, domain.FIELDS)
     claim(registration, version, fields=domain.FIELDS, updated_at=timezone.now(), **values)
     log_action(
@@ -93,7 +99,7 @@ def register_many(*, actor: Actor, rows: list[tuple[Case, dict]]) -> list[Regist
     organisation = rows[0][0].organisation
     require_case_work(actor, write=True)
     today, built = timezone.localdate(), []
-    locks = OpenCheck(organisation)
+    locks = OpenCheck(organisation, actor=actor)
     for case, values in rows:
         values = domain.normalised(values)
         raise_if(domain.registration_errors(values, birth_date=case.birth_date, today=today))

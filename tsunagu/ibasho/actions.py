@@ -84,9 +84,10 @@ def _validate_event(values: dict, ibasho: Ibasho) -> dict:
 
 @state_change
 def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
+    """Lock: the session's 日付 (sessions and places count by it)."""
     _require(actor, ibasho.organisation)
     values = _validate_event(values, ibasho)
-    ensure_open(ibasho.organisation, values["date"], field="date")
+    ensure_open(ibasho.organisation, values["date"], field="date", actor=actor)
     event = IbashoEvent.objects.create(
         ibasho=ibasho, organisation=ibasho.organisation, **{k: v for k, v in values.items() if k in EVENT_FIELDS}
     )
@@ -103,15 +104,16 @@ def create_event(*, actor: Actor, ibasho: Ibasho, **values) -> IbashoEvent:
 
 @state_change
 def update_event(*, actor: Actor, event: IbashoEvent, version: int | None = None, **values) -> IbashoEvent:
-    """Edit a session opened at `version` (a stale one is refused with the saved values)."""
+    """Edit a session opened at `version` (a stale one is refused with the saved values). Lock: the session's 日付,
+    old and new, when it moves (its attendances move with it)."""
     _require(actor, event.organisation)
     lock_statistics(event.organisation_id)  # a new date moves its attendances: orgs/locks.py
     before = _event_snapshot(event)
     values = _validate_event({name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS}, event.ibasho)
     if values["date"] != event.date:
         # Moving a session moves its attendances: out of a locked period or into one, both are refused.
-        ensure_open(event.organisation, event.date, field="date")
-        ensure_open(event.organisation, values["date"], field="date")
+        ensure_open(event.organisation, event.date, field="date", actor=actor)
+        ensure_open(event.organisation, values["date"], field="date", actor=actor)
     claim(event, version, fields=EVENT_FIELDS)
     for name in EVENT_FIELDS:
         setattr(event, name, values[name])
@@ -189,13 +191,14 @@ def record_attendance(
     nickname: str = "",
     anonymous: bool = False,
 ) -> Attendance:
-    """Record one attendee of an event: a case of the organisation (本人 or 家族), a nickname, or 匿名."""
+    """Record one attendee of an event: a case of the organisation (本人 or 家族), a nickname, or 匿名. Lock: the
+    session's date, which the attendance carries."""
     _require(actor, event.organisation)
     lock_statistics(event.organisation_id)  # before the case rows: orgs/locks.py
     if case is not None:
         _lock_cases([case.pk])
     nickname = _validate_attendance(event=event, case=case, target=target, nickname=nickname, anonymous=anonymous)
-    ensure_open(event.organisation, event.date)
+    ensure_open(event.organisation, event.date, actor=actor)
     attendance = Attendance.objects.create(
         event=event,
         organisation=event.organisation,
@@ -220,11 +223,12 @@ def record_attendance(
 
 @state_change
 def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
-    """Remove an attendee recorded by mistake; the case's next attendance becomes its first."""
+    """Remove an attendee recorded by mistake; the case's next attendance becomes its first. Lock: the attendance's
+    (its session's) date."""
     _require(actor, attendance.organisation)
     lock_statistics(attendance.organisation_id)
     case_id, target = attendance.case_id, attendance.target
-    ensure_open(attendance.organisation, attendance.date)
+    ensure_open(attendance.organisation, attendance.date, actor=actor)
     if case_id is not None:
         _lock_cases([case_id])
     log_action(

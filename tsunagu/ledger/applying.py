@@ -115,7 +115,7 @@ class _Writer:
         )
         self.changes: dict[str, dict] = {}  # case number -> audit changes
         self.created_numbers: set[str] = set()
-        self.locks = OpenCheck(organisation)  # read once: a lookup per row, no query
+        self.locks = OpenCheck(organisation, actor=actor)  # read once: a lookup per row, no query
 
     def locked(self, sheet: str, row: int, column: str, *dates) -> bool:
         """Name the row's cell when one of `dates` lies in a locked period (orgs.periods)."""

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_action, snapshot
 from tsunagu.cases.models import Case
+from tsunagu.core import wareki
 from tsunagu.core.versions import claim
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Membership, Organisation
-from tsunagu.orgs.periods import ensure_open
+from tsunagu.orgs.periods import ensure_open, ensure_span_open
 from tsunagu.orgs.rules import Actor
 
 from . import domain
@@ -27,9 +28,10 @@ def _require(actor: Actor, organisation: Organisation) -> None:
 
 @state_change
 def create_meeting(*, actor: Actor, organisation: Organisation, **values) -> Meeting:
+    """Lock: the meeting's 開催日 (date)."""
     _require(actor, organisation)
     values = domain.clean_meeting(values)
-    ensure_open(organisation, values["date"], field="date")
+    ensure_open(organisation, values["date"], field="date", actor=actor)
     meeting = Meeting.objects.create(organisation=organisation, **values)
     meeting.number = domain.page_number(meeting.pk)
     meeting.save(update_fields=["number"])
@@ -46,13 +48,14 @@ def create_meeting(*, actor: Actor, organisation: Organisation, **values) -> Mee
 
 @state_change
 def update_meeting(*, actor: Actor, meeting: Meeting, version: int | None = None, **values) -> Meeting:
-    """Edit a meeting opened at `version` (a stale one is refused with the saved values)."""
+    """Edit a meeting opened at `version` (a stale one is refused with the saved values). Lock: the meeting's date,
+    old and new."""
     _require(actor, meeting.organisation)
     before = snapshot(meeting, MEETING_FIELDS)
     values = domain.clean_meeting({name: values.get(name, getattr(meeting, name)) for name in MEETING_FIELDS})
-    ensure_open(meeting.organisation, meeting.date, field="date")
+    ensure_open(meeting.organisation, meeting.date, field="date", actor=actor)
     if values["date"] != meeting.date:
-        ensure_open(meeting.organisation, values["date"], field="date")
+        ensure_open(meeting.organisation, values["date"], field="date", actor=actor)
     if values["kind"] != MeetingKind.CASE_CONFERENCE and meeting.linked_cases.exists():
         raise ValidationError({"kind": _("検討したケースがある会議は、ケースを外してから種別を変えてください。")})
     claim(meeting, version, fields=MEETING_FIELDS)
@@ -76,9 +79,10 @@ def update_meeting(*, actor: Actor, meeting: Meeting, version: int | None = None
 def record_attendance(
     *, actor: Actor, meeting: Meeting, body: Organisation | None = None, body_name: str = "", people=None
 ) -> Attendance:
-    """One attending body with its head count: an organisation of the tree, or a typed outside body."""
+    """One attending body with its head count: an organisation of the tree, or a typed outside body. Lock: the
+    meeting's date (attending bodies and head counts are counted with it)."""
     _require(actor, meeting.organisation)
-    ensure_open(meeting.organisation, meeting.date)
+    ensure_open(meeting.organisation, meeting.date, actor=actor)
     name, people = domain.clean_attendance(body=body, body_name=body_name, people=people)
     rows = meeting.attendances.all()
     if rows.filter(body=body).exists() if body is not None else rows.filter(body__isnull=True, body_name=name).exists():
@@ -97,9 +101,10 @@ def record_attendance(
 
 @state_change
 def update_attendance(*, actor: Actor, attendance: Attendance, people) -> Attendance:
+    """Lock: the meeting's date."""
     meeting = attendance.meeting
     _require(actor, meeting.organisation)
-    ensure_open(meeting.organisation, meeting.date)
+    ensure_open(meeting.organisation, meeting.date, actor=actor)
     _name, people = domain.clean_attendance(body=attendance.body, body_name=attendance.body_name, people=people)
     before = {"body": attendance.body_name, "people": attendance.people}
     attendance.people = people
@@ -116,9 +121,10 @@ def update_attendance(*, actor: Actor, attendance: Attendance, people) -> Attend
 
 @state_change
 def remove_attendance(*, actor: Actor, attendance: Attendance) -> None:
+    """Lock: the meeting's date."""
     meeting = attendance.meeting
     _require(actor, meeting.organisation)
-    ensure_open(meeting.organisation, meeting.date)
+    ensure_open(meeting.organisation, meeting.date, actor=actor)
     log_action(
         actor,
         "meeting.attendance_remove",
@@ -227,11 +233,19 @@ def _plan_taken(organisation, values, exclude=None) -> None:
         )
 
 
+def _ensure_plan_open(organisation: Organisation, fiscal_year: int, *, actor: Actor) -> None:
+    """A plan counts in every period its fiscal year touches (held against planned): a locked month of
+    that year (1 April to 31 March) refuses it."""
+    ensure_span_open(organisation, *wareki.fiscal_year_range(fiscal_year), field="fiscal_year", actor=actor)
+
+
 @state_change
 def create_plan(*, actor: Actor, organisation: Organisation, **values) -> Plan:
+    """A meeting plan for a fiscal year; refused when a month of the year is locked."""
     _require(actor, organisation)
     values = domain.clean_plan(**{name: values.get(name) for name in PLAN_FIELDS})
     _plan_taken(organisation, values)
+    _ensure_plan_open(organisation, values["fiscal_year"], actor=actor)
     plan = Plan.objects.create(organisation=organisation, **values)
     log_action(
         actor,
@@ -246,10 +260,15 @@ def create_plan(*, actor: Actor, organisation: Organisation, **values) -> Plan:
 
 @state_change
 def update_plan(*, actor: Actor, plan: Plan, version: int | None = None, **values) -> Plan:
+    """Edit a plan; refused when a month of its fiscal year, or of the year it moves to, is locked."""
     _require(actor, plan.organisation)
     before = snapshot(plan, PLAN_FIELDS)
     values = domain.clean_plan(**{name: values.get(name, getattr(plan, name)) for name in PLAN_FIELDS})
     _plan_taken(plan.organisation, values, exclude=plan)
+    if any(values[name] != getattr(plan, name) for name in PLAN_FIELDS):
+        _ensure_plan_open(plan.organisation, plan.fiscal_year, actor=actor)
+        if values["fiscal_year"] != plan.fiscal_year:
+            _ensure_plan_open(plan.organisation, values["fiscal_year"], actor=actor)
     claim(plan, version, fields=PLAN_FIELDS)
     for name in PLAN_FIELDS:
         setattr(plan, name, values[name])

@@ -2,9 +2,12 @@
 frozen for it and for every organisation below it (their figures are in that report).
 
 Every write path that records dated work calls ensure_open (one query) or, for many rows at once such as
-a ledger import, `OpenCheck` (one query, then a lookup per row). Approving a return upward creates the
-lock (tsunagu.returns.actions.approve → lock_months). A lock exception (LockException: one person, until
-a day, why) lets that person through: pass `user=` to ensure_open / OpenCheck.
+a ledger import, `OpenCheck` (one query, then a lookup per row); a record counted in every period of a span
+(a fiscal year's meeting plan) calls ensure_span_open. Approving a return upward creates the lock
+(tsunagu.returns.actions.approve → lock_months). A lock exception (LockException: one person, until a day,
+why) lets that person through: each check takes the acting Actor as a required keyword and lets its person
+through their open exceptions. The system actor (a command, the demo, the web form) and an actor with no
+person behind it have no exception: a locked period is locked for them.
 """
 
 import calendar
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from tsunagu.core import wareki
 
 from .models import LockedPeriod, LockException, Organisation
+from .rules import Actor
 
 
 def _ancestor_paths(organisation: Organisation) -> list[str]:
@@ -26,8 +30,16 @@ def _ancestor_paths(organisation: Organisation) -> list[str]:
     return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
 
 
-def _locks(organisation: Organisation, user=None):
-    """The locks over the organisation, less those an open exception lets `user` through."""
+def excepted_user(actor: Actor):
+    """The person whose open exceptions apply to what `actor` does: none for the system or a visitor."""
+    if not isinstance(actor, Actor):
+        raise TypeError("a period-lock check needs the acting Actor (actor=...)")
+    return None if actor.is_system else actor.user
+
+
+def _locks(organisation: Organisation, actor: Actor):
+    """The locks over the organisation, less those an open exception lets the actor's person through."""
+    user = excepted_user(actor)
     locks = LockedPeriod.objects.filter(organisation__path__in=_ancestor_paths(organisation))
     if user is not None and getattr(user, "pk", None) is not None:
         excepted = LockException.objects.filter(lock=OuterRef("pk"), user=user, until__gte=timezone.localdate())
@@ -58,15 +70,27 @@ def _refuse(lock: tuple[date, date], field: str | None):
     raise ValidationError({field: message} if field else message)
 
 
-def ensure_open(organisation: Organisation, on: date | None, *, field: str | None = None, user=None) -> None:
+def ensure_open(organisation: Organisation, on: date | None, *, actor: Actor, field: str | None = None) -> None:
     """Refuse (ValidationError on `field`, with the locked span) when `on` lies in a period locked for
-    the organisation or one above it, unless an open exception lets `user` through. None (a date not
-    given) is open."""
+    the organisation or one above it, unless an open exception lets the actor's person through. None (a
+    date not given) is open."""
+    locks = _locks(organisation, actor)  # no query yet; a call without an Actor fails even with no date
     if on is None:
         return
+    lock = locks.filter(starts_on__lte=on, ends_on__gte=on).values_list("starts_on", "ends_on").first()
+    if lock is not None:
+        _refuse(lock, field)
+
+
+def ensure_span_open(
+    organisation: Organisation, first: date, last: date, *, actor: Actor, field: str | None = None
+) -> None:
+    """Refuse as ensure_open does when any day from `first` to `last` lies in a locked period: for a record
+    counted in every period of its span (a fiscal year's plan). One query."""
     lock = (
-        _locks(organisation, user)
-        .filter(starts_on__lte=on, ends_on__gte=on)
+        _locks(organisation, actor)
+        .filter(starts_on__lte=last, ends_on__gte=first)
+        .order_by("starts_on")
         .values_list("starts_on", "ends_on")
         .first()
     )
@@ -77,8 +101,8 @@ def ensure_open(organisation: Organisation, on: date | None, *, field: str | Non
 class OpenCheck:
     """The locks of one organisation read once, for checking many dates (a ledger import)."""
 
-    def __init__(self, organisation: Organisation, user=None):
-        self.spans = list(_locks(organisation, user).values_list("starts_on", "ends_on"))
+    def __init__(self, organisation: Organisation, *, actor: Actor):
+        self.spans = list(_locks(organisation, actor).values_list("starts_on", "ends_on"))
 
     def lock_of(self, on: date | None) -> tuple[date, date] | None:
         if on is None:
@@ -88,6 +112,11 @@ class OpenCheck:
     def message(self, on: date | None) -> str | None:
         """The refusal for a date in a locked period, or None when it is open."""
         lock = self.lock_of(on)
+        return locked_message(*lock) if lock else None
+
+    def span_message(self, first: date, last: date) -> str | None:
+        """The refusal when any day from `first` to `last` is locked (a fiscal year's plan), else None."""
+        lock = min(((start, end) for start, end in self.spans if start <= last and end >= first), default=None)
         return locked_message(*lock) if lock else None
 
     def ensure_open(self, on: date | None, *, field: str | None = None) -> None:

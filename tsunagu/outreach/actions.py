@@ -36,11 +36,11 @@ def _number(model, organisation, values: dict, *, exclude_pk=None) -> str:
     return number
 
 
-def _moved(organisation, before: date, after: date) -> None:
+def _moved(organisation, before: date, after: date, *, actor: Actor) -> None:
     """A dated row moves: out of a locked period or into one, both are refused."""
-    ensure_open(organisation, before, field="date")
+    ensure_open(organisation, before, field="date", actor=actor)
     if after != before:
-        ensure_open(organisation, after, field="date")
+        ensure_open(organisation, after, field="date", actor=actor)
 
 
 # --- events ----------------------------------------------------------------------------------------------
@@ -48,10 +48,11 @@ def _moved(organisation, before: date, after: date) -> None:
 
 @state_change
 def create_event(*, actor: Actor, organisation: Organisation, **values) -> Event:
+    """Lock: the event's 日付."""
     _require(actor, organisation)
     values = domain.clean_event({"status": EventStatus.HELD, **values})
     values["number"] = _number(Event, organisation, values)
-    ensure_open(organisation, values["date"], field="date")
+    ensure_open(organisation, values["date"], field="date", actor=actor)
     event = Event.objects.create(organisation=organisation, **{k: values.get(k) for k in EVENT_FIELDS})
     log_action(actor, "outreach.event_create", obj=event, changes=diff({}, _snapshot(event, EVENT_FIELDS)))
     return event
@@ -59,13 +60,14 @@ def create_event(*, actor: Actor, organisation: Organisation, **values) -> Event
 
 @state_change
 def update_event(*, actor: Actor, event: Event, version: int | None = None, **values) -> Event:
+    """Lock: the event's 日付, old and new."""
     _require(actor, event.organisation)
     before = _snapshot(event, EVENT_FIELDS)
     values = domain.clean_event({name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS})
     values["number"] = (
         _number(Event, event.organisation, values, exclude_pk=event.pk) if values["number"] else event.number
     )
-    _moved(event.organisation, event.date, values["date"])
+    _moved(event.organisation, event.date, values["date"], actor=actor)
     claim(event, version, fields=EVENT_FIELDS)
     for name in EVENT_FIELDS:
         setattr(event, name, values[name])
@@ -79,10 +81,11 @@ def update_event(*, actor: Actor, event: Event, version: int | None = None, **va
 
 @state_change
 def create_material(*, actor: Actor, organisation: Organisation, **values) -> Material:
+    """Lock: the material's 日付."""
     _require(actor, organisation)
     values = domain.clean_material(values)
     values["number"] = _number(Material, organisation, values)
-    ensure_open(organisation, values["date"], field="date")
+    ensure_open(organisation, values["date"], field="date", actor=actor)
     material = Material.objects.create(organisation=organisation, **{k: values.get(k) for k in MATERIAL_FIELDS})
     log_action(actor, "outreach.material_create", obj=material, changes=diff({}, snapshot(material, MATERIAL_FIELDS)))
     return material
@@ -90,6 +93,7 @@ def create_material(*, actor: Actor, organisation: Organisation, **values) -> Ma
 
 @state_change
 def update_material(*, actor: Actor, material: Material, version: int | None = None, **values) -> Material:
+    """Lock: the material's 日付, old and new."""
     _require(actor, material.organisation)
     before = snapshot(material, MATERIAL_FIELDS)
     values = domain.clean_material({name: values.get(name, getattr(material, name)) for name in MATERIAL_FIELDS})
@@ -98,7 +102,7 @@ def update_material(*, actor: Actor, material: Material, version: int | None = N
         if values["number"]
         else material.number
     )
-    _moved(material.organisation, material.date, values["date"])
+    _moved(material.organisation, material.date, values["date"], actor=actor)
     claim(material, version, fields=MATERIAL_FIELDS)
     for name in MATERIAL_FIELDS:
         setattr(material, name, values[name])
@@ -116,10 +120,10 @@ SUPPORTER_AUDIT_FIELDS = [*SUPPORTER_FIELDS, "status"]
 
 def _set_status(supporter: Supporter, status: str, since: date) -> None:
     """Record the status from `since` (replacing that day's if there is one) and keep the roster's
-    current status the latest one."""
+    current status the latest one. The caller has checked the lock on `since` (the roster's registered
+    count is the status in force on the period's last day)."""
     last = supporter.status_changes.order_by("-applies_from").values_list("applies_from", flat=True).first()
     domain.raise_if(domain.status_errors(status, since, last_change=last))
-    ensure_open(supporter.organisation, since, field="status_from")
     SupporterStatusChange.objects.update_or_create(
         supporter=supporter,
         applies_from=since,
@@ -138,6 +142,7 @@ def create_supporter(
     since = status_from or timezone.localdate()
     domain.raise_if(domain.status_errors(status, since, last_change=None))
     values["number"] = _number(Supporter, organisation, values)
+    ensure_open(organisation, since, field="status_from", actor=actor)
     supporter = Supporter.objects.create(
         organisation=organisation, status=status, **{k: values.get(k) for k in SUPPORTER_FIELDS}
     )
@@ -175,8 +180,10 @@ def update_supporter(
         if values["number"]
         else supporter.number
     )
-    claim(supporter, version, fields=SUPPORTER_AUDIT_FIELDS)
     changes_status = status is not None and status != supporter.status
+    if changes_status:  # before the claim: a refusal leaves the supporter as it was
+        ensure_open(supporter.organisation, status_from or timezone.localdate(), field="status_from", actor=actor)
+    claim(supporter, version, fields=SUPPORTER_AUDIT_FIELDS)
     if changes_status:
         _set_status(supporter, status, status_from or timezone.localdate())
     for name in SUPPORTER_FIELDS:
@@ -218,10 +225,11 @@ def _duplicate_error(values: dict, exclude_pk=None) -> str | None:
 
 @state_change
 def record_activity(*, actor: Actor, organisation: Organisation, **values) -> SupporterActivity:
+    """Lock: the activity's 日付."""
     _require(actor, organisation)
     domain.raise_if(domain.activity_errors(values, organisation=organisation))
     domain.raise_if({"date": _duplicate_error(values)})
-    ensure_open(organisation, values["date"], field="date")
+    ensure_open(organisation, values["date"], field="date", actor=actor)
     activity = SupporterActivity.objects.create(
         organisation=organisation, **{k: values.get(k) for k in ACTIVITY_FIELDS}
     )
@@ -239,12 +247,13 @@ def record_activity(*, actor: Actor, organisation: Organisation, **values) -> Su
 def update_activity(
     *, actor: Actor, activity: SupporterActivity, version: int | None = None, **values
 ) -> SupporterActivity:
+    """Lock: the activity's 日付, old and new."""
     _require(actor, activity.organisation)
     before = snapshot(activity, ACTIVITY_FIELDS)
     values = {name: values.get(name, getattr(activity, name)) for name in ACTIVITY_FIELDS}
     domain.raise_if(domain.activity_errors(values, organisation=activity.organisation))
     domain.raise_if({"date": _duplicate_error(values, exclude_pk=activity.pk)})
-    _moved(activity.organisation, activity.date, values["date"])
+    _moved(activity.organisation, activity.date, values["date"], actor=actor)
     claim(activity, version, fields=ACTIVITY_FIELDS)
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, values[name])

@@ -13,7 +13,7 @@ from tsunagu.core import wareki
 from tsunagu.core.versions import claim
 from tsunagu.orgs.access import require, state_change
 from tsunagu.orgs.models import Organisation
-from tsunagu.orgs.periods import ensure_open
+from tsunagu.orgs.periods import OpenCheck, ensure_open
 from tsunagu.orgs.rules import Actor
 
 from . import domain
@@ -99,10 +99,11 @@ def _placement_snapshot(placement: Placement) -> dict:
 
 @state_change
 def create_placement(*, actor: Actor, organisation: Organisation, number: str = "", **values) -> Placement:
+    """Lock: 開始日 and 終了日."""
     _require(actor, organisation)
     values = domain.validate_placement(values, organisation_id=organisation.pk)
-    ensure_open(organisation, values["start"], field="start")
-    ensure_open(organisation, values.get("end"), field="end")
+    ensure_open(organisation, values["start"], field="start", actor=actor)
+    ensure_open(organisation, values.get("end"), field="end", actor=actor)
     number = (number or "").strip() or next_number(organisation.pk)
     if Placement.objects.filter(organisation=organisation, number=number).exists():
         raise ValidationError({"number": _("番号%(number)sはすでにあります。") % {"number": number}})
@@ -120,6 +121,27 @@ def create_placement(*, actor: Actor, organisation: Organisation, number: str = 
     return placement
 
 
+def _ensure_placement_edit_open(placement: Placement, values: dict, *, actor: Actor) -> None:
+    """The dates a placement's figures are counted on: its start and end when they move (and the end again
+    when the outcome changes: by_outcome counts placements by the day they ended), and its worked days when
+    the case, the host or the program changes (persons, hosts and by_program count placements with a worked
+    day in the period). One query for the locks, one for the worked days when there is a lock."""
+    locks = OpenCheck(placement.organisation, actor=actor)
+    if not locks.spans:
+        return
+    for name in ("start", "end"):
+        if values[name] != getattr(placement, name):
+            locks.ensure_open(getattr(placement, name), field=name)
+            locks.ensure_open(values[name], field=name)
+    if values["outcome"] != placement.outcome:
+        locks.ensure_open(placement.end, field="outcome")
+        locks.ensure_open(values["end"], field="outcome")
+    moved = [name for name in ("case", "host", "program") if values[name] != getattr(placement, name)]
+    if moved:
+        for on in placement.days.order_by("date").values_list("date", flat=True):
+            locks.ensure_open(on, field=moved[0])
+
+
 @state_change
 def update_placement(*, actor: Actor, placement: Placement, version: int | None = None, **values) -> Placement:
     _require(actor, placement.organisation)
@@ -127,10 +149,7 @@ def update_placement(*, actor: Actor, placement: Placement, version: int | None 
     values = domain.validate_placement(
         {k: values.get(k, getattr(placement, k)) for k in PLACEMENT_FIELDS}, organisation_id=placement.organisation_id
     )
-    for name in ("start", "end"):
-        if values[name] != getattr(placement, name):
-            ensure_open(placement.organisation, getattr(placement, name), field=name)
-            ensure_open(placement.organisation, values[name], field=name)
+    _ensure_placement_edit_open(placement, values, actor=actor)
     outside = placement.days.filter(date__lt=values["start"])
     if values["end"] is not None:
         outside = outside | placement.days.filter(date__gt=values["end"])
@@ -186,11 +205,9 @@ def record_days(
     claim(placement, version)  # the week form was opened at this version of the placement
     if not changes:
         return changes
+    locks = OpenCheck(org, actor=actor)  # one query however many days the week form sends
     for on in changes:
-        try:
-            ensure_open(org, on)
-        except ValidationError as error:
-            raise ValidationError({domain.day_field(on): error.messages}) from None
+        locks.ensure_open(on, field=domain.day_field(on))
     if problem := domain.frozen_list_error(org.pk, {domain.month_of(on) for on in changes}):
         raise ValidationError({NON_FIELD_ERRORS: problem})
     gone = [on for on, (_before, after) in changes.items() if after is None]
@@ -233,7 +250,8 @@ def add_rate(
     applies_from: date,
     cap_per_day: int | None = None,
 ) -> AllowanceRate:
-    """A rate from a date: it supersedes the previous one from then on and rewrites no earlier row."""
+    """A rate from a date: it supersedes the previous one from then on and rewrites no earlier row.
+    Refused when applies_from, or a day worked from then on that it would reprice, is in a locked period."""
     _require(actor, organisation, APPROVE_PERM)
     errors = {}
     if program not in Program.values:
@@ -255,7 +273,10 @@ def add_rate(
     if errors:
         raise ValidationError(errors)
     later_days = WorkedDay.objects.filter(organisation=organisation, placement__program=program, date__gte=applies_from)
-    ensure_open(organisation, applies_from, field="applies_from")
+    # A rate prices the days worked from applies_from on: its own date, and every worked day it reprices.
+    locks = OpenCheck(organisation, actor=actor)
+    locks.ensure_open(applies_from, field="applies_from")
+    locks.ensure_open(domain.first_locked_day(locks, later_days), field="applies_from")
     if problem := domain.frozen_list_error(organisation.pk, later_days.dates("date", "month")):
         raise ValidationError({"applies_from": problem})
     rate = AllowanceRate.objects.create(

@@ -227,3 +227,14 @@ def rebuild_drafts(organisation_id: int, book: RateBook | None = None) -> None:
     book = book or RateBook.of(organisation_id)
     for payment_list in PaymentList.objects.filter(organisation_id=organisation_id, status=ListStatus.DRAFT):
         rebuild(payment_list, book)
+
+
+def first_locked_day(locks, days) -> date | None:
+    """The first of `days` (a WorkedDay queryset) in one of the locks' spans (orgs.periods.OpenCheck), or
+    None: no query when nothing is locked, one per locked span otherwise."""
+    found = [
+        on
+        for start, end in locks.spans
+        if (on := days.filter(date__range=(start, end)).order_by("date").values_list("date", flat=True).first())
+    ]
+    return min(found, default=None)

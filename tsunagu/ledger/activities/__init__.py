@@ -160,11 +160,23 @@ class Context:
             % {"where": self.where[sheet], "row": row, "column": column, "problem": problem}
         )
 
+    @property
+    def locks(self) -> OpenCheck:
+        """The locks over the organisation, read once, less those the importing person's exceptions open."""
+        if self._locks is None:
+            self._locks = OpenCheck(self.organisation, actor=self.actor)
+        return self._locks
+
     def locked(self, sheet: str, row: int, column: str, *dates: date | None) -> bool:
         """Name the cell when one of `dates` lies in a locked period (orgs.periods), for apply."""
-        if self._locks is None:
-            self._locks = OpenCheck(self.organisation)
-        problem = next((message for on in dates if (message := self._locks.message(on))), None)
+        problem = next((message for on in dates if (message := self.locks.message(on))), None)
+        if problem is not None:
+            self.cell_error(sheet, row, column, problem)
+        return problem is not None
+
+    def locked_span(self, sheet: str, row: int, column: str, first: date, last: date) -> bool:
+        """Name the cell when any day from `first` to `last` lies in a locked period (a fiscal year's plan)."""
+        problem = self.locks.span_message(first, last)
         if problem is not None:
             self.cell_error(sheet, row, column, problem)
         return problem is not None

@@ -98,6 +98,8 @@ def apply_registrations(rows, ctx) -> Counts:
             continue
         moved = [d for k in EDITABLE if k.endswith("_on") and getattr(registration, k) != values[k]
                  for d in (getattr(registration, k), values[k])]  # fmt: skip
+        if registration.outcome != values["outcome"]:  # by_outcome counts by 進路決定日
+            moved += [registration.decided_on, values["decided_on"]]
         if ctx.locked(SHEET, row.row, "進路決定日", *moved):
             continue
         before = snapshot(registration, domain.FIELDS)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import diff, log_actions, snapshot
+from tsunagu.core import wareki
 from tsunagu.meetings import domain
 from tsunagu.meetings.models import Attendance, Meeting, MeetingFormat, MeetingKind, MeetingStatus, Plan
 from tsunagu.orgs.models import Organisation
@@ -269,6 +270,9 @@ def apply_plans(rows, ctx) -> Counts:
             and plan.counterpart_id == (c["counterpart"].pk if c["counterpart"] else None)
         ):
             counts.unchanged += 1
+            continue
+        # A plan counts in every period of its fiscal year (held against planned): any locked month refuses it.
+        if ctx.locked_span(PLAN, row.row, "年度", *wareki.fiscal_year_range(c["fiscal_year"])):
             continue
         if plan is None:
             plan = Plan(organisation=ctx.organisation, **c)

@@ -87,9 +87,12 @@ def apply_rates(rows, ctx) -> Counts:
         if rate is not None and all(getattr(rate, k) == value for k, value in wanted.items()):
             counts.unchanged += 1
             continue
-        months = WorkedDay.objects.filter(
+        later_days = WorkedDay.objects.filter(
             organisation=ctx.organisation, placement__program=v["program"], date__gte=v["applies_from"]
-        ).dates("date", "month")
+        )
+        if ctx.locked(RATES, row.row, "適用開始日", v["applies_from"], domain.first_locked_day(ctx.locks, later_days)):
+            continue
+        months = later_days.dates("date", "month")
         if problem := domain.frozen_list_error(ctx.organisation.pk, months):
             ctx.cell_error(RATES, row.row, "適用開始日", problem)
             continue
@@ -162,6 +165,25 @@ def _hosts(organisation) -> dict[str, Host]:
 PLACEMENT_FIELDS = ["case_id", "host_id", "program", "start", "end", "outcome"]
 
 
+def _counted_dates(placement: Placement | None, wanted: dict) -> list:
+    """The dates a placement row's change is counted on (work.actions.update_placement says which): the
+    start and end, old and new; the end when the outcome changes; the worked days when the case, the host
+    or the program changes."""
+    if placement is None:
+        return [wanted["start"], wanted["end"]]
+    dates = [
+        on
+        for name in ("start", "end")
+        if getattr(placement, name) != wanted[name]
+        for on in (getattr(placement, name), wanted[name])
+    ]
+    if placement.outcome != wanted["outcome"]:
+        dates += [placement.end, wanted["end"]]
+    if any(getattr(placement, name) != wanted[name] for name in ("case_id", "host_id", "program")):
+        dates += list(placement.days.values_list("date", flat=True))
+    return dates
+
+
 def apply_placements(rows, ctx) -> Counts:
     counts, hosts, case_ids = Counts(), _hosts(ctx.organisation), ctx.case_ids()
     existing = {p.number: p for p in Placement.objects.filter(organisation=ctx.organisation)}
@@ -187,7 +209,7 @@ def apply_placements(rows, ctx) -> Counts:
         if placement is not None and all(getattr(placement, k) == value for k, value in wanted.items()):
             counts.unchanged += 1
             continue
-        if ctx.locked(PLACEMENTS, row.row, "開始日", v["start"], v["end"]):
+        if ctx.locked(PLACEMENTS, row.row, "開始日", *_counted_dates(placement, wanted)):
             continue
         if placement is None:
             placement = Placement(organisation=ctx.organisation, number=v["number"], **wanted)
