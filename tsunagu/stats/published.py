@@ -1,6 +1,7 @@
 """Published figures: the report's tables with small cells suppressed, as CSV or XLSX, from one set of
 rows (used by `tsunagu publish` and the download on the statistics side)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -21,8 +22,8 @@ from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
-from .report import Period, build_report, rate
-from .suppression import DEFAULT_K, Equation, suppress
+from .report import Period, Records, connected_section, contact_section, rate, referral_section
+from .suppression import DEFAULT_K, AtMost, Equation, primary_cells
 
 MARKS = ("＊", "-")
 
@@ -62,11 +63,12 @@ class Publication:
 
 
 class _Cells:
-    """Values by key and the equations between them, shared by every table of one publication."""
+    """Values by key and the relations between them, shared by every table of one publication."""
 
     def __init__(self):
         self.values: dict = {}
         self.equations: list[Equation] = []
+        self.at_most: list[AtMost] = []
 
     def put(self, key, value: int):
         self.values[key] = value
@@ -75,21 +77,52 @@ class _Cells:
     def add(self, parts: list, total) -> None:
         self.equations.append(Equation(tuple(parts), total))
 
+    def primary(self, k: int) -> set:
+        return primary_cells(self.values, self.equations, k)
+
 
 def _labels(choices) -> list[str]:
     return [str(label) for _value, label in choices]
 
 
 def publication(
-    org: Organisation, period: Period, *, k: int = DEFAULT_K, mark: str = MARKS[0], period_label: str = ""
+    org: Organisation,
+    period: Period,
+    *,
+    k: int = DEFAULT_K,
+    mark: str = MARKS[0],
+    period_label: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Publication:
-    report = build_report(org, period)
+    """The organisation's publication, its hidden cells chosen together with every other publication of
+    its region (patterns.py), so that no combination of them gives a hidden cell away."""
+    from .patterns import hidden_cells  # patterns builds on the cells of this module
+
+    report = published_counts(org, period)
+    hidden = hidden_cells(org, period, k=k, progress=progress)
     with translation.override("ja"):
         # Table and row labels are the report's Japanese labels, like the report contract.
-        return _publication(org, period, report, k=k, mark=mark, period_label=period_label)
+        return _publication(org, period, report, hidden, k=k, mark=mark, period_label=period_label)
 
 
-def _publication(org, period, report, *, k, mark, period_label) -> Publication:
+def published_counts(org: Organisation, period: Period) -> dict:
+    """The report's sections that are published (the contract's contacts, referrals and connected)."""
+    records = Records(org)
+    with translation.override("ja"):
+        return {
+            "contacts": contact_section(org, period, records),
+            "referrals": referral_section(org, period, records),
+            "connected": connected_section(org, period, records),
+        }
+
+
+def report_cells(report) -> _Cells:
+    """The counts of a publication by key, with their sums and "うち" relations."""
+    with translation.override("ja"):
+        return _report_cells(report)
+
+
+def _report_cells(report) -> _Cells:
     cells = _Cells()
     contacts, referrals, connected = report["contacts"], report["referrals"], report["connected"]
     channels, consulters, bands = _labels(Channel.choices), _labels(Consulter.choices), _labels(AgeBand.choices)
@@ -111,16 +144,30 @@ def _publication(org, period, report, *, k, mark, period_label) -> Publication:
     cells.put("persons", contacts["persons"])
     cells.put("new_cases", contacts["new_cases"])
     cells.put("with_peer", contacts["outreach"]["with_peer"])
+    # What a reader knows besides the sums: new cases are persons of the period, each with a contact,
+    # and a peer supporter goes along on visits and accompaniment only.
+    cells.at_most += [AtMost("new_cases", ("persons",)), AtMost("persons", (total,))]
+    visits = (("channel", str(Channel.HOME_VISIT.label)), ("channel", str(Channel.ACCOMPANY.label)))
+    cells.at_most.append(AtMost("with_peer", visits))
 
     categories = list(referrals["by_category"])
     referral_total = cells.put("referrals", referrals["total"])
     decided_total = cells.put("decided", referrals["decided"])
     cells.add([cells.put(("ref", c), referrals["by_category"][c]["count"]) for c in categories], referral_total)
     cells.add([cells.put(("dec", c), referrals["by_category"][c]["decided"]) for c in categories], decided_total)
+    cells.at_most += [AtMost(("dec", c), (("ref", c),)) for c in categories]
     cells.add([cells.put(("target", t), referrals["by_target"][t]) for t in targets], referral_total)
     cells.add([cells.put(("connected", t), connected[t]) for t in targets], cells.put("connected", connected["total"]))
+    return cells
 
-    hidden = suppress(cells.values, cells.equations, k=k)
+
+def _publication(org, period, report, hidden, *, k, mark, period_label) -> Publication:
+    cells = _report_cells(report)
+    channels, consulters, bands = _labels(Channel.choices), _labels(Consulter.choices), _labels(AgeBand.choices)
+    targets = _labels(ReferralTarget.choices)
+    categories = list(report["referrals"]["by_category"])
+    total, referral_total, decided_total = "contacts", "referrals", "decided"
+    hidden = {key for key in hidden if key in cells.values}
 
     def show(key):
         return mark if key in hidden else cells.values[key]
