@@ -25,21 +25,47 @@ class Result:
 
 def attack(values, equations, hidden, *, k, at_most=(), unpublished=(), primary=()) -> Result:
     hidden, unpublished = set(hidden), set(unpublished)
+    unknown = hidden | unpublished
+    relations = [((*eq.parts, eq.total), eq) for eq in equations]
+    relations += [((rel.part, *rel.wholes), rel) for rel in at_most]
+    relations = [(keys, rel) for keys, rel in relations if any(key in unknown for key in keys)]
+    # Unknowns tied by no relation cannot tell each other anything: one programme per connected group.
+    group = {key: key for key in unknown}
+
+    def root(key):
+        while group[key] != key:
+            key = group[key]
+        return key
+
+    for keys, _rel in relations:
+        tied = [root(key) for key in keys if key in unknown]
+        for other in tied[1:]:
+            group[other] = tied[0]
+    ranges = {}
+    for top in {root(key) for key in hidden}:
+        members = {key for key in unknown if root(key) == top}
+        rels = [rel for keys, rel in relations if any(key in members for key in keys)]
+        ranges.update(_ranges(values, members, hidden & members, unpublished, rels))
+    recovered = sorted((key for key, (low, high) in ranges.items() if low == high), key=repr)
+    narrowed = sorted((key for key in primary if ranges[key][1] - ranges[key][0] < k), key=repr)
+    return Result(ranges, recovered, narrowed)
+
+
+def _ranges(values, members, hidden, unpublished, relations) -> dict:
     h = highspy.Highs()
     h.silent()
     unknowns = {}
-    for key in sorted(hidden | unpublished, key=repr):
+    for key in sorted(members, key=repr):
         lower = 0 if key in unpublished else 1
         unknowns[key] = h.addVariable(lb=lower, ub=highspy.kHighsInf, type=highspy.HighsVarType.kInteger)
 
     def term(key):
         return unknowns[key] if key in unknowns else values[key]
 
-    for equation in equations:
-        if any(key in unknowns for key in (*equation.parts, equation.total)):
-            h.addConstr(sum((term(part) for part in equation.parts), 0) == term(equation.total))
-    for relation in at_most:
-        if any(key in unknowns for key in (relation.part, *relation.wholes)):
+    for relation in relations:
+        if hasattr(relation, "total"):
+            h.addConstr(sum((term(part) for part in relation.parts), 0) == term(relation.total))
+        else:
             h.addConstr(term(relation.part) <= sum((term(whole) for whole in relation.wholes), 0))
     ranges = {}
     for key in sorted(hidden, key=repr):
@@ -51,6 +77,4 @@ def attack(values, equations, hidden, *, k, at_most=(), unpublished=(), primary=
         else:
             high = math.inf
         ranges[key] = (low, high)
-    recovered = [key for key, (low, high) in ranges.items() if low == high]
-    narrowed = [key for key in primary if ranges[key][1] - ranges[key][0] < k]
-    return Result(ranges, recovered, narrowed)
+    return ranges

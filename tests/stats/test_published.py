@@ -14,6 +14,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget
 from tsunagu.orgs.models import OrgKind, Role
+from tsunagu.stats.models import SuppressionPattern
 from tsunagu.stats.published import fiscal_year_publication, write_csv, write_pdf, write_xlsx
 
 from ..cases.factories import actor_for, make_case
@@ -168,12 +169,28 @@ def test_xlsx_keeps_a_formula_looking_name_as_text_and_pdf_holds_the_same_rows(r
 
 
 def test_publish_command_writes_csv_and_xlsx(records, tmp_path):
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     path = tmp_path / "r3.csv"
     call_command(
-        "publish", "--org", records["own"].code, "--fy", "2021", "--format", "csv", "--output", str(path), stdout=out
+        "publish",
+        "--org",
+        records["own"].code,
+        "--fy",
+        "2021",
+        "--format",
+        "csv",
+        "--output",
+        str(path),
+        stdout=out,
+        stderr=err,
     )
     assert out.getvalue().strip() == f"{path} に書き出しました（秘匿したセル 14）。"
+    # The region's 16 small cells (8 in the prefecture's tables, the same 8 in the centre's) are protected
+    # once; the progress goes to standard error.
+    progress = err.getvalue().splitlines()
+    assert progress[-2] == "秘匿パターンを計算しています: 要保護セル 16 / 16"
+    assert progress[-1].startswith("所要時間 ") and progress[-1].endswith(" 秒")
+    assert SuppressionPattern.objects.count() == 1
     assert "メール,＊,0,0,0,＊" in path.read_bytes().decode("utf-8-sig")
     xlsx = tmp_path / "r3.xlsx"
     call_command(

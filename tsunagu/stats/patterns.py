@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from tsunagu.orgs.models import Organisation, OrgKind
 
 from .models import SuppressionPattern
-from .published import published_counts, report_cells
+from .published import region_counts, report_cells
 from .report import Period
 from .suppression import Equation, suppress
 
@@ -44,7 +44,8 @@ class Region:
     def __init__(self, root: Organisation, period: Period, *, k: int):
         self.root, self.period, self.k = root, period, k
         orgs = list(Organisation.objects.filter(path__startswith=root.path).order_by("path"))
-        self.cells = {org.code: report_cells(published_counts(org, period)) for org in orgs}
+        counts = region_counts(orgs, period)
+        self.cells = {org.code: report_cells(counts[org.pk]) for org in orgs}
         self.values: dict = {}
         self.equations: list[Equation] = []
         self.at_most: list = []
