@@ -237,6 +237,14 @@ def test_the_report_contract_is_tsunagu_report(api, case, network):
         json.dumps(build_report(network["own"], Period(date(2021, 4, 1), date(2021, 9, 30))))
     )
     assert api("get", "api_report", query="?from=R3.4.1&to=R2.1.1").status_code == 400
+    # Issue 13: a day of the prefecture's subtree (or of a body below it) could describe one person.
+    for code in (network["own"].code, network["own_center"].code):
+        day = api("get", "api_report", query=f"?org={code}&from=R3.6.30&to=R3.6.30")
+        assert day.status_code == 400 and day.json()["errors"] == {
+            "to": [
+                "他の組織の集計は1か月以上の期間で指定してください（短い期間の数字は個人を特定するおそれがあるため）。"
+            ]
+        }
     assert api("get", "api_report", query=f"?org={network['other'].code}&fy=2021").status_code == 404
 
 

@@ -14,6 +14,7 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget
 from tsunagu.orgs.models import OrgKind, Role
+from tsunagu.stats.models import SuppressionPattern
 from tsunagu.stats.published import fiscal_year_publication, write_csv, write_pdf, write_xlsx
 
 from ..cases.factories import actor_for, make_case
@@ -74,12 +75,15 @@ def test_published_tables_hide_small_cells_and_what_would_reveal_them(records):
     by_title = tables(pub)
     cross = by_title["延べ相談件数（相談方法 × 相談者）"]
     assert cross.header == ["相談方法", "本人", "家族", "関係機関", "その他", "合計"]
-    # メール 3 is small and alone in its row, so its row total goes too; then 来所's total partners it in
-    # the column of totals, and each row and column gets its second hidden cell.
+    # メール 本人 3 is small (k=10: it must be able to lie anywhere in 3−2 … 3+8 = 1 … 11). メール's total
+    # would give it away, so it goes; then the column 本人 (15) would: 電話 本人 goes, and with it 電話's
+    # total (37). Now メール 本人 = m, 電話 本人 = 15 − m, 電話 = 40 − m: m can be 1 … 14. Per unit moved,
+    # 電話 本人 and its row total cost 12 + 37 = 49, less than 電話 本人, 電話 家族, 来所 家族 and 来所's
+    # total (12 + 25 + 15 + 15 = 67), the other way to balance the rows and columns.
     assert cross.rows == [
-        ["電話", X, X, 0, 0, 37],
+        ["電話", X, 25, 0, 0, X],
         ["メール", X, 0, 0, 0, X],
-        ["来所", 0, X, 0, 0, X],
+        ["来所", 0, 15, 0, 0, 15],
         ["訪問", 0, 0, 0, 0, 0],
         ["同行", 0, 0, 0, 0, 0],
         ["Web", 0, 0, 0, 0, 0],
@@ -88,25 +92,38 @@ def test_published_tables_hide_small_cells_and_what_would_reveal_them(records):
         ["合計", 15, 40, 0, 0, 55],
     ]
     assert by_title["延べ相談件数（当事者の年代別）"].rows[-2:] == [["不明", 55], ["合計", 55]]
+    # 2 persons and 2 new cases are small; each is only bounded by new cases ≤ persons ≤ contacts (55).
     assert by_title["相談の実人数と新規ケース数"].rows == [["実人数", X], ["新規相談件数（新規ケース数）", X]]
     referrals = by_title["つなぎ先区分別のつなぎ件数"]
     rows = {row[0]: row[1:] for row in referrals.rows}
-    # 医療機関 4 is small, so ハローワーク 12 (the next smallest) is hidden too, with both their shares.
+    # 医療機関 4 is small, so ハローワーク 12 (the next smallest) is hidden too, with both their shares:
+    # 医療機関 is then 1 … 15. Decided: ハローワーク 3 and 医療機関 4 are small; 居場所's 11 is hidden with
+    # them, since the decided total 18 is published (医療機関's decided is then 1 … 15 as well).
     assert rows["ハローワーク"] == [X, X, X]
     assert rows["医療機関"] == [X, X, X]
-    assert rows["居場所"] == [20, 55.6, 11]
+    assert rows["居場所"] == [20, 55.6, X]
     assert rows["福祉事務所"] == [0, 0.0, 0]
     assert rows["合計"] == [36, 100.0, 18]
     assert by_title["つなぎの対象"].rows == [["本人", 16], ["家族", 20], ["合計", 36]]
-    assert by_title["居場所等の支援につながった件数"].rows == [["本人", X], ["家族", X], ["合計", 2]]
-    assert pub.hidden == 14  # 6 in the contact table, 2 + 2 + 2 + 2 elsewhere
+    # 1 + 1 connected: with the total 2 published, each would be exactly 1, so the total goes too.
+    assert by_title["居場所等の支援につながった件数"].rows == [["本人", X], ["家族", X], ["合計", X]]
+    assert pub.hidden == 14  # 4 in the contact table, 2 + 2 + 3 + 3 elsewhere
+
+
+def test_a_body_and_the_child_holding_all_its_records_publish_the_same_pattern(records):
+    """The centre holds every record of the prefecture: both publications hide the same cells, so reading
+    them together tells nothing more; the municipality publishes only zeros."""
+    prefecture, centre = (fiscal_year_publication(records[side], 2021) for side in ("own", "own_center"))
+    assert [t.rows for t in prefecture.tables] == [t.rows for t in centre.tables]
+    city = fiscal_year_publication(records["own_city"], 2021)
+    assert city.hidden == 0 and tables(city)["延べ相談件数（相談方法 × 相談者）"].rows[-1] == ["合計", 0, 0, 0, 0, 0]
 
 
 def test_k_and_mark_are_options(records):
     pub = fiscal_year_publication(records["own"], 2021, k=3, mark="-")
     cross = tables(pub)["延べ相談件数（相談方法 × 相談者）"]
     assert cross.rows[:3] == [["電話", 12, 25, 0, 0, 37], ["メール", 3, 0, 0, 0, 3], ["来所", 0, 15, 0, 0, 15]]
-    assert tables(pub)["居場所等の支援につながった件数"].rows == [["本人", "-"], ["家族", "-"], ["合計", 2]]
+    assert tables(pub)["居場所等の支援につながった件数"].rows == [["本人", "-"], ["家族", "-"], ["合計", "-"]]
 
 
 def test_csv_is_utf8_with_bom_and_neutralises_formulas(records):
@@ -121,7 +138,7 @@ def test_csv_is_utf8_with_bom_and_neutralises_formulas(records):
     start = lines.index(["延べ相談件数（相談方法 × 相談者）"])
     assert lines[start + 1 : start + 4] == [
         ["相談方法", "本人", "家族", "関係機関", "その他", "合計"],
-        ["電話", X, X, "0", "0", "37"],
+        ["電話", X, "25", "0", "0", X],
         ["メール", X, "0", "0", "0", X],
     ]
     dash = write_csv(fiscal_year_publication(records["own"], 2021, mark="-")).decode("utf-8-sig")
@@ -133,7 +150,7 @@ def test_xlsx_holds_the_same_rows(records):
     sheet = load_workbook(io.BytesIO(write_xlsx(pub))).active
     values = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
     start = values.index(["延べ相談件数（相談方法 × 相談者）"])
-    assert values[start + 2] == ["電話", X, X, 0, 0, 37]
+    assert values[start + 2] == ["電話", X, 25, 0, 0, X]
     assert values[start + 10] == ["合計", 15, 40, 0, 0, 55]
     assert sheet.title == "公表用集計"
 
@@ -147,17 +164,33 @@ def test_xlsx_keeps_a_formula_looking_name_as_text_and_pdf_holds_the_same_rows(r
     pdf = write_pdf(pub)
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
     lines = [" ".join(line.split()) for line in text.decode().splitlines()]
-    assert f"電話 {X} {X} 0 0 37" in lines
+    assert f"電話 {X} 25 0 0 {X}" in lines
     assert "合計 15 40 0 0 55" in lines
 
 
 def test_publish_command_writes_csv_and_xlsx(records, tmp_path):
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     path = tmp_path / "r3.csv"
     call_command(
-        "publish", "--org", records["own"].code, "--fy", "2021", "--format", "csv", "--output", str(path), stdout=out
+        "publish",
+        "--org",
+        records["own"].code,
+        "--fy",
+        "2021",
+        "--format",
+        "csv",
+        "--output",
+        str(path),
+        stdout=out,
+        stderr=err,
     )
     assert out.getvalue().strip() == f"{path} に書き出しました（秘匿したセル 14）。"
+    # The region's 16 small cells (8 in the prefecture's tables, the same 8 in the centre's) are protected
+    # once; the progress goes to standard error.
+    progress = err.getvalue().splitlines()
+    assert progress[-2] == "秘匿パターンを計算しています: 要保護セル 16 / 16"
+    assert progress[-1].startswith("所要時間 ") and progress[-1].endswith(" 秒")
+    assert SuppressionPattern.objects.count() == 1
     assert "メール,＊,0,0,0,＊" in path.read_bytes().decode("utf-8-sig")
     xlsx = tmp_path / "r3.xlsx"
     call_command(

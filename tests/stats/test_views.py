@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -171,6 +172,25 @@ def test_prefecture_statistician_sees_a_centre_below_but_nothing_outside(statist
     denied = AuditEntry.objects.filter(action="access.denied", allowed=False)
     assert denied.count() == 16
     assert not AuditEntry.objects.filter(action="stats.export").exists()
+
+
+OTHERS_MONTH = "他の組織の集計は1か月以上の期間で指定してください（短い期間の数字は個人を特定するおそれがあるため）。"
+
+
+def test_a_day_of_another_organisation_is_refused_and_a_month_is_shown(statistician, network, year):
+    """Issue 13: the prefecture's 統計担当 asked for the centre on 2021-06-30, the day of one person's home
+    visit with a peer supporter, and read it. A month from that day (to 7/29) is the shortest period now."""
+    for org, end in [("own_center", "2021/6/30"), ("own_center", "2021/7/28"), ("own", "2021/6/30")]:
+        response = get_report(statistician, org=network[org].code, period="range", start="2021/6/30", end=end)
+        assert response.status_code == 200 and "report" not in response.context
+        assert response.context["form"].errors["end"] == [OTHERS_MONTH]
+        assert f'name="end" value="{end}"' in response.content.decode()
+    response = get_report(statistician, org=network["own_center"].code, period="range", start="R3.6.30", end="R3.7.29")
+    assert page_tables(response.content.decode())["contacts"][1] == ["延べ相談件数", "2"]
+    # The centre's own staff read their own day.
+    client = act_as(Client(), make_staff(network["own_center"], Role.STATISTICIAN))
+    response = get_report(client, period="range", start="2021/6/30", end="2021/6/30")
+    assert page_tables(response.content.decode())["contacts"][1] == ["延べ相談件数", "1"]
 
 
 def test_a_centre_cannot_read_its_prefecture(client, network, year):

@@ -35,7 +35,7 @@ from tsunagu.orgs.rules import Perm
 from tsunagu.returns import signing
 from tsunagu.returns.access import get_return
 from tsunagu.returns.forms import ReceivedFileForm
-from tsunagu.stats.report import Period, build_report
+from tsunagu.stats.report import Period, build_report, other_organisation_problem
 
 from .authentication import BearerTokenAuthentication, TokenScope
 from .models import Scope
@@ -515,7 +515,10 @@ class Report(ApiView):
         params = request.query_params
         code = params.get("org") or actor.organisation.code
         org = organisation_by_code(actor, code, perm=Perm.VIEW_STATS)
-        return Response(build_report(org, report_period(params)))
+        period = report_period(params)
+        if problem := other_organisation_problem(actor.organisation, org, period):
+            raise ValidationError({"to": problem})
+        return Response(build_report(org, period))
 
 
 def report_period(params) -> Period:

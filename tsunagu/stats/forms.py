@@ -17,7 +17,7 @@ from tsunagu.core.templatetags.wareki import fiscal_year_label as fiscal_year_te
 from tsunagu.orgs.forms import OrganisationChooserForm
 
 from . import cohorts
-from .report import Period
+from .report import Period, other_organisation_problem
 
 FY, HALF, RANGE = "fy", "half", "range"
 MAX_TREND_YEARS = 15
@@ -56,8 +56,9 @@ class ReportForm(OrganisationChooserForm):
         ),
     )
 
-    def __init__(self, data, *, fiscal_years, **organisation):
+    def __init__(self, data, *, fiscal_years, acting=None, **organisation):
         super().__init__(data, **organisation)
+        self.acting = acting  # the acting organisation: another one's figures need a month at least
         self.fields["fy"].choices = fiscal_year_choices(fiscal_years)
         self.fields["cohort"].choices = [("", _("全員"))] + [(c.key, c.key) for c in cohorts.cohorts()]
 
@@ -79,6 +80,9 @@ class ReportForm(OrganisationChooserForm):
             start, end = self._date("start"), self._date("end")
             if start and end and end < start:
                 self.add_error("end", _("終了日は開始日と同じか、それより後の日付にしてください。"))
+            elif start and end and self.acting is not None and self.resolution.org is not None:
+                if problem := other_organisation_problem(self.acting, self.resolution.org, Period(start, end)):
+                    self.add_error("end", problem)
             data["start_date"], data["end_date"] = start, end
         elif data.get("period") == HALF and not data.get("half"):
             self.add_error("half", _("上半期か下半期を選んでください。"))
@@ -122,8 +126,9 @@ class TrendsForm(OrganisationChooserForm):
     to = forms.TypedChoiceField(label=gettext_lazy("最後の年度"), coerce=int)
     years = forms.TypedChoiceField(label=gettext_lazy("年数"), coerce=int)
 
-    def __init__(self, data, *, fiscal_years, **organisation):
+    def __init__(self, data, *, fiscal_years, acting=None, **organisation):
         super().__init__(data, **organisation)
+        self.acting = acting  # the acting organisation: another one's figures need a month at least
         self.fields["to"].choices = fiscal_year_choices(fiscal_years)
         self.fields["years"].choices = [(n, _("%(n)d年間") % {"n": n}) for n in range(1, MAX_TREND_YEARS + 1)]
 

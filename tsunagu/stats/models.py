@@ -138,3 +138,20 @@ class ConnectedMonth(models.Model):
                 fields=["ancestor_id", "month", "target", "case_id"], name="stats_connectedmonth_key"
             )
         ]
+
+
+class SuppressionPattern(models.Model):
+    """The hidden cells of a region's publications (patterns.py), computed once per set of published
+    values, relations and k: the digest is a SHA-256 of exactly those, so a changed record gives another
+    digest and a pattern can never be served for figures it was not computed for. Holds no personal
+    data: keys of cells and how long the computation took."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    root_code = models.CharField(max_length=20)
+    start = models.DateField()
+    end = models.DateField()
+    k = models.PositiveIntegerField()
+    hidden = models.JSONField()  # {org code: [cell key, ...]}
+    cells = models.PositiveIntegerField()  # how many cells the region's publications hold in all
+    seconds = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)

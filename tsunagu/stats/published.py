@@ -1,6 +1,7 @@
 """Published figures: the report's tables with small cells suppressed, as CSV or XLSX, from one set of
 rows (used by `tsunagu publish` and the download on the statistics side)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -21,8 +22,20 @@ from tsunagu.orgs.decorators import staff_view
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
-from .report import Period, build_report, rate
-from .suppression import DEFAULT_K, Equation, suppress
+from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth
+from .report import (
+    Period,
+    Records,
+    connected_from_counts,
+    connected_section,
+    contact_section,
+    contacts_from_rows,
+    partner_categories,
+    rate,
+    referral_section,
+    referrals_from_rows,
+)
+from .suppression import DEFAULT_K, AtMost, Equation, primary_cells
 
 MARKS = ("＊", "-")
 
@@ -32,6 +45,7 @@ class PublishedTable:
     title: str
     header: list[str]
     rows: list[list] = field(default_factory=list)  # label first, then ints or the mark
+    keys: list[list] = field(default_factory=list)  # per row, the cell key of each value (None: a share)
 
 
 @dataclass
@@ -43,6 +57,7 @@ class Publication:
     mark: str
     tables: list[PublishedTable]
     hidden: int  # how many distinct cells were suppressed
+    hidden_keys: frozenset = frozenset()
 
     @property
     def note(self) -> str:
@@ -62,11 +77,12 @@ class Publication:
 
 
 class _Cells:
-    """Values by key and the equations between them, shared by every table of one publication."""
+    """Values by key and the relations between them, shared by every table of one publication."""
 
     def __init__(self):
         self.values: dict = {}
         self.equations: list[Equation] = []
+        self.at_most: list[AtMost] = []
 
     def put(self, key, value: int):
         self.values[key] = value
@@ -75,21 +91,102 @@ class _Cells:
     def add(self, parts: list, total) -> None:
         self.equations.append(Equation(tuple(parts), total))
 
+    def primary(self, k: int) -> set:
+        return primary_cells(self.values, self.equations, k)
+
+
+@dataclass(frozen=True)
+class _Share:
+    category: str | None  # None: the total row
+
 
 def _labels(choices) -> list[str]:
     return [str(label) for _value, label in choices]
 
 
 def publication(
-    org: Organisation, period: Period, *, k: int = DEFAULT_K, mark: str = MARKS[0], period_label: str = ""
+    org: Organisation,
+    period: Period,
+    *,
+    k: int = DEFAULT_K,
+    mark: str = MARKS[0],
+    period_label: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Publication:
-    report = build_report(org, period)
+    """The organisation's publication, its hidden cells chosen together with every other publication of
+    its region (patterns.py), so that no combination of them gives a hidden cell away."""
+    from .patterns import hidden_cells  # patterns builds on the cells of this module
+
+    report = published_counts(org, period)
+    hidden = hidden_cells(org, period, k=k, progress=progress)
     with translation.override("ja"):
         # Table and row labels are the report's Japanese labels, like the report contract.
-        return _publication(org, period, report, k=k, mark=mark, period_label=period_label)
+        return _publication(org, period, report, hidden, k=k, mark=mark, period_label=period_label)
 
 
-def _publication(org, period, report, *, k, mark, period_label) -> Publication:
+def published_counts(org: Organisation, period: Period) -> dict:
+    """The report's sections that are published (the contract's contacts, referrals and connected)."""
+    records = Records(org)
+    with translation.override("ja"):
+        return {
+            "contacts": contact_section(org, period, records),
+            "referrals": referral_section(org, period, records),
+            "connected": connected_section(org, period, records),
+        }
+
+
+def region_counts(orgs: list[Organisation], period: Period) -> dict[int, dict]:
+    """published_counts of every organisation of `orgs` (a whole subtree), by id. For a fiscal year in a
+    few queries: every rollup row of the subtree read once, each organisation's figures summed from the
+    rows of the organisations below it (the same sums as Rollups); for another period one by one."""
+    fy = period.fiscal_year
+    if fy is None:
+        return {org.pk: published_counts(org, period) for org in orgs}
+    ids = [org.pk for org in orgs]
+    (first, _edges) = period.split()
+    months = {"month__range": first}
+
+    def rows(model, *columns, **filters):
+        grouped: dict[int, list[tuple]] = {}
+        query = model.objects.filter(ancestor_id__in=ids, **filters).values_list("ancestor_id", *columns)
+        for owner, *values in query.order_by():
+            grouped.setdefault(owner, []).append(tuple(values))
+        return grouped
+
+    contacts = rows(ContactMonth, "channel", "consulter", "age_band", "with_peer", "n", **months)
+    new_cases = rows(NewCaseMonth, "n", **months)
+    referrals = rows(ReferralMonth, "category_id", "target", "decided", "n", **months)
+    persons = rows(CaseYear, "case_id", fy=fy)
+    connected = rows(ConnectedYear, "target", fy=fy)
+    categories = partner_categories()
+    found = {}
+    with translation.override("ja"):
+        for org in orgs:
+            below = [other.pk for other in orgs if other.path.startswith(org.path)]
+
+            def every(grouped, below=below):
+                return [row for pk in below for row in grouped.get(pk, ())]
+
+            links: dict = {}
+            for (target,) in every(connected):
+                links[target] = links.get(target, 0) + 1
+            found[org.pk] = {
+                "contacts": contacts_from_rows(
+                    every(contacts), len(every(persons)), sum(n for (n,) in every(new_cases))
+                ),
+                "referrals": referrals_from_rows(every(referrals), categories),
+                "connected": connected_from_counts(links),
+            }
+    return found
+
+
+def report_cells(report) -> _Cells:
+    """The counts of a publication by key, with their sums and "うち" relations."""
+    with translation.override("ja"):
+        return _report_cells(report)
+
+
+def _report_cells(report) -> _Cells:
     cells = _Cells()
     contacts, referrals, connected = report["contacts"], report["referrals"], report["connected"]
     channels, consulters, bands = _labels(Channel.choices), _labels(Consulter.choices), _labels(AgeBand.choices)
@@ -111,18 +208,34 @@ def _publication(org, period, report, *, k, mark, period_label) -> Publication:
     cells.put("persons", contacts["persons"])
     cells.put("new_cases", contacts["new_cases"])
     cells.put("with_peer", contacts["outreach"]["with_peer"])
+    # What a reader knows besides the sums: new cases are persons of the period, each with a contact,
+    # and a peer supporter goes along on visits and accompaniment only.
+    cells.at_most += [AtMost("new_cases", ("persons",)), AtMost("persons", (total,))]
+    visits = (("channel", str(Channel.HOME_VISIT.label)), ("channel", str(Channel.ACCOMPANY.label)))
+    cells.at_most.append(AtMost("with_peer", visits))
 
     categories = list(referrals["by_category"])
     referral_total = cells.put("referrals", referrals["total"])
     decided_total = cells.put("decided", referrals["decided"])
     cells.add([cells.put(("ref", c), referrals["by_category"][c]["count"]) for c in categories], referral_total)
     cells.add([cells.put(("dec", c), referrals["by_category"][c]["decided"]) for c in categories], decided_total)
+    cells.at_most += [AtMost(("dec", c), (("ref", c),)) for c in categories]
     cells.add([cells.put(("target", t), referrals["by_target"][t]) for t in targets], referral_total)
     cells.add([cells.put(("connected", t), connected[t]) for t in targets], cells.put("connected", connected["total"]))
+    return cells
 
-    hidden = suppress(cells.values, cells.equations, k=k)
+
+def _publication(org, period, report, hidden, *, k, mark, period_label) -> Publication:
+    cells = _report_cells(report)
+    channels, consulters, bands = _labels(Channel.choices), _labels(Consulter.choices), _labels(AgeBand.choices)
+    targets = _labels(ReferralTarget.choices)
+    categories = list(report["referrals"]["by_category"])
+    total, referral_total, decided_total = "contacts", "referrals", "decided"
+    hidden = {key for key in hidden if key in cells.values}
 
     def show(key):
+        if isinstance(key, _Share):
+            return share(key.category)
         return mark if key in hidden else cells.values[key]
 
     def share(category):
@@ -132,56 +245,72 @@ def _publication(org, period, report, *, k, mark, period_label) -> Publication:
             return mark  # a share of a hidden count, or of a hidden total, would give the count away
         return rate(cells.values[key], cells.values[referral_total])
 
+    def table(title, header, key_rows) -> PublishedTable:
+        """A table from rows of a label and cell keys (or shares)."""
+        return PublishedTable(
+            title,
+            header,
+            [[label, *map(show, keys)] for label, *keys in key_rows],
+            [[None if isinstance(key, _Share) else key for key in keys] for _label, *keys in key_rows],
+        )
+
     total_label = _("合計")
     tables = [
-        PublishedTable(
+        table(
             _("延べ相談件数（相談方法 × 相談者）"),
             [_("相談方法"), *consulters, total_label],
             [
-                *([ch, *(show(("cell", ch, c)) for c in consulters), show(("channel", ch))] for ch in channels),
-                [total_label, *(show(("consulter", c)) for c in consulters), show(total)],
+                *([ch, *(("cell", ch, c) for c in consulters), ("channel", ch)] for ch in channels),
+                [total_label, *(("consulter", c) for c in consulters), total],
             ],
         ),
-        PublishedTable(
+        table(
             _("延べ相談件数（当事者の年代別）"),
             [_("年代"), _("件数")],
-            [*([band, show(("band", band))] for band in bands), [total_label, show(total)]],
+            [*([band, ("band", band)] for band in bands), [total_label, total]],
         ),
-        PublishedTable(
+        table(
             _("相談の実人数と新規ケース数"),
             [_("項目"), _("数")],
-            [[_("実人数"), show("persons")], [_("新規相談件数（新規ケース数）"), show("new_cases")]],
+            [[_("実人数"), "persons"], [_("新規相談件数（新規ケース数）"), "new_cases"]],
         ),
-        PublishedTable(
+        table(
             _("訪問支援・同行支援"),
             [_("項目"), _("件数")],
             [
-                [_("訪問"), show(("channel", str(Channel.HOME_VISIT.label)))],
-                [_("同行"), show(("channel", str(Channel.ACCOMPANY.label)))],
-                [_("うちピアサポーターが同行した件数"), show("with_peer")],
+                [_("訪問"), ("channel", str(Channel.HOME_VISIT.label))],
+                [_("同行"), ("channel", str(Channel.ACCOMPANY.label))],
+                [_("うちピアサポーターが同行した件数"), "with_peer"],
             ],
         ),
-        PublishedTable(
+        table(
             _("つなぎ先区分別のつなぎ件数"),
             [_("つなぎ先区分"), _("件数"), _("割合（%）"), _("うち支援決定")],
             [
-                *([c, show(("ref", c)), share(c), show(("dec", c))] for c in categories),
-                [total_label, show(referral_total), share(None), show(decided_total)],
+                *([c, ("ref", c), _Share(c), ("dec", c)] for c in categories),
+                [total_label, referral_total, _Share(None), decided_total],
             ],
         ),
-        PublishedTable(
+        table(
             _("つなぎの対象"),
             [_("対象"), _("件数")],
-            [*([t, show(("target", t))] for t in targets), [total_label, show(referral_total)]],
+            [*([t, ("target", t)] for t in targets), [total_label, referral_total]],
         ),
-        PublishedTable(
+        table(
             _("居場所等の支援につながった件数"),
             [_("対象"), _("件数")],
-            [*([t, show(("connected", t))] for t in targets), [total_label, show("connected")]],
+            [*([t, ("connected", t)] for t in targets), [total_label, "connected"]],
         ),
     ]
     return Publication(
-        org=org, period=period, period_label=period_label, k=k, mark=mark, tables=tables, hidden=len(hidden)
+        org=org,
+        period=period,
+        period_label=period_label,
+        k=k,
+        mark=mark,
+        tables=tables,
+        hidden=len(hidden),
+        hidden_keys=frozenset(hidden),
     )
 
 

@@ -20,6 +20,7 @@ from functools import cached_property
 from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from tsunagu.cases.models import (
     OUTREACH_CHANNELS,
@@ -81,6 +82,29 @@ class Period:
         if last_end < self.end:
             edges.append((last_end + timedelta(days=1), self.end))
         return (first, last_end.replace(day=1)), edges
+
+
+def other_organisation_problem(acting: Organisation, org: Organisation, period: Period) -> str | None:
+    """Why the report of `org` for `period` is refused to the staff of `acting`, or None. Figures that
+    count another organisation's records (another organisation's, or one's own with bodies below it) are
+    shown for no period shorter than a month (issue 13: a day of one municipality's records can describe
+    one person); an organisation's staff see their own records over any period."""
+    if org.pk == acting.pk and not Organisation.objects.filter(parent=org).exists():
+        return None
+    start = period.start
+    month_later = _next_month(start)
+    try:
+        month_later = month_later.replace(day=start.day)
+    except ValueError:  # 1/31 → the last day of February is a month on
+        month_later = _next_month(month_later)
+    if period.end >= month_later - timedelta(days=1):
+        return None
+    return str(MINIMUM_PERIOD_MESSAGE)
+
+
+MINIMUM_PERIOD_MESSAGE = gettext_lazy(
+    "他の組織の集計は1か月以上の期間で指定してください（短い期間の数字は個人を特定するおそれがあるため）。"
+)
 
 
 def _next_month(day: date) -> date:

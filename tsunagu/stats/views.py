@@ -73,7 +73,12 @@ def _with_defaults(request, defaults: dict) -> dict:
 
 def _report_form(request, org: Organisation, **organisation) -> ReportForm:
     defaults = {"org": org.code, "period": FY, "fy": wareki.fiscal_year(timezone.localdate()), "half": 1}
-    return ReportForm(_with_defaults(request, defaults), fiscal_years=selectable_years(data_years(org)), **organisation)
+    return ReportForm(
+        _with_defaults(request, defaults),
+        fiscal_years=selectable_years(data_years(org)),
+        acting=request.actor.organisation,
+        **organisation,
+    )
 
 
 @staff_view(Perm.VIEW_STATS)

@@ -1,6 +1,7 @@
 """`tsunagu publish`: the report tables of an organisation subtree for a fiscal year, with small cells
 suppressed, written as CSV or XLSX for publication."""
 
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,7 +16,10 @@ from tsunagu.stats.suppression import DEFAULT_K
 
 
 class Command(BaseCommand):
-    help = "公表用の集計（1〜k−1 の値と、合計から逆算できる値を秘匿）を CSV または XLSX で書き出します。"
+    help = (
+        "公表用の集計（1〜k−1 の値を秘匿し、公表される全ての表と上下の組織の表を合わせても"
+        "秘匿した値が k 幅より狭く絞り込めないように併せて秘匿）を CSV または XLSX で書き出します。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help=_("組織コード"))
@@ -31,7 +35,19 @@ class Command(BaseCommand):
             raise CommandError(_("組織「%(code)s」が見つかりません。") % {"code": org})
         if k < 2:
             raise CommandError(_("--k は2以上の整数で指定してください。"))
-        pub = fiscal_year_publication(organisation, fy, k=k, mark=mark)
+        began = time.monotonic()
+        shown = [0]
+
+        def progress(done: int, total: int) -> None:
+            # The region's pattern is computed once (and then stored): say how far it has got.
+            percent = done * 100 // total
+            if percent >= shown[0] + 10 or done == total:
+                shown[0] = percent
+                self.stderr.write(
+                    _("秘匿パターンを計算しています: 要保護セル %(done)d / %(total)d") % {"done": done, "total": total}
+                )
+
+        pub = fiscal_year_publication(organisation, fy, k=k, mark=mark, progress=progress)
         Path(output).write_bytes(WRITERS[format](pub))
         with transaction.atomic():
             log_action(
@@ -44,3 +60,4 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(path)s に書き出しました（秘匿したセル %(hidden)d）。") % {"path": output, "hidden": pub.hidden}
         )
+        self.stderr.write(_("所要時間 %(seconds).1f 秒") % {"seconds": time.monotonic() - began})
