@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from tests.browser.conftest import pass_second_step  # noqa: E402
 from tests.cases.factories import actor_for, make_case  # noqa: E402
 from tests.factories import PASSWORD, make_staff, totp_device  # noqa: E402
+from tests.ledger.builders import contact_row, ledger, xlsx_bytes  # noqa: E402
 from tsunagu.cases import actions as case_actions  # noqa: E402
 from tsunagu.cases.models import Channel, Consulter  # noqa: E402
 from tsunagu.core import wareki  # noqa: E402
@@ -56,6 +57,7 @@ def _record_contact(page: Page, case, day: str, notes: str):
     page.get_by_role("button", name="保存").click()
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCKED = "令和3年4月1日〜令和4年3月31日は締められた期間です。この期間の記録は追加・変更・削除できません。"
 
 
@@ -96,6 +98,15 @@ def test_send_back_resubmit_approve_exception_and_difference(page: Page, network
     _record_contact(page, case, "R3.7.1", "7月1日の電話（記録漏れ）")
     expect(page.locator("body")).to_contain_text(LOCKED)
     expect(page.get_by_label("内容")).to_have_value("7月1日の電話（記録漏れ）")
+    # The ledger import refuses the same contact, names the sheet, row and column, and changes nothing.
+    workbook = xlsx_bytes(ledger(contacts=[contact_row(number=case.number, day="2021-07-02", notes="台帳から")]))
+    page.goto(reverse("ledger_import"))
+    page.get_by_label("台帳のファイル").set_input_files(
+        files=[{"name": "daicho.xlsx", "mimeType": XLSX, "buffer": workbook}]
+    )
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.locator("main")).to_contain_text(f"「相談記録」シート 2行目「日付」: {LOCKED}")
+    assert case.contacts.count() == 1
 
     _log_in(page, pref)
     page.goto(reverse("return_detail", args=[ret.pk]))
