@@ -452,3 +452,28 @@ def test_the_checks_need_the_actor_and_count_one_query(world, django_assert_num_
     ensure_span_open(world.org, date(2022, 4, 1), date(2023, 3, 31), actor=world.other)
     assert OpenCheck(world.org, actor=world.other).span_message(date(2020, 4, 1), date(2021, 4, 1)) == LOCKED
     assert OpenCheck(world.org, actor=world.other).span_message(date(2020, 4, 1), date(2021, 3, 31)) is None
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+def test_a_partner_cannot_answer_a_referral_of_the_origins_locked_year(world, answer):
+    """Accepting or declining moves the origin's 支援決定 count of the referral's year: the partner's staff are
+    refused while that year is locked at the origin, and nothing changes (no case opens at the partner)."""
+    request = cases.refer(
+        actor=SYSTEM,
+        case=world.case,
+        date=IN,
+        target=ReferralTarget.PERSON,
+        category=PartnerCategory.objects.first(),
+        partner=world.partner,
+    )
+    lock_fiscal_year(world.org, 2021)
+    partner_staff = actor_for(make_staff(world.partner, Role.COORDINATOR))
+    cases_before = world.partner.cases.count()
+    if answer == "accept":
+        attempt = lambda: cases.accept_referral(actor=partner_staff, referral=request, on=AFTER)  # noqa: E731
+    else:
+        attempt = lambda: cases.decline_referral(actor=partner_staff, referral=request, on=AFTER, reason="定員")  # noqa: E731
+    assert refusal(attempt) == ("on", [LOCKED])
+    request.refresh_from_db()
+    assert (request.status, request.result_on) == (ReferralStatus.REQUESTED, None)
+    assert world.partner.cases.count() == cases_before
