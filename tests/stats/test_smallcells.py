@@ -258,3 +258,27 @@ def test_tsunagu_report_and_build_report_stay_exact(network, city, person):
     assert build_report(network["own"], period)["contacts"]["total"] == 4
     assert shown_report(network["own"], network["own"], period)["contacts"]["total"] == R
     assert shown_report(city, city, period)["contacts"]["total"] == 4
+
+
+def test_the_pdf_has_the_ranges_and_the_note(statistician, city, person):
+    from .test_exporters import pdf_text
+
+    response = statistician.get(reverse("stats_export_pdf"), {"org": city.code, **JUNE})
+    text = pdf_text(response.content)
+    assert "1〜9" in text
+    assert "10人未満の人についての数字は範囲で示しています" in "".join(text.split())
+
+
+def test_a_cohorts_cells_count_the_cohorts_persons(statistician, city, ten_more):
+    """Restricted to 20代 only the one person is counted: 延べ 4 is a range although the whole month's
+    records have eleven persons; 40代 are the ten, each of them exact."""
+    twenties = page_tables(
+        statistician.get(reverse("stats_report"), {"org": city.code, **JUNE, "cohort": "20代"}).content.decode()
+    )
+    assert twenties["contacts"][1:] == [["延べ相談件数", R], ["実人数", R], ["新規相談件数", R]]
+    assert {row[0]: row[1] for row in twenties["by_consulter"][1:]}["本人"] == R
+    forties = page_tables(
+        statistician.get(reverse("stats_report"), {"org": city.code, **JUNE, "cohort": "40代"}).content.decode()
+    )
+    assert forties["contacts"][1:] == [["延べ相談件数", "10"], ["実人数", "10"], ["新規相談件数", "10"]]
+    assert {row[0]: row[1] for row in forties["by_channel"][1:]}["メール"] == "10"
