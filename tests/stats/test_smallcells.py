@@ -282,3 +282,23 @@ def test_a_cohorts_cells_count_the_cohorts_persons(statistician, city, ten_more)
     )
     assert forties["contacts"][1:] == [["延べ相談件数", "10"], ["実人数", "10"], ["新規相談件数", "10"]]
     assert {row[0]: row[1] for row in forties["by_channel"][1:]}["メール"] == "10"
+
+
+def test_the_connected_total_counts_each_person_once(network, city, worker):
+    """Five people connected in June both as 本人 and as 家族: 本人 5, 家族 5 and 計 10, but 計 describes
+    five persons, so it is 「10〜19」 as well."""
+    partner = make_org(OrgKind.PARTNER, network["own"], category="精神保健福祉センター", name="県精神保健福祉センター")
+    for n in range(5):
+        case = make_case(worker, number=f"C-{n:03d}", opened_on=date(2021, 6, 1))
+        for target in (ReferralTarget.PERSON, ReferralTarget.FAMILY):
+            actions.refer(
+                actor=worker,
+                case=case,
+                date=date(2021, 6, 10),
+                target=target,
+                partner=partner,
+                status=ReferralStatus.DECIDED,
+            )
+    period = Period(date(2021, 6, 1), date(2021, 6, 30))
+    assert shown_report(network["own"], city, period)["connected"] == {"total": "10〜19", "本人": R, "家族": R}
+    assert shown_report(city, city, period)["connected"] == {"total": 10, "本人": 5, "家族": 5}

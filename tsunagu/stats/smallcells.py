@@ -9,7 +9,8 @@ option of `tsunagu publish`, not a setting of the region), so every region uses 
 The persons behind a cell are the distinct cases of its records in the period, counted with GROUP BY
 queries over the records of the subtree (Records.ids): contacts by channel, consulter, age band,
 channel × consulter, and the peer visits; referrals by category (and decided), by target. 実人数,
-新規相談件数 and the connected cases count persons already. A zero describes no one and stays 0.
+新規相談件数 and the connected cases per target count persons already; their 計 is the distinct cases
+connected (a case connected as 本人 and as 家族 is one person). A zero describes no one and stays 0.
 
 Against recovery by subtraction: within each breakdown (the cells that add up to a shown total, the
 rows and columns of 相談方法×相談者 included), when exactly one cell is ranged the smallest other
@@ -33,6 +34,7 @@ from tsunagu.cases.models import (
     ReferralStatus,
     ReferralTarget,
 )
+from tsunagu.ibasho.models import Attendance
 
 from .report import (
     IBASHO_CATEGORY,
@@ -40,6 +42,7 @@ from .report import (
     Organisation,
     Period,
     Records,
+    _distinct,
     build_report,
     counts_other_organisations,
     partner_categories,
@@ -106,6 +109,13 @@ def cell_persons(org: Organisation, period: Period, cohort=None) -> dict:
     targets = dict(ReferralTarget.choices)
     for target, n in _by(referrals, "target").items():
         persons[("by_target", str(targets[target]))] = n
+    attended = Attendance.objects.filter(organisation_id__in=ids, date__range=span, is_first=True, case__isnull=False)
+    persons[("connected", "total")] = _distinct(
+        [
+            referrals.filter(decided).values_list("case_id").order_by(),
+            attended.values_list("case_id").order_by(),
+        ]
+    )
     return persons
 
 
@@ -147,7 +157,9 @@ def cells(report: dict) -> tuple[dict, list[tuple]]:
 
 
 def _person_cells(key) -> bool:
-    return key in (("contacts", "persons"), ("contacts", "new_cases")) or key[0] == "connected"
+    return key in (("contacts", "persons"), ("contacts", "new_cases")) or (
+        key[0] == "connected" and key != ("connected", "total")
+    )
 
 
 def ranged_cells(values: dict, breakdowns: list, persons: dict, k: int) -> set:
@@ -243,8 +255,14 @@ def _cohort_persons(org: Organisation, period: Period, cohort) -> dict:
         add(("by_category", name, "count"), case)
         add(("by_target", str(targets[target])), case)
         if status == ReferralStatus.DECIDED:
+            add(("connected", "total"), case)
             add(("referrals", "decided"), case)
             add(("by_category", name, "decided"), case)
+    for case, on, birth, known in Attendance.objects.filter(
+        organisation_id__in=ids, date__range=span, is_first=True, case__isnull=False
+    ).values_list("case_id", "date", *PERSON):
+        if cohort.includes(birth, known, on):
+            add(("connected", "total"), case)
     return {key: len(cases) for key, cases in sets.items()}
 
 
