@@ -35,7 +35,8 @@ from tsunagu.orgs.rules import Perm
 from tsunagu.returns import signing
 from tsunagu.returns.access import get_return
 from tsunagu.returns.forms import ReceivedFileForm
-from tsunagu.stats.report import Period, build_report, other_organisation_problem
+from tsunagu.stats.report import Period, other_organisation_problem
+from tsunagu.stats.smallcells import shown_report
 
 from .authentication import BearerTokenAuthentication, TokenScope
 from .models import Scope
@@ -496,6 +497,12 @@ class LedgerImportStatus(ApiView):
 
 
 class Report(ApiView):
+    """The report contract. A report that counts another organisation's records (another organisation's,
+    or one's own with bodies below it) is for a month or more, and a case-based cell that describes
+    fewer than k persons is a string giving its range instead of its number ("1〜9", "20〜29"; the
+    rate of such a count is null); such a report has "ranged": k (issue 13, stats/smallcells.py). The
+    staff of a leaf organisation get their own figures exact."""
+
     area = Scope.STATISTICS
 
     @extend_schema(
@@ -507,7 +514,8 @@ class Report(ApiView):
             OpenApiParameter("to", str, description="終了日"),
         ],
         responses={200: OBJECT, 400: OBJECT},
-        summary="The report contract: the same JSON as `tsunagu report`",
+        summary="The report contract: the same JSON as `tsunagu report`; small cells of other organisations' "
+        "figures as ranges",
     )
     def get(self, request):
         actor = self.actor
@@ -518,7 +526,7 @@ class Report(ApiView):
         period = report_period(params)
         if problem := other_organisation_problem(actor.organisation, org, period):
             raise ValidationError({"to": problem})
-        return Response(build_report(org, period))
+        return Response(shown_report(actor.organisation, org, period))
 
 
 def report_period(params) -> Period:

@@ -39,6 +39,8 @@ class Cell:
     def text(self) -> str:
         if self.value is None:
             return ""
+        if isinstance(self.value, str):  # a range (smallcells): 「1〜9」
+            return self.value
         if self.kind == COUNT:
             return f"{self.value:,}"
         if self.kind == RATE:
@@ -73,10 +75,28 @@ def _label(text: str) -> str:
     return _(text)
 
 
+def _ranged(*values) -> bool:
+    """Whether any of the values is a range text of smallcells (no rate, no bar is drawn for it)."""
+    return any(isinstance(value, str) for value in values)
+
+
+def _rate(part, whole) -> float | None:
+    """The share, or None (not shown) when it would give a ranged count back; none of nothing is 0."""
+    if part == 0:
+        return 0.0
+    return None if _ranged(part, whole) else rate(part, whole)
+
+
+def _bar_chart(rows, **kwargs) -> str:
+    if _ranged(*(row[1] for row in rows)):
+        return ""
+    return charts.bar_chart(items=[(row[0], row[1]) for row in rows], **kwargs)
+
+
 def _breakdown(
     key: str, title: str, heading: str, counts: dict, total: int, *, note: str = "", chart: bool = False
 ) -> Table:
-    rows = [[_label(label), n, rate(n, total)] for label, n in counts.items()]
+    rows = [[_label(label), n, _rate(n, total)] for label, n in counts.items()]
     table = Table(
         key,
         title,
@@ -85,7 +105,7 @@ def _breakdown(
         total=[_("計"), total, 100.0 if total else 0.0],
         note=note,
     )
-    if chart:
+    if chart and not _ranged(*(row[1] for row in rows)):
         table.chart = charts.bar_chart(
             chart_id=f"chart-{key}", title=title, items=[(row[0], row[1]) for row in rows], unit=_("件")
         )
@@ -102,7 +122,7 @@ def consultation_tables(report: dict) -> list[Table]:
     total = contacts["total"]
     consulters = list(contacts["by_consulter"])
     cross_rows = [
-        [_label(channel)] + [row[c] for c in consulters] + [sum(row.values())]
+        [_label(channel)] + [row[c] for c in consulters] + [contacts["by_channel"][channel]]
         for channel, row in contacts["channel_by_consulter"].items()
     ]
     category_rows = [
@@ -171,12 +191,7 @@ def consultation_tables(report: dict) -> list[Table]:
                 "割合はこの期間のつなぎ件数全体に対する割合（小数第1位で四捨五入）です。支援決定は、つなぎ先で"
                 "支援が決定した件数（専門機関での支援が決定した件数）です。"
             ),
-            chart=charts.bar_chart(
-                chart_id="chart-referrals",
-                title=_("つなぎ先区分別の件数"),
-                items=[(row[0], row[1]) for row in category_rows],
-                unit=_("件"),
-            ),
+            chart=_bar_chart(category_rows, chart_id="chart-referrals", title=_("つなぎ先区分別の件数"), unit=_("件")),
         ),
         Table(
             "referral_targets",
@@ -222,6 +237,7 @@ class Document:
     period: Period
     period_label: str
     tables: list[Table] = field(default_factory=list)
+    footnote: str = ""  # under the tables: why some figures are ranges (smallcells)
 
     @property
     def title(self) -> str:
@@ -253,6 +269,9 @@ def _table_rows(document: Document, table: Table):
     if table.note:
         yield []
         yield [table.note]
+    if document.footnote:
+        yield []
+        yield [document.footnote]
 
 
 def sheets(document: Document) -> list[Sheet]:

@@ -84,12 +84,19 @@ class Period:
         return (first, last_end.replace(day=1)), edges
 
 
+def counts_other_organisations(acting: Organisation, org: Organisation) -> bool:
+    """Whether the report of `org` seen by the staff of `acting` counts another organisation's records:
+    another organisation's, or one's own with bodies below it (issue 13: such figures are shown for no
+    period shorter than a month, and their small cells as ranges, smallcells.py)."""
+    return org.pk != acting.pk or Organisation.objects.filter(parent=org).exists()
+
+
 def other_organisation_problem(acting: Organisation, org: Organisation, period: Period) -> str | None:
     """Why the report of `org` for `period` is refused to the staff of `acting`, or None. Figures that
     count another organisation's records (another organisation's, or one's own with bodies below it) are
     shown for no period shorter than a month (issue 13: a day of one municipality's records can describe
     one person); an organisation's staff see their own records over any period."""
-    if org.pk == acting.pk and not Organisation.objects.filter(parent=org).exists():
+    if not counts_other_organisations(acting, org):
         return None
     start = period.start
     month_later = _next_month(start)

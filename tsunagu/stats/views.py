@@ -26,7 +26,7 @@ from tsunagu.orgs.rules import Perm
 from . import downloads
 from .exporters import report_tables
 from .forms import FY, ReportForm, TrendsForm
-from .report import build_report
+from .smallcells import shown_report
 from .trends import build_trends, data_years, default_years, selectable_years, trend_tables, year_range_label
 
 
@@ -91,7 +91,7 @@ def report_page(request):
     form = _report_form(request, org, **chosen["form_kwargs"])
     context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
-        report = build_report(org, form.chosen_period(), form.chosen_cohort())
+        report = shown_report(request.actor.organisation, org, form.chosen_period(), form.chosen_cohort())
         context.update(
             report=report, tables=report_tables(report), period_label=form.period_label(), query=form.query_string()
         )
