@@ -96,6 +96,9 @@ def test_coordinator_records_a_council_of_28_bodies_on_a_phone(phone390: Page, l
         page.keyboard.press("Enter")
         people += 1
         expect(total).to_have_text(f"{15 + i}機関 {people}人")
+        # The fresh form focuses its search box once htmx has settled it; typing before that would put
+        # the next head count into the search box, as a person typing that fast would see.
+        expect(search).to_be_focused()
     seconds = time.monotonic() - started
     assert people == 40
     expect(total).to_have_text("28機関 40人")
