@@ -225,3 +225,30 @@ def test_the_api_of_the_own_staff_is_exact(city, person):
     assert report["work_experience"]["days"] == {"min": 3, "max": 3}
     assert report["employment"]["decided"] == 1 and report["employment"]["decision_rate"] == 100.0
     assert report["ibasho"]["attendances"] == 3
+
+
+def test_the_pdf_has_the_section_ranges(network, city, person):
+    from .test_exporters import pdf_text
+
+    client = act_as(Client(), make_staff(network["own"], Role.STATISTICIAN))
+    text = "".join(pdf_text(client.get(reverse("stats_export_pdf"), {"org": city.code, **JUNE}).content).split())
+    assert "10,000〜19,999" in text and "1〜9,999" in text
+
+
+def test_anonymous_attendees_are_no_persons_and_their_complement_is_ranged(network, city):
+    """Ten cases attend a session once each and one anonymous attendee comes too: 参加延べ 11 of ten persons
+    is exact, 匿名 1 describes no case and is 「1〜9」, so ケース (10, the only other non-zero attendee cell)
+    is ranged with it: 「10〜19」. 開催回数 1 has the ten persons behind it: exact."""
+    worker = actor_for(make_staff(city, Role.COORDINATOR))
+    salon = ibasho.create_ibasho(
+        actor=worker, organisation=city, name="まったりサロン", kind="physical", place="市民会館"
+    )
+    event = ibasho.create_event(actor=worker, ibasho=salon, date=date(2021, 6, 10), start_time=time(14, 0))
+    for n in range(10):
+        case = make_case(worker, number=f"A-{n:03d}", opened_on=date(2021, 6, 1))
+        ibasho.record_attendance(actor=worker, event=event, case=case)
+    ibasho.record_attendance(actor=worker, event=event, anonymous=True)
+    place_ = shown_report(network["own"], city, PERIOD)["ibasho"]
+    assert (place_["sessions"], place_["attendances"]) == (1, 11)
+    assert place_["by_attendee"] == {"ケース": "10〜19", "ニックネーム": 0, "匿名": R}
+    assert shown_report(city, city, PERIOD)["ibasho"]["by_attendee"] == {"ケース": 10, "ニックネーム": 0, "匿名": 1}

@@ -46,6 +46,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.ibasho.models import Attendance
 
+from .exporters import _ranged
 from .models import OrgAncestor
 from .report import (
     IBASHO_CATEGORY,
@@ -76,13 +77,13 @@ def range_text(value: int, k: int) -> str:
     return f"{max(1, base)}〜{base + k - 1}"
 
 
+YEN = 10_000
+
+
 def yen_range_text(value: int) -> str:
     """The bucket 10,000円 wide that holds an amount: 3,000 → 1〜9,999, 12,500 → 10,000〜19,999."""
     base = (value // YEN) * YEN
     return f"{max(1, base):,}〜{base + YEN - 1:,}"
-
-
-YEN = 10_000
 
 
 def _by(query, *fields) -> dict:
@@ -248,10 +249,6 @@ def protect(report: dict, org: Organisation, period: Period, *, k: int | None = 
             employment["decision_rate"] = None
     result["ranged"] = k
     return result, True
-
-
-def _ranged(*values) -> bool:
-    return any(isinstance(value, str) for value in values)
 
 
 SECTION_KEYS = ("work_experience", "employment", "ibasho")
@@ -440,5 +437,5 @@ def shown_report(acting: Organisation, org: Organisation, period: Period, cohort
     small cells as ranges when it counts another organisation's records."""
     report = build_report(org, period, cohort)
     if counts_other_organisations(acting, org):
-        report, _ranged = protect(report, org, period, cohort=cohort)
+        report, _any = protect(report, org, period, cohort=cohort)
     return report
