@@ -78,7 +78,7 @@ def _registration_rows(ids, start: date, end: date) -> list[tuple]:
 
 
 def _uses(ids, start: date, end: date, rows: list[tuple]) -> list[tuple]:
-    """(date, birth date, known band) of each use: a contact of a registered case at the registering
+    """(date, birth date, known band, case) of each use: a contact of a registered case at the registering
     organisation in the range while it was registered. Read from the registered cases' contacts (the
     contact_case_date index), not from every contact of the subtree: a nation's year has far more contacts
     than registered cases."""
@@ -92,7 +92,7 @@ def _uses(ids, start: date, end: date, rows: list[tuple]) -> list[tuple]:
     ):
         for first, last, birth, band in open_at.get((case, org), ()):
             if first <= on <= last:
-                found.append((on, birth, band))
+                found.append((on, birth, band, case))
                 break
     return found
 
@@ -118,7 +118,7 @@ def counts(ids, start: date, end: date, keep=None) -> Counts:
     """The figures of the range (three queries)."""
     rows = _registration_rows(ids, start, end)
     result = _fold(rows, start, end, keep)
-    result.uses = sum(1 for on, birth, band in _uses(ids, start, end, rows) if _case_in(keep, birth, band, on))
+    result.uses = sum(1 for on, birth, band, _case in _uses(ids, start, end, rows) if _case_in(keep, birth, band, on))
     return result
 
 
@@ -128,7 +128,7 @@ def counts_by_year(ids, years: list[int]) -> dict[int, Counts]:
     first, last = ranges[min(years)][0], ranges[max(years)][1]
     rows = _registration_rows(ids, first, last)
     result = {year: _fold(rows, *ranges[year], None) for year in years}
-    for on, _birth, _band in _uses(ids, first, last, rows):
+    for on, _birth, _band, _case in _uses(ids, first, last, rows):
         year = wareki.fiscal_year(on)
         if year in result:
             result[year].uses += 1

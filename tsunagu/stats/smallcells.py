@@ -16,6 +16,16 @@ Against recovery by subtraction: within each breakdown (the cells that add up to
 rows and columns of 相談方法×相談者 included), when exactly one cell is ranged the smallest other
 non-zero cell of it is ranged too, repeated until no breakdown has a single ranged cell. A rate of a
 ranged count is not shown (it would give the count back), and neither is a chart with a ranged bar.
+
+The further sections that describe persons follow the same rule (section_cells): work_experience (就労体験:
+件数, 実人数, 就労日数, 手当, by 年代, 種別 and 結果), employment (就労支援: 登録者, 新規, 利用回数, 進路決定 by 進路, 新規
+by 年代, and 進路決定率 not shown when its counts are ranged) and ibasho (居場所: 開催回数, 参加延べ人数, by 形態 and
+参加者). A cell that counts persons is its own persons; a count of placements, registrations, days,
+sessions, attendances (延べ) or an amount has the distinct cases of its records behind it. Anonymous and
+nickname-only 居場所 attendees have no case: only cases are counted as persons, so an attendance without
+one never makes a cell look like k persons (each is at most one person, and may be the same one again).
+A yen amount is shown as a range 10,000円 wide (「10,000〜19,999」). 受入先の数 and 居場所数 count places,
+not persons, and stay exact.
 """
 
 import copy
@@ -36,6 +46,8 @@ from tsunagu.cases.models import (
 )
 from tsunagu.ibasho.models import Attendance
 
+from .exporters import _ranged
+from .models import OrgAncestor
 from .report import (
     IBASHO_CATEGORY,
     IBASHO_LABEL,
@@ -63,6 +75,15 @@ def range_text(value: int, k: int) -> str:
     """The bucket k wide that holds value: 3 → 1〜9, 25 → 20〜29 (k = 10)."""
     base = (value // k) * k
     return f"{max(1, base)}〜{base + k - 1}"
+
+
+YEN = 10_000
+
+
+def yen_range_text(value: int) -> str:
+    """The bucket 10,000円 wide that holds an amount: 3,000 → 1〜9,999, 12,500 → 10,000〜19,999."""
+    base = (value // YEN) * YEN
+    return f"{max(1, base):,}〜{base + YEN - 1:,}"
 
 
 def _by(query, *fields) -> dict:
@@ -185,16 +206,24 @@ def protect(report: dict, org: Organisation, period: Period, *, k: int | None = 
     k = K if k is None else k
     values, breakdowns = cells(report)
     with translation.override("ja"):  # the report's keys are DOMAIN.md's Japanese labels
-        ranged = ranged_cells(values, breakdowns, cell_persons(org, period, cohort), k)
+        persons = cell_persons(org, period, cohort)
+        more, more_breakdowns, more_persons = section_cells(report, org, period, cohort)
+        values, breakdowns, persons = values | more, breakdowns + more_breakdowns, persons | more_persons
+        ranged = ranged_cells(values, breakdowns, persons, k)
     if not ranged:
         return report, False
     result = copy.deepcopy(report)
     contacts, referrals, connected = result["contacts"], result["referrals"], result["connected"]
-    text = {key: range_text(values[key], k) for key in ranged}
+    text = {key: yen_range_text(values[key]) if _is_yen(key) else range_text(values[key], k) for key in ranged}
     with translation.override("ja"):
         visits, accompany = str(Channel.HOME_VISIT.label), str(Channel.ACCOMPANY.label)
     for key, shown in text.items():
         match key:
+            case (section, *path) if section in SECTION_KEYS:
+                place = result[section]
+                for step in path[:-1]:
+                    place = place[step]
+                place[path[-1]] = shown
             case ("contacts" | "referrals", name):
                 result[key[0]][name] = shown
             case ("outreach", name):
@@ -214,8 +243,145 @@ def protect(report: dict, org: Organisation, period: Period, *, k: int | None = 
     # 訪問件数 and 同行件数 are the 訪問 and 同行 cells of 相談方法別.
     contacts["outreach"]["visits"] = contacts["by_channel"][visits]
     contacts["outreach"]["accompaniment"] = contacts["by_channel"][accompany]
+    if "employment" in result:
+        employment = result["employment"]
+        if _ranged(employment["decided"], employment["new_registrations"]):
+            employment["decision_rate"] = None
     result["ranged"] = k
     return result, True
+
+
+SECTION_KEYS = ("work_experience", "employment", "ibasho")
+
+
+def _is_yen(key) -> bool:
+    return key[:2] == ("work_experience", "allowances")
+
+
+def section_cells(report: dict, org: Organisation, period: Period, cohort=None) -> tuple[dict, list, dict]:
+    """({cell key: value}, [(parts, total key)], {cell key: persons}) of the further sections' cells that
+    describe persons, keyed (section key, *path in the section's figures). A cell that counts persons is
+    its own persons; the others have the distinct cases of their records behind them."""
+    values: dict = {}
+    breakdowns: list = []
+    persons: dict = {}
+    if "work_experience" in report:
+        _work_cells(report["work_experience"], org, period, values, breakdowns, persons)
+    if "employment" in report:
+        _employment_cells(report["employment"], org, period, cohort, values, breakdowns, persons)
+    if "ibasho" in report:
+        _ibasho_cells(report["ibasho"], org, period, values, breakdowns, persons)
+    return values, breakdowns, persons
+
+
+def _work_cells(section: dict, org, period, values, breakdowns, persons) -> None:
+    """Placements with a worked day in the period and those ended in it (four queries): 実人数 and the breakdowns by 年代 and
+    種別 count persons; 件数, 就労日数 and 手当 have the cases worked behind them, 結果 the cases per 結果."""
+    from tsunagu.work.models import Outcome as WorkOutcome
+    from tsunagu.work.models import Placement, WorkedDay
+
+    key = "work_experience"
+    ids = OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
+    span = (period.start, period.end)
+    worked = WorkedDay.objects.filter(organisation_id__in=ids, date__range=span).aggregate(
+        n=Count("placement__case_id", distinct=True)
+    )["n"]
+    ended = Placement.objects.filter(organisation_id__in=ids, end__range=span).exclude(outcome="")
+    outcomes = dict(WorkOutcome.choices)
+    by_outcome = {
+        str(outcomes[outcome]): n
+        for outcome, n in ended.values_list("outcome")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("outcome", "n")
+        .order_by()
+    }
+    for path in (("placements",), ("days", "min"), ("days", "max")):
+        values[(key, *path)] = section[path[0]] if len(path) == 1 else section[path[0]][path[1]]
+        persons[(key, *path)] = worked
+    values[(key, "persons")] = persons[(key, "persons")] = section["persons"]
+    for payee, amount in section["allowances"].items():
+        values[(key, "allowances", payee)] = amount
+        persons[(key, "allowances", payee)] = worked
+    for name in ("by_age_band", "by_program"):
+        parts = [(key, name, label) for label in section[name]]
+        for part in parts:
+            values[part] = persons[part] = section[name][part[2]]
+        breakdowns.append((parts, (key, "persons")))
+    parts = [(key, "by_outcome", label) for label in section["by_outcome"]]
+    for part in parts:
+        values[part] = section["by_outcome"][part[2]]
+        persons[part] = by_outcome.get(part[2], 0)
+    values[(key, "ended")] = section["ended"]
+    persons[(key, "ended")] = ended.aggregate(n=Count("case_id", distinct=True))["n"]
+    breakdowns.append((parts, (key, "ended")))
+
+
+def _employment_cells(section: dict, org, period, cohort, values, breakdowns, persons) -> None:
+    """Registrations open in the period and the uses (the two queries of employment.queries): 利用登録者数
+    counts persons; 新規 (by 年代), 進路決定 (by 進路, うち就職) and 利用回数 have their distinct cases."""
+    from tsunagu.cases.rules import age_band_on
+    from tsunagu.employment import queries
+    from tsunagu.employment.models import EMPLOYED_OUTCOMES, Outcome
+
+    key = "employment"
+    keep = cohort.includes if cohort is not None else None
+    start, end = period.start, period.end
+    ids = queries.subtree_ids(org)
+    rows = queries._registration_rows(ids, start, end)
+    sets: dict = {}
+    bands, outcomes = dict(AgeBand.choices), dict(Outcome.choices)
+    for case, on, ended, decided, outcome, birth, band, _org in rows:
+        if on > end or (ended is not None and ended < start):
+            continue
+        if start <= on <= end and queries._case_in(keep, birth, band, on):
+            sets.setdefault("new_registrations", set()).add(case)
+            label = str(bands[age_band_on(birth_date=birth, known_band=band, on=on)])
+            sets.setdefault(("new_by_age_band", label), set()).add(case)
+        if decided is not None and start <= decided <= end and queries._case_in(keep, birth, band, decided):
+            sets.setdefault("decided", set()).add(case)
+            sets.setdefault(("by_outcome", str(outcomes[outcome])), set()).add(case)
+            if outcome in EMPLOYED_OUTCOMES:
+                sets.setdefault("employed", set()).add(case)
+    for on, birth, band, case in queries._uses(ids, start, end, rows):
+        if queries._case_in(keep, birth, band, on):
+            sets.setdefault("uses", set()).add(case)
+    values[(key, "registered")] = persons[(key, "registered")] = section["registered"]
+    for name in ("new_registrations", "uses", "decided", "employed"):
+        values[(key, name)] = section[name]
+        persons[(key, name)] = len(sets.get(name, ()))
+    for name, total in (("by_outcome", "decided"), ("new_by_age_band", "new_registrations")):
+        parts = [(key, name, label) for label in section[name]]
+        for part in parts:
+            values[part] = section[name][part[2]]
+            persons[part] = len(sets.get(part[1:], ()))
+        breakdowns.append((parts, (key, total)))
+
+
+def _ibasho_cells(section: dict, org, period, values, breakdowns, persons) -> None:
+    """Attendances of the held sessions (two queries): 開催回数 and 参加延べ人数 (in all and by 形態) have the
+    distinct cases that attended behind them, ケース the cases; ニックネーム and 匿名 have no case, so none."""
+    from tsunagu.ibasho.models import IbashoKind
+
+    from .sections.ibasho import _held
+
+    key = "ibasho"
+    attended = _held(Attendance, org, period.start, period.end).filter(case__isnull=False)
+    cases = attended.aggregate(n=Count("case_id", distinct=True))["n"]
+    kinds = dict(IbashoKind.choices)
+    by_kind = {str(kinds[kind]): n for kind, n in _by(attended, "event__ibasho__kind").items()}
+    for name in ("sessions", "attendances"):
+        values[(key, name)] = section[name]
+        persons[(key, name)] = cases
+        parts = [(key, "by_kind", kind, name) for kind in section["by_kind"]]
+        for part in parts:
+            values[part] = section["by_kind"][part[2]][name]
+            persons[part] = by_kind.get(part[2], 0)
+        breakdowns.append((parts, (key, name)))
+    parts = [(key, "by_attendee", label) for label in section["by_attendee"]]
+    for part in parts:
+        values[part] = section["by_attendee"][part[2]]
+        persons[part] = cases if part[2] == "ケース" else 0
+    breakdowns.append((parts, (key, "attendances")))
 
 
 def _cohort_persons(org: Organisation, period: Period, cohort) -> dict:
@@ -271,5 +437,5 @@ def shown_report(acting: Organisation, org: Organisation, period: Period, cohort
     small cells as ranges when it counts another organisation's records."""
     report = build_report(org, period, cohort)
     if counts_other_organisations(acting, org):
-        report, _ranged = protect(report, org, period, cohort=cohort)
+        report, _any = protect(report, org, period, cohort=cohort)
     return report

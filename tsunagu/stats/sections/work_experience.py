@@ -18,12 +18,14 @@ def build(org: Organisation, period, cohort=None) -> dict:
     # The closure table as a subquery, not a list of ids: a nation's subtree has thousands of organisations.
     ids = OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
     with translation.override("ja"):
-        return work_experience(ids, period.start, period.end)
+        figures = work_experience(ids, period.start, period.end)
+    # The placements ended in the period: the 計 of 結果 (a range of its own in another organisation's report).
+    return figures | {"ended": sum(figures["by_outcome"].values())}
 
 
 def tables(section: dict) -> list[Table]:
     persons = section["persons"]
-    ended = sum(section["by_outcome"].values())
+    ended = section["ended"]
     allowances = section["allowances"]
     return [
         Table(
