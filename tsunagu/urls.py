@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/<str:code>/", org_views.org_detail, name="org_detail"),
     path("orgs/<str:code>/edit/", org_views.org_edit, name="org_edit"),
     path("orgs/<str:code>/two-factor/", org_views.org_two_factor, name="org_two_factor"),
+    path("orgs/<str:code>/small-cells/", org_views.org_small_cells, name="org_small_cells"),
     path("orgs/<str:code>/add/", org_views.org_add_child, name="org_add_child"),
     path("staff/", org_views.staff_list, name="staff_list"),
     path("staff/add/", org_views.staff_add, name="staff_add"),

@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 from django.urls import reverse
 
+from tsunagu.api.models import ApiToken
 from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import Case, Consulter, ReferralStatus, ReferralTarget
@@ -223,6 +224,11 @@ def test_the_ledger_import_as_a_job(client, coordinator, settings, django_captur
     assert status["status"] == JobStatus.DONE and status["error_count"] == 0
     assert ImportJob.objects.get(pk=job_id).user == coordinator.user
     assert Case.objects.filter(number="2021-0001", organisation=coordinator.organisation).exists()
+    # Every entry of the job, the upload and what the import wrote later, names the token that started it.
+    token = ApiToken.objects.get(membership=coordinator)
+    entries = AuditEntry.objects.filter(action__startswith="ledger.")
+    assert {e.action for e in entries} == {"ledger.upload", "ledger.import", "ledger.case_create"}
+    assert {(e.via, e.via_label) for e in entries} == {(f"api:{token.pk}", token.name)}
     empty = client.post(reverse("api_ledger_imports"), {}, **bearer(raw))
     assert empty.status_code == 400 and empty.json()["errors"] == {"files": ["台帳のファイルを選んでください。"]}
 

@@ -46,6 +46,13 @@ URL_CASES = [
         changed=lambda w: Organisation.objects.get(pk=w["other_city"].pk).two_factor_roles != [],
     ),
     UrlCase(
+        "org_small_cells",
+        Perm.MANAGE_ORG,
+        kwargs=lambda w, s: {"code": w[s].code},
+        post={"k": "5", "version": "1"},
+        changed=lambda w: Organisation.objects.get(pk=w["other"].pk).small_cell_k is not None,
+    ),
+    UrlCase(
         "staff_reset_two_factor",
         Perm.MANAGE_STAFF,
         kwargs=lambda w, s: {"pk": w[f"{s}_staff"].pk},

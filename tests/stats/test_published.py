@@ -245,3 +245,23 @@ def test_form_errors_are_japanese_and_other_organisations_are_404(client, record
     assert client.get(url, {"fy": 2021, "org": records["other"].code}).status_code == 404
     page = client.get(url, {"fy": 2021, "org": records["own_center"].code}).content.decode()
     assert records["own_center"].name in page and "電話" in page
+
+
+def test_the_regions_k_is_where_publication_starts(client, records, tmp_path):
+    """Issue 13: the prefecture set k = 3, so the page and `tsunagu publish` start from it: メール 本人 3
+    (3 ≥ k) is published, and the file is named k3. A k typed on the form still wins."""
+    from tsunagu.orgs.models import Organisation
+
+    Organisation.objects.filter(pk=records["own"].pk).update(small_cell_k=3)
+    act_as(client, make_staff(records["own"], Role.STATISTICIAN))
+    url = reverse("stats_published")
+    page = client.get(url, {"fy": 2021}).content.decode()
+    assert "format=csv" in page and "k=3" in page
+    response = client.get(url, {"fy": 2021, "format": "csv"})
+    assert response["Content-Disposition"].endswith('-k3.csv"')
+    assert "メール,3,0,0,0,3" in response.content.decode("utf-8-sig")
+    typed = client.get(url, {"fy": 2021, "k": "10", "format": "csv"})
+    assert "メール,＊,0,0,0,＊" in typed.content.decode("utf-8-sig")
+    path = tmp_path / "r3.csv"
+    call_command("publish", "--org", records["own"].code, "--fy", "2021", "--output", str(path), stdout=io.StringIO())
+    assert "メール,3,0,0,0,3" in path.read_bytes().decode("utf-8-sig")

@@ -37,6 +37,8 @@ def submit_import(*, actor: Actor, files: list[tuple[str, bytes]]) -> ImportJob:
             organisation=actor.organisation,
             user=actor.user,
             ip=actor.ip,
+            via=actor.via,
+            via_label=actor.via_label,
             file_names="、".join(name for name, _data in files)[:400],
         )
         ImportFile.objects.bulk_create([ImportFile(job=job, name=name[:200], data=data) for name, data in files])
@@ -98,7 +100,8 @@ def next_queued() -> int | None:
 
 
 def _job_actor(job: ImportJob) -> Actor | None:
-    """The uploader acting for the organisation, as long as they still may import."""
+    """The uploader acting for the organisation (through the same token, if an API token uploaded it), as
+    long as they still may import."""
     membership = (
         Membership.objects.select_related("organisation")
         .filter(user=job.user, organisation=job.organisation, is_active=True)
@@ -106,7 +109,7 @@ def _job_actor(job: ImportJob) -> Actor | None:
     )
     if membership is None:
         return None
-    actor = Actor(user=job.user, membership=membership, ip=job.ip)
+    actor = Actor(user=job.user, membership=membership, ip=job.ip, via=job.via, via_label=job.via_label)
     return actor if actor.can(Perm.EDIT_CASES) else None
 
 

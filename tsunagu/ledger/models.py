@@ -34,6 +34,9 @@ class ImportJob(models.Model):
         related_name="+",
     )
     ip = models.GenericIPAddressField(_("アドレス"), null=True, blank=True)  # for the audit entries the job writes
+    # Through what it was uploaded (orgs.rules.Actor.via: an API token), for the same audit entries.
+    via = models.CharField(_("経路"), max_length=40, blank=True, default="")
+    via_label = models.CharField(_("経路の名前"), max_length=100, blank=True, default="")
     status = models.CharField(_("状態"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     phase = models.CharField(_("段階"), max_length=10, choices=JobPhase.choices, default=JobPhase.READING)
     file_names = models.CharField(_("ファイル"), max_length=400)

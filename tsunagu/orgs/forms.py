@@ -118,3 +118,18 @@ class TwoFactorPolicyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class SmallCellForm(forms.Form):
+    k = forms.IntegerField(
+        label=_("小さな数の基準 k（人）"),
+        help_text=_("空欄にすると既定の10人です。"),
+        min_value=2,
+        max_value=100,
+        required=False,
+        error_messages={
+            "invalid": _("小さな数の基準 k は2以上100以下の整数で入力してください。"),
+            "min_value": _("小さな数の基準 k は2以上100以下の整数で入力してください。"),
+            "max_value": _("小さな数の基準 k は2以上100以下の整数で入力してください。"),
+        },
+    )

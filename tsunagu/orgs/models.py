@@ -1,6 +1,7 @@
 """The network: organisations in a tree, partner categories, and staff memberships with a role."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,14 @@ class Organisation(models.Model):
     # Roles (Role values) whose members must pass a second factor at log-in; 管理者 always must
     # (orgs.rules.two_factor_required), so it is never stored here.
     two_factor_roles = models.JSONField(_("二要素認証が必要な役割"), default=list, blank=True)
+    # A region's minimum for figures about few people (orgs.disclosure): in reports of its organisations
+    # that another organisation reads, a cell describing fewer than this many persons is a range.
+    small_cell_k = models.PositiveSmallIntegerField(
+        _("小さな数の基準 k（人）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)

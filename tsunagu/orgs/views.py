@@ -1,4 +1,5 @@
 from dataclasses import replace
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -16,11 +17,12 @@ from tsunagu.core.forms import apply_errors
 from tsunagu.core.formtokens import AlreadySaved, already_saved, create_once
 from tsunagu.core.versions import with_version
 
-from . import actions, chooser, queries, twofactor
+from . import actions, chooser, disclosure, queries, twofactor
 from .access import get_invitation, get_membership, get_organisation, get_own_invitation, own_invitations
 from .decorators import staff_view
-from .forms import OrganisationForm, StaffAddForm, StaffEditForm, TwoFactorPolicyForm
+from .forms import OrganisationForm, SmallCellForm, StaffAddForm, StaffEditForm, TwoFactorPolicyForm
 from .models import Membership, OrgKind
+from .regions import REGION_KINDS
 from .rules import Perm
 
 
@@ -39,7 +41,13 @@ def org_detail(request, code):
     return render(
         request,
         "orgs/detail.html",
-        {"org": org, "children": queries.children(org), "kind_counts": queries.kind_counts(org)},
+        {
+            "org": org,
+            "children": queries.children(org),
+            "kind_counts": queries.kind_counts(org),
+            "is_region": org.kind in REGION_KINDS,
+            "small_cell_k": org.small_cell_k or disclosure.DEFAULT_K,
+        },
     )
 
 
@@ -68,24 +76,52 @@ def org_edit(request, code):
     return render(request, "orgs/form.html", {"form": form, "org": org, "parent": org.parent})
 
 
+def _org_setting(request, org, form, save, saved: str, template: str, **context):
+    """One setting of an organisation on its own page: saved on the version the form was opened at,
+    back to the organisation with `saved`, or the form again with what was typed and why not."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect("org_detail", code=org.code)
+    return render(request, template, {"form": form, "org": org, **context})
+
+
 @staff_view(Perm.MANAGE_ORG)
 @require_http_methods(["GET", "POST"])
 def org_two_factor(request, code):
     """Which roles of the organisation must pass a second factor at log-in (管理者 always must)."""
     org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
     initial = {"roles": list(org.two_factor_roles or []), "version": org.version}
-    form = with_version(TwoFactorPolicyForm(request.POST or None, initial=initial))
-    if request.method == "POST" and form.is_valid():
-        try:
-            twofactor.set_two_factor_policy(
-                actor=request.actor, org=org, roles=form.cleaned_data["roles"], version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(name)sの二要素認証の設定を保存しました。") % {"name": org.name})
-            return redirect("org_detail", code=org.code)
-    return render(request, "orgs/two_factor.html", {"form": form, "org": org})
+    return _org_setting(
+        request,
+        org,
+        with_version(TwoFactorPolicyForm(request.POST or None, initial=initial)),
+        partial(twofactor.set_two_factor_policy, actor=request.actor, org=org),
+        _("%(name)sの二要素認証の設定を保存しました。") % {"name": org.name},
+        "orgs/two_factor.html",
+    )
+
+
+@staff_view(Perm.MANAGE_ORG)
+@require_http_methods(["GET", "POST"])
+def org_small_cells(request, code):
+    """The region's k: below it, a figure another organisation reads is a range."""
+    org = get_organisation(request.actor, code, perm=Perm.MANAGE_ORG)
+    if org.kind not in REGION_KINDS:
+        raise Http404
+    return _org_setting(
+        request,
+        org,
+        with_version(SmallCellForm(request.POST or None, initial={"k": org.small_cell_k, "version": org.version})),
+        partial(disclosure.set_region_minimum, actor=request.actor, org=org),
+        _("%(name)sの小さな数の基準を保存しました。") % {"name": org.name},
+        "orgs/small_cells.html",
+        default_k=disclosure.DEFAULT_K,
+    )
 
 
 @staff_view(Perm.MANAGE_ORG)

@@ -19,6 +19,7 @@ from tsunagu.core.forms import FiscalYearField
 from tsunagu.core.wareki import current_fiscal_year, fiscal_year_label_both, fiscal_year_range
 from tsunagu.orgs.access import get_organisation
 from tsunagu.orgs.decorators import staff_view
+from tsunagu.orgs.disclosure import region_k
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor, Perm
 
@@ -384,12 +385,12 @@ class PublishForm(forms.Form):
         label=gettext_lazy("秘匿の基準 k（1〜k−1 の値を秘匿）"),
         min_value=2,
         max_value=1000,
-        initial=DEFAULT_K,
+        required=False,
+        help_text=gettext_lazy("空欄は地域が決めた基準（決めていなければ10）です。"),
         error_messages={
             "invalid": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
             "min_value": gettext_lazy("秘匿の基準 k は2以上の整数で入力してください。"),
             "max_value": gettext_lazy("秘匿の基準 k は1000以下で入力してください。"),
-            "required": gettext_lazy("秘匿の基準 k を入力してください。"),
         },
     )
     mark = forms.ChoiceField(label=gettext_lazy("秘匿の記号"), choices=[(m, m) for m in MARKS], initial=MARKS[0])
@@ -401,17 +402,16 @@ class PublishForm(forms.Form):
 def published_figures(request):
     """Preview of the published tables for a fiscal year, and their CSV / XLSX downloads (?format=)."""
     data = request.GET.copy()
-    for name, default in (("fy", current_fiscal_year()), ("k", DEFAULT_K), ("mark", MARKS[0])):
+    for name, default in (("fy", current_fiscal_year()), ("mark", MARKS[0])):
         data.setdefault(name, str(default))
     form = PublishForm(data)
     pub, query = None, ""
     if form.is_valid():
         code = form.cleaned_data["org"].strip()
         org = get_organisation(request.actor, code, perm=Perm.VIEW_STATS) if code else request.actor.organisation
-        pub = fiscal_year_publication(
-            org, form.cleaned_data["fy"], k=form.cleaned_data["k"], mark=form.cleaned_data["mark"]
-        )
-        query = urlencode({name: form.cleaned_data[name] for name in ("fy", "k", "mark", "org")})
+        k = form.cleaned_data["k"] or region_k(org)
+        pub = fiscal_year_publication(org, form.cleaned_data["fy"], k=k, mark=form.cleaned_data["mark"])
+        query = urlencode({"fy": form.cleaned_data["fy"], "k": k, "mark": form.cleaned_data["mark"], "org": code})
         fmt = request.GET.get("format")
         if fmt in WRITERS:
             return download(published_file(request.actor, pub, fmt), file_name(pub, fmt))

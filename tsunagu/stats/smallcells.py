@@ -3,8 +3,8 @@
 exact value. It is shown as a range k wide instead (「1〜9」「20〜29」), so a query for one day or one
 person says nothing about that person that the region's minimum does not allow.
 
-k is suppression.DEFAULT_K: there is no organisation setting for it (the published figures' k is an
-option of `tsunagu publish`, not a setting of the region), so every region uses the same k.
+k is the region's (orgs.disclosure): the prefecture or designated city the reported organisation sits
+in sets it for everything inside it, and a region that sets none uses DEFAULT_K (10).
 
 The persons behind a cell are the distinct cases of its records in the period, counted with GROUP BY
 queries over the records of the subtree (Records.ids): contacts by channel, consulter, age band,
@@ -45,6 +45,7 @@ from tsunagu.cases.models import (
     ReferralTarget,
 )
 from tsunagu.ibasho.models import Attendance
+from tsunagu.orgs.disclosure import region_minimum
 
 from .exporters import _ranged
 from .models import OrgAncestor
@@ -61,9 +62,14 @@ from .report import (
 )
 from .suppression import DEFAULT_K
 
-K = DEFAULT_K
+K = DEFAULT_K  # for a region that sets none
 
 NOTE = gettext_lazy("%(k)s人未満の人についての数字は範囲で示しています（個人を特定しないため）。")
+
+
+def k_for(org: Organisation) -> int:
+    """The k of the reports of `org`: its region's, or K."""
+    return region_minimum(org) or K
 
 
 def ranged_note(report: dict) -> str:
@@ -203,7 +209,7 @@ def ranged_cells(values: dict, breakdowns: list, persons: dict, k: int) -> set:
 def protect(report: dict, org: Organisation, period: Period, *, k: int | None = None, cohort=None) -> tuple[dict, bool]:
     """The report with its ranged cells as range texts (and their rates as None), and whether any is;
     a report with a range has "ranged": k."""
-    k = K if k is None else k
+    k = k_for(org) if k is None else k
     values, breakdowns = cells(report)
     with translation.override("ja"):  # the report's keys are DOMAIN.md's Japanese labels
         persons = cell_persons(org, period, cohort)

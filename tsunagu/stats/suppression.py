@@ -39,7 +39,8 @@ import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-DEFAULT_K = 10
+from tsunagu.orgs.disclosure import DEFAULT_K  # the k of a region that sets none
+
 _EPS = 1e-6
 
 

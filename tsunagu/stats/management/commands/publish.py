@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import log_action
+from tsunagu.orgs.disclosure import region_k
 from tsunagu.orgs.models import Organisation
 from tsunagu.orgs.rules import Actor
 from tsunagu.stats.published import MARKS, WRITERS, fiscal_year_publication
-from tsunagu.stats.suppression import DEFAULT_K
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help=_("組織コード"))
         parser.add_argument("--fy", type=int, required=True, help=_("年度（西暦、例: 2021 は令和3年度）"))
-        parser.add_argument("--k", type=int, default=DEFAULT_K, help=_("秘匿の基準 k（既定 10）"))
+        parser.add_argument("--k", type=int, help=_("秘匿の基準 k（既定: 地域が決めた値、なければ 10）"))
         parser.add_argument("--format", choices=list(WRITERS), default="csv")
         parser.add_argument("--mark", choices=MARKS, default=MARKS[0], help=_("秘匿した値に表示する記号"))
         parser.add_argument("--output", required=True, help=_("書き出すファイル"))
@@ -33,6 +33,8 @@ class Command(BaseCommand):
         organisation = Organisation.objects.filter(code=org).first()
         if organisation is None:
             raise CommandError(_("組織「%(code)s」が見つかりません。") % {"code": org})
+        if k is None:
+            k = region_k(organisation)
         if k < 2:
             raise CommandError(_("--k は2以上の整数で指定してください。"))
         began = time.monotonic()
