@@ -80,3 +80,41 @@ def build(network) -> dict:
         actor=other_worker, case=elsewhere, date=date(2021, 8, 1), channel=Channel.SNS, consulter=Consulter.PERSON
     )
     return {"worker": worker, "cases": (a, b, c), "mhwc": mhwc, "hello": hello}
+
+
+def one_person(network, worker):
+    """The small-cell world of tests/stats/test_smallcells.py: in June 2021 one person (born 1995-01-01,
+    20代) has three phone calls from the family (6/1, 6/8, 6/15), a home visit with a peer supporter (6/20)
+    and a referral (本人) to a 精神保健福祉センター, decided (6/25). Returns the case."""
+    mhwc = make_org(OrgKind.PARTNER, network["own"], category="精神保健福祉センター", name="県精神保健福祉センター")
+    case = make_case(worker, number="P-001", birth_date=date(1995, 1, 1), opened_on=date(2021, 6, 1))
+    for day in (1, 8, 15):
+        actions.log_contact(
+            actor=worker, case=case, date=date(2021, 6, day), channel=Channel.PHONE, consulter=Consulter.FAMILY
+        )
+    actions.log_contact(
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 20),
+        channel=Channel.HOME_VISIT,
+        consulter=Consulter.PERSON,
+        with_peer=True,
+    )
+    actions.refer(
+        actor=worker,
+        case=case,
+        date=date(2021, 6, 25),
+        target=ReferralTarget.PERSON,
+        partner=mhwc,
+        status=ReferralStatus.DECIDED,
+    )
+    return case
+
+
+def ten_forties(worker) -> None:
+    """Ten more people (40代), each with one e-mail (本人) on 2021-06-02."""
+    for n in range(10):
+        case = make_case(worker, number=f"E-{n:03d}", age_band=AgeBand.FORTIES, opened_on=date(2021, 6, 2))
+        actions.log_contact(
+            actor=worker, case=case, date=date(2021, 6, 2), channel=Channel.EMAIL, consulter=Consulter.PERSON
+        )

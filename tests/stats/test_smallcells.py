@@ -22,7 +22,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tsunagu.cases import actions
-from tsunagu.cases.models import AgeBand, Channel, Consulter, ReferralStatus, ReferralTarget
+from tsunagu.cases.models import ReferralStatus, ReferralTarget
 from tsunagu.orgs.models import OrgKind, Role
 from tsunagu.stats.report import Period
 from tsunagu.stats.smallcells import range_text, shown_report
@@ -31,6 +31,7 @@ from ..api.tokens import bearer, make_token
 from ..cases.factories import actor_for, make_case
 from ..conftest import act_as
 from ..factories import make_org, make_staff
+from . import data
 from .html_tables import page_tables
 
 JUNE = {"period": "range", "start": "2021/6/1", "end": "2021/6/30"}
@@ -61,38 +62,12 @@ def worker(city):
 
 @pytest.fixture
 def person(network, city, worker):
-    mhwc = make_org(OrgKind.PARTNER, network["own"], category="精神保健福祉センター", name="県精神保健福祉センター")
-    case = make_case(worker, number="P-001", birth_date=date(1995, 1, 1), opened_on=date(2021, 6, 1))
-    for day in (1, 8, 15):
-        actions.log_contact(
-            actor=worker, case=case, date=date(2021, 6, day), channel=Channel.PHONE, consulter=Consulter.FAMILY
-        )
-    actions.log_contact(
-        actor=worker,
-        case=case,
-        date=date(2021, 6, 20),
-        channel=Channel.HOME_VISIT,
-        consulter=Consulter.PERSON,
-        with_peer=True,
-    )
-    actions.refer(
-        actor=worker,
-        case=case,
-        date=date(2021, 6, 25),
-        target=ReferralTarget.PERSON,
-        partner=mhwc,
-        status=ReferralStatus.DECIDED,
-    )
-    return case
+    return data.one_person(network, worker)
 
 
 @pytest.fixture
 def ten_more(person, worker):
-    for n in range(10):
-        case = make_case(worker, number=f"E-{n:03d}", age_band=AgeBand.FORTIES, opened_on=date(2021, 6, 2))
-        actions.log_contact(
-            actor=worker, case=case, date=date(2021, 6, 2), channel=Channel.EMAIL, consulter=Consulter.PERSON
-        )
+    data.ten_forties(worker)
 
 
 def _client(membership) -> Client:

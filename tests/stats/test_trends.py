@@ -128,8 +128,10 @@ def test_referral_table_is_like_the_national_table(network, years):
 
 
 def test_trends_page_in_wareki_with_charts(client, network, years):
-    act_as(client, make_staff(network["own"], Role.STATISTICIAN))
-    response = client.get(reverse("stats_trends"), {"org": network["own"].code})
+    """The centre's own trends, exact (another organisation's show small cells as ranges:
+    test_trends_smallcells.py)."""
+    act_as(client, make_staff(network["own_center"], Role.STATISTICIAN))
+    response = client.get(reverse("stats_trends"), {"org": network["own_center"].code})
     assert response.status_code == 200
     html = response.content.decode()
     assert "令和元年度〜令和4年度（2019〜2022年度）" in html

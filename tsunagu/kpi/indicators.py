@@ -17,7 +17,15 @@ from django.utils.translation import gettext
 from tsunagu.core.figures import FIGURES, FigureCache
 from tsunagu.core.wareki import fiscal_year, fiscal_year_range
 from tsunagu.orgs.models import Organisation, OrgKind
-from tsunagu.stats.queries import Period, organisations_with_contacts, rate
+from tsunagu.stats.queries import (
+    RANGED_SOURCES,
+    Period,
+    counts_other_organisations,
+    is_ranged,
+    organisations_with_contacts,
+    rate,
+    shown_sources,
+)
 from tsunagu.stats.queries import cohort_choices as stats_cohort_choices
 
 from .models import MANUAL, JudgementLevel
@@ -41,18 +49,36 @@ def source_label(source: str) -> str:
 
 class YearFigures:
     """The registered figures of one organisation subtree, each source computed once per fiscal year, so
-    a page with many indicators runs a fixed number of queries per year shown."""
+    a page with many indicators runs a fixed number of queries per year shown.
 
-    def __init__(self, org: Organisation):
+    With `acting`, as its staff see them (the pages pass it): a figure of a source that describes persons
+    (stats.queries.RANGED_SOURCES) is read from the shown report when the subtree counts another
+    organisation's records, so a cell of fewer than k persons is its range text there, as on the
+    statistics pages (issue 13); the report is then built once per fiscal year and cohort. Without it the
+    figures are exact, as build_report's are for `tsunagu report`."""
+
+    def __init__(self, org: Organisation, acting: Organisation | None = None):
         self.org = org
+        self.acting = acting
         self._cache = FigureCache(org)
+        self._ranges: bool | None = None  # whether acting's staff see ranges: asked once, when needed
+        self._shown: dict[tuple[int, str], dict] = {}
 
-    def value(self, key: str, fy: int, cohort: str = "") -> int:
-        return self._cache.value(key, Period(*fiscal_year_range(fy)), cohort)
+    def value(self, key: str, fy: int, cohort: str = "") -> int | str:
+        figure = FIGURES[key]
+        period = Period(*fiscal_year_range(fy))
+        if self.acting is not None and figure.source in RANGED_SOURCES:
+            if self._ranges is None:
+                self._ranges = counts_other_organisations(self.acting, self.org)
+            if self._ranges:
+                if (fy, cohort) not in self._shown:
+                    self._shown[fy, cohort] = shown_sources(self.org, period, cohort)
+                return figure.pick(self._shown[fy, cohort][figure.source])
+        return self._cache.value(key, period, cohort)
 
 
-def computed_value(key: str, org: Organisation, fy: int, cohort: str = "") -> int:
-    """The value of computed indicator `key` for an organisation subtree in fiscal year fy (a cohort's)."""
+def computed_value(key: str, org: Organisation, fy: int, cohort: str = "") -> int | str:
+    """The exact value of computed indicator `key` for an organisation subtree in fiscal year fy (a cohort's)."""
     return YearFigures(org).value(key, fy, cohort)
 
 
@@ -63,10 +89,10 @@ def cohort_choices() -> list[tuple[str, str]]:
 # --- achievement and judgement ---------------------------------------------------------------------
 
 
-def achievement(actual: Decimal | int | None, target: Decimal | int | None) -> float | None:
+def achievement(actual: Decimal | int | str | None, target: Decimal | int | None) -> float | None:
     """達成割合 = A / B as a one-decimal percent, rounded half up; None when there is no target."""
-    if actual is None or target is None or target == 0:
-        return None
+    if actual is None or target is None or target == 0 or is_ranged(actual):
+        return None  # a ratio of a range would give the count back
     return rate(actual, target)
 
 
@@ -106,20 +132,27 @@ class OutcomeCheck:
     (previous year's decided count ÷ previous year's centres) × this year's centres."""
 
     fiscal_year: int
-    previous_decided: int
+    previous_decided: int | str  # a range text when it is another organisation's small cell
     previous_centres: int
     centres: int
-    decided: int
+    decided: int | str
+
+    @property
+    def ranged(self) -> bool:
+        """Either count is a range (another organisation's small cell): no threshold nor verdict is made of it."""
+        return is_ranged(self.previous_decided) or is_ranged(self.decided)
 
     @property
     def threshold(self) -> Fraction | None:
-        if not self.previous_centres:
+        if not self.previous_centres or self.ranged:
             return None
         return Fraction(self.previous_decided * self.centres, self.previous_centres)
 
     @property
     def per_centre(self) -> Fraction | None:
-        return Fraction(self.previous_decided, self.previous_centres) if self.previous_centres else None
+        if not self.previous_centres or self.ranged:
+            return None
+        return Fraction(self.previous_decided, self.previous_centres)
 
     @property
     def threshold_text(self) -> str:
@@ -155,6 +188,7 @@ def centres_in(org: Organisation, fy: int) -> int:
 
 
 def outcome_check(org: Organisation, fy: int, figures: YearFigures | None = None) -> OutcomeCheck:
+    """The national outcome target of `org` for fy; its counts as `figures` shows them (a range is not judged)."""
     figures = figures or YearFigures(org)
     return OutcomeCheck(
         fiscal_year=fy,
@@ -172,10 +206,12 @@ def one_decimal(value: Fraction | Decimal | int | float) -> str:
     return f"{Decimal(tenths) / 10:,.1f}"
 
 
-def plain_number(value: Decimal | int | None) -> str:
+def plain_number(value: Decimal | int | str | None) -> str:
     """20 rather than 20.0; 65.3 stays; thousands separated (1,575)."""
     if value is None:
         return ""
+    if is_ranged(value):
+        return value  # a range text of another organisation's small cell
     value = Decimal(value)
     if value == value.to_integral_value():
         return f"{int(value):,}"

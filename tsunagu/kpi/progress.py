@@ -1,7 +1,8 @@
 """The yearly progress report (令和3年度の取組状況): for an organisation subtree and a fiscal year or one of
 its halves, a page per program with the figures of the seed's pages and a text written by staff.
 
-Every figure is read from the report contract (stats.queries.report, the numbers of `tsunagu report`):
+Every figure is read from the report contract (stats.queries.shown_report: the numbers of `tsunagu report`,
+with another organisation's small cells as ranges):
 a row names the contract key it shows ("contacts/by_channel/電話"), nothing is counted here. A page's
 figures are those of one organisation of the subtree (the ピアサポートセンター for the peer support page,
 the センター for the centre's) or of the whole subtree, as its ProgressPage says; by default the first
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit.log import log_action
 from tsunagu.core import exporting, wareki
 from tsunagu.orgs.models import Organisation, OrgKind
-from tsunagu.stats.queries import Period, report
+from tsunagu.stats.queries import Period, report, shown_report
 
 from .models import Program, ProgressPage, ReportPart
 
@@ -405,8 +406,13 @@ def default_source(program: str, organisations: list[Organisation]) -> Organisat
     return organisations[0]
 
 
-def build_report(org: Organisation, fiscal_year: int, part: str, *, only: str | None = None) -> ProgressReport:
-    """The document; `only` builds one program's page (the page that edits its text)."""
+def build_report(
+    org: Organisation, fiscal_year: int, part: str, *, acting: Organisation | None = None, only: str | None = None
+) -> ProgressReport:
+    """The document as the staff of `acting` see it (the views pass it; exact without it, as `tsunagu
+    report` is): a page whose figures count another organisation's records shows their small cells as
+    ranges (stats.queries.shown_report, issue 13). `only` builds one program's page (the page that edits
+    its text)."""
     period = period_of(fiscal_year, part)
     organisations = subtree(org)
     written = {
@@ -420,7 +426,9 @@ def build_report(org: Organisation, fiscal_year: int, part: str, *, only: str | 
     def report_of(source: Organisation, cohort: str = "") -> dict:
         key = (source.pk, cohort)
         if key not in reports:
-            reports[key] = report(source, period, cohort)
+            reports[key] = (
+                report(source, period, cohort) if acting is None else shown_report(acting, source, period, cohort)
+            )
         return reports[key]
 
     pages = []

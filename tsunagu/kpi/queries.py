@@ -1,6 +1,11 @@
 """Reads behind the KPI pages. A page runs a fixed number of queries however many indicators it shows:
 the indicators, their targets, their hand-entered values, their plans and the judgement levels are one
-query each, and the computed figures are the report's sections once per fiscal year shown."""
+query each, and the computed figures are the report's sections once per fiscal year shown.
+
+A page is built for the staff of an organisation (`acting`; the views pass it, without it the figures are
+exact as for `tsunagu report`): a computed actual
+that is another organisation's small cell is its range text (indicators.YearFigures), shown as it is,
+with no ratio, judgement, running total or bar made of it (issue 13)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +17,7 @@ from django.utils.translation import gettext
 
 from tsunagu.core.wareki import fiscal_year, fiscal_year_label, fiscal_year_range, in_english
 from tsunagu.orgs.models import Organisation
+from tsunagu.stats.queries import is_ranged
 
 from . import charts
 from .indicators import (
@@ -152,16 +158,17 @@ class KpiPage:
 class _Actuals:
     """Actual values: computed from the report sections, or entered by hand; nothing for future years."""
 
-    def __init__(self, org: Organisation, entered: dict):
-        self.figures = YearFigures(org)
+    def __init__(self, org: Organisation, entered: dict, acting: Organisation | None = None):
+        self.figures = YearFigures(org, acting)
         self.entered = entered
 
-    def get(self, indicator: Indicator, fy: int) -> Decimal | None:
+    def get(self, indicator: Indicator, fy: int) -> Decimal | str | None:
         if is_future(fy):
             return None
         if indicator.is_manual:
             return self.entered.get((indicator.pk, fy))
-        return Decimal(self.figures.value(indicator.source, fy, indicator.cohort))
+        value = self.figures.value(indicator.source, fy, indicator.cohort)
+        return value if is_ranged(value) else Decimal(value)
 
 
 # Before this share of the current year has passed, a judgement says 集計中 rather than a level.
@@ -202,10 +209,10 @@ def plan_progress(plan: Plan, indicator: Indicator, targets: dict, actuals: _Act
         increment = targets.get((indicator.pk, fy))
         actual = actuals.get(indicator, fy)
         cumulative_target += increment or Decimal(0)
-        if actual is not None and cumulative_actual is not None:
+        if actual is not None and not is_ranged(actual) and cumulative_actual is not None:
             cumulative_actual += actual
         else:
-            cumulative_actual = None  # a year without an actual ends the running total
+            cumulative_actual = None  # a year without an actual (or with a range) ends the running total
         base = plan.baseline if plan.adds_to_baseline else None
         years.append(
             PlanYear(
@@ -222,8 +229,16 @@ def plan_progress(plan: Plan, indicator: Indicator, targets: dict, actuals: _Act
     return PlanProgress(plan, years)
 
 
-def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None, today: date | None = None) -> KpiPage:
-    """Every indicator of an organisation for fiscal year fy, with the five years up to it."""
+def kpi_page(
+    org: Organisation,
+    fy: int,
+    *,
+    acting: Organisation | None = None,
+    only: Indicator | None = None,
+    today: date | None = None,
+) -> KpiPage:
+    """Every indicator of an organisation for fiscal year fy, with the five years up to it, as the staff of
+    `acting` see them (exact without it)."""
     indicators = [only] if only is not None else list(Indicator.objects.filter(organisation=org))
     # An indicator's own page shows it even when it is switched off; the overview lists active ones.
     active = indicators if only is not None else [i for i in indicators if i.is_active]
@@ -245,7 +260,7 @@ def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None, today
         ).values_list("indicator_id", "fiscal_year", "value")
     }
     levels = levels_for(org)
-    actuals = _Actuals(org, entered)
+    actuals = _Actuals(org, entered, acting)
     rows = []
     for indicator in active:
         history = [_figure(indicator, year, targets, actuals, levels, today) for year in chart_years]
@@ -256,7 +271,7 @@ def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None, today
                 current=history[-1],
                 history=history,
                 plan=plan_progress(plan, indicator, targets, actuals) if plan else None,
-                chart=charts.bar_chart([(f.fiscal_year, f.actual, f.target) for f in history]),
+                chart=_chart(history),
             )
         )
     return KpiPage(
@@ -267,6 +282,13 @@ def kpi_page(org: Organisation, fy: int, *, only: Indicator | None = None, today
         levels=levels,
         outcome=None if only is not None else outcome_check(org, fy, actuals.figures),
     )
+
+
+def _chart(history: list[YearFigure]) -> charts.Chart:
+    """The bars of the years shown, or none when an actual is a range (a bar would show the count)."""
+    if any(is_ranged(figure.actual) for figure in history):
+        return charts.Chart()
+    return charts.bar_chart([(f.fiscal_year, f.actual, f.target) for f in history])
 
 
 def indicator_plans(indicator: Indicator) -> list[Plan]:

@@ -67,7 +67,9 @@ class PdcaSheet:
         return self.texts.get(name) or BLANK
 
 
-def build_sheet(measure: Measure, fy: int, *, today=None) -> PdcaSheet:
+def build_sheet(measure: Measure, fy: int, *, acting=None, today=None) -> PdcaSheet:
+    """The sheet of fiscal year fy as the staff of `acting` see it (the views pass it; exact without it): an
+    actual that is another organisation's small cell is its range (queries.kpi_page)."""
     years = list(range(fy - PAST_YEARS, fy + 2))
     amounts = dict(Budget.objects.filter(measure=measure, fiscal_year__in=years).values_list("fiscal_year", "amount"))
 
@@ -78,7 +80,7 @@ def build_sheet(measure: Measure, fy: int, *, today=None) -> PdcaSheet:
 
     lines = []
     for indicator in list(measure.indicators.all())[:3]:
-        row = kpi_page(measure.organisation, fy, only=indicator, today=today).rows[0]
+        row = kpi_page(measure.organisation, fy, acting=acting, only=indicator, today=today).rows[0]
         current = row.current
         lines.append(
             IndicatorLine(

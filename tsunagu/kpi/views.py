@@ -64,7 +64,7 @@ def _page(request, org, resolution=None):
         page="kpi_overview",
     )
     form.is_valid()  # shows what the typed text came to on the field
-    page = queries.kpi_page(org, fy)
+    page = queries.kpi_page(org, fy, acting=acting)
     return render(
         request,
         "kpi/overview.html",
@@ -132,7 +132,7 @@ def indicator_add(request):
 def indicator_detail(request, pk):
     indicator = get_indicator(request.actor, pk)
     fy = _chosen_year(request)
-    page = queries.kpi_page(indicator.organisation, fy, only=indicator)
+    page = queries.kpi_page(indicator.organisation, fy, acting=request.actor.organisation, only=indicator)
     return render(
         request,
         "kpi/indicator_detail.html",
@@ -336,7 +336,7 @@ def measure_sheet(request, pk):
 
     measure = get_measure(request.actor, pk, write=request.method == "POST")
     fy = _chosen_year(request)
-    sheet = sheets.build_sheet(measure, fy)
+    sheet = sheets.build_sheet(measure, fy, acting=request.actor.organisation)
     own = measure.organisation == request.actor.organisation
     form = with_version(SheetTextsForm(request.POST or None, initial={**sheet.texts, "version": sheet.version}))
     if request.method == "POST" and form.is_valid():
@@ -374,7 +374,7 @@ def measure_sheet_download(request, pk, fmt):
 
         raise Http404
     measure = get_measure(request.actor, pk)
-    sheet = sheets.build_sheet(measure, _chosen_year(request))
+    sheet = sheets.build_sheet(measure, _chosen_year(request), acting=request.actor.organisation)
     body = sheets.pdf(sheet) if fmt == "pdf" else sheets.xlsx(sheet)
     return download(body, sheets.filename(sheet, fmt))
 
@@ -410,7 +410,7 @@ def progress_report(request, code):
         "kpi/progress.html",
         {
             "org": org,
-            "document": progress.build_report(org, fy, part),
+            "document": progress.build_report(org, fy, part, acting=request.actor.organisation),
             "fy": fy,
             "part": part,
             "years": fiscal_year_choices(fy),
@@ -437,7 +437,7 @@ def progress_page_edit(request, code, program):
     if program not in Program.values:
         raise Http404
     fy, part = _progress_period(request)
-    page = progress.build_report(org, fy, part, only=program).page(program)
+    page = progress.build_report(org, fy, part, acting=request.actor.organisation, only=program).page(program)
     initial = {"text": page.text, "source": page.source if page.source_is_chosen else None, "version": page.version}
     form = with_version(ProgressPageForm(request.POST or None, initial=initial, organisation=org))
     if request.method == "POST" and form.is_valid():
@@ -479,5 +479,7 @@ def progress_download(request, code, fmt):
         raise Http404
     org = get_progress_organisation(request.actor, code)
     fy, part = _progress_period(request)
-    body, filename = progress.download_file(request.actor, progress.build_report(org, fy, part), fmt)
+    body, filename = progress.download_file(
+        request.actor, progress.build_report(org, fy, part, acting=request.actor.organisation), fmt
+    )
     return download(body, filename)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core import figures
 
-from . import cohorts
+from . import cohorts, smallcells
+from .exporters import _ranged
 from .models import ContactMonth, OrgAncestor
 from .report import (
     Period,
@@ -21,6 +22,7 @@ from .report import (
     connected_section,
     contact_section,
     contacts_from_rows,
+    counts_other_organisations,
     partner_categories,
     rate,
     referral_section,
@@ -28,13 +30,50 @@ from .report import (
 )
 from .sections import employment as employment_section
 
-__all__ = ["Period", "cohort_choices", "organisations_with_contacts", "rate", "register_figures", "report"]
+__all__ = [
+    "RANGED_SOURCES",
+    "Period",
+    "cohort_choices",
+    "counts_other_organisations",
+    "is_ranged",
+    "organisations_with_contacts",
+    "rate",
+    "register_figures",
+    "report",
+    "shown_report",
+    "shown_sources",
+]
 
 
 def report(org, period: Period, cohort: str = "") -> dict:
     """The report contract (`tsunagu report`) of the organisation's subtree over the period, optionally
     for a cohort (its key: 就職氷河期世代, 40代); the progress report's pages read their figures from it."""
     return build_report(org, period, cohorts.by_key(cohort))
+
+
+def shown_report(acting, org, period: Period, cohort: str = "") -> dict:
+    """report() as the staff of `acting` see it: small cells as ranges when it counts another organisation's
+    records (issue 13, smallcells.shown_report)."""
+    return smallcells.shown_report(acting, org, period, cohorts.by_key(cohort))
+
+
+# The KPI sources whose figures are sections of the report that describe persons (smallcells ranges their
+# small cells); the other sources count meetings, events, materials, supporters and places, no person.
+RANGED_SOURCES = ("contacts", "referrals", "connected", "employment", "work_experience", "ibasho")
+
+
+def shown_sources(org, period: Period, cohort: str = "") -> dict:
+    """{source: its figures} for RANGED_SOURCES, as the sections of the report of `org` whose small cells
+    are ranges (smallcells.protect): what the staff of an organisation for which counts_other_organisations
+    holds see, the same cells ranged as on the report page."""
+    found = cohorts.by_key(cohort)
+    shown, _any = smallcells.protect(build_report(org, period, found), org, period, cohort=found)
+    return {source: shown[source] for source in RANGED_SOURCES if source in shown}
+
+
+def is_ranged(value) -> bool:
+    """Whether a figure of the shown report is a range text (no rate, sum or bar is made of it)."""
+    return _ranged(value)
 
 
 def _in_japanese(section, for_cohort=None):

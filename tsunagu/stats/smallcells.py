@@ -26,6 +26,9 @@ nickname-only 居場所 attendees have no case: only cases are counted as person
 one never makes a cell look like k persons (each is at most one person, and may be the same one again).
 A yen amount is shown as a range 10,000円 wide (「10,000〜19,999」). 受入先の数 and 居場所数 count places,
 not persons, and stay exact.
+
+The trends page (shown_trends) protects each fiscal year's report as the report page would; the KPIs read
+the shown report's sections through stats.queries.shown_sources, so an indicator's actual is the same range.
 """
 
 import copy
@@ -44,6 +47,7 @@ from tsunagu.cases.models import (
     ReferralStatus,
     ReferralTarget,
 )
+from tsunagu.core.wareki import fiscal_year_range
 from tsunagu.ibasho.models import Attendance
 from tsunagu.orgs.disclosure import region_minimum
 
@@ -436,6 +440,24 @@ def _cohort_persons(org: Organisation, period: Period, cohort) -> dict:
         if cohort.includes(birth, known, on):
             add(("connected", "total"), case)
     return {key: len(cases) for key, cases in sets.items()}
+
+
+def shown_trends(acting: Organisation, org: Organisation, years: list[int]) -> dict[int, dict]:
+    """The trends of `org` (trends.build_trends) as the staff of `acting` see them: each fiscal year's report
+    protected as shown_report protects a report, when it counts another organisation's records. Protecting
+    counts the persons behind the cells from the records, a fixed number of queries per year shown."""
+    from .trends import build_trends  # trends builds on report, as this module does
+
+    trends = build_trends(org, years)
+    if not counts_other_organisations(acting, org):
+        return trends
+    with translation.override("ja"):
+        return {year: protect(report, org, Period(*fiscal_year_range(year)))[0] for year, report in trends.items()}
+
+
+def trends_note(trends: dict[int, dict]) -> str:
+    """The line under the trends' tables when a year has a range, or ""."""
+    return next((ranged_note(report) for report in trends.values() if report.get("ranged")), "")
 
 
 def shown_report(acting: Organisation, org: Organisation, period: Period, cohort=None) -> dict:

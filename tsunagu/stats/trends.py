@@ -3,6 +3,9 @@
 One grouped query per section covers the whole range, with the fiscal year computed from each row's
 date by a CASE over the April boundaries; the rows are then folded in Python into exactly the
 structure build_report gives for each year (tests/stats/test_trends.py checks they are equal).
+Another organisation's trends are shown through smallcells.shown_trends (each year's small cells as
+ranges), so the tables take a range text wherever a figure can be one: a 計 is the year's total from the
+report, and a chart that would plot a range is not drawn.
 """
 
 from django.db.models import Case, Count, IntegerField, Max, Min, Sum, Value, When
@@ -13,7 +16,7 @@ from tsunagu.core import wareki
 from tsunagu.orgs.models import Organisation
 
 from . import charts, sections
-from .exporters import LABEL, RATE, Column, Table
+from .exporters import LABEL, RATE, Column, Table, _ranged
 from .models import CaseYear, ConnectedYear, ContactMonth, NewCaseMonth, ReferralMonth, subtree
 from .report import connected_from_counts, contacts_from_rows, partner_categories, referrals_from_rows
 
@@ -121,9 +124,10 @@ def _year_columns(years: list[int]) -> list[Column]:
     return [Column(wareki.fiscal_year_label(y, "short"), full=wareki.fiscal_year_label_both(y)) for y in years]
 
 
-def _per_year(key, title, heading, years, trends, pick, labels, *, note="", chart=None) -> Table:
+def _per_year(key, title, heading, years, trends, pick, labels, *, total, note="", chart=None) -> Table:
+    """A breakdown per year; its 計 is total(year's figures), the report's own total (a range where it is one)."""
     rows = [[_(label)] + [pick(trends[y])[label] for y in years] for label in labels]
-    totals = [sum(row[i] for row in rows) for i in range(1, len(years) + 1)]
+    totals = [total(trends[y]) for y in years]
     return Table(
         key,
         title,
@@ -133,6 +137,16 @@ def _per_year(key, title, heading, years, trends, pick, labels, *, note="", char
         note=note,
         chart=chart or "",
     )
+
+
+def _plots_a_range(series) -> bool:
+    """Whether a chart of the series would plot a range (smallcells: a point or bar shows the count)."""
+    return _ranged(*(value for _label, values in series for value in values))
+
+
+def _line_chart(series, **kwargs) -> str:
+    """A line chart, or none when a value it would plot is a range."""
+    return "" if _plots_a_range(series) else charts.line_chart(series=series, **kwargs)
 
 
 def trend_tables(trends: dict[int, dict]) -> list[Table]:
@@ -165,7 +179,7 @@ def _consultation_trend_tables(trends: dict[int, dict]) -> list[Table]:
             _("主な指標の推移"),
             [Column(_("指標"), LABEL)] + _year_columns(years),
             [[label] + values for label, values in main],
-            chart=charts.line_chart(
+            chart=_line_chart(
                 chart_id="chart-trend-contacts",
                 title=_("相談件数の推移"),
                 x_labels=x_labels,
@@ -181,7 +195,8 @@ def _consultation_trend_tables(trends: dict[int, dict]) -> list[Table]:
             trends,
             lambda r: r["contacts"]["by_channel"],
             list(first["contacts"]["by_channel"]),
-            chart=charts.line_chart(
+            total=lambda r: r["contacts"]["total"],
+            chart=_line_chart(
                 chart_id="chart-trend-channels",
                 title=_("相談方法別の件数の推移"),
                 x_labels=x_labels,
@@ -197,6 +212,7 @@ def _consultation_trend_tables(trends: dict[int, dict]) -> list[Table]:
             trends,
             lambda r: r["contacts"]["by_consulter"],
             list(first["contacts"]["by_consulter"]),
+            total=lambda r: r["contacts"]["total"],
         ),
         _per_year(
             "by_age_band",
@@ -206,6 +222,7 @@ def _consultation_trend_tables(trends: dict[int, dict]) -> list[Table]:
             trends,
             lambda r: r["contacts"]["by_age_band"],
             list(first["contacts"]["by_age_band"]),
+            total=lambda r: r["contacts"]["total"],
             note=_("年代は本人の相談日時点の年齢です（家族からの相談も本人の年代に数えます）。"),
         ),
         _referral_table(years, reports, x_labels),
@@ -231,15 +248,20 @@ def _referral_table(years: list[int], reports: list[dict], x_labels: list[str]) 
     total = [_("総計")]
     for report in reports:
         total += [report["referrals"]["total"], 100.0 if report["referrals"]["total"] else 0.0]
-    chart = charts.column_chart(
-        chart_id="chart-trend-referrals",
-        title=_("つなぎ件数と支援決定件数の推移"),
-        x_labels=x_labels,
-        unit=_("件"),
-        series=[
-            (_("つなぎ件数"), [r["referrals"]["total"] for r in reports]),
-            (_("専門機関での支援が決定した件数"), [r["referrals"]["decided"] for r in reports]),
-        ],
+    series = [
+        (_("つなぎ件数"), [r["referrals"]["total"] for r in reports]),
+        (_("専門機関での支援が決定した件数"), [r["referrals"]["decided"] for r in reports]),
+    ]
+    chart = (
+        ""
+        if _plots_a_range(series)
+        else charts.column_chart(
+            chart_id="chart-trend-referrals",
+            title=_("つなぎ件数と支援決定件数の推移"),
+            x_labels=x_labels,
+            unit=_("件"),
+            series=series,
+        )
     )
     return Table(
         "referrals",

@@ -26,8 +26,8 @@ from tsunagu.orgs.rules import Perm
 from . import downloads
 from .exporters import report_tables
 from .forms import FY, ReportForm, TrendsForm
-from .smallcells import shown_report
-from .trends import build_trends, data_years, default_years, selectable_years, trend_tables, year_range_label
+from .smallcells import shown_report, shown_trends, trends_note
+from .trends import data_years, default_years, selectable_years, trend_tables, year_range_label
 
 
 def _resolution(request) -> chooser.Resolution:
@@ -138,5 +138,6 @@ def trends_page(request):
     context = {"org": org, "form": form, "chooser": chosen["chooser"]}
     if form.is_valid():
         years = form.fiscal_years()
-        context.update(tables=trend_tables(build_trends(org, years)), years_label=year_range_label(years))
+        trends = shown_trends(request.actor.organisation, org, years)
+        context.update(tables=trend_tables(trends), years_label=year_range_label(years), note=trends_note(trends))
     return render(request, "stats/trends.html", context, status=_status(resolution))

@@ -69,6 +69,7 @@ def trend(years: list[int], figures: dict[int, dict]) -> list[Table]:
             figures,
             lambda f: f["by_outcome"],
             list(figures[years[0]]["by_outcome"]) if years else [],
+            total=lambda f: f["ended"],
         ),
     ]
 
