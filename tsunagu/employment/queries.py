@@ -1,5 +1,6 @@
 """Counts of employment support over a date range for a set of organisations (an organisation and
-everything below it): the statistics section `employment` (stats.sections.employment) and the funnel
+everything below it, as a subquery of ids; None for every organisation, the nation's, which needs no
+filter): the statistics section `employment` (stats.sections.employment) and the funnel
 page read them here. DOMAIN.md's counting rules (Employment support):
 
 - a registration is open from 登録日 to 終了日 inclusive; `registered` is the cases with one open on any
@@ -10,14 +11,15 @@ page read them here. DOMAIN.md's counting rules (Employment support):
 
 `keep(birth_date, known_band, on)`, when given, is a cohort (stats.cohorts): only records whose case
 is in it on the record's date count (a registration counted as open counts by its first open day in
-the range). Cohort counts are made in Python over the rows, exact on both engines.
+the range). Cohort counts are made in Python over the rows, exact on both engines; without a cohort the
+database counts the uses.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from tsunagu.cases.models import AgeBand, Contact
 from tsunagu.cases.rules import age_band_on
@@ -66,35 +68,43 @@ def _case_in(keep, birth_date, band, on) -> bool:
 PERSON = ("case__birth_date", "case__age_band")
 
 
+def _of(ids) -> Q:
+    """The registrations of the organisations `ids` (a subquery), or of every organisation for None (the
+    nation, whose subtree is every organisation: no filter)."""
+    return Q(organisation_id__in=ids) if ids is not None else Q()
+
+
 def _registration_rows(ids, start: date, end: date) -> list[tuple]:
     """(case, 登録日, 終了日, 進路決定日, 進路, birth date, known band, organisation) of the registrations open
     on a day of the range; a decided one is open on its 進路決定日, so these hold every decision in the range
     too."""
     return list(
-        Registration.objects.filter(organisation_id__in=ids)
-        .filter(_open_in(start, end))
+        Registration.objects.filter(_of(ids), _open_in(start, end))
+        .order_by()
         .values_list("case_id", "registered_on", "ended_on", "decided_on", "outcome", *PERSON, "organisation_id")
     )
 
 
+def _use_contacts(ids, start: date, end: date):
+    """The contacts that are uses: a contact of a registered case at the registering organisation in the
+    range while it was registered. Read from the registered cases' contacts (the contact_case_date index),
+    not from every contact of the subtree: a nation's year has far more contacts than registered cases; and
+    matched to their registration by the database (EXISTS), so a count reads no row."""
+    registered = Registration.objects.filter(_of(ids), _open_in(start, end)).values("case_id")
+    open_then = Registration.objects.filter(
+        _of(ids),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("date")),
+        case_id=OuterRef("case_id"),
+        organisation_id=OuterRef("organisation_id"),
+        registered_on__lte=OuterRef("date"),
+    )
+    return Contact.objects.filter(Exists(open_then), case_id__in=registered, date__range=(start, end)).order_by()
+
+
 def _uses(ids, start: date, end: date, rows: list[tuple]) -> list[tuple]:
-    """(date, birth date, known band, case) of each use: a contact of a registered case at the registering
-    organisation in the range while it was registered. Read from the registered cases' contacts (the
-    contact_case_date index), not from every contact of the subtree: a nation's year has far more contacts
-    than registered cases."""
-    open_at: dict[tuple[int, int], list[tuple]] = {}
-    for case, on, ended, _decided, _outcome, birth, band, org in rows:
-        open_at.setdefault((case, org), []).append((on, ended or date.max, birth, band))
-    registered = Registration.objects.filter(organisation_id__in=ids).filter(_open_in(start, end)).values("case_id")
-    found = []
-    for case, org, on in Contact.objects.filter(case_id__in=registered, date__range=(start, end)).values_list(
-        "case_id", "organisation_id", "date"
-    ):
-        for first, last, birth, band in open_at.get((case, org), ()):
-            if first <= on <= last:
-                found.append((on, birth, band, case))
-                break
-    return found
+    """(date, birth date, known band, case) of each use, the person's from the registration rows."""
+    person = {row[0]: (row[5], row[6]) for row in rows}  # case → (birth date, known band)
+    return [(on, *person[case], case) for case, on in _use_contacts(ids, start, end).values_list("case_id", "date")]
 
 
 def _fold(rows, start: date, end: date, keep) -> Counts:
@@ -115,10 +125,13 @@ def _fold(rows, start: date, end: date, keep) -> Counts:
 
 
 def counts(ids, start: date, end: date, keep=None) -> Counts:
-    """The figures of the range (three queries)."""
+    """The figures of the range (two queries)."""
     rows = _registration_rows(ids, start, end)
     result = _fold(rows, start, end, keep)
-    result.uses = sum(1 for on, birth, band, _case in _uses(ids, start, end, rows) if _case_in(keep, birth, band, on))
+    if keep is None:  # the database counts them
+        result.uses = _use_contacts(ids, start, end).count()
+    else:
+        result.uses = sum(1 for on, birth, band, _case in _uses(ids, start, end, rows) if keep(birth, band, on))
     return result
 
 
@@ -128,7 +141,7 @@ def counts_by_year(ids, years: list[int]) -> dict[int, Counts]:
     first, last = ranges[min(years)][0], ranges[max(years)][1]
     rows = _registration_rows(ids, first, last)
     result = {year: _fold(rows, *ranges[year], None) for year in years}
-    for on, _birth, _band, _case in _uses(ids, first, last, rows):
+    for on in _use_contacts(ids, first, last).values_list("date", flat=True):
         year = wareki.fiscal_year(on)
         if year in result:
             result[year].uses += 1

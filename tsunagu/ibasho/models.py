@@ -59,7 +59,11 @@ class IbashoEvent(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
-        indexes = [models.Index(fields=["is_public", "date"], name="ibasho_event_public_date")]
+        indexes = [
+            models.Index(fields=["is_public", "date"], name="ibasho_event_public_date"),
+            # The nation's report counts every organisation's sessions of a period from this index alone.
+            models.Index(fields=["date", "ibasho"], name="ibasho_event_date"),
+        ]
         ordering = ["date", "start_time", "id"]
         verbose_name = _("居場所の開催")
         verbose_name_plural = _("居場所の開催")
@@ -118,7 +122,11 @@ class Attendance(models.Model):
                 name="attendance_one_kind_of_attendee",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "date"], name="attendance_org_date")]
+        indexes = [
+            models.Index(fields=["organisation", "date"], name="attendance_org_date"),
+            # The nation's report counts every organisation's attendees of a period from this index alone.
+            models.Index(fields=["date", "event", "case", "anonymous"], name="attendance_date_attendee"),
+        ]
         ordering = ["date", "id"]
         verbose_name = _("居場所への参加")
         verbose_name_plural = _("居場所への参加")

@@ -62,7 +62,11 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (core.versions)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "date"], name="meeting_org_date")]
+        indexes = [
+            models.Index(fields=["organisation", "date"], name="meeting_org_date"),
+            # The nation's report reads every organisation's meetings of a period (no subtree filter).
+            models.Index(fields=["date"], name="meeting_date"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "number"], condition=~Q(number=""), name="meeting_number_once"
@@ -98,6 +102,8 @@ class Attendance(models.Model):
                 fields=["meeting", "body_name"], condition=Q(body__isnull=True), name="meeting_attendance_name_once"
             ),
         ]
+        # The report sums each meeting's bodies and people from this index alone.
+        indexes = [models.Index(fields=["meeting", "people"], name="meeting_attendance_people")]
         ordering = ["id"]
         verbose_name = _("会議への参加")
         verbose_name_plural = _("会議への参加")

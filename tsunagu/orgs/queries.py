@@ -25,6 +25,13 @@ def subtree(org: Organisation, *, query: str = "", kind: str = ""):
     return orgs.order_by("path")
 
 
+def holds_every_organisation(org: Organisation) -> bool:
+    """Whether the organisation's subtree is every organisation (the root of the only tree: the nation,
+    000000). Its records then need no subtree filter at all, which at the nation's scale costs more than
+    the counting itself (a subquery of every organisation's id)."""
+    return org.parent_id is None and not Organisation.objects.filter(parent__isnull=True).exclude(pk=org.pk).exists()
+
+
 def kind_counts(org: Organisation) -> list[tuple[str, int]]:
     """How many organisations of each kind sit below this one, in the order of OrgKind."""
     counts = dict(

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from tsunagu.core import wareki
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.queries import holds_every_organisation
 
 from .models import (
     ActivityKind,
@@ -33,8 +34,11 @@ def _labels(choices) -> list[tuple[str, str]]:
 
 
 def _within(org: Organisation, organisations=None) -> Q:
-    """The rows of the subtree: through `organisations` (ids, or a subquery of them: the statistics pass
-    their closure table, stats.models.subtree) when given, else by the tree's path."""
+    """The rows of the subtree: every row for the root of the tree (no filter), else through
+    `organisations` (ids, or a subquery of them: the statistics pass their closure table,
+    stats.models.subtree) when given, else by the tree's path."""
+    if holds_every_organisation(org):
+        return Q()
     if organisations is not None:
         return Q(organisation_id__in=organisations)
     return Q(organisation__path__startswith=org.path)

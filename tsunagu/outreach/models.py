@@ -193,7 +193,11 @@ class SupporterActivity(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "date"], name="outreach_activity_org_date")]
+        indexes = [
+            models.Index(fields=["organisation", "date"], name="outreach_activity_org_date"),
+            # The nation's report counts every organisation's activities of a period from this index alone.
+            models.Index(fields=["date", "kind", "minutes"], name="outreach_activity_date"),
+        ]
         ordering = ["date", "id"]
         verbose_name = _("サポーターの活動")
         verbose_name_plural = _("サポーターの活動")

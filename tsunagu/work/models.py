@@ -105,7 +105,11 @@ class WorkedDay(models.Model):
             models.UniqueConstraint(fields=["placement", "date"], name="worked_day_once_per_date"),
             models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="worked_day_hours_in_a_day"),
         ]
-        indexes = [models.Index(fields=["organisation", "date"], name="worked_day_org_date")]
+        indexes = [
+            models.Index(fields=["organisation", "date"], name="worked_day_org_date"),
+            # The nation's report sums every organisation's days of a period from this index alone.
+            models.Index(fields=["date", "placement", "organisation", "hours"], name="worked_day_date"),
+        ]
         ordering = ["date"]
         verbose_name = _("就労実績")
         verbose_name_plural = _("就労実績")

@@ -1,8 +1,8 @@
 """Reads of placements for the case timeline and the report's work_experience section."""
 
-from collections import defaultdict
 from datetime import date
 
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ from tsunagu.core import figures
 from tsunagu.orgs.models import Organisation
 
 from .allowances import RateBook
-from .models import Outcome, Payee, Placement, Program, WorkedDay
+from .models import AllowanceRate, Outcome, Payee, Placement, Program, WorkedDay
 
 
 def timeline_events(case, *, since: date | None = None) -> list[Event]:
@@ -40,60 +40,88 @@ def timeline_events(case, *, since: date | None = None) -> list[Event]:
 
 
 def work_experience(organisation_ids, start: date, end: date) -> dict:
-    """The work_experience figures of DOMAIN.md for the organisations `ids` (a subtree) and a span:
-    placements with a worked day in it, their persons (by band on their first worked day in the span and
-    by program), the placements that ended in it by outcome, the min and max of their worked days in the
-    span, the distinct hosts, and the allowances per payee of the days worked in it."""
-    days = list(
-        WorkedDay.objects.filter(organisation_id__in=organisation_ids, date__range=(start, end))
-        .order_by("date", "id")
-        .values_list("organisation_id", "placement_id", "date", "hours")
+    """The work_experience figures of DOMAIN.md for the organisations `ids` (a subtree; None for every
+    organisation, the nation's) and a span: placements with a worked day in it, their persons (by band on
+    their first worked day in the span and by program), the placements that ended in it by outcome, the min
+    and max of their worked days in the span, the distinct hosts, and the allowances per payee of the days
+    worked in it.
+
+    The database sums the days (per placement, and per organisation × program × hours × the rates in force),
+    so a nation's year is a few hundred rows in Python, not one per worked day."""
+    within = Q(organisation_id__in=organisation_ids) if organisation_ids is not None else Q()
+    days = WorkedDay.objects.filter(within, date__range=(start, end)).order_by()
+    # Each placement's days in the span counted and its first found on the (placement, date) index: joining
+    # every day to its placement and case before grouping cost twice as much.
+    of_placement = days.filter(placement=OuterRef("pk")).values("placement")
+    placements = list(
+        Placement.objects.filter(pk__in=days.values("placement_id"))
+        .order_by()
+        .annotate(
+            worked=Subquery(of_placement.annotate(n=Count("id")).values("n")),
+            first=Subquery(of_placement.annotate(on=Min("date")).values("on")),
+        )
+        .values("case_id", "host_id", "program", "case__birth_date", "case__age_band", "worked", "first")
     )
-    worked_in_span = WorkedDay.objects.filter(organisation_id__in=organisation_ids, date__range=(start, end))
-    placements = {
-        p.pk: p
-        for p in Placement.objects.filter(pk__in=worked_in_span.values("placement_id"))
-        .select_related("case")
-        .only("case_id", "host_id", "program", "case__birth_date", "case__age_band")
-    }
-    first_day: dict[int, date] = {}
-    worked = defaultdict(int)
-    books = RateBook.of_each({row[0] for row in days})
+    # A day's rates are those of its organisation and program in force on its date: the same for every day
+    # from the latest start of any payee's rate on or before it (None: before every rate, which pays 0).
+    in_force = (
+        AllowanceRate.objects.filter(
+            organisation_id=OuterRef("organisation_id"),
+            program=OuterRef("placement__program"),
+            applies_from__lte=OuterRef("date"),
+        )
+        .order_by()
+        .values("organisation_id")
+        .annotate(latest=Max("applies_from"))
+        .values("latest")
+    )
+    priced = list(
+        days.annotate(rates_from=Subquery(in_force))
+        .values("organisation_id", "placement__program", "hours", "rates_from")
+        .annotate(n=Count("id"))
+    )
+    books = RateBook.of_each({row["organisation_id"] for row in priced})
     paid = dict.fromkeys(Payee.values, 0)
-    for org_id, placement_id, on, hours in days:
-        placement = placements[placement_id]
-        first_day.setdefault(placement.case_id, on)
-        worked[placement_id] += 1
-        book = books[org_id]
+    for row in priced:
+        if row["rates_from"] is None:
+            continue
+        book = books[row["organisation_id"]]
         for payee in paid:
-            paid[payee] += book.amount(on, hours, placement.program, payee)
+            paid[payee] += row["n"] * book.amount(row["rates_from"], row["hours"], row["placement__program"], payee)
     allowances = {str(Payee(payee).label): amount for payee, amount in paid.items()}
-    cases = {p.case_id: p.case for p in placements.values()}
-    by_age_band = {str(label): 0 for label in AgeBand.labels}
+    first_day: dict[int, date] = {}
+    person: dict[int, tuple] = {}
+    for p in placements:
+        case_id = p["case_id"]
+        if case_id not in first_day or p["first"] < first_day[case_id]:
+            first_day[case_id] = p["first"]
+        person[case_id] = (p["case__birth_date"], p["case__age_band"])
+    band_labels = {value: str(label) for value, label in AgeBand.choices}  # translated once, not per person
+    by_age_band = dict.fromkeys(band_labels.values(), 0)
     for case_id, on in first_day.items():
-        case = cases[case_id]
-        band = age_band_on(birth_date=case.birth_date, known_band=case.age_band, on=on)
-        by_age_band[str(AgeBand(band).label)] += 1
+        birth_date, known_band = person[case_id]
+        by_age_band[band_labels[age_band_on(birth_date=birth_date, known_band=known_band, on=on)]] += 1
     by_program = {str(label): 0 for label in Program.labels}
     for program in Program:
-        by_program[str(program.label)] = len({p.case_id for p in placements.values() if p.program == program.value})
-    ended = (
-        Placement.objects.filter(organisation_id__in=organisation_ids, end__range=(start, end))
+        by_program[str(program.label)] = len({p["case_id"] for p in placements if p["program"] == program.value})
+    ended = dict(
+        Placement.objects.filter(within, end__range=(start, end))
         .exclude(outcome="")
-        .values_list("outcome", flat=True)
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
     )
-    by_outcome = {str(label): 0 for label in Outcome.labels}
-    for outcome in ended:
-        by_outcome[str(Outcome(outcome).label)] += 1
-    counts = list(worked.values())
+    by_outcome = {str(label): ended.get(value, 0) for value, label in Outcome.choices}
+    counts = [p["worked"] for p in placements]
     return {
         "placements": len(placements),
-        "persons": len(cases),
+        "persons": len(first_day),
         "by_age_band": by_age_band,
         "by_program": by_program,
         "by_outcome": by_outcome,
         "days": {"min": min(counts, default=0), "max": max(counts, default=0)},
-        "hosts": len({p.host_id for p in placements.values()}),
+        "hosts": len({p["host_id"] for p in placements}),
         "allowances": allowances,
     }
 

@@ -8,19 +8,26 @@ from tsunagu.cases.models import AgeBand
 from tsunagu.core import wareki
 from tsunagu.employment import queries
 from tsunagu.employment.models import EMPLOYED_OUTCOMES, Outcome
+from tsunagu.orgs.queries import holds_every_organisation
 
 from ..exporters import LABEL, RATE, Column, Table
 from ..report import rate
 from . import Section
 
 
+def _ids(org):
+    """The subtree's ids as a subquery, or None (no filter) for the nation, whose subtree is every
+    organisation."""
+    return None if holds_every_organisation(org) else queries.subtree_ids(org)
+
+
 def build(org, period, cohort=None) -> dict:
     keep = cohort.includes if cohort is not None else None
-    return _labelled(queries.counts(queries.subtree_ids(org), period.start, period.end, keep))
+    return _labelled(queries.counts(_ids(org), period.start, period.end, keep))
 
 
 def build_years(org, years: list[int]) -> dict[int, dict]:
-    return {year: _labelled(counts) for year, counts in queries.counts_by_year(queries.subtree_ids(org), years).items()}
+    return {year: _labelled(counts) for year, counts in queries.counts_by_year(_ids(org), years).items()}
 
 
 def _labelled(counts: queries.Counts) -> dict:

@@ -1,65 +1,68 @@
 """The report's `ibasho` section (DOMAIN.md, counting rules for 居場所): `places` is the 居場所 with a
 held session in the period, `sessions` the held sessions, `attendances` every attendee of every held
 session (延べ: "参加延べ人数 36名"). A session is held once its day has come: one dated ahead is planned.
-Counted from the records of the subtree (sessions and attendances carry their organisation and date).
+Counted from the records of the subtree (sessions and attendances carry their organisation and date; the
+nation's are every record, read without a subtree filter), grouped by the database.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.core import wareki
 from tsunagu.ibasho.models import Attendance, IbashoEvent, IbashoKind
+from tsunagu.orgs.queries import holds_every_organisation
 
 from ..exporters import COUNT, LABEL, Column, Table
 from ..models import OrgAncestor
+from ..trends import _fiscal_year_of
 from . import Section
 
 ATTENDEES = ("ケース", "ニックネーム", "匿名")
 
 
 def _held(model, org, start, end):
-    return model.objects.filter(
-        organisation_id__in=OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id"),
-        date__range=(start, min(end, timezone.localdate())),
-    )
+    rows = model.objects.filter(date__range=(start, min(end, timezone.localdate())))
+    if holds_every_organisation(org):  # the nation: every row, and no subquery of every organisation's id
+        return rows
+    return rows.filter(organisation_id__in=OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id"))
 
 
 def _empty() -> dict:
     kinds = [str(label) for _value, label in IbashoKind.choices]
     return {
-        "places": set(),
         "by_kind": {label: {"places": 0, "sessions": 0, "attendances": 0} for label in kinds},
         "by_attendee": dict.fromkeys(ATTENDEES, 0),
     }
 
 
-def _count(org, start, end, bucket) -> dict:
-    """Figures per bucket(date) (one bucket for a period, a fiscal year each for the trend), two queries."""
+def _count(org, start, end, years: list[int] | None = None) -> dict:
+    """Figures of the period (key None), or of each fiscal year of `years` (keys the years), counted by the
+    database per bucket and kind in two queries. A 居場所 has one kind, so the places of the kinds add up."""
     kinds = {value: str(label) for value, label in IbashoKind.choices}
+    bucket = _fiscal_year_of("date", years) if years else Value(None, output_field=IntegerField())
     found: dict = {}
 
-    def figures_of(on):
-        key = bucket(on)
+    def figures_of(key):
         if key not in found:  # made once per bucket, not per row (its labels are translated)
             found[key] = _empty()
         return found[key]
 
-    for on, kind, ibasho_id, n in (
+    for row in (
         _held(IbashoEvent, org, start, end)
-        .values_list("date", "ibasho__kind", "ibasho_id")
-        .annotate(n=Count("id"))
+        .annotate(bucket=bucket)
+        .values("bucket", "ibasho__kind")
+        .annotate(places=Count("ibasho_id", distinct=True), sessions=Count("id"))
         .order_by()
     ):
-        figures = figures_of(on)
-        if ibasho_id not in figures["places"]:
-            figures["places"].add(ibasho_id)
-            figures["by_kind"][kinds[kind]]["places"] += 1
-        figures["by_kind"][kinds[kind]]["sessions"] += n
+        figures = figures_of(row["bucket"])["by_kind"][kinds[row["ibasho__kind"]]]
+        figures["places"] += row["places"]
+        figures["sessions"] += row["sessions"]
     for row in (
         _held(Attendance, org, start, end)
-        .values("date", "event__ibasho__kind")
+        .annotate(bucket=bucket)
+        .values("bucket", "event__ibasho__kind")
         .annotate(
             n=Count("id"),
             cases=Count("id", filter=Q(case__isnull=False)),
@@ -67,7 +70,7 @@ def _count(org, start, end, bucket) -> dict:
         )
         .order_by()
     ):
-        figures = figures_of(row["date"])
+        figures = figures_of(row["bucket"])
         figures["by_kind"][kinds[row["event__ibasho__kind"]]]["attendances"] += row["n"]
         figures["by_attendee"]["ケース"] += row["cases"]
         figures["by_attendee"]["匿名"] += row["anonymous"]
@@ -77,7 +80,7 @@ def _count(org, start, end, bucket) -> dict:
 
 def _section(figures: dict) -> dict:
     return {
-        "places": len(figures["places"]),
+        "places": sum(k["places"] for k in figures["by_kind"].values()),
         "sessions": sum(k["sessions"] for k in figures["by_kind"].values()),
         "attendances": sum(figures["by_attendee"].values()),
         "by_kind": figures["by_kind"],
@@ -86,12 +89,12 @@ def _section(figures: dict) -> dict:
 
 
 def build(org, period, cohort=None) -> dict:
-    return _section(_count(org, period.start, period.end, lambda on: None).get(None) or _empty())
+    return _section(_count(org, period.start, period.end).get(None) or _empty())
 
 
 def build_years(org, years: list[int]) -> dict[int, dict]:
     first, last = wareki.fiscal_year_range(min(years))[0], wareki.fiscal_year_range(max(years))[1]
-    found = _count(org, first, last, wareki.fiscal_year)
+    found = _count(org, first, last, years)
     return {year: _section(found.get(year) or _empty()) for year in years}
 
 

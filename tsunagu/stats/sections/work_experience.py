@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tsunagu.orgs.models import Organisation
+from tsunagu.orgs.queries import holds_every_organisation
 from tsunagu.work.queries import work_experience
 
 from ..exporters import LABEL, Column, Table, _breakdown
@@ -15,8 +16,9 @@ from . import Section
 
 def build(org: Organisation, period, cohort=None) -> dict:
     # Cohorts (就職氷河期世代, one age band) come with the employment work; until then `cohort` is ignored.
-    # The closure table as a subquery, not a list of ids: a nation's subtree has thousands of organisations.
-    ids = OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
+    # The closure table as a subquery, not a list of ids: a nation's subtree has thousands of organisations;
+    # and none at all for the nation, whose subtree is every organisation.
+    ids = None if holds_every_organisation(org) else OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
     with translation.override("ja"):
         figures = work_experience(ids, period.start, period.end)
     # The placements ended in the period: the 計 of 結果 (a range of its own in another organisation's report).
