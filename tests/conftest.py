@@ -41,3 +41,14 @@ def act_as(client, membership):
     pass_second_factor(session, membership.user)
     session.save()
     return client
+
+
+@pytest.fixture
+def exact_small_cells(monkeypatch):
+    """For tests of the arithmetic of a hand-built world of a few people, which every report of another
+    organisation would show as ranges at k = 10: k = 1 keeps every figure exact (the live server of a
+    browser test runs in this process, so it sees it too). The ranges themselves are tested in
+    tests/stats/test_smallcells*.py."""
+    from tsunagu.stats import smallcells
+
+    monkeypatch.setattr(smallcells, "K", 1)

@@ -20,17 +20,8 @@ from tests.factories import PASSWORD, make_staff  # noqa: E402
 from tests.stats import data  # noqa: E402
 from tsunagu.audit.models import AuditEntry  # noqa: E402
 from tsunagu.orgs.models import Role  # noqa: E402
-from tsunagu.stats import smallcells  # noqa: E402
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def exact_small_cells(monkeypatch):
-    """The hand-built year of tests/stats/data.py has three people, whose figures a 統計担当 of the
-    prefecture would read as ranges at k = 10: k = 1 keeps them exact here (the live server runs in this
-    process). The ranges are tested in tests/stats/test_smallcells.py."""
-    monkeypatch.setattr(smallcells, "K", 1)
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("exact_small_cells")]
 
 
 def test_statistician_reads_and_downloads_the_fiscal_year_report(page: Page, live_server, network):

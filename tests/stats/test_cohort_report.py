@@ -11,19 +11,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tsunagu.orgs.models import Role
-from tsunagu.stats import smallcells
 
 from ..conftest import act_as
 from ..factories import make_staff
 from . import data
 
-
-@pytest.fixture(autouse=True)
-def exact_small_cells(monkeypatch):
-    """These tests check the arithmetic of a hand-built world of three people, which every report of
-    another organisation would show as ranges at k = 10: k = 1 keeps every figure exact here. The ranges
-    themselves are tested in test_smallcells.py."""
-    monkeypatch.setattr(smallcells, "K", 1)
+pytestmark = pytest.mark.usefixtures("exact_small_cells")  # see tests/conftest.py
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from tsunagu.audit.models import AuditEntry
 from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter
 from tsunagu.orgs.models import Role
-from tsunagu.stats import smallcells
 
 from ..cases.factories import make_case
 from ..conftest import act_as
@@ -24,12 +23,7 @@ from .html_tables import page_tables
 FY2021 = {"period": "fy", "fy": "2021"}
 
 
-@pytest.fixture(autouse=True)
-def exact_small_cells(monkeypatch):
-    """These tests check the arithmetic of a hand-built world of three people, which every report of
-    another organisation would show as ranges at k = 10: k = 1 keeps every figure exact here. The ranges
-    themselves are tested in test_smallcells.py."""
-    monkeypatch.setattr(smallcells, "K", 1)
+pytestmark = pytest.mark.usefixtures("exact_small_cells")  # see tests/conftest.py
 
 
 @pytest.fixture
