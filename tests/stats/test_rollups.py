@@ -172,7 +172,8 @@ def test_the_rollups_command_checks_and_rebuilds(network, worker):
     )
     out = io.StringIO()
     call_command("rollups", stdout=out)
-    assert "照合済み 7/7: stats_connectedmonth" in out.getvalue()
+    assert "照合済み 7/10: stats_connectedmonth" in out.getvalue()
+    assert "照合済み 10/10: stats_referralmonth_nation" in out.getvalue()
     assert "すべての集計表が記録と一致しました" in out.getvalue()
     ContactMonth.objects.filter(ancestor_id=network["own_center"].pk).update(n=7)  # a hand edit
     out = io.StringIO()
