@@ -17,7 +17,7 @@ from django.db import connection, connections, transaction
 from tsunagu.cases import actions
 from tsunagu.cases.models import Channel, Consulter, Contact
 from tsunagu.orgs.models import Role
-from tsunagu.stats import rollups
+from tsunagu.stats import national, rollups
 
 from ..cases.factories import actor_for, make_case
 from ..factories import SYSTEM, make_staff
@@ -191,6 +191,51 @@ def test_a_contact_in_one_prefecture_does_not_wait_for_a_long_transaction_in_ano
     # The same month, channel, consulter and band: a shared national rollup row would make B wait for A.
     seconds = _saved_while_held(worker, lambda: _contact(worker, here), lambda: _contact(there_worker, there))
     assert seconds < 0.5, seconds
+    assert rollups.differences() == {}
+
+
+def test_a_fold_does_not_wait_for_a_long_transaction_writing_a_contact(network, worker):
+    from tsunagu.stats.models import ContactMonthDelta
+
+    _contact(worker, make_case(worker))  # a committed delta to fold
+    there_worker = actor_for(make_staff(network["other_center"], Role.COORDINATOR))
+    there, folded = make_case(there_worker), {}
+    seconds = _saved_while_held(
+        worker, lambda: _contact(there_worker, there), lambda: folded.update(done=national.fold())
+    )
+    assert seconds < 0.5, seconds
+    assert folded["done"] is True
+    # The writer's delta was not committed when the fold took the deltas: it waits for the next fold.
+    assert ContactMonthDelta.objects.count() == 1
+    assert rollups.differences() == {}
+
+
+def test_a_contact_does_not_wait_for_a_long_fold_and_the_nation_stays_exact(network, worker):
+    from tsunagu.stats.report import Period, build_report
+
+    _contact(worker, make_case(worker))
+    there_worker = actor_for(make_staff(network["other_center"], Role.COORDINATOR))
+    there, seen = make_case(there_worker), {}
+    fiscal_year = Period(date(2021, 4, 1), date(2022, 3, 31))
+
+    def save_and_read():
+        _contact(there_worker, there)
+        seen["total"] = build_report(network["nation"], fiscal_year)["contacts"]["total"]
+
+    seconds = _saved_while_held(worker, national.fold, save_and_read)
+    assert seconds < 1.5, seconds  # the contact and the nation's report, neither waiting
+    assert seen["total"] == 2  # the fold in flight is not seen: its deltas still count
+    assert build_report(network["nation"], fiscal_year)["contacts"]["total"] == 2
+    assert rollups.differences() == {}
+
+
+def test_a_second_fold_skips_while_one_is_in_flight(network, worker):
+    _contact(worker, make_case(worker))
+    second = {}
+    seconds = _saved_while_held(worker, national.fold, lambda: second.update(done=national.fold()))
+    assert seconds < 0.5, seconds
+    assert second["done"] is False
+    assert national.unfolded() == 0
     assert rollups.differences() == {}
 
 

@@ -172,7 +172,8 @@ def test_the_rollups_command_checks_and_rebuilds(network, worker):
     )
     out = io.StringIO()
     call_command("rollups", stdout=out)
-    assert "照合済み 7/7: stats_connectedmonth" in out.getvalue()
+    assert "照合済み 7/10: stats_connectedmonth" in out.getvalue()
+    assert "照合済み 10/10: stats_referralmonth_nation" in out.getvalue()
     assert "すべての集計表が記録と一致しました" in out.getvalue()
     ContactMonth.objects.filter(ancestor_id=network["own_center"].pk).update(n=7)  # a hand edit
     out = io.StringIO()
@@ -332,6 +333,9 @@ def test_the_rollups_command_prints_the_triggers_it_installs(db):
     assert printed == "".join(statement + ";\n" for statement in rollups.trigger_sql())
     for name in rollups.installed_triggers():
         assert name in printed
+    # The national deltas are plain inserts: no upsert, so no two writers meet on a delta row.
+    assert "INSERT INTO stats_contactmonth_delta" in printed
+    assert "ON CONFLICT" not in printed.split("INSERT INTO stats_contactmonth_delta", 1)[1].split(";", 1)[0]
     if connection.vendor == "postgresql":
         assert printed.count("CREATE TRIGGER") == 28  # the closure's and 3 per feed (9 feeds)
         assert "pg_advisory_xact_lock(1937006964, (org % 2147483648)::int)" in printed

@@ -23,6 +23,8 @@ from django.db import connection
 # never meet the one-key STATISTICS lock; the ledger's import lock uses its own first key.
 STATISTICS = 0x7473756E  # "tsun"
 ORGANISATION = 0x73746174  # "stat"
+# One folder of the national sums at a time (stats/rollups.py fold); writers never take it.
+FOLD = 0x666F6C64  # "fold"
 
 
 def lock_statistics(*organisation_ids: int) -> None:

@@ -1,12 +1,15 @@
 """Rollups: the statistics' counts kept per organisation subtree, so a report sums a few hundred rows
 instead of counting a nation's contacts.
 
-Every table is keyed by `ancestor_id`: a row counts the records of that one organisation (the column's
-name is from when a row counted a whole subtree). A report for an organisation sums the rows of every
-organisation below it, read through the closure (`subtree`); so two organisations' writers never meet
-on a rollup row (rollups.py says why that matters). Database triggers (rollups.py) keep the tables exact on every insert, update and delete of
-contacts, referrals, cases and 居場所 attendance, whichever code path writes them (forms, the ledger
-import, bulk loaders, cascades); `tsunagu rollups --check` compares them with a fresh count.
+Every table but the national ones is keyed by `ancestor_id`: a row counts the records of that one
+organisation (the column's name is from when a row counted a whole subtree). A report for an
+organisation sums the rows of every organisation below it, read through the closure (`subtree`); so two
+organisations' writers never meet on a rollup row (rollups.py says why that matters). The additive
+tables are also kept summed over the nation (`Nation…`, no organisation column), fed through
+append-only delta tables (`…Delta`) that a fold empties into them; the nation's report reads both.
+Database triggers (rollups.py) keep the tables exact on every insert, update and delete of contacts,
+referrals, cases and 居場所 attendance, whichever code path writes them (forms, the ledger import, bulk
+loaders, cascades); `tsunagu rollups --check` compares them with a fresh count.
 
 None of these rows carries personal data: case ids appear only in the presence tables (per fiscal year and
 per month), which count distinct cases, and are never shown.
@@ -32,10 +35,9 @@ def subtree(org_id: int) -> Q:
     return Q(ancestor_id__in=OrgAncestor.objects.filter(ancestor_id=org_id).values("org_id"))
 
 
-class ContactMonth(models.Model):
-    """Contacts per month and breakdown (方法 × 相談者 × 本人の年代 × ピア同行)."""
+class ContactKeys(models.Model):
+    """The keys and count of a row of contacts per month and breakdown (方法 × 相談者 × 本人の年代 × ピア同行)."""
 
-    ancestor_id = models.IntegerField()
     month = models.DateField()  # the first day of the month
     channel = models.CharField(max_length=12)
     consulter = models.CharField(max_length=10)
@@ -44,12 +46,56 @@ class ContactMonth(models.Model):
     n = models.IntegerField()
 
     class Meta:
+        abstract = True
+
+
+class ReferralKeys(models.Model):
+    """The keys and count of a row of referrals per month, partner category (0: 居場所), target and whether
+    decided (支援決定)."""
+
+    month = models.DateField()
+    category_id = models.IntegerField()
+    target = models.CharField(max_length=10)
+    decided = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ContactMonth(ContactKeys):
+    """Contacts per month and breakdown of one organisation."""
+
+    ancestor_id = models.IntegerField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["ancestor_id", "month", "channel", "consulter", "age_band", "with_peer"],
                 name="stats_contactmonth_key",
             )
         ]
+
+
+class NationContactMonth(ContactKeys):
+    """ContactMonth summed over every organisation, as of the last fold (rollups.py): the nation's report
+    adds the unfolded ContactMonthDelta rows to these."""
+
+    class Meta:
+        db_table = "stats_contactmonth_nation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "channel", "consulter", "age_band", "with_peer"], name="stats_contactmonth_nation_key"
+            )
+        ]
+
+
+class ContactMonthDelta(ContactKeys):
+    """The signed changes to NationContactMonth not folded yet: the triggers only insert here (no unique
+    key, so no two writers meet on a row), the fold moves them into NationContactMonth."""
+
+    class Meta:
+        db_table = "stats_contactmonth_delta"
 
 
 class NewCaseMonth(models.Model):
@@ -63,15 +109,30 @@ class NewCaseMonth(models.Model):
         constraints = [models.UniqueConstraint(fields=["ancestor_id", "month"], name="stats_newcasemonth_key")]
 
 
-class ReferralMonth(models.Model):
-    """Referrals per month, partner category (0: 居場所), target and whether decided (支援決定)."""
+class NationNewCaseMonth(models.Model):
+    """NewCaseMonth summed over every organisation, as of the last fold."""
+
+    month = models.DateField(unique=True)
+    n = models.IntegerField()
+
+    class Meta:
+        db_table = "stats_newcasemonth_nation"
+
+
+class NewCaseMonthDelta(models.Model):
+    """The signed changes to NationNewCaseMonth not folded yet."""
+
+    month = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        db_table = "stats_newcasemonth_delta"
+
+
+class ReferralMonth(ReferralKeys):
+    """Referrals per month, partner category, target and whether decided, of one organisation."""
 
     ancestor_id = models.IntegerField()
-    month = models.DateField()
-    category_id = models.IntegerField()
-    target = models.CharField(max_length=10)
-    decided = models.BooleanField()
-    n = models.IntegerField()
 
     class Meta:
         constraints = [
@@ -79,6 +140,25 @@ class ReferralMonth(models.Model):
                 fields=["ancestor_id", "month", "category_id", "target", "decided"], name="stats_referralmonth_key"
             )
         ]
+
+
+class NationReferralMonth(ReferralKeys):
+    """ReferralMonth summed over every organisation, as of the last fold."""
+
+    class Meta:
+        db_table = "stats_referralmonth_nation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "category_id", "target", "decided"], name="stats_referralmonth_nation_key"
+            )
+        ]
+
+
+class ReferralMonthDelta(ReferralKeys):
+    """The signed changes to NationReferralMonth not folded yet."""
+
+    class Meta:
+        db_table = "stats_referralmonth_delta"
 
 
 class CaseYear(models.Model):

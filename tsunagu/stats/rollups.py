@@ -3,7 +3,7 @@
 Each rollup is declared once, as a source table, the key expressions over one of its rows and a
 condition; the same declaration gives the SQLite triggers (per row, NEW/OLD), the PostgreSQL triggers
 (per statement, over the transition tables, so a bulk insert of 1,000 rows is one grouped upsert), the
-rebuild and the check. Nothing else writes these tables.
+rebuild and the check. Nothing else writes these tables but the fold of the national sums (national.py).
 
 The triggers are installed by a post_migrate handler (apps.py) rather than by a migration: a table
 rebuilt by a later migration (SQLite's ALTER TABLE is a copy) loses its triggers, and the handler
@@ -18,11 +18,13 @@ nation's rows: one national advisory lock kept them from deadlocking, and a 2-se
 prefecture made a contact save in another wait 2.01 s. With a row per organisation two organisations'
 writers share no rollup row, and the lock is per organisation (orgs/locks.py), so nobody waits for
 another organisation; a prefecture's report sums its few organisations' rows instead of one.
-The price is the nation's report, which sums every organisation's rows (bench/rollup_layout.py, SQLite,
+The price was the nation's report, which summed every organisation's rows (bench/rollup_layout.py, SQLite,
 141,994 contacts in 17 organisations of a partly built synthetic nation, FY2024: 9,847 contact rows
-and 118.8 ms; the same file with per-subtree rows, as before, 2,030 rows and 56.7 ms). Folding the organisations' rows
-into national rows later, from an append-only table that writers insert into without waiting, would
-win that back; it is not done yet.
+and 118.8 ms; the same file with per-subtree rows, as before, 2,030 rows and 56.7 ms).
+
+National sums (national.py): the additive feeds (`national`: contacts, new cases, referrals) also
+INSERT their signed counts into an append-only delta table, which a fold moves into national sums that
+the nation's report reads instead of every organisation's rows; national.py says why and what it gains.
 
 Plans that cannot go wrong (PostgreSQL): the triggers add through INSERT … ON CONFLICT, which probes the
 unique key, and subtract one changed key at a time by its whole unique key. A join of a rollup table
@@ -45,7 +47,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from tsunagu.orgs.locks import ORGANISATION, STATISTICS
+from tsunagu.orgs.locks import FOLD, ORGANISATION, STATISTICS
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,15 @@ class Feed:
     columns: tuple  # source columns the keys and the condition read
     keys: tuple  # ((rollup column, function(dialect, row alias) -> SQL), ...)
     condition: object = None  # function(dialect, row alias) -> SQL, or None for every row
+    national: bool = False  # also kept summed over the nation: {rollup}_nation, fed by {rollup}_delta
+
+    @property
+    def nation(self) -> str:
+        return f"{self.rollup}_nation"
+
+    @property
+    def delta(self) -> str:
+        return f"{self.rollup}_delta"
 
     def key_sql(self, d: Dialect, row: str) -> list[tuple[str, str]]:
         return [(column, expr(d, row)) for column, expr in self.keys]
@@ -99,6 +110,20 @@ class Feed:
 
     def key_columns(self) -> str:
         return ", ".join(["ancestor_id"] + [column for column, _ in self.keys])
+
+    def nation_columns(self) -> str:
+        return ", ".join(column for column, _ in self.keys)
+
+    def delta_insert(self, d: Dialect, rows: str, sign: str) -> str:
+        """INSERT the signed counts of a set of source rows into the delta table, one row per key: a
+        plain insert, which waits for nobody."""
+        keys = self.key_sql(d, "r")
+        positions = ", ".join(str(i) for i in range(1, len(keys) + 1))
+        return (
+            f"INSERT INTO {self.delta} ({self.nation_columns()}, n) "
+            f"SELECT {', '.join(expr for _, expr in keys)}, {sign}count(*) FROM {rows} r "
+            f"WHERE {self.where(d, 'r')} GROUP BY {positions}"
+        )
 
     def upsert(self, d: Dialect, select: str) -> str:
         # SQLite allows no alias on an INSERT inside a trigger; there the bare n is the stored row's.
@@ -152,6 +177,7 @@ FEEDS = (
             ("age_band", _col("age_band")),
             ("with_peer", _col("with_peer")),
         ),
+        national=True,
     ),
     Feed(
         "caseyear",
@@ -167,6 +193,7 @@ FEEDS = (
         ("organisation_id", "first_contact_on"),
         (("month", lambda d, r: d.month(f"{r}.first_contact_on")),),
         lambda d, r: f"{r}.first_contact_on IS NOT NULL",
+        national=True,
     ),
     Feed(
         "referralmonth",
@@ -179,6 +206,7 @@ FEEDS = (
             ("target", _col("target")),
             ("decided", lambda d, r: f"({r}.status = 'decided')"),
         ),
+        national=True,
     ),
     *_connected_feeds("", "stats_connectedyear", ("fy", lambda d, r: d.fiscal_year(f"{r}.date"))),
 )
@@ -195,6 +223,8 @@ FEEDS += (
     *_connected_feeds("month", "stats_connectedmonth", ("month", lambda d, r: d.month(f"{r}.date"))),
 )
 ROLLUP_TABLES = tuple(dict.fromkeys(feed.rollup for feed in FEEDS))
+# The national sums and their deltas: one feed per table.
+NATIONAL = tuple(feed for feed in FEEDS if feed.national)
 
 
 def _feeds() -> list[Feed]:
@@ -211,13 +241,21 @@ ANCESTORS = "SELECT a.id FROM orgs_organisation a WHERE a.path = substr({row}.pa
 
 def _sqlite_row_sql(feed: Feed, d: Dialect, row: str, sign: str) -> str:
     keys = feed.key_sql(d, row)
+    delta = ""
+    if feed.national:
+        delta = (
+            f" INSERT INTO {feed.delta} ({feed.nation_columns()}, n) "
+            f"SELECT {', '.join(expr for _, expr in keys)}, {sign}1 WHERE {feed.where(d, row)};"
+        )
     if sign == "+":
         select = f"SELECT {row}.organisation_id, {', '.join(expr for _, expr in keys)}, 1 WHERE {feed.where(d, row)}"
-        return feed.upsert(d, select) + ";"
+        return feed.upsert(d, select) + ";" + delta
     match = " AND ".join(
         [f"ancestor_id = {row}.organisation_id", feed.where(d, row)] + [f"{column} = {expr}" for column, expr in keys]
     )
-    return f"UPDATE {feed.rollup} SET n = n - 1 WHERE {match}; DELETE FROM {feed.rollup} WHERE {match} AND n <= 0;"
+    return (
+        f"UPDATE {feed.rollup} SET n = n - 1 WHERE {match}; DELETE FROM {feed.rollup} WHERE {match} AND n <= 0;" + delta
+    )
 
 
 def _sqlite_triggers() -> dict[str, str]:
@@ -256,6 +294,9 @@ def _pg_function(feed: Feed, d: Dialect) -> str:
     keys = [column for column, _ in feed.keys]
     match = " AND ".join(f"t.{column} = g.{column}" for column in ["ancestor_id", *keys])
 
+    def delta(rows, sign):
+        return f"    {feed.delta_insert(d, rows, sign)};\n" if feed.national else ""
+
     def subtract(rows):
         # One statement per changed key, each naming the whole unique key: a join of the rollup table
         # with the changed keys is planned from the table's statistics, and when those say it is empty
@@ -267,10 +308,10 @@ def _pg_function(feed: Feed, d: Dialect) -> str:
             f"      UPDATE {feed.rollup} AS t SET n = t.n - g.n WHERE {match} RETURNING t.n INTO remaining;\n"
             f"      IF remaining <= 0 THEN DELETE FROM {feed.rollup} AS t WHERE {match}; END IF;\n"
             f"    END LOOP;\n"
-        )
+        ) + delta(rows, "-")
 
     def add(rows):
-        return f"    {feed.upsert(d, feed.grouped(d, rows))};\n"
+        return f"    {feed.upsert(d, feed.grouped(d, rows))};\n" + delta(rows, "")
 
     # An UPDATE counts only the rows whose counted columns changed: a renamed case writes nothing.
     old, new = feed.changed("old_rows", "new_rows"), feed.changed("new_rows", "old_rows")
@@ -390,10 +431,13 @@ def _exclusive(cursor) -> None:
 
 
 def rebuild() -> None:
-    """Recompute the closure and every rollup from the records (one transaction)."""
+    """Recompute the closure and every rollup from the records, the national sums from those, with no
+    delta left (one transaction)."""
     d = Dialect(connection.vendor)
     with transaction.atomic(), connection.cursor() as cursor:
         _exclusive(cursor)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD])  # a fold in flight finishes first
         cursor.execute("DELETE FROM stats_organcestor")
         cursor.execute(
             "INSERT INTO stats_organcestor (org_id, ancestor_id) SELECT o.id, a.id "
@@ -404,9 +448,25 @@ def rebuild() -> None:
             cursor.execute(f"DELETE FROM {table}")
         for feed in _feeds():
             cursor.execute(feed.upsert(d, feed.grouped(d, feed.source)))
+        for feed in national_feeds():
+            columns = feed.nation_columns()
+            cursor.execute(f"DELETE FROM {feed.delta}")
+            cursor.execute(f"DELETE FROM {feed.nation}")
+            cursor.execute(
+                f"INSERT INTO {feed.nation} ({columns}, n) SELECT {columns}, sum(n) FROM {feed.rollup} GROUP BY {columns}"
+            )
         if connection.vendor == "postgresql":
             # The tables were just refilled: statistics of what they hold now, not of before.
-            cursor.execute(f"ANALYZE stats_organcestor, {', '.join(ROLLUP_TABLES)}")
+            cursor.execute(f"ANALYZE stats_organcestor, {', '.join(_analysed())}")
+
+
+def national_feeds() -> list[Feed]:
+    """The feeds with national sums whose source table exists in this database."""
+    return [feed for feed in _feeds() if feed.national]
+
+
+def _analysed() -> list[str]:
+    return [*ROLLUP_TABLES, *(table for feed in NATIONAL for table in (feed.nation, feed.delta))]
 
 
 def ancestors_of(org_id: int) -> list[int]:
@@ -418,34 +478,58 @@ def ancestors_of(org_id: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+def _except_count(columns: str, fresh: str, stored: str) -> str:
+    """SQL counting the keys whose count differs between two queries, is missing or should not be
+    there, each once."""
+    return (
+        f"SELECT count(*) FROM (SELECT {columns} FROM (SELECT * FROM ({fresh}) f EXCEPT SELECT * FROM ({stored}) s) x "
+        f"UNION SELECT {columns} FROM (SELECT * FROM ({stored}) s EXCEPT SELECT * FROM ({fresh}) f) y) z"
+    )
+
+
+def _checks(d: Dialect) -> list[tuple[str, str, str, str]]:
+    """(table, its key columns, a fresh count from the records, what it holds) for every rollup table,
+    then for every national sum (its rows plus the unfolded deltas)."""
+    checks, fresh_of = [], {}
+    for table in ROLLUP_TABLES:
+        feeds = [feed for feed in _feeds() if feed.rollup == table]
+        if not feeds:
+            continue
+        columns = feeds[0].key_columns()
+        union = " UNION ALL ".join(
+            f"SELECT * FROM ({feed.grouped(d, feed.source)}) s{i}" for i, feed in enumerate(feeds)
+        )
+        fresh_of[table] = f"SELECT {columns}, sum(n) AS n FROM ({union}) u GROUP BY {columns}"
+        checks.append((table, columns, fresh_of[table], f"SELECT {columns}, n FROM {table}"))
+    for feed in national_feeds():
+        columns = feed.nation_columns()
+        fresh = f"SELECT {columns}, sum(n) AS n FROM ({fresh_of[feed.rollup]}) r GROUP BY {columns}"
+        stored = (
+            f"SELECT {columns}, sum(n) AS n FROM (SELECT {columns}, n FROM {feed.nation} "
+            f"UNION ALL SELECT {columns}, n FROM {feed.delta}) u GROUP BY {columns} HAVING sum(n) <> 0"
+        )
+        checks.append((feed.nation, columns, fresh, stored))
+    return checks
+
+
 def differences(progress=None) -> dict[str, int]:
     """{rollup table: keys whose stored count differs from a fresh count}, empty when every rollup is
-    exact. On PostgreSQL the records and the rollups are read from one snapshot, so writes going on
-    meanwhile are either wholly seen or not at all."""
+    exact; a national table counts with its unfolded deltas. On PostgreSQL the records and the rollups
+    are read from one snapshot, so writes going on meanwhile are either wholly seen or not at all."""
     d = Dialect(connection.vendor)
     found = {}
     snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if snapshot:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        for table in ROLLUP_TABLES:
-            feeds = [feed for feed in _feeds() if feed.rollup == table]
-            columns = feeds[0].key_columns()
-            union = " UNION ALL ".join(
-                f"SELECT * FROM ({feed.grouped(d, feed.source)}) s{i}" for i, feed in enumerate(feeds)
-            )
-            fresh = f"SELECT {columns}, sum(n) AS n FROM ({union}) u GROUP BY {columns}"
-            stored = f"SELECT {columns}, n FROM {table}"
-            # Keys whose count differs, is missing or should not be there, each once.
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT {columns} FROM (SELECT * FROM ({fresh}) f EXCEPT SELECT * FROM ({stored}) s) x "
-                f"UNION SELECT {columns} FROM (SELECT * FROM ({stored}) s EXCEPT SELECT * FROM ({fresh}) f) y) z"
-            )
+        checks = _checks(d)
+        for done, (table, columns, fresh, stored) in enumerate(checks, 1):
+            cursor.execute(_except_count(columns, fresh, stored))
             wrong = cursor.fetchone()[0]
             if wrong:
                 found[table] = wrong
             if progress:
-                progress(table, ROLLUP_TABLES.index(table) + 1, len(ROLLUP_TABLES))
+                progress(table, done, len(checks))
     return found
 
 

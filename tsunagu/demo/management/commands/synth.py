@@ -11,6 +11,7 @@ from tsunagu.demo import synth_national as national
 from tsunagu.demo.synth_cases import Progress, generate
 from tsunagu.demo.synth_network import DEFAULT_ORG, prepare_target
 from tsunagu.orgs.rules import Actor
+from tsunagu.stats import national as national_sums
 
 
 class Command(BaseCommand):
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 seed=seed,
                 progress=Progress(self.stderr, cases, contacts),
             )
+            national_sums.fold()  # the bulk load's national deltas into the national sums
         except ValidationError as error:
             raise CommandError("\n".join(error.messages))
         self.stdout.write(
@@ -81,6 +83,7 @@ class Command(BaseCommand):
         done, activities = national.generate(
             actor=actor, spec=spec, seed=seed, progress=Progress(self.stderr, spec.cases, spec.contacts)
         )
+        national_sums.fold()  # the bulk load's national deltas into the national sums
         self.stdout.write(
             _(
                 "合成の全国: ケース %(cases)s件、相談記録 %(contacts)s件、つなぎ %(referrals)s件、"

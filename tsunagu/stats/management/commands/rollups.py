@@ -1,5 +1,6 @@
 """`tsunagu rollups`: check the statistics' rollup tables against a fresh count of the records, or
-rebuild them, or print the triggers that keep them (`--sql`, for the engine DATABASE_URL names). The triggers keep them exact on every write; this is the auditor's proof and the repair
+rebuild them, or fold the national deltas into the national sums (`--fold`), or print the triggers that
+keep them (`--sql`, for the engine DATABASE_URL names). The triggers keep them exact on every write; this is the auditor's proof and the repair
 after someone edited the database by hand with the triggers off."""
 
 import time
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit.log import log_action
 from tsunagu.orgs.rules import Actor
-from tsunagu.stats import rollups
+from tsunagu.stats import national, rollups
 
 
 class Command(BaseCommand):
@@ -19,12 +20,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true", help=_("照合せずに作り直す"))
         parser.add_argument("--sql", action="store_true", help=_("集計表を保つトリガーのSQLを表示する"))
+        parser.add_argument("--fold", action="store_true", help=_("全国の差分を全国の集計表に畳み込む"))
 
-    def handle(self, *args, rebuild, sql=False, **options):
+    def handle(self, *args, rebuild, sql=False, fold=False, **options):
         started = time.perf_counter()
         if sql:
             for statement in rollups.trigger_sql():
                 self.stdout.write(statement + ";\n")
+            return
+        if fold:
+            waiting = national.unfolded()
+            if not national.fold():
+                self.stdout.write(_("ほかの処理が畳み込み中のため、何もしませんでした。"))
+                return
+            self.stdout.write(
+                _("全国の差分%(rows)s行を畳み込みました（%(seconds).1f秒）。")
+                % {"rows": f"{waiting:,}", "seconds": time.perf_counter() - started}
+            )
             return
         if rebuild:
             self.stdout.write(_("トリガーを入れ直し、集計表を記録から作り直しています…"))
