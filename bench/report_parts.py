@@ -11,9 +11,8 @@ the further sections (stats/sections/), which this leaves out. It reads the rows
 import statistics
 import sys
 import time
-from datetime import date
 
-from report_national import FISCAL_YEAR, _pad, configure
+from report_national import FISCAL_YEAR, _pad, configure, timed_periods
 
 
 def timed(fn, runs: int = 15) -> float:
@@ -37,15 +36,11 @@ def main() -> int:
 
     from tsunagu.demo.synth_national import NATION_CODE, prefecture_code
     from tsunagu.orgs.models import Organisation
-    from tsunagu.stats.report import Period, Records, connected_section, contact_section, referral_section
+    from tsunagu.stats.report import Records, connected_section, contact_section, referral_section
 
     call_command("migrate", verbosity=0)
     fy = FISCAL_YEAR
-    periods = [
-        (f"{fy}年度", Period(date(fy, 4, 1), date(fy + 1, 3, 31))),
-        ("上半期", Period(date(fy, 4, 1), date(fy, 9, 30))),
-        ("5/17〜1/9", Period(date(fy, 5, 17), date(fy + 1, 1, 9))),
-    ]
+    periods = timed_periods(fy)
     sys.stdout.write(f"load average {os.getloadavg()[0]:.2f}; medians in ms\n")
     sys.stdout.write(f"{'org':<8}{'period':<12}{'contacts':>10}{'referrals':>10}{'connected':>10}{'all three':>10}\n")
     for code in (NATION_CODE, prefecture_code(13)):

@@ -19,7 +19,6 @@ import json
 import statistics
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,14 +79,9 @@ def main(argv=None) -> int:
     from tsunagu.demo.synth_national import NATION_CODE, prefecture_code
     from tsunagu.orgs.models import Organisation
     from tsunagu.stats import sections
-    from tsunagu.stats.report import Period
 
     fy = args.fiscal_year
-    periods = [
-        (f"{fy}年度", Period(date(fy, 4, 1), date(fy + 1, 3, 31))),
-        ("上半期", Period(date(fy, 4, 1), date(fy, 9, 30))),
-        ("5/17〜1/9", Period(date(fy, 5, 17), date(fy + 1, 1, 9))),
-    ]
+    periods = report_national.timed_periods(fy)
     nation = Organisation.objects.get(code=NATION_CODE)
     prefecture = Organisation.objects.get(code=prefecture_code(args.prefecture))
     scopes = [(f"全国 {nation.code}", nation), (f"{prefecture.name} {prefecture.code}", prefecture)]
