@@ -168,6 +168,7 @@ ACTIONS = {
     "org.create_root": _("最上位の組織の作成"),
     "org.update": _("組織の変更"),
     "org.two_factor_policy": _("二要素認証の方針の変更"),
+    "org.small_cell_k": _("小さな数の基準の変更"),
     "staff.add": _("職員の追加"),
     "staff.change": _("職員の役割の変更"),
     "staff.invite": _("職員の招待"),

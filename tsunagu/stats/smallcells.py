@@ -111,16 +111,19 @@ def cell_persons(org: Organisation, period: Period, cohort=None) -> dict:
     referrals = Referral.objects.filter(organisation_id__in=ids, date__range=span)
     persons: dict = {}
     persons[("contacts", "total")] = contacts.aggregate(n=Count("case_id", distinct=True))["n"]
+    # A value outside the choices (a row stored without one) is in no shown cell, as in the report.
     channel_labels, consulter_labels = dict(Channel.choices), dict(Consulter.choices)
-    for channel, n in _by(contacts, "channel").items():
-        persons[("by_channel", str(channel_labels[channel]))] = n
-    for consulter, n in _by(contacts, "consulter").items():
-        persons[("by_consulter", str(consulter_labels[consulter]))] = n
-    bands = dict(AgeBand.choices)
-    for band, n in _by(contacts, "age_band").items():
-        persons[("by_age_band", str(bands[band]))] = n
+    for name, field, labels in (
+        ("by_channel", "channel", channel_labels),
+        ("by_consulter", "consulter", consulter_labels),
+        ("by_age_band", "age_band", dict(AgeBand.choices)),
+    ):
+        for value, n in _by(contacts, field).items():
+            if value in labels:
+                persons[(name, str(labels[value]))] = n
     for (channel, consulter), n in _by(contacts, "channel", "consulter").items():
-        persons[("cross", str(channel_labels[channel]), str(consulter_labels[consulter]))] = n
+        if channel in channel_labels and consulter in consulter_labels:
+            persons[("cross", str(channel_labels[channel]), str(consulter_labels[consulter]))] = n
     persons[("outreach", "with_peer")] = contacts.filter(channel__in=OUTREACH_CHANNELS, with_peer=True).aggregate(
         n=Count("case_id", distinct=True)
     )["n"]
@@ -139,7 +142,7 @@ def cell_persons(org: Organisation, period: Period, cohort=None) -> dict:
         persons[("by_category", name, "decided")] = d
     targets = dict(ReferralTarget.choices)
     for target, n in _by(referrals, "target").items():
-        persons[("by_target", str(targets[target]))] = n
+        persons[("by_target", str(targets.get(target, target)))] = n
     attended = Attendance.objects.filter(organisation_id__in=ids, date__range=span, is_first=True, case__isnull=False)
     persons[("connected", "total")] = _distinct(
         [
@@ -413,10 +416,12 @@ def _cohort_persons(org: Organisation, period: Period, cohort) -> dict:
         if not cohort.includes(birth, known, on):
             continue
         add(("contacts", "total"), case)
-        add(("by_channel", str(channels[channel])), case)
-        add(("by_consulter", str(consulters[consulter])), case)
-        add(("by_age_band", str(bands[band])), case)
-        add(("cross", str(channels[channel]), str(consulters[consulter])), case)
+        # A value outside the choices (a row stored without one) keys no shown cell.
+        by_channel, by_consulter = str(channels.get(channel, channel)), str(consulters.get(consulter, consulter))
+        add(("by_channel", by_channel), case)
+        add(("by_consulter", by_consulter), case)
+        add(("by_age_band", str(bands.get(band, band))), case)
+        add(("cross", by_channel, by_consulter), case)
         if peer and channel in OUTREACH_CHANNELS:
             add(("outreach", "with_peer"), case)
     names = dict(partner_categories()) | {IBASHO_CATEGORY: IBASHO_LABEL}
@@ -429,7 +434,7 @@ def _cohort_persons(org: Organisation, period: Period, cohort) -> dict:
         name = names[category or IBASHO_CATEGORY]
         add(("referrals", "total"), case)
         add(("by_category", name, "count"), case)
-        add(("by_target", str(targets[target])), case)
+        add(("by_target", str(targets.get(target, target))), case)
         if status == ReferralStatus.DECIDED:
             add(("connected", "total"), case)
             add(("referrals", "decided"), case)
