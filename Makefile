@@ -61,8 +61,9 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The bench's own test (tests/bench) runs the DuckDB reference on a small nation, so the suite needs it too.
 $(INSTALLED_TEST): pyproject.toml $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 # The demo always uses its own SQLite database under var/, even in a shell where DATABASE_URL points

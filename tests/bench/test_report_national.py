@@ -17,7 +17,6 @@ from tsunagu.outreach.models import Event, EventKind, EventStatus
 from tsunagu.public.models import Window
 from tsunagu.work.models import AllowanceRate, Host, Outcome, Payee, Placement, Program, RateUnit, WorkedDay
 
-pytest.importorskip("duckdb")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import report_national  # noqa: E402  (bench/ is not a package)
 
