@@ -61,7 +61,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCKED = "令和3年4月1日〜令和4年3月31日は締められた期間です。この期間の記録は追加・変更・削除できません。"
 
 
-def test_send_back_resubmit_approve_exception_and_difference(page: Page, network):
+def test_send_back_resubmit_approve_exception_and_difference(page: Page, network, settings):
+    # The import runs in the upload's request: in a thread of its own it shares SQLite's in-memory test
+    # database (shared cache, whose table locks fail at once instead of waiting) with the live server's
+    # requests, and under load the job's last UPDATE met "database table is locked" (1 fresh-clone run in
+    # 5). A deployment's SQLite is a file in WAL mode, where a writer waits (settings.py).
+    settings.LEDGER_JOBS_INLINE = True
     city, pref = network["own_city"], network["own"]
     member = make_staff(city, Role.COORDINATOR, username="city-worker")
     worker = actor_for(member)
