@@ -147,10 +147,8 @@ def _days_per_rate_start(within: Q, start: date, end: date) -> dict[tuple, list[
     result = {}
     for key, counted in on_or_after.items():
         counted.sort()
-        result[key] = [
-            (rates_from, n - (counted[i + 1][1] if i + 1 < len(counted) else 0))
-            for i, (rates_from, n) in enumerate(counted)
-        ]
+        after = [n for _start, n in counted[1:]] + [0]
+        result[key] = [(rates_from, n - later) for (rates_from, n), later in zip(counted, after) if n > later]
     return result
 
 
