@@ -240,6 +240,7 @@ def _progress(rows: list[dict], start: date, end: date, held: list[dict], bodies
     for m in held:
         by_org_kind[m["organisation_id"], m["kind"]].append(m)
     folded = lru_cache(maxsize=None)(fold)
+    labels = {kind: str(label) for kind, label in MeetingKind.choices}  # translated once, not per plan
     # A held meeting is with the plan's counterpart by the organisation when the plan names one, or by name
     # against the region, the municipality and the bodies; each meeting's are gathered once, not per plan.
     counterparts = {m["id"]: _counterparts(m, bodies[m["id"]], folded) for m in held}
@@ -257,7 +258,7 @@ def _progress(rows: list[dict], start: date, end: date, held: list[dict], bodies
                 "id": plan["id"],
                 "fiscal_year": plan["fiscal_year"],
                 "organisation": plan["organisation__name"],
-                "kind": str(MeetingKind(plan["kind"]).label),
+                "kind": labels[plan["kind"]],
                 "counterpart": plan["counterpart_name"],
                 "planned": plan["planned"],
                 "held": count,
