@@ -90,9 +90,9 @@ def test_trends_take_the_same_number_of_queries_for_three_years_or_ten(network, 
     # meetings (meetings with their bodies and people summed, plans; a third reads the bodies of a planned kind
     # when there are plans); one grouped query each for events and materials, two for supporters (activities,
     # status history), two for 居場所 (sessions, attendances), one for the network, two for employment
-    # (registrations, the registered cases' contacts): 17 whatever the years. work_experience is built once a year (its worked days, their placements, its ended
-    # placements).
-    per_year = 3
+    # (registrations, the registered cases' contacts): 17 whatever the years. work_experience is built once a year
+    # (its worked days per placement, their placements, the days per rate start, its ended placements).
+    per_year = 4
     assert counts == [17 + 3 * per_year, 17 + 10 * per_year]
 
 

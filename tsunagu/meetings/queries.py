@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, Count, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -29,31 +29,49 @@ from .models import Attendance, Decision, Meeting, MeetingKind, MeetingStatus, P
 RECENT_BODIES = 12
 
 
-def _in_subtree(org: Organisation, prefix: str = "") -> Q:
-    if holds_every_organisation(org):  # the nation: every row, without joining the organisations to filter
-        return Q()
-    return Q(**{f"{prefix}organisation__path__startswith": org.path})
+class _IsoDate(Func):
+    """A date as its ISO text (2024-04-05), as the report lists it: read as text, a nation's thousands of
+    meeting dates skip the date converters of the driver and of Django, and so do their rows."""
+
+    output_field = CharField()
+    template = "CAST(%(expressions)s AS TEXT)"  # SQLite stores a date as this text
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM-DD')", **extra)
+
+
+# The columns of a meeting row as _load reads them (tuples: a nation's year has thousands of meetings, and
+# a dict per row cost more than its counting); DATE is the ISO text of the date.
+ID, ORG, DATE, KIND, NAME, STATUS, REGION, MUNICIPALITY, MUNICIPALITY_NAME, AGENCIES, PEOPLE = range(11)
+# The keys _progress and _matches read of a held meeting.
+_HELD_KEYS = ("id", "organisation_id", "date", "kind", "region", "municipality_id", "municipality__name")
 
 
 def _load(org: Organisation, start: date, end: date):
-    """The subtree's meetings between the dates, each with its attending bodies and people summed by the
-    database; its plans of the fiscal years the dates touch; and the bodies of the held meetings a plan may
-    count (of a plan's organisation and kind); the nation's without a subtree filter. Three queries: a nation's attendance rows are summed, and
-    read only where a plan needs them."""
+    """The subtree's meetings between the dates as tuples (the columns above), each with its attending bodies
+    and people summed by the database; its plans of the fiscal years the dates touch; and the bodies of the
+    held meetings a plan may count (of a plan's organisation and kind); the nation's without a subtree filter.
+    Three queries: a nation's attendance rows are summed, and read only where a plan needs them."""
+    every = holds_every_organisation(org)
+    within = Q() if every else Q(organisation__path__startswith=org.path)
     # Each meeting's bodies and people as a subquery on the (meeting, people) index: grouping the joined rows
-    # of a nation's meetings by every column read took three times as long.
-    attending = Attendance.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+    # of a nation's meetings by every column read took three times as long. Without a GROUP BY in the
+    # subquery, a meeting without attendance counts 0 bodies.
+    attending = Attendance.objects.filter(meeting=OuterRef("pk")).order_by()
     meetings = list(
-        Meeting.objects.filter(_in_subtree(org), date__range=(start, end))
+        Meeting.objects.filter(within, date__range=(start, end))
         .annotate(
-            agencies=Coalesce(Subquery(attending.annotate(n=Count("id")).values("n")), 0),
-            people=Coalesce(Subquery(attending.annotate(n=Sum("people")).values("n")), 0),
+            on=_IsoDate("date"),
+            agencies=Subquery(attending.values(n=Func("id", function="COUNT", output_field=IntegerField()))),
+            people=Coalesce(
+                Subquery(attending.values(n=Func("people", function="SUM", output_field=IntegerField()))), 0
+            ),
         )
         .order_by("date", "id")
-        .values(
+        .values_list(
             "id",
             "organisation_id",
-            "date",
+            "on",
             "kind",
             "name",
             "status",
@@ -64,13 +82,13 @@ def _load(org: Organisation, start: date, end: date):
             "people",
         )
     )
-    plans = _plan_rows(Plan.objects.filter(_in_subtree(org)), start, end)
+    plans = _plan_rows(Plan.objects.filter(within), start, end)
     bodies = defaultdict(list)
     if plans:
         # The held meetings of the plans' organisations and kinds, and a few more (another kind of one of
         # those organisations): _progress looks up only those of a plan's organisation and kind. An OR of
         # each (organisation, kind) pair cost more to build than to run for a nation's plans.
-        for row in (
+        for meeting_id, *body in (
             Attendance.objects.filter(
                 meeting__date__range=(start, end),
                 meeting__status=MeetingStatus.HELD,
@@ -78,9 +96,9 @@ def _load(org: Organisation, start: date, end: date):
                 meeting__kind__in={p["kind"] for p in plans},
             )
             .order_by()
-            .values("meeting_id", "body_id", "body_name", "people")
+            .values_list("meeting_id", "body_id", "body_name")
         ):
-            bodies[row["meeting_id"]].append(row)
+            bodies[meeting_id].append(body)
     return meetings, bodies, plans
 
 
@@ -99,7 +117,7 @@ def figures_by_year(org: Organisation, years: list[int]) -> dict[int, dict]:
     for year in years:
         start, end = wareki.fiscal_year_range(year)
         result[year] = _figures_of(
-            [m for m in meetings if start <= m["date"] <= end],
+            [m for m in meetings if start.isoformat() <= m[DATE] <= end.isoformat()],
             bodies,
             [p for p in plans if p["fiscal_year"] == year],
             start,
@@ -108,22 +126,49 @@ def figures_by_year(org: Organisation, years: list[int]) -> dict[int, dict]:
     return result
 
 
-def _figures_of(meetings: list[dict], bodies, plans: list[dict], start: date, end: date) -> dict:
-    held = [m for m in meetings if m["status"] == MeetingStatus.HELD]
+def _figures_of(meetings: list[tuple], bodies, plans: list[dict], start: date, end: date) -> dict:
+    """The section from _load's rows, in one pass over the meetings: the labels are translated once, and a
+    held meeting becomes a dict of the keys _progress reads only when a plan of its organisation and kind
+    may count it."""
     labels = {kind: str(label) for kind, label in MeetingKind.choices}
     counts = {
         kind: {"held": 0, "planned": 0, "cancelled": 0, "agency_attendances": 0, "people": 0}
         for kind in MeetingKind.values
     }
     municipalities = {kind: set() for kind in MeetingKind.values}
-    for m in meetings:  # one pass over a nation's meetings, not one per kind
-        of_kind = counts[m["kind"]]
-        of_kind[m["status"]] += 1
-        if m["status"] == MeetingStatus.HELD:
-            of_kind["agency_attendances"] += m["agencies"]
-            of_kind["people"] += m["people"]
-            if m["municipality_id"]:
-                municipalities[m["kind"]].add(m["municipality_id"])
+    planned_for = {(p["organisation_id"], p["kind"]) for p in plans}
+    held_list, cancelled, held = [], [], []
+    for m in meetings:
+        kind, status = m[KIND], m[STATUS]
+        of_kind = counts[kind]
+        of_kind[status] += 1
+        if status == MeetingStatus.HELD:
+            of_kind["agency_attendances"] += m[AGENCIES]
+            of_kind["people"] += m[PEOPLE]
+            if m[MUNICIPALITY]:
+                municipalities[kind].add(m[MUNICIPALITY])
+            held_list.append(
+                {
+                    "date": m[DATE],
+                    "kind": labels[kind],
+                    "name": m[NAME],
+                    "region": m[REGION],
+                    "municipality": m[MUNICIPALITY_NAME] or "",
+                    "agencies": m[AGENCIES],
+                    "people": m[PEOPLE],
+                }
+            )
+            if (m[ORG], kind) in planned_for:
+                held.append(
+                    dict(
+                        zip(
+                            _HELD_KEYS,
+                            (m[ID], m[ORG], date.fromisoformat(m[DATE]), kind, m[REGION], *m[MUNICIPALITY:AGENCIES]),
+                        )
+                    )
+                )
+        elif status == MeetingStatus.CANCELLED:
+            cancelled.append({"date": m[DATE], "kind": labels[kind], "name": m[NAME], "region": m[REGION]})
     by_kind = {
         labels[kind]: {
             "held": counts[kind]["held"],
@@ -135,48 +180,22 @@ def _figures_of(meetings: list[dict], bodies, plans: list[dict], start: date, en
         }
         for kind in MeetingKind.values
     }
-    held_list = [
-        {
-            "date": m["date"].isoformat(),
-            "kind": labels[m["kind"]],
-            "name": m["name"],
-            "region": m["region"],
-            "municipality": m["municipality__name"] or "",
-            "agencies": m["agencies"],
-            "people": m["people"],
-        }
-        for m in held
-    ]
     return {
         "by_kind": by_kind,
         "held": held_list,
-        "cancelled": [
-            {
-                "date": m["date"].isoformat(),
-                "kind": str(MeetingKind(m["kind"]).label),
-                "name": m["name"],
-                "region": m["region"],
-            }
-            for m in meetings
-            if m["status"] == MeetingStatus.CANCELLED
-        ],
+        "cancelled": cancelled,
         "plans": _progress(plans, start, end, held, bodies),
     }
 
 
-def _matches(plan: dict, meeting: dict, bodies: list[dict], folded=fold) -> bool:
-    """Whether a held meeting was with the plan's counterpart: by the organisation when the plan names one,
-    and by name (folded: widths and kana) against the region, the municipality and the bodies. `folded` is
-    fold, or a cache of it (a nation's plans fold the same names many times)."""
-    if plan["counterpart_id"] is not None and (
-        meeting["municipality_id"] == plan["counterpart_id"]
-        or any(row["body_id"] == plan["counterpart_id"] for row in bodies)
-    ):
-        return True
-    name = folded(plan["counterpart_name"])
-    return name in {folded(meeting["region"]), folded(meeting["municipality__name"] or "")} or any(
-        folded(row["body_name"]) == name for row in bodies
-    )
+def _counterparts(meeting: dict, bodies: list[list], folded=fold) -> tuple[set, set]:
+    """What a plan's counterpart is matched against in a held meeting: the ids of its municipality and bodies
+    (each [body id, body name]), and the names (folded: widths and kana) of its region, municipality and
+    bodies. `folded` is fold, or a cache of it (a nation's meetings fold the same names many times)."""
+    ids = {meeting["municipality_id"], *(body_id for body_id, _name in bodies)}
+    names = {folded(meeting["region"]), folded(meeting["municipality__name"] or "")}
+    names.update(folded(body_name) for _id, body_name in bodies)
+    return ids, names
 
 
 def _plan_rows(plans: QuerySet[Plan], start: date, end: date) -> list[dict]:
@@ -205,10 +224,10 @@ def plan_progress(plans: QuerySet[Plan], start: date, end: date) -> list[dict]:
         .values("id", "organisation_id", "date", "kind", "region", "municipality_id", "municipality__name")
     )
     bodies = defaultdict(list)
-    for row in Attendance.objects.filter(meeting_id__in=[m["id"] for m in held]).values(
-        "meeting_id", "body_id", "body_name", "people"
+    for meeting_id, *body in Attendance.objects.filter(meeting_id__in=[m["id"] for m in held]).values_list(
+        "meeting_id", "body_id", "body_name"
     ):
-        bodies[row["meeting_id"]].append(row)
+        bodies[meeting_id].append(body)
     return _progress(rows, start, end, held, bodies)
 
 
@@ -221,20 +240,25 @@ def _progress(rows: list[dict], start: date, end: date, held: list[dict], bodies
     for m in held:
         by_org_kind[m["organisation_id"], m["kind"]].append(m)
     folded = lru_cache(maxsize=None)(fold)
+    labels = {kind: str(label) for kind, label in MeetingKind.choices}  # translated once, not per plan
+    # A held meeting is with the plan's counterpart by the organisation when the plan names one, or by name
+    # against the region, the municipality and the bodies; each meeting's are gathered once, not per plan.
+    counterparts = {m["id"]: _counterparts(m, bodies[m["id"]], folded) for m in held}
     result = []
     for plan in rows:
         first, last = wareki.fiscal_year_range(plan["fiscal_year"])
-        count = sum(
-            1
-            for m in by_org_kind[plan["organisation_id"], plan["kind"]]
-            if max(first, start) <= m["date"] <= min(last, end) and _matches(plan, m, bodies[m["id"]], folded)
-        )
+        counterpart_id, name = plan["counterpart_id"], folded(plan["counterpart_name"])
+        count = 0
+        for m in by_org_kind[plan["organisation_id"], plan["kind"]]:
+            if max(first, start) <= m["date"] <= min(last, end):
+                ids, names = counterparts[m["id"]]
+                count += (counterpart_id is not None and counterpart_id in ids) or name in names
         result.append(
             {
                 "id": plan["id"],
                 "fiscal_year": plan["fiscal_year"],
                 "organisation": plan["organisation__name"],
-                "kind": str(MeetingKind(plan["kind"]).label),
+                "kind": labels[plan["kind"]],
                 "counterpart": plan["counterpart_name"],
                 "planned": plan["planned"],
                 "held": count,
