@@ -22,9 +22,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tsunagu.cases import actions
-from tsunagu.cases.models import ReferralStatus, ReferralTarget
+from tsunagu.cases.models import Channel, Consulter, ReferralStatus, ReferralTarget
 from tsunagu.orgs.models import OrgKind, Role
-from tsunagu.stats.report import Period
+from tsunagu.stats.report import Period, build_report
 from tsunagu.stats.smallcells import range_text, shown_report
 
 from ..api.tokens import bearer, make_token
@@ -277,3 +277,41 @@ def test_the_connected_total_counts_each_person_once(network, city, worker):
     period = Period(date(2021, 6, 1), date(2021, 6, 30))
     assert shown_report(network["own"], city, period)["connected"] == {"total": "10〜19", "本人": R, "家族": R}
     assert shown_report(city, city, period)["connected"] == {"total": 10, "本人": 5, "家族": 5}
+
+
+def test_a_large_subtree_counts_persons_only_up_to_k_and_ranges_the_same(
+    network, city, worker, person, ten_more, monkeypatch
+):
+    """Above CAPPED_ABOVE contacts the persons behind a cell are counted cell by cell, stopping at k. With
+    the threshold at 0 the report of this world must come out the same as with the exact GROUP BY counts.
+    Added to the world: the one person's 12 more phone calls (電話 15 contacts, still one person: ranged
+    although 15 ≥ k) and 11 referrals of that person to a 居場所 (11 referrals, one person: ranged)."""
+    from tsunagu.stats import smallcells
+
+    for day in range(12):
+        actions.log_contact(
+            actor=worker, case=person, date=date(2021, 6, 3 + day), channel=Channel.PHONE, consulter=Consulter.PERSON
+        )
+    for _ in range(11):
+        actions.refer(
+            actor=worker,
+            case=person,
+            date=date(2021, 6, 26),
+            target=ReferralTarget.PERSON,
+            to_ibasho=True,
+            partner_name="家族会",
+            status=ReferralStatus.DECIDED,
+        )
+    period = Period(date(2021, 6, 1), date(2021, 6, 30))
+    exact = shown_report(network["own"], city, period)
+    monkeypatch.setattr(smallcells, "CAPPED_ABOVE", 0)
+    capped = shown_report(network["own"], city, period)
+    assert capped == exact
+    assert exact["contacts"]["by_channel"]["電話"] == "10〜19"  # 15 calls of one person
+    assert exact["contacts"]["by_channel"]["メール"] == 10  # ten persons
+    assert exact["referrals"]["by_category"]["居場所"]["count"] == "10〜19"
+    values, _ = smallcells.cells(build_report(city, period))
+    persons = smallcells.capped_persons(city, period, values, 10)
+    assert persons[("by_channel", "電話")] == 1 and persons[("by_channel", "メール")] == 10
+    assert persons[("contacts", "total")] == 10  # 11 persons, counted no further than k
+    assert ("by_channel", "訪問") not in persons  # one record: fewer than k, ranged without a query

@@ -33,6 +33,7 @@ the shown report's sections through stats.queries.shown_sources, so an indicator
 
 import copy
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -101,6 +102,11 @@ def _by(query, *fields) -> dict:
     return {row[:-1] if len(fields) > 1 else row[0]: row[-1] for row in rows.order_by()}
 
 
+# Above this many contacts in the report, the persons behind a cell are counted only up to k, cell by cell
+# (capped_persons): the exact GROUP BY counts of cell_persons read every record of a large subtree's period.
+CAPPED_ABOVE = 20_000
+
+
 def cell_persons(org: Organisation, period: Period, cohort=None) -> dict:
     """{cell key: distinct cases behind it} for the case-based cells of the report (keys as in `cells`)."""
     if cohort is not None:
@@ -150,6 +156,74 @@ def cell_persons(org: Organisation, period: Period, cohort=None) -> dict:
             attended.values_list("case_id").order_by(),
         ]
     )
+    return persons
+
+
+def _up_to(query, k: int) -> int:
+    """The distinct cases of `query` (a values_list of case_id), counting no further than k."""
+    return query.distinct().order_by()[:k].count()
+
+
+def capped_persons(org: Organisation, period: Period, values: dict, k: int) -> dict:
+    """cell_persons for what ranged_cells asks of it: min(persons, k) for each non-person cell of k or
+    more records (a cell of fewer records has fewer than k persons, and one left out counts as 0, so it is
+    ranged as it would be). Each count stops at the k-th distinct case it finds, so a large subtree's
+    cells cost a few index reads each instead of grouping every record of the period. The subtree is a
+    subquery of the closure: a list of its ids would be compiled into each of the hundred queries."""
+    ids = OrgAncestor.objects.filter(ancestor_id=org.pk).values("org_id")
+    span = (period.start, period.end)
+    contacts = Contact.objects.filter(organisation_id__in=ids, date__range=span).values_list("case_id")
+    referrals = Referral.objects.filter(organisation_id__in=ids, date__range=span).values_list("case_id")
+    decided = Q(status=ReferralStatus.DECIDED)
+    with translation.override("ja"):
+        channels = {str(label): value for value, label in Channel.choices}
+        consulters = {str(label): value for value, label in Consulter.choices}
+        bands = {str(label): value for value, label in AgeBand.choices}
+        targets = {str(label): value for value, label in ReferralTarget.choices}
+    categories = {name: pk for pk, name in partner_categories()}
+
+    def records(key):
+        match key:
+            case ("contacts", "total"):
+                return contacts
+            case ("by_channel", label):
+                return contacts.filter(channel=channels[label])
+            case ("by_consulter", label):
+                return contacts.filter(consulter=consulters[label])
+            case ("by_age_band", label):
+                return contacts.filter(age_band=bands[label])
+            case ("cross", channel, consulter):
+                return contacts.filter(channel=channels[channel], consulter=consulters[consulter])
+            case ("outreach", "with_peer"):
+                return contacts.filter(channel__in=OUTREACH_CHANNELS, with_peer=True)
+            case ("referrals", "total"):
+                return referrals
+            case ("referrals", "decided"):
+                return referrals.filter(decided)
+            case ("by_category", name, figure):
+                chosen = referrals.filter(category__isnull=True) if name == IBASHO_LABEL else None
+                if chosen is None:
+                    chosen = referrals.filter(category_id=categories[name])
+                return chosen.filter(decided) if figure == "decided" else chosen
+            case ("by_target", label):
+                return referrals.filter(target=targets[label])
+        return None
+
+    persons: dict = {}
+    for key, value in values.items():
+        if value < k or _person_cells(key):
+            continue
+        if key == ("connected", "total"):
+            attended = Attendance.objects.filter(
+                organisation_id__in=ids, date__range=span, is_first=True, case__isnull=False
+            ).values_list("case_id")
+            union = referrals.filter(decided).order_by().union(attended.order_by())
+            sql, params = union.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM ({sql}) u LIMIT {int(k)}) c", params)
+                persons[key] = cursor.fetchone()[0]
+        elif (query := records(key)) is not None:
+            persons[key] = _up_to(query, k)
     return persons
 
 
@@ -219,7 +293,10 @@ def protect(report: dict, org: Organisation, period: Period, *, k: int | None = 
     k = k_for(org) if k is None else k
     values, breakdowns = cells(report)
     with translation.override("ja"):  # the report's keys are DOMAIN.md's Japanese labels
-        persons = cell_persons(org, period, cohort)
+        if cohort is None and values[("contacts", "total")] > CAPPED_ABOVE:
+            persons = capped_persons(org, period, values, k)
+        else:
+            persons = cell_persons(org, period, cohort)
         more, more_breakdowns, more_persons = section_cells(report, org, period, cohort)
         values, breakdowns, persons = values | more, breakdowns + more_breakdowns, persons | more_persons
         ranged = ranged_cells(values, breakdowns, persons, k)
