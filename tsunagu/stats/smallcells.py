@@ -201,10 +201,8 @@ def capped_persons(org: Organisation, period: Period, values: dict, k: int) -> d
             case ("referrals", "decided"):
                 return referrals.filter(decided)
             case ("by_category", name, figure):
-                chosen = referrals.filter(category__isnull=True) if name == IBASHO_LABEL else None
-                if chosen is None:
-                    chosen = referrals.filter(category_id=categories[name])
-                return chosen.filter(decided) if figure == "decided" else chosen
+                to = Q(category__isnull=True) if name == IBASHO_LABEL else Q(category_id=categories[name])
+                return referrals.filter(to & decided if figure == "decided" else to)
             case ("by_target", label):
                 return referrals.filter(target=targets[label])
         return None
